@@ -1,0 +1,22 @@
+// Two projects: fast pure tests, and integration tests that drive real processes (the Pulumi CLI,
+// moto, openssl). Integration tests never skip: a missing engine or moto is a failure.
+/** @type {import('jest').Config} */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+      testTimeout: 600000,
+    },
+  ],
+};

@@ -1,0 +1,47 @@
+/**
+ * Turns what users bring into PFX bytes: binary files, or the base64 text that CI secret
+ * stores hold (pfx-pitfalls.md), with or without line breaks.
+ */
+import { SfbError } from '../../domain/errors';
+
+/** The largest PFX accepted. Real ones are a few KB; anything near this is not a certificate. */
+export const MAX_PFX_BYTES = 1024 * 1024;
+
+const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
+
+function tooLarge(inputName: string, size: number): SfbError {
+  return new SfbError(
+    'PFX_TOO_LARGE',
+    `The ${inputName} is ${size.toLocaleString('en-US')} bytes, above the ${MAX_PFX_BYTES.toLocaleString('en-US')}-byte limit for a PFX; ` +
+      'check that it is the certificate file and not an archive or a store.',
+  );
+}
+
+function unreadable(inputName: string, why: string): SfbError {
+  return new SfbError(
+    'PFX_UNREADABLE',
+    `The ${inputName} is not a readable PKCS#12 (PFX) file (${why}); export the certificate with its private key as a .pfx/.p12 file, binary or base64.`,
+  );
+}
+
+/** Returns the DER bytes of the PFX in `input` (binary, or base64 text as string or bytes). */
+export function pfxBytesFrom(input: Uint8Array | string, inputName: string): Buffer {
+  const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (raw.length === 0) throw unreadable(inputName, 'it is empty');
+  // Base64 is 4/3 of the binary size: refuse before decoding anything bigger than that could be.
+  if (raw.length > Math.ceil((MAX_PFX_BYTES * 4) / 3) + 64 * 1024) throw tooLarge(inputName, raw.length);
+  if (raw[0] === 0x30 && typeof input !== 'string') {
+    if (raw.length > MAX_PFX_BYTES) throw tooLarge(inputName, raw.length);
+    return raw;
+  }
+  const head = raw.subarray(0, 64).toString('latin1');
+  if (head.includes('-----BEGIN')) {
+    throw unreadable(inputName, 'it is PEM text; convert it with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`');
+  }
+  const text = raw.toString('latin1');
+  if (!BASE64_TEXT.test(text)) throw unreadable(inputName, 'it is neither DER nor base64 text');
+  const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64');
+  if (decoded.length === 0 || decoded[0] !== 0x30) throw unreadable(inputName, 'its base64 text does not decode to a PKCS#12 structure');
+  if (decoded.length > MAX_PFX_BYTES) throw tooLarge(inputName, decoded.length);
+  return decoded;
+}

@@ -1,0 +1,78 @@
+/**
+ * The closed vocabulary of codes. Every error and finding this project reports carries one of
+ * these, with a sentence that names the input, the value seen (never a secret) and the fix.
+ */
+
+/** Codes of PFX validation findings that make a PFX unusable. */
+export const PFX_ERROR_CODES = [
+  'PFX_UNREADABLE',
+  'PFX_TOO_LARGE',
+  'PFX_ITERATION_LIMIT',
+  'PFX_BAD_PASSWORD',
+  'PFX_NO_PRIVATE_KEY',
+  'PFX_KEY_MISMATCH',
+  'PFX_AMBIGUOUS',
+  'KEY_NOT_RSA',
+  'KEY_TOO_SMALL',
+  'SIP_DOMAIN_MISSING',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE',
+] as const;
+export type PfxErrorCode = (typeof PFX_ERROR_CODES)[number];
+
+/** Codes of findings that do not block use but deserve a reader's attention. */
+export const PFX_WARNING_CODES = [
+  'PFX_NO_MAC',
+  'CERT_EXPIRES_SOON',
+  'CERT_SHA1_SIGNATURE',
+  'CHAIN_INCOMPLETE',
+  'THUMBPRINT_NOT_FOUND',
+] as const;
+export type PfxWarningCode = (typeof PFX_WARNING_CODES)[number];
+
+/** Codes of operational errors (stores, configuration, the engine). */
+export const OPERATION_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'STORE_WRONG_PASSPHRASE',
+  'STORE_CORRUPT',
+  'STORE_LOCKED',
+  'STORE_NOT_FOUND',
+  'STORE_UNAVAILABLE',
+  'STORE_CONFLICT',
+  'STORE_ACCESS_DENIED',
+  'STATE_UNSUPPORTED',
+] as const;
+export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
+
+export type ErrorCode = PfxErrorCode | PfxWarningCode | OperationErrorCode;
+
+/** One finding: a code from the vocabulary and a full sentence. */
+export interface Finding<C extends string = ErrorCode> {
+  readonly code: C;
+  readonly message: string;
+}
+
+const BRAND = 'SfbOAuthCertError';
+
+/**
+ * The error type every adapter throws after translating its vendor's error. Recognise it with
+ * {@link isSfbError}, not `instanceof`: provider code is serialized into state and may be
+ * loaded twice.
+ */
+export class SfbError extends Error {
+  readonly brand = BRAND;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Whether retrying the same call may succeed (throttling, transient network failures). */
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'SfbError';
+  }
+}
+
+export function isSfbError(value: unknown): value is SfbError {
+  return typeof value === 'object' && value !== null && (value as { brand?: unknown }).brand === BRAND;
+}
