@@ -3,6 +3,8 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
+  // Integration tests drive real processes (pulumi up takes seconds); unit tests are fast anyway.
+  testTimeout: 600000,
   projects: [
     {
       displayName: 'unit',
@@ -16,7 +18,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
-      testTimeout: 600000,
     },
   ],
 };

@@ -1,0 +1,81 @@
+/**
+ * The shapes the resource keeps in Pulumi state, and the migrations that let this provider read
+ * state written by its earlier versions ("must handle all state produced by prior iterations",
+ * as Pulumi's own dynamic provider host puts it). Pure: no Pulumi types.
+ */
+
+/** The version of the state shape this provider writes. */
+import { SfbError } from './errors';
+
+export const STATE_SCHEMA_VERSION = 1;
+
+/** Where the certificate is stored. Non-secret: the passphrase travels separately. */
+export interface StoreSpec {
+  readonly kind: 'local';
+  /** Absolute directory of the embedded local store. */
+  readonly directory: string;
+}
+
+/** The inputs after `check`: what the user declared plus the reviewable facts. */
+export interface CheckedInputs {
+  readonly sipDomain: string;
+  /** The PFX, base64. Secret. */
+  readonly pfx: string;
+  /** The PFX password; `null`: none. Secret. */
+  readonly password: string | null;
+  readonly effectiveDate?: string;
+  readonly minKeyBits: number;
+  readonly warnBeforeExpiryDays: number;
+  readonly secretName: string;
+  readonly store: StoreSpec;
+  /** The passphrase of the embedded store. Secret. */
+  readonly storePassphrase: string;
+  // Facts computed by check, shown by `pulumi preview --diff`:
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly dnsNames: readonly string[];
+  readonly keyBits: number;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** The store version id: the thumbprint and a digest of the PFX and effective date. */
+  readonly versionId: string;
+  /** The roll plan in one line. */
+  readonly plan: string;
+}
+
+/** The outputs kept in state. */
+export interface CertificateState extends CheckedInputs {
+  readonly schemaVersion: number;
+  /** Thumbprint of the previous certificate, if any (Skype keeps two). */
+  readonly previousThumbprint: string | null;
+  /** Thumbprint of a scheduled certificate not yet current, if any. */
+  readonly pendingThumbprint: string | null;
+  readonly storeDescription: string;
+}
+
+/**
+ * Brings state from any earlier schema to the current one. Schema 0 (the unreleased first
+ * shape, before `schemaVersion` existed) called the current thumbprint `currentThumbprint`
+ * and had no `previousThumbprint`/`pendingThumbprint`.
+ */
+export function migrateState(raw: Record<string, unknown>): { state: Record<string, unknown>; from: number } {
+  const from = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0;
+  if (from > STATE_SCHEMA_VERSION) {
+    throw new SfbError(
+      'STATE_UNSUPPORTED',
+      `The state was written by a newer sfb-oauth-cert (schema ${from}, this one reads up to ${STATE_SCHEMA_VERSION}); upgrade the sfb-oauth-cert package.`,
+    );
+  }
+  let state = { ...raw };
+  if (from < 1) {
+    const { currentThumbprint, ...rest } = state;
+    state = {
+      ...rest,
+      thumbprint: state.thumbprint ?? currentThumbprint,
+      previousThumbprint: state.previousThumbprint ?? null,
+      pendingThumbprint: state.pendingThumbprint ?? null,
+      schemaVersion: 1,
+    };
+  }
+  return { state, from };
+}

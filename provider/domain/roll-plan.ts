@@ -1,0 +1,98 @@
+/**
+ * Plans how the store's certificate versions change to reach the desired certificate: a value
+ * that can be printed (the one-line `plan` reviewers read in `pulumi preview --diff`) and tested
+ * with `toEqual`, applied elsewhere (provider/pulumi/apply-roll.ts).
+ *
+ * Skype keeps a current and a previous OAuthTokenIssuer certificate; `Set-CsCertificate` makes a
+ * certificate current at once, and `-EffectiveDate ... -Roll` schedules it, the old current
+ * becoming the previous at that moment (../shared/reference/skype-oauth-token-issuer.md).
+ */
+
+/** One stored version as the planner sees it. */
+export interface VersionRef {
+  readonly versionId: string;
+  readonly thumbprint: string;
+}
+
+/** A scheduled version: becomes current at `effectiveDate`. */
+export interface PendingRef extends VersionRef {
+  readonly effectiveDate: Date;
+}
+
+/** The certificates as Skype would have them at a moment. */
+export interface CertificateSlots {
+  readonly current?: VersionRef;
+  readonly previous?: VersionRef;
+  readonly pending?: PendingRef;
+}
+
+/** The certificate the resource declares. */
+export interface DesiredCertificate extends VersionRef {
+  /** Absent, or not after `now`: current immediately. */
+  readonly effectiveDate?: Date;
+}
+
+/** One change to the store. */
+export type RollStep =
+  | { readonly kind: 'write-version'; readonly versionId: string; readonly stage: 'current' | 'pending' }
+  | { readonly kind: 'move-stage'; readonly versionId: string; readonly stage: 'current' | 'pending' };
+
+export interface RollPlan {
+  /** `none`: the store already holds the desired state. */
+  readonly action: 'none' | 'make-current' | 'schedule';
+  readonly steps: readonly RollStep[];
+  /** The slots once the plan is applied (and, for a schedule, once its date has passed). */
+  readonly after: CertificateSlots;
+  /** One line for reviewers, e.g. `current 7F3A.. → previous; new 12AB.. current at 2026-12-01T00:00Z`. */
+  readonly summary: string;
+}
+
+/** The first four hex digits and "..": enough to tell certificates apart in a line. */
+export function shortThumbprint(thumbprint: string): string {
+  return `${thumbprint.slice(0, 4)}..`;
+}
+
+function minute(date: Date): string {
+  return date.toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The slots as of `now`: a pending version whose effective date has passed is current (Skype
+ * rolled it at that moment), and the version it replaced is previous.
+ */
+export function slotsAsOf(stored: CertificateSlots, now: Date): CertificateSlots {
+  const pending = stored.pending;
+  if (!pending || pending.effectiveDate.getTime() > now.getTime()) return stored;
+  const rolled: VersionRef = { versionId: pending.versionId, thumbprint: pending.thumbprint };
+  if (stored.current?.versionId === pending.versionId) return { current: rolled, ...(stored.previous ? { previous: stored.previous } : {}) };
+  return { current: rolled, ...(stored.current ? { previous: stored.current } : {}) };
+}
+
+/** Plans the change from `existing` (slots as of `now`) to `desired`. */
+export function planRoll(existing: CertificateSlots, desired: DesiredCertificate, now: Date): RollPlan {
+  const slots = slotsAsOf(existing, now);
+  const newShort = shortThumbprint(desired.thumbprint);
+  const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
+  const known = [slots.current, slots.previous, slots.pending].some((v) => v?.versionId === desired.versionId);
+  const step = (stage: 'current' | 'pending'): RollStep =>
+    known ? { kind: 'move-stage', versionId: desired.versionId, stage } : { kind: 'write-version', versionId: desired.versionId, stage };
+  const newRef: VersionRef = { versionId: desired.versionId, thumbprint: desired.thumbprint };
+
+  if (slots.current?.versionId === desired.versionId) {
+    return { action: 'none', steps: [], after: slots, summary: `current ${newShort} unchanged` };
+  }
+  if (!scheduled) {
+    const after: CertificateSlots = { current: newRef, ...(slots.current ? { previous: slots.current } : {}) };
+    const summary = slots.current
+      ? `current ${shortThumbprint(slots.current.thumbprint)} → previous; new ${newShort} current now`
+      : `new ${newShort} current now`;
+    return { action: 'make-current', steps: [step('current')], after, summary };
+  }
+  const at = desired.effectiveDate!;
+  const after: CertificateSlots = { current: newRef, ...(slots.current ? { previous: slots.current } : {}) };
+  const summary = slots.current
+    ? `current ${shortThumbprint(slots.current.thumbprint)} → previous at ${minute(at)}; new ${newShort} current at ${minute(at)}`
+    : `new ${newShort} current at ${minute(at)}; nothing is current until then`;
+  if (slots.pending?.versionId === desired.versionId) return { action: 'none', steps: [], after, summary };
+  return { action: 'schedule', steps: [step('pending')], after, summary };
+}

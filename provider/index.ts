@@ -1,0 +1,9 @@
+/** sfb-oauth-cert: the Skype for Business OAuthTokenIssuer certificate as a Pulumi resource. */
+export { OAuthTokenIssuerCertificate, CertificateStores, pfxFromFile } from './pulumi/resource';
+export type { OAuthTokenIssuerCertificateArgs, CertificateStoreSpec, LocalStoreOptions } from './pulumi/resource';
+export { validatePfx, MAX_PFX_ITERATIONS } from './validate-pfx';
+export type { PfxValidation, ValidatePfxOptions } from './validate-pfx';
+export { planRoll } from './domain/roll-plan';
+export type { RollPlan, CertificateSlots } from './domain/roll-plan';
+export { isSfbError } from './domain/errors';
+export type { ErrorCode, Finding } from './domain/errors';

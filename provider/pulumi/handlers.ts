@@ -1,0 +1,330 @@
+/**
+ * The dynamic provider's behaviour: a thin shell that gathers (validation, the store), lets the
+ * domain decide (checks, roll plan) and acts (store writes). provider.ts forwards each Pulumi
+ * call here through `require`, so that only a few lines of code are serialized into state.
+ *
+ * Secrets: Pulumi hands this code plaintext. Nothing here logs or echoes the PFX, its password
+ * or the store passphrase; check failures are reported on non-secret property names, because
+ * Pulumi prints a failing property's value next to the reason.
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createLocalStore } from '../adapters/local-store';
+import { isSfbError, SfbError, type PfxErrorCode } from '../domain/errors';
+import { isPlausibleDomain } from '../domain/sip-domain';
+import { planRoll, slotsAsOf, type CertificateSlots, type RollPlan } from '../domain/roll-plan';
+import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
+import type { CertificatePayload, CertificateStore, StoredSecret } from '../ports/certificate-store';
+import { validatePfx, type PfxValidation } from '../validate-pfx';
+import { checkPfx } from '../domain/pfx-checks';
+import type { CertificateFacts } from '../domain/certificate-facts';
+
+/** What Pulumi's check returns on failure. */
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** Days a destroyed certificate stays recoverable, as Secrets Manager's default. */
+export const RECOVERY_WINDOW_DAYS = 30;
+
+const INPUT_NAME = '`pfx` input';
+
+/** Which non-secret property a finding is reported on (never `pfx` or `password`). */
+function propertyFor(code: PfxErrorCode, hasEffectiveDate: boolean): string {
+  switch (code) {
+    case 'SIP_DOMAIN_MISSING':
+      return 'sipDomain';
+    case 'KEY_TOO_SMALL':
+      return 'minKeyBits';
+    case 'CERT_NOT_YET_VALID':
+    case 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE':
+      return hasEffectiveDate ? 'effectiveDate' : 'certificate';
+    default:
+      return 'certificate';
+  }
+}
+
+function isUnknown(value: unknown): boolean {
+  // pulumi.runtime.unknownValue: a value not known during preview.
+  return value === '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+}
+
+/** The store version id: the thumbprint (so any listing names the certificate) and a digest. */
+export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDate: string | undefined): string {
+  const digest = createHash('sha256').update(Buffer.from(pfxBase64, 'base64')).update('\u0000').update(effectiveDate ?? '').digest('hex');
+  return `${thumbprint}-${digest.slice(0, 16)}`;
+}
+
+function thumbprintOfVersion(versionId: string): string {
+  return /^[0-9A-F]{40}-/.test(versionId) ? versionId.slice(0, 40) : 'UNKNOWN';
+}
+
+/** The store for these inputs; built per call, never captured (it holds the passphrase). */
+export function openStore(spec: StoreSpec, passphrase: string): CertificateStore {
+  if (spec.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String(spec.kind)}" is not known; use CertificateStores.local().`);
+  return createLocalStore({ directory: spec.directory, passphrase, passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
+}
+
+function normaliseEffectiveDate(value: unknown): { iso?: string; failure?: CheckFailure } {
+  if (value === undefined || value === null || value === '') return {};
+  const date = new Date(String(value));
+  if (typeof value !== 'string' || Number.isNaN(date.getTime())) {
+    return { failure: { property: 'effectiveDate', reason: `The effective date "${String(value)}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.` } };
+  }
+  return { iso: date.toISOString() };
+}
+
+/** Pulumi `check`: validates the PFX and returns the reviewable facts and plan as inputs. */
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  const failures: CheckFailure[] = [];
+  const sipDomain = news.sipDomain;
+  if (!isUnknown(sipDomain) && (typeof sipDomain !== 'string' || !isPlausibleDomain(sipDomain))) {
+    failures.push({ property: 'sipDomain', reason: `The SIP domain must be a DNS domain such as contoso.com; got ${JSON.stringify(sipDomain ?? null)}.` });
+  }
+  const effective = normaliseEffectiveDate(news.effectiveDate);
+  if (effective.failure) failures.push(effective.failure);
+  const minKeyBits = typeof news.minKeyBits === 'number' ? news.minKeyBits : 2048;
+  const warnBeforeExpiryDays = typeof news.warnBeforeExpiryDays === 'number' ? news.warnBeforeExpiryDays : 30;
+  const pfx = news.pfx;
+  const password = news.password === undefined ? null : news.password;
+  if ([pfx, password, sipDomain, news.effectiveDate].some(isUnknown)) {
+    // Preview with values computed elsewhere: nothing can be validated yet.
+    return { inputs: news, failures };
+  }
+  if (typeof pfx !== 'string' || pfx.length === 0) {
+    failures.push({ property: 'certificate', reason: 'The `pfx` input is empty; pass the PFX as base64, e.g. with pfxFromFile("s2s.pfx").' });
+  }
+  if (password !== null && typeof password !== 'string') {
+    failures.push({ property: 'certificate', reason: 'The `password` input must be a string (or absent for a PFX without a password).' });
+  }
+  if (failures.length > 0) return { inputs: news, failures };
+
+  // The same PFX and password as before: reuse the facts, re-check only what time changes.
+  const unchanged = olds.pfx === pfx && olds.password === password && typeof olds.thumbprint === 'string' && typeof olds.notAfter === 'string';
+  const policy = {
+    inputName: INPUT_NAME,
+    sipDomain: sipDomain as string,
+    minKeyBits,
+    warnBeforeExpiryDays,
+    now,
+    ...(effective.iso ? { effectiveDate: effective.iso } : {}),
+  };
+  const validation = unchanged ? revalidateFacts(olds, policy) : await validatePfx(pfx as string, password as string | null, policy);
+  for (const error of validation.errors) failures.push({ property: propertyFor(error.code, effective.iso !== undefined), reason: `${error.code}: ${error.message}` });
+  for (const warning of validation.warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
+  if (failures.length > 0 || !validation.thumbprint) return { inputs: news, failures };
+
+  const versionId = versionIdFor(validation.thumbprint, pfx as string, effective.iso);
+  const existing = slotsFromState(olds);
+  const plan = planRoll(existing, { versionId, thumbprint: validation.thumbprint, ...(effective.iso ? { effectiveDate: new Date(effective.iso) } : {}) }, now);
+  const inputs: Record<string, unknown> = {
+    ...news,
+    password,
+    minKeyBits,
+    warnBeforeExpiryDays,
+    thumbprint: validation.thumbprint,
+    subject: validation.subject,
+    dnsNames: validation.dnsNames,
+    keyBits: validation.keyBits,
+    notBefore: validation.notBefore,
+    notAfter: validation.notAfter,
+    versionId,
+    plan: plan.summary,
+  };
+  if (effective.iso) inputs.effectiveDate = effective.iso;
+  else delete inputs.effectiveDate;
+  return { inputs, failures };
+}
+
+/**
+ * Re-runs the checks on the facts recorded from the same PFX, without decrypting it again: only
+ * time (expiry, effective date) and the policy can have changed.
+ */
+function revalidateFacts(olds: Record<string, unknown>, policy: { inputName: string; sipDomain: string; minKeyBits: number; warnBeforeExpiryDays: number; now: Date; effectiveDate?: string }): PfxValidation {
+  const certificate: CertificateFacts = {
+    thumbprint: String(olds.thumbprint),
+    subject: String(olds.subject ?? ''),
+    commonNames: [...String(olds.subject ?? '').matchAll(/(?:^|, )CN=([^,]+)/g)].map((m) => m[1]!),
+    dnsNames: Array.isArray(olds.dnsNames) ? olds.dnsNames.map(String) : [],
+    notBefore: new Date(String(olds.notBefore)),
+    notAfter: new Date(String(olds.notAfter)),
+    signatureHash: 'sha2',
+    selfSigned: true,
+    issuerIndexes: [],
+  };
+  const verdict = checkPfx(
+    { hasMac: true, keys: [{ algorithm: 'rsa', bits: Number(olds.keyBits), matchingCertificateIndexes: [0] }], certificates: [certificate] },
+    { ...policy, ...(policy.effectiveDate ? { effectiveDate: new Date(policy.effectiveDate) } : { effectiveDate: undefined }) },
+  );
+  return {
+    valid: verdict.valid,
+    thumbprint: certificate.thumbprint,
+    subject: certificate.subject,
+    dnsNames: certificate.dnsNames,
+    keyAlgorithm: 'rsa',
+    keyBits: Number(olds.keyBits),
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    chainSize: 1,
+    errors: verdict.errors,
+    warnings: verdict.warnings,
+  };
+}
+
+/** The slots as old state records them (check has no store access: it runs offline in preview). */
+function slotsFromState(olds: Record<string, unknown>): CertificateSlots {
+  if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
+  const current = { versionId: olds.versionId, thumbprint: olds.thumbprint };
+  if (typeof olds.effectiveDate === 'string' && olds.pendingThumbprint === olds.thumbprint) {
+    return { pending: { ...current, effectiveDate: new Date(olds.effectiveDate) } };
+  }
+  return { current };
+}
+
+/** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
+export function diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const { state } = migrateState(olds);
+  const same = (key: string) => JSON.stringify(state[key] ?? null) === JSON.stringify(news[key] ?? null);
+  const replaces = ['secretName', 'store'].filter((key) => !same(key));
+  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase', 'pfx', 'password'].filter((key) => !same(key));
+  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
+  const holding = (stage: 'current' | 'previous' | 'pending') => secret.versions.find((v) => v.stages.includes(stage));
+  const ref = async (versionId: string) => {
+    // The payload names its certificate; a version written outside Pulumi has no thumbprint id.
+    const payload = await store.getVersion(name, versionId);
+    return { versionId, thumbprint: payload.thumbprint || thumbprintOfVersion(versionId), payload };
+  };
+  const slots: { current?: { versionId: string; thumbprint: string }; previous?: { versionId: string; thumbprint: string }; pending?: { versionId: string; thumbprint: string; effectiveDate: Date } } = {};
+  const current = holding('current');
+  if (current) {
+    const r = await ref(current.versionId);
+    slots.current = { versionId: r.versionId, thumbprint: r.thumbprint };
+  }
+  const previous = holding('previous');
+  if (previous) slots.previous = { versionId: previous.versionId, thumbprint: thumbprintOfVersion(previous.versionId) };
+  const pending = holding('pending');
+  if (pending) {
+    const r = await ref(pending.versionId);
+    slots.pending = { versionId: r.versionId, thumbprint: r.thumbprint, effectiveDate: new Date(r.payload.effectiveDate ?? 0) };
+  }
+  return slots;
+}
+
+function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots): CertificateState {
+  return {
+    ...inputs,
+    plan: plan.summary,
+    schemaVersion: STATE_SCHEMA_VERSION,
+    previousThumbprint: plan.after.previous?.thumbprint ?? stored.previous?.thumbprint ?? null,
+    pendingThumbprint: plan.action === 'schedule' || (plan.action === 'none' && stored.pending?.versionId === inputs.versionId) ? inputs.thumbprint : null,
+    storeDescription: store.description,
+  };
+}
+
+/**
+ * Writes the desired certificate and moves the labels. Retries are safe: the version id is
+ * derived from the content, so a repeated write is a no-op (no duplicate versions).
+ */
+async function converge(inputs: CheckedInputs, now: Date): Promise<{ state: CertificateState; wrote: boolean }> {
+  const store = openStore(inputs.store, inputs.storePassphrase);
+  let secret = await store.describe(inputs.secretName);
+  if (secret?.deletionDate) {
+    // A certificate destroyed earlier and declared again: recover it rather than fail.
+    secret = await store.restore(inputs.secretName);
+  }
+  const stored = secret ? await readSlots(store, inputs.secretName, secret) : {};
+  const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(inputs.effectiveDate ? { effectiveDate: new Date(inputs.effectiveDate) } : {}) }, now);
+  const payload: CertificatePayload = {
+    pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'),
+    password: inputs.password,
+    thumbprint: inputs.thumbprint,
+    ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
+  };
+  for (const step of plan.steps) {
+    if (step.kind === 'write-version') await store.putVersion({ name: inputs.secretName, versionId: step.versionId, payload, stage: step.stage });
+    else await store.moveStage(inputs.secretName, step.stage, step.versionId);
+  }
+  return { state: stateFrom(inputs, plan, store, slotsAsOf(stored, now)), wrote: plan.steps.length > 0 };
+}
+
+/** Error text safe to show: our own messages, or a generic sentence for anything else. */
+function safeMessage(error: unknown): string {
+  if (isSfbError(error)) return `${error.code}: ${error.message}`;
+  return `STORE_UNAVAILABLE: the certificate store failed unexpectedly (${error instanceof Error ? error.name : 'unknown error'}); nothing was changed beyond what the next \`pulumi up\` completes.`;
+}
+
+/** Pulumi `create`. */
+export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
+  const checked = inputs as unknown as CheckedInputs;
+  try {
+    const { state } = await converge(checked, now);
+    return { id: checked.secretName, outs: state };
+  } catch (error) {
+    throw new Error(safeMessage(error));
+  }
+}
+
+/**
+ * Pulumi `update`. On failure the previous certificate stays current (store writes are atomic
+ * and labels move in the same write); the error keeps the old state as a partial success, with
+ * the old version id, so the next `pulumi up` sees the difference and finishes the roll.
+ */
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
+  const checked = news as unknown as CheckedInputs;
+  try {
+    const { state } = await converge(checked, now);
+    return { outs: state };
+  } catch (error) {
+    const message = safeMessage(error);
+    const partial = Object.assign(new Error(message), { id, properties: migrateState(olds).state, reasons: [message] });
+    throw partial;
+  }
+}
+
+/** Pulumi `read` (refresh): what the store really holds now. */
+export async function read(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
+  const { state } = migrateState(olds);
+  const inputs = state as unknown as CertificateState;
+  const store = openStore(inputs.store, inputs.storePassphrase);
+  const secret = await store.describe(inputs.secretName);
+  if (!secret || secret.deletionDate) return {};
+  const slots = slotsAsOf(await readSlots(store, inputs.secretName, secret), now);
+  const current = slots.current;
+  const props: Record<string, unknown> = {
+    ...state,
+    previousThumbprint: slots.previous?.thumbprint ?? null,
+    pendingThumbprint: slots.pending?.thumbprint ?? null,
+    storeDescription: store.description,
+  };
+  const scheduledOurs = slots.pending?.versionId === inputs.versionId;
+  if (!scheduledOurs && current?.versionId !== inputs.versionId) {
+    // Drift: someone changed the current certificate behind Pulumi's back.
+    props.versionId = current?.versionId ?? '';
+    props.thumbprint = current?.thumbprint ?? '';
+    props.plan = current ? `drift: store holds ${current.thumbprint} as current` : 'drift: store holds no current certificate';
+  }
+  return { id, props };
+}
+
+/** Pulumi `delete`: schedules deletion; the certificate stays recoverable for the window. */
+export async function remove(olds: Record<string, unknown>): Promise<void> {
+  const { state } = migrateState(olds);
+  const inputs = state as unknown as CertificateState;
+  const store = openStore(inputs.store, inputs.storePassphrase);
+  try {
+    const secret = await store.describe(inputs.secretName);
+    if (!secret || secret.deletionDate) return;
+    await store.scheduleDeletion(inputs.secretName, RECOVERY_WINDOW_DAYS);
+  } catch (error) {
+    throw new Error(safeMessage(error));
+  }
+}
+
+/** Resolves a store directory the way the resource does (relative to the program's directory). */
+export function storeDirectory(directory: string, base: string): string {
+  return resolve(base, directory);
+}

@@ -1,0 +1,37 @@
+/**
+ * The dynamic provider object Pulumi serializes into state (as `__provider`) for every resource.
+ * Each method is a two-line forwarder that `require`s the implementation by package name at
+ * run time, for three reasons (../shared/notes/pulumi-dynamic-providers.md):
+ * - whatever a method captures is serialized: module-level values (clients, credentials) would
+ *   land in state, and a captured local module would be serialized whole (tens of KB each);
+ * - `destroy` runs the code stored in state (pulumi #6238): a forwarder stays valid across
+ *   upgrades, the implementation it loads is the installed package's;
+ * - the dynamic provider host resolves `require` from the program's directory, where users
+ *   have this package in node_modules.
+ * The clock is read here, in the shell, and handed to the implementation.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+
+/** Where the implementation lives, relative to the package root. */
+export const HANDLERS_MODULE = 'sfb-oauth-cert/dist/provider/pulumi/handlers';
+
+export const oauthTokenIssuerProvider: pulumi.dynamic.ResourceProvider = {
+  async check(olds, news) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').check(olds, news, new Date());
+  },
+  async diff(_id, olds, news) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').diff(olds, news);
+  },
+  async create(inputs) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').create(inputs, new Date());
+  },
+  async update(id, olds, news) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').update(id, olds, news, new Date());
+  },
+  async read(id, props) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').read(id, props, new Date());
+  },
+  async delete(_id, props) {
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').remove(props);
+  },
+};
