@@ -6,7 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { OAuthTokenIssuerCertificate, pfxFromFile } from '../../provider';
 
-export function program(): Record<string, pulumi.Output<unknown>> {
+export async function program(): Promise<Record<string, pulumi.Output<unknown>>> {
   const config = new pulumi.Config();
   const certificate = new OAuthTokenIssuerCertificate('oauth-token-issuer', {
     sipDomain: config.get('sipDomain') ?? 'contoso.com',

@@ -11,12 +11,14 @@ import { isSfbError } from '../domain/errors';
 export const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
 
 const USAGE = `Usage: sfb-oauth-cert validate <file> [--password-env NAME | --password-file PATH]
-         [--sip-domain D] [--effective-date ISO8601] [--min-key-bits N] [--thumbprint HEX] [--json]
+         [--sip-domain D] [--effective-date ISO8601] [--min-key-bits N] [--thumbprint HEX]
+         [--now ISO8601] [--json]
 
 Validates a PFX (binary or base64 text) as the Skype for Business OAuthTokenIssuer certificate.
 The password is read from the environment variable PFX_PASSWORD unless --password-env or
 --password-file says otherwise; an unset variable means no password, an empty one the empty
 password. A password file's single trailing newline is not part of the password.
+--now evaluates expiry as of that moment instead of the clock (reproducible pipelines).
 Exit status: 0 valid, 1 invalid, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -29,6 +31,7 @@ interface ValidateCommand {
   effectiveDate?: string;
   minKeyBits?: number;
   thumbprint?: string;
+  now?: string;
   json: boolean;
 }
 
@@ -48,6 +51,7 @@ function parseValidate(args: string[]): ValidateCommand {
       case '--sip-domain': command.sipDomain = valueOf(arg, i++); break;
       case '--effective-date': command.effectiveDate = valueOf(arg, i++); break;
       case '--thumbprint': command.thumbprint = valueOf(arg, i++); break;
+      case '--now': command.now = valueOf(arg, i++); break;
       case '--min-key-bits': {
         const text = valueOf(arg, i++);
         if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--min-key-bits takes a positive whole number of bits, not "${text}".`);
@@ -66,6 +70,9 @@ function parseValidate(args: string[]): ValidateCommand {
   if (command.passwordEnv !== undefined && command.passwordFile !== undefined) throw new UsageError('Give --password-env or --password-file, not both.');
   if (command.effectiveDate !== undefined && Number.isNaN(new Date(command.effectiveDate).getTime())) {
     throw new UsageError(`--effective-date "${command.effectiveDate}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.`);
+  }
+  if (command.now !== undefined && Number.isNaN(new Date(command.now).getTime())) {
+    throw new UsageError(`--now "${command.now}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.`);
   }
   if (command.thumbprint !== undefined && !/^[0-9a-fA-F]{40}$/.test(command.thumbprint.replace(/[\s:-]/g, ''))) {
     throw new UsageError(`--thumbprint "${command.thumbprint}" is not 40 hexadecimal digits (the SHA-1 thumbprint Windows shows).`);
@@ -124,6 +131,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.W
       ...(parsed.effectiveDate !== undefined ? { effectiveDate: parsed.effectiveDate } : {}),
       ...(parsed.minKeyBits !== undefined ? { minKeyBits: parsed.minKeyBits } : {}),
       ...(parsed.thumbprint !== undefined ? { thumbprint: parsed.thumbprint } : {}),
+      ...(parsed.now !== undefined ? { now: new Date(parsed.now) } : {}),
     });
     if (parsed.json) {
       const { chainSize: _chainSize, ...contract } = result;

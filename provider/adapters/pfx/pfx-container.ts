@@ -136,7 +136,7 @@ function integer(node: Node | undefined, what: string): number {
 function parseDer(bytes: Buffer, what: string): Node {
   try {
     // The typings only know the old boolean `strict` argument; forge 1.x takes an options object.
-    const lenient = { strict: false, parseAllBytes: false, decodeBitStrings: false } as unknown as boolean;
+    const lenient = { strict: true, parseAllBytes: false, decodeBitStrings: false } as unknown as boolean;
     return forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')), lenient);
   } catch {
     throw new Malformed(`${what} is not valid DER/BER`);

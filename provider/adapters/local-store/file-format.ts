@@ -1,0 +1,304 @@
+/**
+ * The on-disk format of one secret file, format version 1:
+ *
+ * ```
+ * {"format":"sfb-oauth-cert/local-store","formatVersion":1,"name":...,"kdf":{...},"cipher":{...}}\n
+ * <AES-256-GCM ciphertext of the JSON body><16-byte GCM tag><32-byte SHA-256 of every byte before it>
+ * ```
+ *
+ * - The header is plaintext JSON so an operator (and a later version) can see the format version
+ *   and the scrypt parameters without the passphrase. Its exact bytes are the GCM additional
+ *   authenticated data, so changing any of it fails decryption.
+ * - The trailing SHA-256 is unkeyed. It separates accidental damage (truncation, a flipped bit:
+ *   STORE_CORRUPT) from a wrong passphrase (checksum fine, GCM tag fails: STORE_WRONG_PASSPHRASE).
+ *   GCM alone cannot tell the two apart.
+ * - The key is scrypt(passphrase, salt, N, r, p) with the parameters read from the header, so the
+ *   defaults can be raised later without breaking existing files.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+import { SfbError } from '../../domain/errors';
+import { payloadProblem, STAGES, type SecretRecord, type VersionRecord } from './secret-rules';
+
+/** The value of the header's `format` field: identifies a local store file. */
+export const FORMAT_ID = 'sfb-oauth-cert/local-store';
+
+/** The format version this code writes and the newest it reads. */
+export const FORMAT_VERSION = 1;
+
+/** scrypt cost parameters, as recorded in every file header. */
+export interface ScryptParams {
+  /** CPU/memory cost, a power of two. */
+  readonly N: number;
+  /** Block size. */
+  readonly r: number;
+  /** Parallelisation. */
+  readonly p: number;
+}
+
+/** The parameters new files get: about 32 MiB and 0.1 s per derivation on a current machine. */
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+
+/**
+ * The most a file may ask for. The header is read before anything is authenticated, so without
+ * a ceiling a crafted file could make the provider allocate gigabytes.
+ */
+const MAX_SCRYPT_N = 2 ** 20;
+const MAX_SCRYPT_R = 32;
+const MAX_SCRYPT_P = 16;
+const MAX_SCRYPT_MEMORY_BYTES = 256 * 1024 * 1024;
+
+const SALT_BYTES = 16;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+const CHECKSUM_BYTES = 32;
+/** The longest header this version writes is well under 1 KiB (names are at most 512 characters). */
+const MAX_HEADER_BYTES = 4096;
+
+interface HeaderV1 {
+  readonly format: typeof FORMAT_ID;
+  readonly formatVersion: 1;
+  readonly name: string;
+  readonly kdf: { readonly algorithm: 'scrypt'; readonly N: number; readonly r: number; readonly p: number; readonly salt: string };
+  readonly cipher: { readonly algorithm: 'aes-256-gcm'; readonly iv: string };
+}
+
+/** A derived key and what it was derived with, so a rewrite of the same file can reuse it. */
+export interface FileKey {
+  readonly params: ScryptParams;
+  readonly salt: Buffer;
+  readonly key: Buffer;
+}
+
+/** Names used in messages about one file. */
+export interface FileContext {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** The secret the caller asked for. */
+  readonly name: string;
+  /** How the operator sets the passphrase, e.g. `the SFB_STORE_PASSPHRASE environment variable`. */
+  readonly passphraseSource: string;
+}
+
+/** Returns an error message for parameters outside the accepted range, or `undefined` when usable. */
+export function scryptParamsProblem(params: ScryptParams): string | undefined {
+  const { N, r, p } = params;
+  const isPowerOfTwo = Number.isInteger(N) && N >= 2 && (N & (N - 1)) === 0;
+  if (!isPowerOfTwo || N < 2 ** 10 || N > MAX_SCRYPT_N) return `N=${N} is not a power of two from 2^10 to 2^20`;
+  if (!Number.isInteger(r) || r < 1 || r > MAX_SCRYPT_R) return `r=${r} is not an integer from 1 to ${MAX_SCRYPT_R}`;
+  if (!Number.isInteger(p) || p < 1 || p > MAX_SCRYPT_P) return `p=${p} is not an integer from 1 to ${MAX_SCRYPT_P}`;
+  if (128 * N * r > MAX_SCRYPT_MEMORY_BYTES) return `N=${N} with r=${r} needs ${(128 * N * r) / 2 ** 20} MiB, more than 256 MiB`;
+  return undefined;
+}
+
+/**
+ * Derives and caches file keys for one passphrase. scrypt is deliberately slow, so a key is
+ * derived once per (salt, parameters) per store instance; rewrites of a file keep its salt and
+ * change only the IV (a random 96-bit IV per write is safe far beyond the writes one file sees).
+ */
+export class KeyRing {
+  private readonly cache = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    private readonly passphrase: string,
+    /** Parameters for files this instance creates. */
+    readonly params: ScryptParams,
+  ) {}
+
+  /** The key for a new file: fresh salt, this ring's parameters. */
+  async fresh(): Promise<FileKey> {
+    const salt = randomBytes(SALT_BYTES);
+    return { params: this.params, salt, key: await this.derive(this.params, salt) };
+  }
+
+  /** The key for an existing file's salt and parameters. */
+  derive(params: ScryptParams, salt: Buffer): Promise<Buffer> {
+    const id = `${params.N}:${params.r}:${params.p}:${salt.toString('base64')}`;
+    let key = this.cache.get(id);
+    if (key === undefined) {
+      // Bounded so a long-lived process touching many files does not keep every key.
+      if (this.cache.size >= 64) this.cache.clear();
+      key = scryptAsync(this.passphrase, salt, params);
+      this.cache.set(id, key);
+      key.catch(() => this.cache.delete(id));
+    }
+    return key;
+  }
+}
+
+function scryptAsync(passphrase: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
+  // OpenSSL refuses when its buffers (128*r*(N+2) + 128*r*p bytes) exceed maxmem, and Node's
+  // default maxmem (32 MiB) is exactly what N=2^15, r=8 needs for V alone: give it room.
+  const maxmem = 128 * r * (N + p + 2) + 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), salt, KEY_BYTES, { N, r, p, maxmem }, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+/** Encrypts `record` into the bytes of a file. A fresh IV every time. */
+export function encodeSecretFile(record: SecretRecord, fileKey: FileKey): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const header: HeaderV1 = {
+    format: FORMAT_ID,
+    formatVersion: FORMAT_VERSION,
+    name: record.name,
+    kdf: { algorithm: 'scrypt', ...pickParams(fileKey.params), salt: fileKey.salt.toString('base64') },
+    cipher: { algorithm: 'aes-256-gcm', iv: iv.toString('base64') },
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const cipher = createCipheriv('aes-256-gcm', fileKey.key, iv, { authTagLength: TAG_BYTES });
+  
+  const plaintext = Buffer.from(JSON.stringify(record), 'utf8');
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  plaintext.fill(0);
+  const body = Buffer.concat([headerBytes, Buffer.from('\n'), ciphertext]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/**
+ * Decrypts a file. Order matters: the format version is checked before anything else a newer
+ * version may have changed (the checksum, the header fields), so a newer file is reported as
+ * STATE_UNSUPPORTED rather than corrupt.
+ */
+export async function decodeSecretFile(
+  bytes: Buffer,
+  context: FileContext,
+  keys: KeyRing,
+): Promise<{ readonly record: SecretRecord; readonly key: FileKey }> {
+  if (bytes.length === 0) throw corrupt(context, 'it is empty');
+  const newline = bytes.subarray(0, MAX_HEADER_BYTES + 1).indexOf(0x0a);
+  if (newline < 0) throw corrupt(context, `it has no header line (no line break in its first ${MAX_HEADER_BYTES} bytes)`);
+  const headerBytes = bytes.subarray(0, newline);
+  let header: unknown;
+  try {
+    header = JSON.parse(headerBytes.toString('utf8'));
+  } catch {
+    throw corrupt(context, 'its header line is not valid JSON');
+  }
+  if (!isObject(header) || header['format'] !== FORMAT_ID) {
+    throw corrupt(context, `it is not a local store file (its header lacks "format": "${FORMAT_ID}")`);
+  }
+  const formatVersion = header['formatVersion'];
+  if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion) || formatVersion < 1) {
+    throw corrupt(context, 'its header has no valid formatVersion');
+  }
+  if (formatVersion > FORMAT_VERSION) {
+    throw new SfbError(
+      'STATE_UNSUPPORTED',
+      `The local store file ${context.file} (secret "${context.name}") has format version ${formatVersion}, but this sfb-oauth-cert reads format version ${FORMAT_VERSION} only; the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
+    );
+  }
+
+  const minimum = newline + 1 + TAG_BYTES + CHECKSUM_BYTES;
+  if (bytes.length < minimum) throw corrupt(context, `it is ${bytes.length} bytes long, too short to hold its ciphertext (it was truncated)`);
+  const checked = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
+  const checksum = bytes.subarray(bytes.length - CHECKSUM_BYTES);
+  if (!timingSafeEqual(createHash('sha256').update(checked).digest(), checksum)) {
+    throw corrupt(context, 'its checksum does not match its contents (it was truncated or altered)');
+  }
+
+  const fields = headerFields(header, context);
+  if (fields.name !== context.name) {
+    throw corrupt(context, `it holds secret ${JSON.stringify(fields.name)}, not the one asked for (it was renamed or copied from another secret's file)`);
+  }
+  const key = await keys.derive(fields.params, fields.salt);
+  const sealed = bytes.subarray(newline + 1, bytes.length - CHECKSUM_BYTES);
+  let plaintext: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, fields.iv, { authTagLength: TAG_BYTES });
+    
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    plaintext = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new SfbError(
+      'STORE_WRONG_PASSPHRASE',
+      `The local store file ${context.file} (secret "${context.name}") cannot be decrypted with ${context.passphraseSource}: it is not the passphrase the file was written with (the file is intact, so the passphrase is what differs). The file was left unchanged. Set ${context.passphraseSource} to the passphrase used when the file was written.`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(plaintext.toString('utf8'));
+  } catch {
+    throw corrupt(context, 'its decrypted contents are not valid JSON');
+  } finally {
+    plaintext.fill(0);
+  }
+  return { record: bodyRecord(body, fields.name, context), key: { params: fields.params, salt: fields.salt, key } };
+}
+
+function headerFields(
+  header: Record<string, unknown>,
+  context: FileContext,
+): { name: string; params: ScryptParams; salt: Buffer; iv: Buffer } {
+  const { name, kdf, cipher } = header;
+  if (typeof name !== 'string') throw corrupt(context, 'its header has no secret name');
+  if (!isObject(kdf) || kdf['algorithm'] !== 'scrypt') throw corrupt(context, 'its header does not name scrypt as the key derivation');
+  const params = { N: kdf['N'], r: kdf['r'], p: kdf['p'] };
+  if (typeof params.N !== 'number' || typeof params.r !== 'number' || typeof params.p !== 'number') {
+    throw corrupt(context, 'its header lacks the scrypt parameters N, r and p');
+  }
+  const numeric = params as ScryptParams;
+  const problem = scryptParamsProblem(numeric);
+  if (problem !== undefined) {
+    // The checksum matched, so this was written on purpose, most likely by a newer version.
+    throw new SfbError(
+      'STATE_UNSUPPORTED',
+      `The local store file ${context.file} (secret "${context.name}") asks for scrypt parameters this sfb-oauth-cert does not accept (${problem}); the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
+    );
+  }
+  const salt = base64Field(kdf['salt'], SALT_BYTES, 'kdf.salt', context);
+  if (!isObject(cipher) || cipher['algorithm'] !== 'aes-256-gcm') throw corrupt(context, 'its header does not name aes-256-gcm as the cipher');
+  const iv = base64Field(cipher['iv'], IV_BYTES, 'cipher.iv', context);
+  return { name, params: pickParams(numeric), salt, iv };
+}
+
+function base64Field(value: unknown, length: number, field: string, context: FileContext): Buffer {
+  const bytes = typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  if (bytes === undefined || bytes.length !== length) throw corrupt(context, `its header field ${field} is not ${length} bytes of base64`);
+  return bytes;
+}
+
+/** Checks the decrypted body field by field; a mismatch means a bug or a hand-made file. */
+function bodyRecord(body: unknown, name: string, context: FileContext): SecretRecord {
+  const fail = (where: string): never => {
+    throw corrupt(context, `its decrypted contents do not match format version ${FORMAT_VERSION} (at ${where})`);
+  };
+  if (!isObject(body)) return fail('the top level');
+  if (body['name'] !== name) fail('name');
+  const deletionDate = body['deletionDate'];
+  if (deletionDate !== undefined && (typeof deletionDate !== 'string' || Number.isNaN(Date.parse(deletionDate)))) fail('deletionDate');
+  const versions = body['versions'];
+  if (!Array.isArray(versions)) return fail('versions');
+  const seenIds = new Set<string>();
+  const seenStages = new Set<string>();
+  const records = versions.map((version: unknown, index): VersionRecord => {
+    const at = `versions[${index}]`;
+    if (!isObject(version)) return fail(at);
+    const { versionId, stages, createdAt, payload } = version;
+    if (typeof versionId !== 'string' || seenIds.has(versionId)) return fail(`${at}.versionId`);
+    seenIds.add(versionId);
+    if (!Array.isArray(stages) || !stages.every((s) => STAGES.includes(s) && !seenStages.has(s))) return fail(`${at}.stages`);
+    stages.forEach((s: string) => seenStages.add(s));
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return fail(`${at}.createdAt`);
+    const problem = payloadProblem(payload);
+    if (problem !== undefined) return fail(`${at}.payload: ${problem}`);
+    return { versionId, stages: STAGES.filter((s) => stages.includes(s)), createdAt, payload: payload as VersionRecord['payload'] };
+  });
+  return { name, versions: records, ...(deletionDate === undefined ? {} : { deletionDate: deletionDate as string }) };
+}
+
+function pickParams({ N, r, p }: ScryptParams): ScryptParams {
+  return { N, r, p };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function corrupt(context: FileContext, detail: string): SfbError {
+  return new SfbError(
+    'STORE_CORRUPT',
+    `The local store file ${context.file} (secret "${context.name}") is corrupt: ${detail}. The file was left unchanged. Restore it from a backup; if its certificate versions can be imported again, move the file aside and the next deployment writes a new one.`,
+  );
+}

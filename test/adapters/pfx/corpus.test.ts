@@ -1,0 +1,54 @@
+/**
+ * Every file of the real-world corpus through the library: each container variant opens (or
+ * fails) with exactly the findings the manifest records.
+ */
+import { validatePfx } from '../../../provider/validate-pfx';
+import { bytesOf, manifest, type CorpusEntry } from '../../support/pfx-corpus';
+
+const rows = manifest.entries.map((e) => [`${e.name} (${e.tool}: ${e.container})`, e] as const);
+
+describe('the PFX corpus', () => {
+  it('covers every error code', () => {
+    const seen = new Set(manifest.entries.flatMap((e) => e.expected.errors));
+    expect([...seen].sort()).toEqual(
+      [
+        'CERT_EXPIRED', 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE', 'CERT_NOT_YET_VALID', 'KEY_NOT_RSA', 'KEY_TOO_SMALL', 'PFX_AMBIGUOUS',
+        'PFX_BAD_PASSWORD', 'PFX_ITERATION_LIMIT', 'PFX_KEY_MISMATCH', 'PFX_NO_PRIVATE_KEY', 'PFX_TOO_LARGE', 'PFX_UNREADABLE', 'SIP_DOMAIN_MISSING',
+      ].sort(),
+    );
+  });
+
+  it.each(rows)('%s', async (_label, e: CorpusEntry) => {
+    const result = await validatePfx(bytesOf(e), e.password, {
+      sipDomain: e.sipDomain ?? manifest.sipDomain,
+      now: new Date(e.now ?? manifest.now),
+      inputName: `PFX file "${e.file}"`,
+      ...(e.effectiveDate ? { effectiveDate: e.effectiveDate } : {}),
+      ...(e.thumbprint ? { thumbprint: e.thumbprint } : {}),
+    });
+    expect({ valid: result.valid, errors: result.errors.map((f) => f.code).sort(), warnings: result.warnings.map((f) => f.code).sort() }).toEqual({
+      valid: e.expected.valid,
+      errors: [...e.expected.errors].sort(),
+      warnings: [...e.expected.warnings].sort(),
+    });
+    if (e.expected.thumbprint) expect(result.thumbprint).toBe(e.expected.thumbprint);
+    if (e.expected.keyBits) expect(result.keyBits).toBe(e.expected.keyBits);
+    if (e.expected.notAfter) expect(result.notAfter).toBe(new Date(e.expected.notAfter).toISOString());
+    for (const finding of [...result.errors, ...result.warnings]) {
+      expect(finding.message).toContain(`PFX file "${e.file}"`);
+      if (e.password) expect(finding.message).not.toContain(e.password);
+    }
+  });
+
+  it('accepts base64 text given as a string, as the resource passes it', async () => {
+    const e = manifest.entries.find((x) => x.name === 'openssl3-default')!;
+    const result = await validatePfx(bytesOf(e).toString('base64'), e.password, { sipDomain: 'contoso.com', now: new Date(manifest.now) });
+    expect(result.valid).toBe(true);
+    expect(result.thumbprint).toBe(e.expected.thumbprint);
+  });
+
+  it('refuses an effective date that is not a date', async () => {
+    const e = manifest.entries.find((x) => x.name === 'openssl3-default')!;
+    await expect(validatePfx(bytesOf(e), e.password, { effectiveDate: 'next tuesday' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
