@@ -148,7 +148,7 @@ export function encodeSecretFile(record: SecretRecord, fileKey: FileKey): Buffer
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const cipher = createCipheriv('aes-256-gcm', fileKey.key, iv, { authTagLength: TAG_BYTES });
-  
+  cipher.setAAD(headerBytes);
   const plaintext = Buffer.from(JSON.stringify(record), 'utf8');
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   plaintext.fill(0);
@@ -207,13 +207,13 @@ export async function decodeSecretFile(
   let plaintext: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, fields.iv, { authTagLength: TAG_BYTES });
-    
+    decipher.setAAD(headerBytes);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     plaintext = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
   } catch {
     throw new SfbError(
       'STORE_WRONG_PASSPHRASE',
-      `The local store file ${context.file} (secret "${context.name}") cannot be decrypted with ${context.passphraseSource}: it is not the passphrase the file was written with (the file is intact, so the passphrase is what differs). The file was left unchanged. Set ${context.passphraseSource} to the passphrase used when the file was written.`,
+      `The local store file ${context.file} (secret "${context.name}") cannot be decrypted with ${context.passphraseSource}. The file's checksum is intact, so the passphrase is not the one the file was written with (or the file was edited by other means). The file was left unchanged. Set ${context.passphraseSource} to the passphrase used when the file was written.`,
     );
   }
   let body: unknown;

@@ -93,7 +93,7 @@ export function decidePutVersion(record: SecretRecord | undefined, request: PutV
     if (samePayload(existing.payload, request.payload)) return { kind: 'unchanged', record };
     throw new SfbError(
       'STORE_CONFLICT',
-      `Version ${request.versionId} of secret "${request.name}" already exists with a different payload (thumbprint ${existing.payload.thumbprint}, the new one is ${request.payload.thumbprint}); versions cannot be changed. Write the new certificate under a new version id.`,
+      `Version ${request.versionId} of secret "${request.name}" already exists with a different payload (stored thumbprint ${existing.payload.thumbprint}, requested thumbprint ${request.payload.thumbprint}); a version cannot be changed once written. Write the new certificate under a new version id.`,
     );
   }
   const versions = record?.versions ?? [];

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { iterateSha1, iterateSha256 } from '../../../provider/adapters/pfx/iterated-hash';
 import { bmpPassword, pkcs12Kdf } from '../../../provider/adapters/pfx/pkcs12-kdf';
 
@@ -69,3 +70,11 @@ function plainKdf(hash: string, password: Buffer, salt: Buffer, iterations: numb
   }
   return Buffer.concat(out).subarray(0, length);
 }
+
+describe('the generated SHA-256 kernel', () => {
+  it('is what scripts/generate-sha256-kernel.js writes', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generate, target } = require('../../../scripts/generate-sha256-kernel.js') as { generate: () => string; target: string };
+    expect(readFileSync(target, 'utf8')).toBe(generate());
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * The provider's behaviour without the engine: check, diff, create, update, read and delete
+ * against a real local store in a temp directory, with real PFX files from the corpus.
+ * test/integration/resource.int.test.ts drives the same code through the real Pulumi CLI.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalStore } from '../../provider/adapters/local-store';
+import * as handlers from '../../provider/pulumi/handlers';
+import { bytesOf, entry } from '../support/pfx-corpus';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const A = entry('openssl3-default');
+const B = entry('rsa-4096');
+const PASSPHRASE = 'correct horse battery staple';
+
+function newsFor(e: typeof A, directory: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    sipDomain: 'contoso.com',
+    pfx: bytesOf(e).toString('base64'),
+    password: e.password,
+    minKeyBits: 2048,
+    warnBeforeExpiryDays: 30,
+    secretName: 'sfb/oauth-token-issuer/contoso.com',
+    store: { kind: 'local', directory },
+    storePassphrase: PASSPHRASE,
+    ...extra,
+  };
+}
+
+function freshDirectory(): string {
+  return join(mkdtempSync(join(tmpdir(), 'sfb-handlers-')), 'store');
+}
+
+function secretsIn(text: string, e: typeof A): string[] {
+  const pfx = bytesOf(e);
+  const candidates = [e.password ?? '', PASSPHRASE, pfx.toString('base64').slice(0, 40), pfx.toString('latin1').slice(100, 140)];
+  return candidates.filter((c) => c.length > 0 && text.includes(c));
+}
+
+async function checked(olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const result = await handlers.check(olds, news, NOW);
+  expect(result.failures).toEqual([]);
+  return result.inputs;
+}
+
+describe('check', () => {
+  it('returns the reviewable facts and the plan as inputs', async () => {
+    const inputs = await checked({}, newsFor(A, freshDirectory()));
+    expect(inputs).toMatchObject({
+      thumbprint: A.expected.thumbprint,
+      subject: 'CN=sfb-fe01.contoso.com',
+      keyBits: 2048,
+      notAfter: '2035-01-01T00:00:00.000Z',
+      plan: `new ${A.expected.thumbprint!.slice(0, 4)}.. current now`,
+      versionId: expect.stringMatching(new RegExp(`^${A.expected.thumbprint}-[0-9a-f]{16}$`)),
+    });
+  });
+
+  it.each([
+    ['a wrong password', { password: 'not-it' }, 'certificate', 'PFX_BAD_PASSWORD'],
+    ['another SIP domain', { sipDomain: 'fabrikam.com' }, 'sipDomain', 'SIP_DOMAIN_MISSING'],
+    ['a key size above the key', { minKeyBits: 4096 }, 'minKeyBits', 'KEY_TOO_SMALL'],
+    ['an effective date after expiry', { effectiveDate: '2036-01-01T00:00:00Z' }, 'effectiveDate', 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE'],
+    ['a date that is not one', { effectiveDate: 'next week' }, 'effectiveDate', undefined],
+    ['a SIP domain that is not a domain', { sipDomain: 'not a domain' }, 'sipDomain', undefined],
+    ['an empty pfx', { pfx: '' }, 'certificate', undefined],
+  ])('fails for %s on a non-secret property, without echoing secrets', async (_row, change, property, code) => {
+    const news = newsFor(A, freshDirectory(), change);
+    const { failures } = await handlers.check({}, news, NOW);
+    expect(failures.map((f) => f.property)).toContain(property);
+    if (code) expect(failures.map((f) => f.reason.split(':')[0])).toContain(code);
+    for (const failure of failures) {
+      expect(['pfx', 'password', 'storePassphrase']).not.toContain(failure.property);
+      expect(secretsIn(failure.reason, A)).toEqual([]);
+    }
+  });
+
+  it('re-checks the recorded facts, without decrypting again, when PFX and password are unchanged', async () => {
+    const news = newsFor(A, freshDirectory());
+    const first = await checked({}, news);
+    // Recorded facts say the certificate expired: only a check that reuses them can see that.
+    const olds = { ...first, notAfter: '2026-01-01T00:00:00.000Z' };
+    const { failures } = await handlers.check(olds, news, NOW);
+    expect(failures.map((f) => f.reason.split(':')[0])).toEqual(['CERT_EXPIRED']);
+  });
+
+  it('lets unknown preview values through unvalidated', async () => {
+    const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+    const { failures, inputs } = await handlers.check({}, newsFor(A, freshDirectory(), { pfx: unknown }), NOW);
+    expect(failures).toEqual([]);
+    expect(inputs.pfx).toBe(unknown);
+  });
+
+  it('plans a roll from the old state', async () => {
+    const directory = freshDirectory();
+    const first = await checked({}, newsFor(A, directory));
+    const second = await checked(first, newsFor(B, directory, { effectiveDate: '2026-12-01T00:00:00Z' }));
+    expect(second.plan).toBe(`current ${A.expected.thumbprint!.slice(0, 4)}.. → previous at 2026-12-01T00:00Z; new ${B.expected.thumbprint!.slice(0, 4)}.. current at 2026-12-01T00:00Z`);
+  });
+});
+
+describe('diff', () => {
+  it('updates in place for a new certificate and replaces for another secret name', async () => {
+    const directory = freshDirectory();
+    const a = await checked({}, newsFor(A, directory));
+    const b = await checked(a, newsFor(B, directory));
+    expect(handlers.diff({ ...a, schemaVersion: 1 }, a)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(handlers.diff({ ...a, schemaVersion: 1 }, b)).toMatchObject({ changes: true, replaces: [] });
+    expect(handlers.diff({ ...a, schemaVersion: 1 }, { ...a, secretName: 'other' })).toMatchObject({ changes: true, replaces: ['secretName'] });
+  });
+
+  it('ignores the plan line, which only describes the change', async () => {
+    const a = await checked({}, newsFor(A, freshDirectory()));
+    expect(handlers.diff({ ...a, schemaVersion: 1 }, { ...a, plan: 'current 0000.. unchanged' }).changes).toBe(false);
+  });
+});
+
+describe('create, update, read, delete on the local store', () => {
+  const secretName = 'sfb/oauth-token-issuer/contoso.com';
+
+  it('stores, rolls to previous, detects drift, and deletes recoverably', async () => {
+    const directory = freshDirectory();
+    const store = createLocalStore({ directory, passphrase: PASSPHRASE });
+    const a = await checked({}, newsFor(A, directory));
+    const created = await handlers.create(a, NOW);
+    expect(created.id).toBe(secretName);
+    expect(created.outs).toMatchObject({ thumbprint: A.expected.thumbprint, previousThumbprint: null, schemaVersion: 1 });
+    const afterCreate = await store.describe(secretName);
+    expect(afterCreate?.versions).toHaveLength(1);
+
+    // A second create (a retry) writes nothing new.
+    await handlers.create(a, NOW);
+    expect((await store.describe(secretName))?.versions).toHaveLength(1);
+
+    const b = await checked(created.outs as unknown as Record<string, unknown>, newsFor(B, directory));
+    const updated = await handlers.update(secretName, created.outs as unknown as Record<string, unknown>, b, NOW);
+    expect(updated.outs).toMatchObject({ thumbprint: B.expected.thumbprint, previousThumbprint: A.expected.thumbprint });
+    const versions = (await store.describe(secretName))!.versions;
+    expect(versions.find((v) => v.stages.includes('current'))?.versionId).toBe(b.versionId);
+    expect(versions.find((v) => v.stages.includes('previous'))?.versionId).toBe(a.versionId);
+    // The previous certificate stays retrievable.
+    expect((await store.getVersion(secretName, a.versionId as string)).thumbprint).toBe(A.expected.thumbprint);
+
+    const state = updated.outs as unknown as Record<string, unknown>;
+    expect(await handlers.read(secretName, state, NOW)).toEqual({ id: secretName, props: expect.objectContaining({ versionId: b.versionId, thumbprint: B.expected.thumbprint }) });
+
+    // Behind Pulumi's back: the old certificate made current again.
+    await store.moveStage(secretName, 'current', a.versionId as string);
+    const drifted = await handlers.read(secretName, state, NOW);
+    expect(drifted.props).toMatchObject({ versionId: a.versionId, thumbprint: A.expected.thumbprint, plan: `drift: store holds ${A.expected.thumbprint} as current` });
+    expect(handlers.diff(drifted.props!, b).changes).toBe(true);
+
+    await handlers.remove(state);
+    const deleted = await store.describe(secretName);
+    expect(deleted?.deletionDate).toBeDefined();
+    expect(await handlers.read(secretName, state, NOW)).toEqual({});
+    // Declared again: recovered, not duplicated.
+    const recreated = await handlers.create(b, NOW);
+    expect(recreated.outs.thumbprint).toBe(B.expected.thumbprint);
+    expect((await store.describe(secretName))?.deletionDate).toBeUndefined();
+  });
+
+  it('adopts a store that already holds this certificate instead of writing it again', async () => {
+    const directory = freshDirectory();
+    const a = await checked({}, newsFor(A, directory));
+    await handlers.create(a, NOW);
+    // A new stack (no state) declaring the same certificate.
+    const adopted = await handlers.create(a, NOW);
+    expect(adopted.outs.plan).toBe(`current ${A.expected.thumbprint!.slice(0, 4)}.. unchanged`);
+    expect((await createLocalStore({ directory, passphrase: PASSPHRASE }).describe(secretName))?.versions).toHaveLength(1);
+  });
+
+  it('keeps the previous certificate and reports a partial success when an update fails', async () => {
+    const directory = freshDirectory();
+    const a = await checked({}, newsFor(A, directory));
+    const created = await handlers.create(a, NOW);
+    const b = await checked(created.outs as unknown as Record<string, unknown>, newsFor(B, directory, { storePassphrase: 'the wrong passphrase' }));
+    const failure = handlers.update(secretName, created.outs as unknown as Record<string, unknown>, b, NOW);
+    await expect(failure).rejects.toMatchObject({
+      id: secretName,
+      properties: expect.objectContaining({ versionId: a.versionId, thumbprint: A.expected.thumbprint }),
+      reasons: [expect.stringMatching(/^STORE_WRONG_PASSPHRASE: /)],
+    });
+    await failure.catch((error: Error) => expect(secretsIn(error.message, A)).toEqual([]));
+    const store = createLocalStore({ directory, passphrase: PASSPHRASE });
+    const versions = (await store.describe(secretName))!.versions;
+    expect(versions).toHaveLength(1);
+    expect(versions[0]!.stages).toEqual(['current']);
+  });
+
+  it('reads state written by schema 0', async () => {
+    const directory = freshDirectory();
+    const a = await checked({}, newsFor(A, directory));
+    const { outs } = await handlers.create(a, NOW);
+    const { thumbprint, schemaVersion: _v, previousThumbprint: _p, pendingThumbprint: _q, ...rest } = outs as unknown as Record<string, unknown>;
+    const schema0 = { ...rest, currentThumbprint: thumbprint };
+    expect((await handlers.read(secretName, schema0, NOW)).props).toMatchObject({ thumbprint, schemaVersion: 1 });
+  });
+});
