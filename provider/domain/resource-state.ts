@@ -43,8 +43,8 @@ export interface CheckedInputs {
   readonly plan: string;
 }
 
-/** The outputs kept in state. */
-export interface CertificateState extends CheckedInputs {
+/** The outputs kept in state: the checked inputs without the PFX and its password. */
+export interface CertificateState extends Omit<CheckedInputs, 'pfx' | 'password'> {
   readonly schemaVersion: number;
   /** Thumbprint of the previous certificate, if any (Skype keeps two). */
   readonly previousThumbprint: string | null;

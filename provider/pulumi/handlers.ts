@@ -187,7 +187,8 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   const { state } = migrateState(olds);
   const same = (key: string) => JSON.stringify(state[key] ?? null) === JSON.stringify(news[key] ?? null);
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
-  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase', 'pfx', 'password'].filter((key) => !same(key));
+    // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
+  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -215,8 +216,12 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
 }
 
 function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots): CertificateState {
+  // The PFX and its password stay out of the outputs: the store holds them, the inputs (secret,
+  // encrypted in state) carry them to the next update, and every output travels further (the
+  // Node SDK even debug-logs each registration's outputs, secrets included).
+  const { pfx: _pfx, password: _password, ...kept } = inputs;
   return {
-    ...inputs,
+    ...kept,
     plan: plan.summary,
     schemaVersion: STATE_SCHEMA_VERSION,
     previousThumbprint: plan.after.previous?.thumbprint ?? stored.previous?.thumbprint ?? null,

@@ -129,7 +129,7 @@ class LocalStore implements CertificateStore {
     }
     assertPayload(name, versionId, payload);
     const now = this.now();
-    return describeRecord(await this.update(name, true, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));
+    return describeRecord(await this.update(name, now, true, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));
   }
 
   async moveStage(name: string, stage: CertificateStage, versionId: string): Promise<StoredSecret> {
@@ -141,7 +141,7 @@ class LocalStore implements CertificateStore {
         `The stage ${JSON.stringify(stage)} for secret "${name}" is not valid: move one of ${STAGES.map((s) => `"${s}"`).join(', ')}.`,
       );
     }
-    return describeRecord(await this.update(name, false, (record) => decideMoveStage(record, name, stage, versionId)));
+    return describeRecord(await this.update(name, this.now(), false, (record) => decideMoveStage(record, name, stage, versionId)));
   }
 
   async scheduleDeletion(name: string, recoveryWindowDays: number): Promise<void> {
@@ -149,12 +149,12 @@ class LocalStore implements CertificateStore {
     // Validate before looking, as Secrets Manager does: a bad window is reported even for a missing secret.
     assertRecoveryWindow(recoveryWindowDays);
     const now = this.now();
-    await this.update(name, false, (record) => decideScheduleDeletion(record, name, recoveryWindowDays, now));
+    await this.update(name, now, false, (record) => decideScheduleDeletion(record, name, recoveryWindowDays, now));
   }
 
   async restore(name: string): Promise<StoredSecret> {
     assertSecretName(name);
-    return describeRecord(await this.update(name, false, (record) => decideRestore(record, name)));
+    return describeRecord(await this.update(name, this.now(), false, (record) => decideRestore(record, name)));
   }
 
   private now(): Date {
@@ -199,9 +199,14 @@ class LocalStore implements CertificateStore {
    * says so. A failure before the write (wrong passphrase, corrupt file, a refused change) leaves
    * the file as it was. `creates`: whether this operation may create the secret (and so the
    * store directory); the others fail with STORE_NOT_FOUND on an empty store without creating it.
+   * `now` is read once per operation, so the purge check and the decision agree.
    */
-  private async update(name: string, creates: boolean, decide: (record: SecretRecord | undefined) => Decision): Promise<SecretRecord> {
-    const now = this.now();
+  private async update(
+    name: string,
+    now: Date,
+    creates: boolean,
+    decide: (record: SecretRecord | undefined) => Decision,
+  ): Promise<SecretRecord> {
     if (!creates && !(await directoryExists(this.settings.absoluteDirectory))) return decide(undefined).record;
     await ensureDirectory(this.settings.absoluteDirectory);
     return this.locked(name, async (paths) => {

@@ -1,0 +1,157 @@
+// One source of truth for where the Pulumi CLI lives and which environment runs it offline.
+//
+// Used by: scripts/pulumi (the `npm run pulumi` wrapper), scripts/install-pulumi (through the
+// `paths` command below), the integration test harness and the demo. Pure Node: no Pulumi or
+// AWS imports, so it loads in a bare `node -r ts-node/register/transpile-only`.
+//
+//   node -r ts-node/register/transpile-only scripts/engine-env.ts paths   -> KEY=value lines
+//   node -r ts-node/register/transpile-only scripts/engine-env.ts env     -> KEY=value lines
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The Go module whose `cmd/pulumi` is built; its version in tools/pulumi-cli/go.mod is the pin. */
+export const PULUMI_CLI_MODULE = 'github.com/pulumi/pulumi/pkg/v3';
+
+/**
+ * Passphrase for the local demo and the throwaway test stacks only. It protects nothing: it is
+ * in this file. Real stacks set PULUMI_CONFIG_PASSPHRASE (or _FILE) or use a KMS secrets provider.
+ */
+export const LOCAL_DEMO_PASSPHRASE = 'sfb-oauth-cert-local-demo-only';
+
+type Env = Record<string, string | undefined>;
+
+/** The repository root (this file is in <root>/scripts). */
+export function projectRoot(): string {
+  return path.resolve(__dirname, '..');
+}
+
+/**
+ * The pinned CLI version, read from the `require` line of tools/pulumi-cli/go.mod: the wrapper
+ * module's go.mod (with its go.sum) is the one place the version is pinned.
+ */
+export function pinnedPulumiVersion(root: string = projectRoot()): string {
+  const goMod = path.join(root, 'tools', 'pulumi-cli', 'go.mod');
+  const text = fs.readFileSync(goMod, 'utf8');
+  const escaped = PULUMI_CLI_MODULE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\d+\\.\\d+\\.\\d+)\\s*(?://.*)?$`, 'm').exec(text);
+  if (!match || !match[1]) {
+    throw new Error(`${goMod} does not require ${PULUMI_CLI_MODULE} at a vX.Y.Z version`);
+  }
+  return match[1];
+}
+
+/** Machine-level cache shared by every clone on this machine (CI included). */
+export function machineCacheDir(env: Env = process.env): string {
+  if (env.SFB_CACHE_DIR) return path.resolve(env.SFB_CACHE_DIR);
+  const xdg = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(path.resolve(xdg), 'sfb-oauth-cert');
+}
+
+export interface PulumiLayout {
+  version: string;
+  /** `root` for `PulumiCommand.get({ root })`: the CLI is `<root>/bin/pulumi`. */
+  installRoot: string;
+  binDir: string;
+  pulumiBinary: string;
+  /** The dynamic provider plugin shim copied from node_modules/@pulumi/pulumi. */
+  nodejsProviderPlugin: string;
+}
+
+export function pulumiLayout(env: Env = process.env, root: string = projectRoot()): PulumiLayout {
+  const version = pinnedPulumiVersion(root);
+  const installRoot = path.join(machineCacheDir(env), 'pulumi', version);
+  const binDir = path.join(installRoot, 'bin');
+  return {
+    version,
+    installRoot,
+    binDir,
+    pulumiBinary: path.join(binDir, 'pulumi'),
+    nodejsProviderPlugin: path.join(binDir, 'pulumi-resource-pulumi-nodejs'),
+  };
+}
+
+/** Throws an actionable error unless the pinned CLI and the provider plugin are installed. */
+export function requirePulumiInstalled(env: Env = process.env, root: string = projectRoot()): PulumiLayout {
+  const layout = pulumiLayout(env, root);
+  for (const file of [layout.pulumiBinary, layout.nodejsProviderPlugin]) {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+    } catch {
+      throw new Error(
+        `The Pulumi CLI ${layout.version} is not installed: ${file} is missing. ` +
+          `Run scripts/install-pulumi (it builds the CLI from the Go module proxy into ${layout.installRoot}).`,
+      );
+    }
+  }
+  return layout;
+}
+
+export interface EngineEnvOptions {
+  /** The environment to start from (default process.env); explicit settings in it win. */
+  base?: Env;
+  /** Project root whose .pulumi-home / .pulumi-state / node_modules are used. */
+  root?: string;
+  /** Force these (e.g. a throwaway test backend) even if `base` sets them. */
+  pulumiHome?: string;
+  backendUrl?: string;
+  passphrase?: string;
+}
+
+/**
+ * The variables to add to run the CLI offline and non-interactively. Only the variables this
+ * project sets are returned (merge them over process.env yourself); values already present in
+ * `base` for PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE(_FILE) and PULUMI_HOME are kept.
+ */
+export function engineEnv(options: EngineEnvOptions = {}): Record<string, string> {
+  const base = options.base ?? process.env;
+  const root = options.root ?? projectRoot();
+  const layout = pulumiLayout(base, root);
+  const out: Record<string, string> = {
+    PULUMI_HOME: options.pulumiHome ?? base.PULUMI_HOME ?? path.join(root, '.pulumi-home'),
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    // The copied plugin shim resolves @pulumi/pulumi/cmd/dynamic-provider from its working
+    // directory; NODE_PATH makes it find this project's copy from any directory.
+    NODE_PATH: [path.join(root, 'node_modules'), base.NODE_PATH].filter(Boolean).join(path.delimiter),
+    PATH: [layout.binDir, base.PATH].filter(Boolean).join(path.delimiter),
+  };
+  out.PULUMI_BACKEND_URL =
+    options.backendUrl ?? base.PULUMI_BACKEND_URL ?? `file://${path.join(root, '.pulumi-state')}`;
+  if (options.passphrase !== undefined) {
+    out.PULUMI_CONFIG_PASSPHRASE = options.passphrase;
+  } else if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+    out.PULUMI_CONFIG_PASSPHRASE = LOCAL_DEMO_PASSPHRASE;
+  }
+  return out;
+}
+
+/** The local directory behind a file:// backend URL, or undefined for other backends. */
+export function fileBackendDir(backendUrl: string): string | undefined {
+  if (!backendUrl.startsWith('file://')) return undefined;
+  const rest = backendUrl.slice('file://'.length).split('?')[0] ?? '';
+  return rest.startsWith('~') ? path.join(os.homedir(), rest.slice(1)) : rest;
+}
+
+function printLines(values: Record<string, string>): void {
+  for (const [key, value] of Object.entries(values)) process.stdout.write(`${key}=${value}\n`);
+}
+
+if (require.main === module) {
+  const command = process.argv[2];
+  if (command === 'paths') {
+    const layout = pulumiLayout();
+    printLines({
+      PROJECT_ROOT: projectRoot(),
+      PULUMI_VERSION: layout.version,
+      PULUMI_INSTALL_ROOT: layout.installRoot,
+      PULUMI_BIN_DIR: layout.binDir,
+      PULUMI_BINARY: layout.pulumiBinary,
+    });
+  } else if (command === 'env') {
+    printLines(engineEnv());
+  } else {
+    process.stderr.write('usage: engine-env.ts paths|env\n');
+    process.exit(2);
+  }
+}
