@@ -159,7 +159,7 @@ describe('OAuthTokenIssuerCertificate through the real engine', () => {
     // there only inside the engine's own secret wrapper, never as bare values.
     // The engine's event stream to the Automation API carries step inputs; secrets travel there
     // only inside the engine's own secret wrapper, never as bare values...
-    const isDebug = (event: (typeof stack.events)[number]) => event.diagnosticEvent?.severity === 'debug';
+    const isDebug = (event: (typeof stack.events)[number]) => String(event.diagnosticEvent?.severity) === 'debug'; // not in the SDK's typings
     expect(stack.events.filter((e) => !isDebug(e)).flatMap((e) => leaks(JSON.stringify(withoutSecretWrappers(e)), needles))).toEqual([]);
     // ...except the Node SDK's own debug log, which prints every registration's properties
     // (secrets included; during preview the outputs are the checked inputs, so the PFX too). It

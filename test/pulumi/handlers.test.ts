@@ -86,6 +86,26 @@ describe('check', () => {
     expect(failures.map((f) => f.reason.split(':')[0])).toEqual(['CERT_EXPIRED']);
   });
 
+  it('prints a warning, in preview and up alike, when the certificate expires soon', async () => {
+    const soon = entry('expiring-soon');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const news = newsFor(soon, freshDirectory());
+      const first = await handlers.check({}, news, NOW);
+      expect(first.failures).toEqual([]);
+      // The same PFX again (facts reused, nothing decrypted): still warned.
+      await handlers.check(first.inputs, news, NOW);
+      const printed = warn.mock.calls.map((call) => String(call[0]));
+      expect(printed).toHaveLength(2);
+      for (const line of printed) {
+        expect(line).toMatch(/^warning CERT_EXPIRES_SOON: The `pfx` input's certificate \([0-9A-F]{40}\) expires at 2026-06-20T00:00Z, within 30 days of now/);
+        expect(secretsIn(line, soon)).toEqual([]);
+      }
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('lets unknown preview values through unvalidated', async () => {
     const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
     const { failures, inputs } = await handlers.check({}, newsFor(A, freshDirectory(), { pfx: unknown }), NOW);
