@@ -22,11 +22,14 @@ interface Desired {
   pfx: CorpusEntry;
   password: string | null;
   effectiveDate?: string;
+  passphrase: string;
 }
+
+const WRONG_PASSPHRASE = 'a-passphrase-that-opens-nothing';
 
 /** Everything secret that must never appear: passwords, PFX bytes in every spelling, private keys. */
 async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {
-  const needles = [PASSPHRASE, 'PRIVATE KEY'];
+  const needles = [PASSPHRASE, WRONG_PASSPHRASE, 'PRIVATE KEY'];
   for (const e of entries) {
     const pfx = bytesOf(e);
     needles.push(e.password!, pfx.toString('base64').slice(0, 48), pfx.toString('base64').slice(-48, -4), pfx.toString('hex').slice(0, 64));
@@ -56,7 +59,7 @@ function leaks(haystack: string, needles: string[]): string[] {
 describe('OAuthTokenIssuerCertificate through the real engine', () => {
   let stack: ThrowawayStack;
   const storeDir = join(mkdtempSync(join(tmpdir(), 'sfb-resource-store-')), 'store');
-  const desired: Desired = { pfx: A, password: A.password };
+  const desired: Desired = { pfx: A, password: A.password, passphrase: PASSPHRASE };
 
   beforeAll(async () => {
     stack = await ThrowawayStack.create({
@@ -66,7 +69,7 @@ describe('OAuthTokenIssuerCertificate through the real engine', () => {
           pfx: bytesOf(desired.pfx).toString('base64'),
           ...(desired.password !== null ? { password: desired.password } : {}),
           ...(desired.effectiveDate ? { effectiveDate: desired.effectiveDate } : {}),
-          store: CertificateStores.local({ directory: storeDir, passphrase: PASSPHRASE }),
+          store: CertificateStores.local({ directory: storeDir, passphrase: desired.passphrase }),
         });
         return { thumbprint: certificate.thumbprint, plan: certificate.plan, previous: certificate.previousThumbprint };
       },
@@ -147,6 +150,27 @@ describe('OAuthTokenIssuerCertificate through the real engine', () => {
     expect(nonZeroChanges(up.summary.resourceChanges)).toEqual({ same: 1, update: 1 });
     const current = (await store().describe(SECRET_NAME))!.versions.find((v) => v.stages.includes('current'))!;
     expect((await store().getVersion(SECRET_NAME, current.versionId)).thumbprint).toBe(B.expected.thumbprint);
+  });
+
+  it('keeps the previous certificate when an update fails, and the next up finishes it', async () => {
+    desired.pfx = A;
+    desired.password = A.password;
+    desired.passphrase = WRONG_PASSPHRASE;
+    await expect(stack.up()).rejects.toThrow(/STORE_WRONG_PASSPHRASE/);
+    const currentThumbprint = async () => {
+      const current = (await store().describe(SECRET_NAME))!.versions.find((v) => v.stages.includes('current'))!;
+      return (await store().getVersion(SECRET_NAME, current.versionId)).thumbprint;
+    };
+    expect(await currentThumbprint()).toBe(B.expected.thumbprint);
+    const [kept] = (await stack.stateResources()).filter((r) => r.type === TYPE);
+    expect(kept?.outputs?.thumbprint).toBe(B.expected.thumbprint);
+
+    desired.passphrase = PASSPHRASE;
+    const up = await stack.up();
+    expect(nonZeroChanges(up.summary.resourceChanges)).toEqual({ same: 1, update: 1 });
+    expect(up.outputs.thumbprint?.value).toBe(A.expected.thumbprint);
+    expect(up.outputs.previous?.value).toBe(B.expected.thumbprint);
+    expect(await currentThumbprint()).toBe(A.expected.thumbprint);
   });
 
   it('keeps every secret out of state, output and the serialized provider', async () => {
