@@ -12,7 +12,7 @@ export const STATE_SCHEMA_VERSION = 1;
 /** Where the certificate is stored. Non-secret: the passphrase travels separately. */
 export interface StoreSpec {
   readonly kind: 'local';
-  /** Absolute directory of the embedded local store. */
+  /** Directory of the embedded local store, as written (relative: to the program's directory). */
   readonly directory: string;
 }
 

@@ -63,7 +63,9 @@ function thumbprintOfVersion(versionId: string): string {
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
 export function openStore(spec: StoreSpec, passphrase: string): CertificateStore {
   if (spec.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String(spec.kind)}" is not known; use CertificateStores.local().`);
-  return createLocalStore({ directory: spec.directory, passphrase, passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
+  // A relative directory is relative to the program's directory, where the engine starts this
+  // provider: state then stays the same whichever path a checkout (or CI runner) has.
+  return createLocalStore({ directory: resolve(spec.directory), passphrase, passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
 }
 
 function normaliseEffectiveDate(value: unknown): { iso?: string; failure?: CheckFailure } {
@@ -185,7 +187,14 @@ function slotsFromState(olds: Record<string, unknown>): CertificateSlots {
 /** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
-  const same = (key: string) => JSON.stringify(state[key] ?? null) === JSON.stringify(news[key] ?? null);
+  // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
+  const comparable = (props: Record<string, unknown>, key: string): unknown => {
+    const value = props[key];
+    if (key !== 'store' || typeof value !== 'object' || value === null) return value ?? null;
+    const spec = value as StoreSpec;
+    return { ...spec, directory: typeof spec.directory === 'string' ? resolve(spec.directory) : spec.directory };
+  };
+  const same = (key: string) => JSON.stringify(comparable(state, key)) === JSON.stringify(comparable(news, key));
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
     // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
   const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
@@ -327,9 +336,4 @@ export async function remove(olds: Record<string, unknown>): Promise<void> {
   } catch (error) {
     throw new Error(safeMessage(error));
   }
-}
-
-/** Resolves a store directory the way the resource does (relative to the program's directory). */
-export function storeDirectory(directory: string, base: string): string {
-  return resolve(base, directory);
 }

@@ -5,7 +5,6 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { oauthTokenIssuerProvider } from './provider';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
@@ -18,7 +17,7 @@ export interface CertificateStoreSpec {
 /** Options of the embedded local store. */
 export interface LocalStoreOptions {
   /**
-   * Directory of the store, relative to the Pulumi program's directory.
+   * Directory of the store; a relative one is relative to the Pulumi program's directory.
    * @default ".sfb-store" (git-ignored)
    */
   readonly directory?: string;
@@ -44,7 +43,9 @@ export const CertificateStores = {
         'INVALID_ARGUMENT: the local certificate store needs a passphrase; set it with `pulumi config set --secret sfb-oauth-cert:storePassphrase <value>` or the SFB_STORE_PASSPHRASE environment variable.',
       );
     }
-    return { kind: 'local', directory: isAbsolute(directory) ? directory : resolve(process.cwd(), directory), passphrase };
+    // Kept as written: the provider resolves a relative directory against the program's
+    // directory, so state does not change with the checkout's path.
+    return { kind: 'local', directory, passphrase };
   },
 };
 

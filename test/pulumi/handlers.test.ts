@@ -131,6 +131,14 @@ describe('diff', () => {
     expect(handlers.diff({ ...a, schemaVersion: 1 }, { ...a, secretName: 'other' })).toMatchObject({ changes: true, replaces: ['secretName'] });
   });
 
+  it('sees a relative store directory and its absolute path as one store', async () => {
+    const a = await checked({}, newsFor(A, freshDirectory()));
+    const relative = { ...a, store: { kind: 'local', directory: '.sfb-store' } };
+    const absolute = { ...a, store: { kind: 'local', directory: join(process.cwd(), '.sfb-store') } };
+    expect(handlers.diff({ ...relative, schemaVersion: 1 }, absolute).changes).toBe(false);
+    expect(handlers.diff({ ...relative, schemaVersion: 1 }, { ...a, store: { kind: 'local', directory: '.other-store' } })).toMatchObject({ replaces: ['store'] });
+  });
+
   it('ignores the plan line, which only describes the change', async () => {
     const a = await checked({}, newsFor(A, freshDirectory()));
     expect(handlers.diff({ ...a, schemaVersion: 1 }, { ...a, plan: 'current 0000.. unchanged' }).changes).toBe(false);
