@@ -38,8 +38,11 @@ export type RollStep =
   | { readonly kind: 'move-stage'; readonly versionId: string; readonly stage: 'current' | 'pending' };
 
 export interface RollPlan {
-  /** `none`: the store already holds the desired state. */
-  readonly action: 'none' | 'make-current' | 'schedule';
+  /**
+   * `none`: the store already holds the desired state. `record-roll`: a scheduled certificate's
+   * date has passed (Skype rolled it then); only the store's labels catch up.
+   */
+  readonly action: 'none' | 'record-roll' | 'make-current' | 'schedule';
   readonly steps: readonly RollStep[];
   /** The slots once the plan is applied (and, for a schedule, once its date has passed). */
   readonly after: CertificateSlots;
@@ -79,6 +82,15 @@ export function planRoll(existing: CertificateSlots, desired: DesiredCertificate
   const newRef: VersionRef = { versionId: desired.versionId, thumbprint: desired.thumbprint };
 
   if (slots.current?.versionId === desired.versionId) {
+    if (existing.pending?.versionId === desired.versionId && existing.current?.versionId !== desired.versionId) {
+      // The roll happened at its date; move the store's `current` label to match.
+      return {
+        action: 'record-roll',
+        steps: [{ kind: 'move-stage', versionId: desired.versionId, stage: 'current' }],
+        after: slots,
+        summary: `scheduled ${newShort} current since ${minute(existing.pending.effectiveDate)}`,
+      };
+    }
     return { action: 'none', steps: [], after: slots, summary: `current ${newShort} unchanged` };
   }
   if (!scheduled) {

@@ -118,7 +118,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   if (failures.length > 0 || !validation.thumbprint) return { inputs: news, failures };
 
   const versionId = versionIdFor(validation.thumbprint, pfx as string, effective.iso);
-  const existing = slotsFromState(olds);
+  const existing = slotsFromState(olds, now);
   const plan = planRoll(existing, { versionId, thumbprint: validation.thumbprint, ...(effective.iso ? { effectiveDate: new Date(effective.iso) } : {}) }, now);
   const inputs: Record<string, unknown> = {
     ...news,
@@ -175,13 +175,14 @@ function revalidateFacts(olds: Record<string, unknown>, policy: { inputName: str
 }
 
 /** The slots as old state records them (check has no store access: it runs offline in preview). */
-function slotsFromState(olds: Record<string, unknown>): CertificateSlots {
+function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
   if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
-  const current = { versionId: olds.versionId, thumbprint: olds.thumbprint };
-  if (typeof olds.effectiveDate === 'string' && olds.pendingThumbprint === olds.thumbprint) {
-    return { pending: { ...current, effectiveDate: new Date(olds.effectiveDate) } };
+  const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
+  // A declared effective date still ahead: that certificate is scheduled, not yet current.
+  if (typeof olds.effectiveDate === 'string' && new Date(olds.effectiveDate).getTime() > now.getTime()) {
+    return { pending: { ...declared, effectiveDate: new Date(olds.effectiveDate) } };
   }
-  return { current };
+  return { current: declared };
 }
 
 /** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
@@ -196,7 +197,7 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   };
   const same = (key: string) => JSON.stringify(comparable(state, key)) === JSON.stringify(comparable(news, key));
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
-    // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
+  // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
   const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }
@@ -217,7 +218,9 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   const previous = holding('previous');
   if (previous) slots.previous = { versionId: previous.versionId, thumbprint: thumbprintOfVersion(previous.versionId) };
   const pending = holding('pending');
-  if (pending) {
+  // Promoting a scheduled version moves `current` onto it and, as in Secrets Manager, leaves the
+  // pending label there too: that version is simply current.
+  if (pending && pending.versionId !== current?.versionId) {
     const r = await ref(pending.versionId);
     slots.pending = { versionId: r.versionId, thumbprint: r.thumbprint, effectiveDate: new Date(r.payload.effectiveDate ?? 0) };
   }
@@ -243,7 +246,7 @@ function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStor
  * Writes the desired certificate and moves the labels. Retries are safe: the version id is
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  */
-async function converge(inputs: CheckedInputs, now: Date): Promise<{ state: CertificateState; wrote: boolean }> {
+async function converge(inputs: CheckedInputs, now: Date): Promise<CertificateState> {
   const store = openStore(inputs.store, inputs.storePassphrase);
   let secret = await store.describe(inputs.secretName);
   if (secret?.deletionDate) {
@@ -262,7 +265,7 @@ async function converge(inputs: CheckedInputs, now: Date): Promise<{ state: Cert
     if (step.kind === 'write-version') await store.putVersion({ name: inputs.secretName, versionId: step.versionId, payload, stage: step.stage });
     else await store.moveStage(inputs.secretName, step.stage, step.versionId);
   }
-  return { state: stateFrom(inputs, plan, store, slotsAsOf(stored, now)), wrote: plan.steps.length > 0 };
+  return stateFrom(inputs, plan, store, slotsAsOf(stored, now));
 }
 
 /** Error text safe to show: our own messages, or a generic sentence for anything else. */
@@ -275,8 +278,7 @@ function safeMessage(error: unknown): string {
 export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
   const checked = inputs as unknown as CheckedInputs;
   try {
-    const { state } = await converge(checked, now);
-    return { id: checked.secretName, outs: state };
+    return { id: checked.secretName, outs: await converge(checked, now) };
   } catch (error) {
     throw new Error(safeMessage(error));
   }
@@ -290,8 +292,7 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
   const checked = news as unknown as CheckedInputs;
   try {
-    const { state } = await converge(checked, now);
-    return { outs: state };
+    return { outs: await converge(checked, now) };
   } catch (error) {
     const message = safeMessage(error);
     const partial = Object.assign(new Error(message), { id, properties: migrateState(olds).state, reasons: [message] });

@@ -73,7 +73,17 @@ describe('slotsAsOf', () => {
     expect(slotsAsOf(stored, new Date('2026-12-02T00:00:00Z'))).toEqual({ current: B, previous: A });
   });
 
-  it('sees the desired certificate current after its date, so no second roll is planned', () => {
-    expect(planRoll(stored, { ...B, effectiveDate: LATER }, new Date('2026-12-02T00:00:00Z')).action).toBe('none');
+  it('after its date, records the roll in the store labels instead of planning a second one', () => {
+    expect(planRoll(stored, { ...B, effectiveDate: LATER }, new Date('2026-12-02T00:00:00Z'))).toEqual({
+      action: 'record-roll',
+      steps: [{ kind: 'move-stage', versionId: B.versionId, stage: 'current' }],
+      after: { current: B, previous: A },
+      summary: 'scheduled BBBB.. current since 2026-12-01T00:00Z',
+    });
+  });
+
+  it('plans nothing once the store labels show the roll', () => {
+    const recorded: CertificateSlots = { current: B, previous: A, pending: { ...B, effectiveDate: LATER } };
+    expect(planRoll(recorded, { ...B, effectiveDate: LATER }, new Date('2026-12-02T00:00:00Z')).action).toBe('none');
   });
 });

@@ -190,6 +190,34 @@ describe('create, update, read, delete on the local store', () => {
     expect((await store.describe(secretName))?.deletionDate).toBeUndefined();
   });
 
+  it('schedules a roll, keeps the current certificate until its date, then records the roll', async () => {
+    const directory = freshDirectory();
+    const store = createLocalStore({ directory, passphrase: PASSPHRASE });
+    const labels = async () =>
+      Object.fromEntries((await store.describe(secretName))!.versions.flatMap((v) => v.stages.map((stage) => [stage, v.versionId.slice(0, 40)])));
+    const a = await checked({}, newsFor(A, directory));
+    const created = await handlers.create(a, NOW);
+    const later = '2026-12-01T00:00:00.000Z';
+    const b = await checked(created.outs as unknown as Record<string, unknown>, newsFor(B, directory, { effectiveDate: later }));
+    const scheduled = await handlers.update(secretName, created.outs as unknown as Record<string, unknown>, b, NOW);
+    expect(scheduled.outs).toMatchObject({ thumbprint: B.expected.thumbprint, pendingThumbprint: B.expected.thumbprint, previousThumbprint: A.expected.thumbprint });
+    expect(await labels()).toEqual({ current: A.expected.thumbprint, pending: B.expected.thumbprint });
+
+    const state = scheduled.outs as unknown as Record<string, unknown>;
+    // Before the date: nothing drifted. After it: B is current (Skype rolled it), A previous.
+    expect((await handlers.read(secretName, state, NOW)).props).toMatchObject({ versionId: b.versionId, pendingThumbprint: B.expected.thumbprint });
+    const afterDate = new Date('2026-12-02T00:00:00Z');
+    expect((await handlers.read(secretName, state, afterDate)).props).toMatchObject({ versionId: b.versionId, previousThumbprint: A.expected.thumbprint, pendingThumbprint: null });
+    // The next update after the date moves the store's labels to match, once.
+    const recorded = await handlers.update(secretName, state, b, afterDate);
+    expect(recorded.outs.plan).toBe(`scheduled ${B.expected.thumbprint!.slice(0, 4)}.. current since 2026-12-01T00:00Z`);
+    expect((await labels()).current).toBe(B.expected.thumbprint);
+    expect((await labels()).previous).toBe(A.expected.thumbprint);
+    expect((await handlers.update(secretName, recorded.outs as unknown as Record<string, unknown>, b, afterDate)).outs.plan).toBe(
+      `current ${B.expected.thumbprint!.slice(0, 4)}.. unchanged`,
+    );
+  });
+
   it('adopts a store that already holds this certificate instead of writing it again', async () => {
     const directory = freshDirectory();
     const a = await checked({}, newsFor(A, directory));

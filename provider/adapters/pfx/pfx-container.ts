@@ -16,7 +16,7 @@
  */
 import { createDecipheriv, createHmac, pbkdf2, timingSafeEqual } from 'node:crypto';
 import type * as Forge from 'node-forge';
-import { SfbError } from '../../domain/errors';
+import { isSfbError, SfbError } from '../../domain/errors';
 import { bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
 
 /** A private key found in the container. */
@@ -424,10 +424,9 @@ export async function openPfxContainer(bytes: Buffer, password: string | null, o
     const authSafe = parseDer(authSafeOctets, 'AuthenticatedSafe');
 
     if (mac) {
-      // Start nothing before the MAC has picked the password spelling: PBES2's UTF-8 bytes are
-      // the same for "" and NULL, but the legacy PBE's are not. The PBKDF2 runs start in
-      // collectAuthenticatedSafe and overlap with nothing else, so verify the MAC first only
-      // when the password spelling could matter; otherwise overlap them.
+      // Usually: start the decryptions (PBKDF2 on the thread pool) first, then compute the MAC on
+      // this thread meanwhile. For an empty or NULL password the MAC must first pick which of
+      // the two spellings the file used, because the legacy PBE derives different keys from them.
       const alternate = alternatePassword(password);
       if (alternate === undefined) {
         reader.collectAuthenticatedSafe(authSafe, collected);
@@ -462,7 +461,7 @@ export async function openPfxContainer(bytes: Buffer, password: string | null, o
   } catch (error) {
     if (error instanceof WrongPassword) throw badPassword(options.inputName);
     if (error instanceof Malformed) throw unreadable(error.message);
-    if (error instanceof SfbError) throw error;
+    if (isSfbError(error)) throw error;
     throw unreadable('its structure could not be parsed');
   }
 }
