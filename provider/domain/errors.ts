@@ -27,7 +27,6 @@ export const PFX_WARNING_CODES = [
   'CERT_EXPIRES_SOON',
   'CERT_SHA1_SIGNATURE',
   'CHAIN_INCOMPLETE',
-  'THUMBPRINT_NOT_FOUND',
 ] as const;
 export type PfxWarningCode = (typeof PFX_WARNING_CODES)[number];
 

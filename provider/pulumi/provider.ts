@@ -8,12 +8,10 @@
  *   upgrades, the implementation it loads is the installed package's;
  * - the dynamic provider host resolves `require` from the program's directory, where users
  *   have this package in node_modules.
- * The clock is read here, in the shell, and handed to the implementation.
+ * The module path is written out in each method because a serialized function may capture
+ * nothing. The clock is read here, in the shell, and handed to the implementation.
  */
 import type * as pulumi from '@pulumi/pulumi';
-
-/** Where the implementation lives, relative to the package root. */
-export const HANDLERS_MODULE = 'sfb-oauth-cert/dist/provider/pulumi/handlers';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- run-time loading by package name is the point (see above). */
 export const oauthTokenIssuerProvider: pulumi.dynamic.ResourceProvider = {

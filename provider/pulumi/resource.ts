@@ -81,6 +81,8 @@ export function pfxFromFile(path: string): pulumi.Output<string> {
   return pulumi.secret(base64);
 }
 
+// Outputs that must be secret in state. The provider returns only storePassphrase of these (the
+// PFX and password stay in the store), but listing all three keeps them secret should that change.
 const SECRET_KEYS = ['pfx', 'password', 'storePassphrase'];
 
 /** The Skype for Business OAuthTokenIssuer certificate, validated, stored and rolled. */
