@@ -302,6 +302,14 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 
 /** Pulumi `read` (refresh): what the store really holds now. */
 export async function read(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
+  try {
+    return await readStore(id, olds, now);
+  } catch (error) {
+    throw new Error(safeMessage(error));
+  }
+}
+
+async function readStore(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
   const { state } = migrateState(olds);
   const inputs = state as unknown as CertificateState;
   const store = openStore(inputs.store, inputs.storePassphrase);

@@ -246,6 +246,18 @@ describe('create, update, read, delete on the local store', () => {
     expect(versions[0]!.stages).toEqual(['current']);
   });
 
+  it('fails a refresh with the store\'s code, and no secret, when the passphrase is wrong', async () => {
+    const directory = freshDirectory();
+    const { outs } = await handlers.create(await checked({}, newsFor(A, directory)), NOW);
+    const wrong = { ...(outs as unknown as Record<string, unknown>), storePassphrase: 'not the passphrase' };
+    const refresh = handlers.read(secretName, wrong, NOW);
+    await expect(refresh).rejects.toThrow(/^STORE_WRONG_PASSPHRASE: /);
+    await refresh.catch((error: Error) => {
+      expect(error.message).not.toContain('not the passphrase');
+      expect(secretsIn(error.message, A)).toEqual([]);
+    });
+  });
+
   it('reads state written by schema 0', async () => {
     const directory = freshDirectory();
     const a = await checked({}, newsFor(A, directory));
