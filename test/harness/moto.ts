@@ -12,18 +12,18 @@ export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'test
 const endpointFile = path.join(projectRoot(), '.moto', 'endpoint');
 
 /** The endpoint from MOTO_ENDPOINT or `.moto/endpoint`, e.g. `http://127.0.0.1:41234`. */
-export function motoEndpoint(): string {
+export function motoEndpoint(file: string = endpointFile): string {
   const fromEnv = process.env.MOTO_ENDPOINT?.trim();
   if (fromEnv) return fromEnv.replace(/\/+$/, '');
   let fromFile = '';
   try {
-    fromFile = fs.readFileSync(endpointFile, 'utf8').trim();
+    fromFile = fs.readFileSync(file, 'utf8').trim();
   } catch {
     // reported below
   }
   if (!fromFile) {
     throw new Error(
-      `No moto endpoint: ${endpointFile} is missing and MOTO_ENDPOINT is not set. ` +
+      `No moto endpoint: ${file} is missing and MOTO_ENDPOINT is not set. ` +
         'Run `scripts/moto start` (npm test does it for you).',
     );
   }
