@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'node:fs';
+import { isBase64Text } from '../adapters/pfx/pfx-input';
 import { oauthTokenIssuerProvider } from './provider';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
@@ -76,9 +77,8 @@ export interface OAuthTokenIssuerCertificateArgs {
 /** Reads a PFX file (binary or base64 text) as the base64 the `pfx` argument takes. */
 export function pfxFromFile(path: string): pulumi.Output<string> {
   const bytes = readFileSync(path);
-  const text = bytes.toString('latin1');
-  const base64 = bytes[0] === 0x30 || !/^[A-Za-z0-9+/=\s]+$/.test(text) ? bytes.toString('base64') : text.replace(/\s+/g, '');
-  return pulumi.secret(base64);
+  // Not validated here: `check` reports a bad file with its code during preview.
+  return pulumi.secret(isBase64Text(bytes) ? bytes.toString('latin1').replace(/\s+/g, '') : bytes.toString('base64'));
 }
 
 // Outputs that must be secret in state. The provider returns only storePassphrase of these (the

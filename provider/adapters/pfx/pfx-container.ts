@@ -18,6 +18,7 @@ import { createDecipheriv, createHmac, pbkdf2, timingSafeEqual } from 'node:cryp
 import type * as Forge from 'node-forge';
 import { isSfbError, SfbError } from '../../domain/errors';
 import { bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
+import { pfxUnreadable } from './pfx-input';
 
 /** A private key found in the container. */
 export interface ContainerKey {
@@ -385,12 +386,7 @@ function badPassword(inputName: string): SfbError {
  * PFX_UNREADABLE, PFX_BAD_PASSWORD or PFX_ITERATION_LIMIT.
  */
 export async function openPfxContainer(bytes: Buffer, password: string | null, options: OpenPfxOptions): Promise<PfxContainer> {
-  const unreadable = (why: string) =>
-    new SfbError(
-      'PFX_UNREADABLE',
-      `The ${options.inputName} is not a readable PKCS#12 (PFX) file (${why}); export the certificate ` +
-        'with its private key as a .pfx/.p12 file, binary or base64.',
-    );
+  const unreadable = (why: string) => pfxUnreadable(options.inputName, why);
   let chosenPassword = password;
   try {
     const pfx = parseDer(bytes, 'PFX');

@@ -9,6 +9,11 @@ export const MAX_PFX_BYTES = 1024 * 1024;
 
 const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
 
+/** Whether `bytes` look like the base64 text of a PFX rather than the PFX itself. */
+export function isBase64Text(bytes: Buffer): boolean {
+  return bytes.length > 0 && bytes[0] !== 0x30 && BASE64_TEXT.test(bytes.toString('latin1'));
+}
+
 function tooLarge(inputName: string, size: number): SfbError {
   return new SfbError(
     'PFX_TOO_LARGE',
@@ -17,7 +22,8 @@ function tooLarge(inputName: string, size: number): SfbError {
   );
 }
 
-function unreadable(inputName: string, why: string): SfbError {
+/** The PFX_UNREADABLE error, worded once for every place that finds a file unreadable. */
+export function pfxUnreadable(inputName: string, why: string): SfbError {
   return new SfbError(
     'PFX_UNREADABLE',
     `The ${inputName} is not a readable PKCS#12 (PFX) file (${why}); export the certificate with its private key as a .pfx/.p12 file, binary or base64.`,
@@ -27,7 +33,7 @@ function unreadable(inputName: string, why: string): SfbError {
 /** Returns the DER bytes of the PFX in `input` (binary, or base64 text as string or bytes). */
 export function pfxBytesFrom(input: Uint8Array | string, inputName: string): Buffer {
   const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (raw.length === 0) throw unreadable(inputName, 'it is empty');
+  if (raw.length === 0) throw pfxUnreadable(inputName, 'it is empty');
   // Base64 is 4/3 of the binary size: refuse before decoding anything bigger than that could be.
   if (raw.length > Math.ceil((MAX_PFX_BYTES * 4) / 3) + 64 * 1024) throw tooLarge(inputName, raw.length);
   if (raw[0] === 0x30 && typeof input !== 'string') {
@@ -36,12 +42,12 @@ export function pfxBytesFrom(input: Uint8Array | string, inputName: string): Buf
   }
   const head = raw.subarray(0, 64).toString('latin1');
   if (head.includes('-----BEGIN')) {
-    throw unreadable(inputName, 'it is PEM text; convert it with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`');
+    throw pfxUnreadable(inputName, 'it is PEM text; convert it with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`');
   }
   const text = raw.toString('latin1');
-  if (!BASE64_TEXT.test(text)) throw unreadable(inputName, 'it is neither DER nor base64 text');
+  if (!BASE64_TEXT.test(text)) throw pfxUnreadable(inputName, 'it is neither DER nor base64 text');
   const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64');
-  if (decoded.length === 0 || decoded[0] !== 0x30) throw unreadable(inputName, 'its base64 text does not decode to a PKCS#12 structure');
+  if (decoded.length === 0 || decoded[0] !== 0x30) throw pfxUnreadable(inputName, 'its base64 text does not decode to a PKCS#12 structure');
   if (decoded.length > MAX_PFX_BYTES) throw tooLarge(inputName, decoded.length);
   return decoded;
 }
