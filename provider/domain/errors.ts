@@ -41,6 +41,10 @@ export const OPERATION_ERROR_CODES = [
   'STORE_CONFLICT',
   'STORE_ACCESS_DENIED',
   'STATE_UNSUPPORTED',
+  /** Another project/stack manages this secret (issue #7 C). */
+  'STORE_OWNED_ELSEWHERE',
+  /** A bug of ours, not the store's: says what was being done and asks for a report. */
+  'INTERNAL_ERROR',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

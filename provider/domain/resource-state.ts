@@ -30,6 +30,13 @@ export interface CheckedInputs {
   readonly store: StoreSpec;
   /** The passphrase of the embedded store. Secret. */
   readonly storePassphrase: string;
+  /**
+   * Who manages the secret: `<organization>/<project>/<stack>` of the declaring program. The store
+   * records it; another owner is refused unless `adopt` is set (issue #7 C).
+   */
+  readonly owner: string;
+  /** Take over a secret another project/stack manages. @default false */
+  readonly adopt: boolean;
   // Facts computed by check, shown by `pulumi preview --diff`:
   readonly thumbprint: string;
   readonly subject: string;

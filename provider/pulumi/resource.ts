@@ -4,9 +4,8 @@
  * `pulumi up` stores it; `pulumi refresh` reports what the store holds.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { readFileSync } from 'node:fs';
-import { isBase64Text } from '../adapters/pfx/pfx-input';
 import { oauthTokenIssuerProvider } from './provider';
+export { pfxFromFile } from './pfx-from-file';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
 export interface CertificateStoreSpec {
@@ -72,13 +71,13 @@ export interface OAuthTokenIssuerCertificateArgs {
   readonly minKeyBits?: pulumi.Input<number>;
   /** Warn in preview and up when the certificate expires within this many days. @default 30 */
   readonly warnBeforeExpiryDays?: pulumi.Input<number>;
-}
-
-/** Reads a PFX file (binary or base64 text) as the base64 the `pfx` argument takes. */
-export function pfxFromFile(path: string): pulumi.Output<string> {
-  const bytes = readFileSync(path);
-  // Not validated here: `check` reports a bad file with its code during preview.
-  return pulumi.secret(isBase64Text(bytes) ? bytes.toString('latin1').replace(/\s+/g, '') : bytes.toString('base64'));
+  /**
+   * Take over a secret that another project or stack manages. Without it, a secret owned
+   * elsewhere is refused with STORE_OWNED_ELSEWHERE, so two stacks never roll each other's
+   * certificate.
+   * @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
 }
 
 // Outputs that must be secret in state. The provider returns only storePassphrase of these (the
@@ -114,6 +113,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       secretName: args.secretName ?? pulumi.output(args.sipDomain).apply((d) => `sfb/oauth-token-issuer/${d.toLowerCase()}`),
       store: { kind: store.kind, directory: store.directory },
       storePassphrase: pulumi.secret(store.passphrase),
+      owner: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+      adopt: args.adopt ?? false,
       // Outputs, filled by the provider:
       thumbprint: undefined,
       subject: undefined,
