@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import { createLocalStore } from '../../provider/adapters/local-store';
 import * as handlers from '../../provider/pulumi/handlers';
 import { bytesOf, entry } from '../support/pfx-corpus';
@@ -107,7 +108,7 @@ describe('check', () => {
   });
 
   it('lets unknown preview values through unvalidated', async () => {
-    const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+    const unknown = pulumi.runtime.unknownValue;
     const { failures, inputs } = await handlers.check({}, newsFor(A, freshDirectory(), { pfx: unknown }), NOW);
     expect(failures).toEqual([]);
     expect(inputs.pfx).toBe(unknown);
