@@ -5,7 +5,7 @@
  *
  * Skype keeps a current and a previous OAuthTokenIssuer certificate; `Set-CsCertificate` makes a
  * certificate current at once, and `-EffectiveDate ... -Roll` schedules it, the old current
- * becoming the previous at that moment (../shared/reference/skype-oauth-token-issuer.md).
+ * becoming the previous at that moment (docs/skype-oauth-token-issuer.md).
  */
 
 /** One stored version as the planner sees it. */

@@ -1,6 +1,6 @@
 /**
  * The SIP domain rule. Skype accepts as OAuthTokenIssuer "any Web server certificate that
- * includes the name of your SIP domain" (../shared/reference/skype-oauth-token-issuer.md).
+ * includes the name of your SIP domain" (docs/skype-oauth-token-issuer.md).
  * A name n (Subject CN or SAN DNS name) carries domain d when n == d, n ends with "." + d, or
  * n == "*." + d; case-insensitive, a trailing dot ignored. "notcontoso.com" does not carry
  * "contoso.com".

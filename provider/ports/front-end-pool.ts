@@ -3,7 +3,7 @@
  * of a pool, as the Skype for Business Server Management Shell shows them. Defined now so the
  * resource's shape does not change when it arrives; nothing implements it yet.
  *
- * Semantics follow the documented cmdlets (../shared/reference/skype-oauth-token-issuer.md):
+ * Semantics follow the documented cmdlets (docs/skype-oauth-token-issuer.md):
  * `Get-CsCertificate -Type OAuthTokenIssuer` lists a server's current (and previous) certificate;
  * `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint X [-EffectiveDate D -Roll]`
  * and `Import-CsCertificate` run once, on any one Front End, and replication deploys the

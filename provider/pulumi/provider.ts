@@ -1,7 +1,7 @@
 /**
  * The dynamic provider object Pulumi serializes into state (as `__provider`) for every resource.
  * Each method is a two-line forwarder that `require`s the implementation by package name at
- * run time, for three reasons (../shared/notes/pulumi-dynamic-providers.md):
+ * run time, for three reasons (docs/dynamic-provider.md):
  * - whatever a method captures is serialized: module-level values (clients, credentials) would
  *   land in state, and a captured local module would be serialized whole (tens of KB each);
  * - `destroy` runs the code stored in state (pulumi #6238): a forwarder stays valid across

@@ -4,7 +4,7 @@
  * node-forge reads the ASN.1 (it copes with the BER that Windows and Java write, indefinite
  * lengths included) and supplies RC2, which OpenSSL 3 only has in its legacy provider. Every
  * key derivation and every other cipher runs in node:crypto, for two measured reasons
- * (../shared/notes/pfx-pitfalls.md):
+ * (docs/pfx-files.md):
  * - forge's PBES2 path passes the password to PBKDF2 as Latin-1, so non-ASCII passwords fail
  *   (forge issues #487, #1073); PBKDF2 wants UTF-8 while the MAC and legacy PBE want BMPString;
  * - forge's PBKDF2 is pure JavaScript, ~27x slower than native. Here the PBKDF2 runs of the
