@@ -16,8 +16,14 @@ export const PULUMI_CLI_MODULE = 'github.com/pulumi/pulumi/pkg/v3';
 /**
  * Passphrase for the local demo and the throwaway test stacks only. It protects nothing: it is
  * in this file. Real stacks set PULUMI_CONFIG_PASSPHRASE (or _FILE) or use a KMS secrets provider.
+ * engineEnv() hands it out only for {@link DEMO_STACK} on the repository's embedded backend
+ * (issue #7, item 7: it used to be the fallback for every stack, an S3 backend included); the test
+ * harness passes it explicitly for the stacks it creates in temp directories.
  */
 export const LOCAL_DEMO_PASSPHRASE = 'sfb-oauth-cert-local-demo-only';
+
+/** The stack `npm run demo` creates on the embedded backend. */
+export const DEMO_STACK = 'demo';
 
 type Env = Record<string, string | undefined>;
 
@@ -95,13 +101,22 @@ export interface EngineEnvOptions {
   /** Force these (e.g. a throwaway test backend) even if `base` sets them. */
   pulumiHome?: string;
   backendUrl?: string;
+  /** Force this passphrase (the test harness, for the throwaway stacks it creates). */
   passphrase?: string;
+  /**
+   * The stack the command will run on. Without a passphrase in `base`, the demo passphrase is
+   * used for the demo's own stack on the embedded backend, and any other stack is an error
+   * ({@link passphraseRequiredMessage}). Unset: no passphrase is added.
+   */
+  stackName?: string;
 }
 
 /**
  * The variables to add to run the CLI offline and non-interactively. Only the variables this
  * project sets are returned (merge them over process.env yourself); values already present in
  * `base` for PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE(_FILE) and PULUMI_HOME are kept.
+ * Throws (with {@link passphraseRequiredMessage}) when `stackName` is a stack that must not use
+ * the public demo passphrase and `base` sets none.
  */
 export function engineEnv(options: EngineEnvOptions = {}): Record<string, string> {
   const base = options.base ?? process.env;
@@ -120,10 +135,82 @@ export function engineEnv(options: EngineEnvOptions = {}): Record<string, string
     options.backendUrl ?? base.PULUMI_BACKEND_URL ?? `file://${path.join(root, '.pulumi-state')}`;
   if (options.passphrase !== undefined) {
     out.PULUMI_CONFIG_PASSPHRASE = options.passphrase;
-  } else if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+  } else if (options.stackName !== undefined && !hasPassphrase(base)) {
+    if (!mayUseDemoPassphrase(out.PULUMI_BACKEND_URL, options.stackName, root)) {
+      throw new Error(passphraseRequiredMessage(options.stackName, out.PULUMI_BACKEND_URL));
+    }
     out.PULUMI_CONFIG_PASSPHRASE = LOCAL_DEMO_PASSPHRASE;
   }
   return out;
+}
+
+/** Whether the environment names a passphrase for the passphrase secrets provider. */
+export function hasPassphrase(env: Env): boolean {
+  return env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined;
+}
+
+/** The repository's embedded state backend: `file://<root>/.pulumi-state`. */
+export function embeddedBackendUrl(root: string = projectRoot()): string {
+  return `file://${path.join(root, '.pulumi-state')}`;
+}
+
+/**
+ * Whether the public demo passphrase may protect this stack: only the demo's own stack
+ * ({@link DEMO_STACK}) on this repository's embedded file backend. Anything else (another stack
+ * name, another directory, an S3 or cloud backend) may hold real secrets.
+ */
+export function mayUseDemoPassphrase(backendUrl: string, stackName: string, root: string = projectRoot()): boolean {
+  const dir = fileBackendDir(backendUrl);
+  const embedded = fileBackendDir(embeddedBackendUrl(root));
+  // A fully qualified name on a file backend is `organization/<project>/<stack>`.
+  const shortName = stackName.split('/').pop();
+  return dir !== undefined && embedded !== undefined && path.resolve(dir) === path.resolve(embedded) && shortName === DEMO_STACK;
+}
+
+/** Why a stack gets no passphrase from this project, and what to set instead. */
+export function passphraseRequiredMessage(stackName: string | undefined, backendUrl: string): string {
+  const which = stackName === undefined ? 'this command' : `stack "${stackName}"`;
+  return (
+    `No secrets passphrase for ${which} on backend ${redactUrl(backendUrl)}: the repository's demo passphrase is used ` +
+    `only for the "${DEMO_STACK}" stack on the embedded backend (${embeddedBackendUrl()}) and for throwaway test stacks, ` +
+    'because it is public. Set PULUMI_CONFIG_PASSPHRASE_FILE to a file holding your passphrase (or ' +
+    'PULUMI_CONFIG_PASSPHRASE), or use a KMS secrets provider (`pulumi stack init --secrets-provider awskms://...`, ' +
+    'or `pulumi stack change-secrets-provider` for an existing stack).'
+  );
+}
+
+/** Flags of the CLI that take a value as the next argument (so it is not a positional). */
+const FLAGS_WITH_VALUES = new Set(['--stack', '-s', '--cwd', '-C', '--secrets-provider', '--copy-config-from', '--color', '--config-file', '--tracing', '--profiling', '--logflow', '-v', '--verbose']);
+
+/**
+ * The stack a CLI command names on its command line: `--stack X`, `--stack=X`, `-s X`, `-sX`,
+ * or the name in `stack init X` / `stack select X`. Undefined when it names none (the command
+ * then runs on the selected stack, if any).
+ */
+export function stackNamedIn(args: readonly string[]): string | undefined {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === '--stack' || arg === '-s') return args[i + 1];
+    if (arg.startsWith('--stack=')) return arg.slice('--stack='.length);
+    if (/^-s[^-]/.test(arg)) return arg.slice(2).replace(/^=/, '');
+    if (arg.startsWith('-')) {
+      if (FLAGS_WITH_VALUES.has(arg)) i++;
+      continue;
+    }
+    positional.push(arg);
+  }
+  if (positional[0] === 'stack' && (positional[1] === 'init' || positional[1] === 'select')) return positional[2];
+  return undefined;
+}
+
+/** The backend URL without its query string (an endpoint or credentials may hide there). */
+function redactUrl(url: string): string {
+  return url.split('?')[0] ?? url;
 }
 
 /** The local directory behind a file:// backend URL, or undefined for other backends. */

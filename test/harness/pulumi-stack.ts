@@ -26,6 +26,7 @@ import {
   UpResult,
 } from '@pulumi/pulumi/automation';
 import { engineEnv, LOCAL_DEMO_PASSPHRASE, requirePulumiInstalled } from '../../scripts/engine-env';
+import { setSecretConfig } from '../../scripts/secret-config';
 
 const execFileAsync = promisify(execFile);
 
@@ -45,6 +46,13 @@ export interface ThrowawayStackOptions {
   envVars?: Record<string, string>;
   /** Default: the local demo passphrase (throwaway stacks only). */
   passphrase?: string;
+  /**
+   * The project's `main`, relative to the project directory, as in the repository's Pulumi.yaml
+   * (`examples/embedded/index.ts`): the engine starts providers in that file's directory, which
+   * is what a relative store directory is resolved against. The file is created empty (the
+   * program is inline). Default: none (the project directory).
+   */
+  main?: string;
 }
 
 type CommonRunOptions = 'onOutput' | 'onError' | 'onEvent';
@@ -82,6 +90,10 @@ export class ThrowawayStack {
       };
       const projectName = options.projectName ?? `sfb-it-${Math.random().toString(36).slice(2, 10)}`;
       const stackName = options.stackName ?? 'test';
+      if (options.main !== undefined) {
+        fs.mkdirSync(path.dirname(path.join(workDir, options.main)), { recursive: true });
+        fs.writeFileSync(path.join(workDir, options.main), '');
+      }
       const pulumiCommand = await PulumiCommand.get({ root: layout.installRoot });
       const stack = await LocalWorkspace.createOrSelectStack(
         { projectName, stackName, program: options.program },
@@ -90,7 +102,7 @@ export class ThrowawayStack {
           pulumiHome,
           envVars: env,
           pulumiCommand,
-          projectSettings: { name: projectName, runtime: 'nodejs', backend: { url: backendUrl } },
+          projectSettings: { name: projectName, runtime: 'nodejs', backend: { url: backendUrl }, ...(options.main !== undefined ? { main: options.main } : {}) },
         },
       );
       const throwaway = new ThrowawayStack(stack, workDir, tempDir, backendUrl, env, layout.pulumiBinary);
@@ -112,9 +124,15 @@ export class ThrowawayStack {
     return this.run(() => this.stack.setConfig(key, { value, secret: false }));
   }
 
-  /** Sets secret stack config (encrypted in Pulumi.<stack>.yaml with the passphrase provider). */
+  /**
+   * Sets secret stack config (encrypted in Pulumi.<stack>.yaml with the passphrase provider). The
+   * value goes to the CLI's stdin, never its argv (the Automation API's setConfig puts it on the
+   * command line): scripts/secret-config.ts.
+   */
   setSecretConfig(key: string, value: string): Promise<void> {
-    return this.run(() => this.stack.setConfig(key, { value, secret: true }));
+    return this.run(() =>
+      setSecretConfig({ pulumiBinary: this.pulumiBinary, workDir: this.workDir, env: this.env, stackName: this.stack.name }, key, value),
+    );
   }
 
   /** All captured stdout/stderr text so far. */
