@@ -19,6 +19,7 @@ import type * as Forge from 'node-forge';
 import { isSfbError, SfbError } from '../../domain/errors';
 import { bmpPassword, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf';
 import { pfxUnreadable } from './pfx-input';
+import { MAX_PFX_BAGS, MAX_PFX_CONTENTS, MAX_PFX_WORK, pbkdf2Work, pkcs12KdfWork, WorkMeter, type WorkItem, type WorkPurpose } from './kdf-work';
 
 /** A private key found in the container. */
 export interface ContainerKey {
@@ -47,6 +48,12 @@ export interface OpenPfxOptions {
   readonly inputName: string;
   /** Highest KDF or MAC iteration count accepted before any work is done. */
   readonly maxIterations: number;
+  /** Highest total key-derivation work per file, in kdf-work.ts units. @default MAX_PFX_WORK */
+  readonly maxWork?: number;
+  /** Highest number of SafeBags per file, nested ones included. @default MAX_PFX_BAGS */
+  readonly maxBags?: number;
+  /** Highest number of parts in the AuthenticatedSafe. @default MAX_PFX_CONTENTS */
+  readonly maxContents?: number;
 }
 
 const OID = {
@@ -163,6 +170,10 @@ function explicitContent(node: Node, what: string): Node {
 interface Decryptor {
   /** The iteration count the scheme asks for, checked against the cap before any work. */
   readonly iterations: number;
+  /** The cost of one decryption in work units (kdf-work.ts), reserved before it runs. */
+  readonly work: number;
+  /** Whether the key derivation blocks the main thread (the PKCS#12 KDF has no native twin). */
+  readonly blocksMainThread: boolean;
   decrypt(password: string | null, ciphertext: Buffer): Promise<Buffer>;
 }
 
@@ -208,6 +219,8 @@ function decryptorFor(algorithm: Node, what: string): Decryptor {
     const iv = octets(child(scheme, 1, 'PBES2 IV'), 'PBES2 IV');
     return {
       iterations,
+      work: pbkdf2Work(prf, iterations, cipher.keyLength),
+      blocksMainThread: false,
       async decrypt(password, ciphertext) {
         // PBKDF2 takes the password as UTF-8 bytes (RFC 8018; what OpenSSL and Windows do).
         const key = await pbkdf2Async(Buffer.from(password ?? '', 'utf8'), salt, iterations, cipher.keyLength, prf);
@@ -221,6 +234,9 @@ function decryptorFor(algorithm: Node, what: string): Decryptor {
     const iterations = integer(child(params, 1, 'PBE iterations'), 'PBE iterations');
     return {
       iterations,
+      // The key, then the 8-byte IV: two derivations.
+      work: pkcs12KdfWork('sha1', iterations, pbe.keyLength) + pkcs12KdfWork('sha1', iterations, 8),
+      blocksMainThread: true,
       async decrypt(password, ciphertext) {
         const passwordBmp = bmpPassword(password);
         const key = pkcs12Kdf('sha1', passwordBmp, salt, iterations, 1, pbe.keyLength);
@@ -241,10 +257,22 @@ function decryptorFor(algorithm: Node, what: string): Decryptor {
   throw new Malformed(`unsupported encryption algorithm ${algorithmOid}`);
 }
 
+/** A decryption found in the structure, not yet started: its cost is reserved first. */
+interface Job extends WorkItem {
+  start(): Promise<void>;
+}
+
 interface Collected {
   keys: ContainerKey[];
   certificates: ContainerCertificate[];
-  pending: Promise<void>[];
+  jobs: Job[];
+  /** SafeBags seen in this attempt, nested and decrypted ones included (shared with nested walks). */
+  bags: { seen: number };
+}
+
+/** Waits one turn of the event loop, so that main-thread derivations run one part per turn. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function localKeyIdOf(bag: Node): string | undefined {
@@ -266,9 +294,15 @@ function signatureAlgorithmOf(certificateDer: Buffer): string {
 }
 
 class ContainerReader {
+  /** Set when the outcome is known (a failed MAC): queued main-thread derivations then skip their work. */
+  stopped = false;
+  /** The last main-thread derivation's turn: each one waits for the previous and one more turn. */
+  private mainThread: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly password: () => string | null,
     private readonly options: OpenPfxOptions,
+    readonly meter: WorkMeter,
   ) {}
 
   checkIterations(iterations: number, what: string): void {
@@ -283,9 +317,31 @@ class ContainerReader {
     }
   }
 
-  /** Walks SafeContents; encrypted parts are decrypted asynchronously into `into.pending`. */
+  /** A job that decrypts `ciphertext` and hands the plaintext on; nothing runs until started. */
+  job(purpose: WorkPurpose, decryptor: Decryptor, ciphertext: Buffer, use: (plaintext: Buffer) => Promise<void> | void): Job {
+    return {
+      purpose,
+      work: decryptor.work,
+      start: async () => {
+        if (decryptor.blocksMainThread) {
+          // A legacy derivation holds the thread for its whole run: run them one per turn of the
+          // event loop, so what else is waiting (the engine's gRPC, timers) runs between parts,
+          // and skip the work once the MAC has failed.
+          const turn = this.mainThread.then(nextTurn);
+          this.mainThread = turn;
+          await turn;
+          if (this.stopped) throw new WrongPassword();
+        }
+        await use(await decryptor.decrypt(this.password(), ciphertext));
+      },
+    };
+  }
+
+  /** Walks SafeContents, collecting bags and (not yet started) decryptions of shrouded keys. */
   collectSafeContents(safeContents: Node, into: Collected): void {
     for (const bag of children(safeContents, 'SafeContents')) {
+      into.bags.seen += 1;
+      this.meter.checkBags(into.bags.seen);
       const bagId = oid(child(bag, 0, 'SafeBag'), 'bagId');
       const value = explicitContent(bag, 'SafeBag');
       const localKeyId = localKeyIdOf(bag);
@@ -295,8 +351,8 @@ class ContainerReader {
         const decryptor = decryptorFor(child(value, 0, 'EncryptedPrivateKeyInfo'), 'key encryption');
         this.checkIterations(decryptor.iterations, 'key encryption');
         const ciphertext = octets(child(value, 1, 'EncryptedPrivateKeyInfo'), 'encrypted key');
-        into.pending.push(
-          decryptor.decrypt(this.password(), ciphertext).then((pkcs8Der) => {
+        into.jobs.push(
+          this.job('encrypted key', decryptor, ciphertext, (pkcs8Der) => {
             // A wrong password that happens to pad well still fails to parse here.
             try {
               parseDer(pkcs8Der, 'private key');
@@ -318,8 +374,11 @@ class ContainerReader {
     }
   }
 
+  /** Walks the AuthenticatedSafe: plain parts now, encrypted parts as jobs (their bags once decrypted). */
   collectAuthenticatedSafe(authSafe: Node, into: Collected): void {
-    for (const contentInfo of children(authSafe, 'AuthenticatedSafe')) {
+    const contents = children(authSafe, 'AuthenticatedSafe');
+    this.meter.checkContents(contents.length);
+    for (const contentInfo of contents) {
       const type = oid(child(contentInfo, 0, 'ContentInfo'), 'contentType');
       if (type === OID.data) {
         const safeContents = parseDer(octets(explicitContent(contentInfo, 'ContentInfo'), 'data'), 'SafeContents');
@@ -332,17 +391,20 @@ class ContainerReader {
         const encryptedContent = children(info, 'EncryptedContentInfo')[2];
         if (!encryptedContent) continue;
         const ciphertext = octets(encryptedContent, 'encrypted content');
-        into.pending.push(
-          decryptor.decrypt(this.password(), ciphertext).then((plaintext) => {
+        into.jobs.push(
+          this.job('encrypted part', decryptor, ciphertext, (plaintext) => {
             let safeContents: Node;
             try {
               safeContents = parseDer(plaintext, 'SafeContents');
             } catch {
               throw new WrongPassword();
             }
-            const nested: Collected = { keys: into.keys, certificates: into.certificates, pending: [] };
+            // Keys shrouded inside an encrypted part only show now: their work is reserved
+            // against the same budget before any of it starts.
+            const nested: Collected = { keys: into.keys, certificates: into.certificates, jobs: [], bags: into.bags };
             this.collectSafeContents(safeContents, nested);
-            return Promise.all(nested.pending).then(() => undefined);
+            this.meter.reserve(nested.jobs);
+            return waitAll(nested.jobs.map((j) => j.start()));
           }),
         );
       } else {
@@ -359,11 +421,18 @@ interface MacData {
   readonly iterations: number;
 }
 
+/** The HMAC key is as long as the hash's output (RFC 7292 appendix B.4). */
+const MAC_KEY_SIZES: Record<Pkcs12Hash, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
+
 function macMatches(mac: MacData, password: string | null, authSafeOctets: Buffer): boolean {
-  const sizes: Record<Pkcs12Hash, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
-  const key = pkcs12Kdf(mac.hash, bmpPassword(password), mac.salt, mac.iterations, 3, sizes[mac.hash]);
+  const key = pkcs12Kdf(mac.hash, bmpPassword(password), mac.salt, mac.iterations, 3, MAC_KEY_SIZES[mac.hash]);
   const computed = createHmac(mac.hash, key).update(authSafeOctets).digest();
   return computed.length === mac.digest.length && timingSafeEqual(computed, mac.digest);
+}
+
+/** The work of checking the MAC once (one PKCS#12 KDF run for the HMAC key). */
+function macWork(mac: MacData): number {
+  return pkcs12KdfWork(mac.hash, mac.iterations, MAC_KEY_SIZES[mac.hash]);
 }
 
 /** The other spelling of "no password": OpenSSL tries both "" and NULL, and so do we. */
@@ -381,12 +450,23 @@ function badPassword(inputName: string): SfbError {
   );
 }
 
+function newCollected(): Collected {
+  return { keys: [], certificates: [], jobs: [], bags: { seen: 0 } };
+}
+
 /**
  * Opens the container with `password` (`null`: no password). Throws SfbError with
- * PFX_UNREADABLE, PFX_BAD_PASSWORD or PFX_ITERATION_LIMIT.
+ * PFX_UNREADABLE, PFX_BAD_PASSWORD, PFX_ITERATION_LIMIT (one derivation over `maxIterations`,
+ * or the whole file over `maxWork`) or PFX_TOO_LARGE (too many bags or parts). Every limit is
+ * checked on the ASN.1 before any key derivation runs.
  */
 export async function openPfxContainer(bytes: Buffer, password: string | null, options: OpenPfxOptions): Promise<PfxContainer> {
   const unreadable = (why: string) => pfxUnreadable(options.inputName, why);
+  const meter = new WorkMeter(options.inputName, {
+    maxWork: options.maxWork ?? MAX_PFX_WORK,
+    maxBags: options.maxBags ?? MAX_PFX_BAGS,
+    maxContents: options.maxContents ?? MAX_PFX_CONTENTS,
+  });
   let chosenPassword = password;
   try {
     const pfx = parseDer(bytes, 'PFX');
@@ -414,43 +494,53 @@ export async function openPfxContainer(bytes: Buffer, password: string | null, o
       };
     }
 
-    const reader = new ContainerReader(() => chosenPassword, options);
+    const reader = new ContainerReader(() => chosenPassword, options, meter);
     if (mac) reader.checkIterations(mac.iterations, 'MAC');
-    const collected: Collected = { keys: [], certificates: [], pending: [] };
+    const collected = newCollected();
     const authSafe = parseDer(authSafeOctets, 'AuthenticatedSafe');
+    // Every bag and every visible derivation is read before any derivation runs.
+    reader.collectAuthenticatedSafe(authSafe, collected);
+
+    // The whole budget, reserved at once: for an empty or NULL password, the MAC (or, with no
+    // MAC, every decryption) may run a second time with the other spelling.
+    const alternate = alternatePassword(password);
+    const attempts = alternate === undefined ? 1 : 2;
+    const macItems: WorkItem[] = mac ? Array.from({ length: attempts }, () => ({ purpose: 'MAC' as const, work: macWork(mac) })) : [];
+    const jobItems = mac ? collected.jobs : [...collected.jobs, ...(attempts === 2 ? collected.jobs : [])];
+    meter.reserve([...macItems, ...jobItems]);
 
     if (mac) {
-      // Usually: start the decryptions (PBKDF2 on the thread pool) first, then compute the MAC on
-      // this thread meanwhile. For an empty or NULL password the MAC must first pick which of
-      // the two spellings the file used, because the legacy PBE derives different keys from them.
-      const alternate = alternatePassword(password);
       if (alternate === undefined) {
-        reader.collectAuthenticatedSafe(authSafe, collected);
-        const settled = Promise.allSettled(collected.pending);
+        // Start the decryptions (PBKDF2 on the thread pool) first, then compute the MAC on this
+        // thread meanwhile.
+        const pending = collected.jobs.map((j) => j.start());
+        const settled = Promise.allSettled(pending);
         const ok = macMatches(mac, password, authSafeOctets);
+        if (!ok) reader.stopped = true;
         await settled;
         if (!ok) throw badPassword(options.inputName);
+        await waitAll(pending);
       } else {
+        // For an empty or NULL password the MAC first picks which of the two spellings the file
+        // used, because the legacy PBE derives different keys from them.
         if (!macMatches(mac, password, authSafeOctets)) {
           if (!macMatches(mac, alternate, authSafeOctets)) throw badPassword(options.inputName);
           chosenPassword = alternate;
         }
-        reader.collectAuthenticatedSafe(authSafe, collected);
+        await waitAll(collected.jobs.map((j) => j.start()));
       }
-      await waitAll(collected.pending);
     } else {
-      reader.collectAuthenticatedSafe(authSafe, collected);
       try {
-        await waitAll(collected.pending);
+        await waitAll(collected.jobs.map((j) => j.start()));
       } catch (error) {
-        const alternate = alternatePassword(password);
         if (!(error instanceof WrongPassword) || alternate === undefined) throw error;
         chosenPassword = alternate;
-        const retry: Collected = { keys: [], certificates: [], pending: [] };
+        // Its visible decryptions were reserved twice above; parts nested in encrypted parts
+        // are reserved again as they show.
+        const retry = newCollected();
         reader.collectAuthenticatedSafe(authSafe, retry);
-        await waitAll(retry.pending);
-        collected.keys = retry.keys;
-        collected.certificates = retry.certificates;
+        await waitAll(retry.jobs.map((j) => j.start()));
+        return { hasMac: false, keys: retry.keys, certificates: retry.certificates };
       }
     }
     return { hasMac: mac !== undefined, keys: collected.keys, certificates: collected.certificates };
