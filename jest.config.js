@@ -5,6 +5,9 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
   // Integration tests drive real processes (pulumi up takes seconds); unit tests are fast anyway.
   testTimeout: 600000,
+  // Compiles provider/ into dist/ before every run: the CLI and engine tests run the compiled
+  // code, which must never be older than the sources (test/harness/build-dist.js).
+  globalSetup: '<rootDir>/test/harness/build-dist.js',
   projects: [
     {
       displayName: 'unit',

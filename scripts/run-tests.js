@@ -2,7 +2,8 @@
 // The test runner behind `npm test` (after lint and typecheck) and CI:
 //   1. scripts/install-pulumi   (idempotent; builds the pinned CLI into the machine cache once)
 //   2. scripts/moto start       (the local AWS endpoint)
-//   3. jest --ci --json --outputFile=test-results.json [extra args passed through]
+//   3. jest --ci --json --outputFile=test-results.json [extra args passed through]; jest's
+//      globalSetup (test/harness/build-dist.js) compiles dist/ first, so `npm test` builds once
 //   4. scripts/moto stop        (always: on success, failure, crash or Ctrl-C)
 // and prints as its last line exactly `N passed, N failed`, exiting non-zero when anything
 // failed, jest crashed or a setup step failed. A test file that failed without running any
