@@ -4,7 +4,9 @@
  */
 import type { CertificateFacts } from './domain/certificate-facts';
 import { isSfbError, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from './domain/errors';
-import { checkPfx, type PfxVerdict } from './domain/pfx-checks';
+import { checkPfx, type PfxVerdict, type RecordedFacts, type ValidationPolicy } from './domain/pfx-checks';
+import { DEFAULT_WARN_BEFORE_EXPIRY_DAYS, MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from './domain/resource-inputs';
+import { parseIsoInstant } from './domain/time';
 import { openPfxContainer } from './adapters/pfx/pfx-container';
 import { pfxBytesFrom } from './adapters/pfx/pfx-input';
 import { inspectContainer } from './adapters/x509/inspect-container';
@@ -48,6 +50,32 @@ export interface PfxValidation {
   readonly warnings: readonly Finding<PfxWarningCode>[];
 }
 
+/** The policy from the options; invalid options throw INVALID_ARGUMENT (one strict date parser, Skype's key minimum). */
+function policyFrom(options: ValidatePfxOptions, inputName: string): ValidationPolicy {
+  let effectiveDate: Date | undefined;
+  if (options.effectiveDate instanceof Date) {
+    if (Number.isNaN(options.effectiveDate.getTime())) throw new SfbError('INVALID_ARGUMENT', 'The effective date is an invalid Date; pass a valid Date or an ISO 8601 string like 2026-12-01T00:00:00Z.');
+    effectiveDate = options.effectiveDate;
+  } else if (options.effectiveDate !== undefined) {
+    const parsed = parseIsoInstant(options.effectiveDate);
+    if (!parsed.ok) throw new SfbError('INVALID_ARGUMENT', `The effective date ${parsed.reason}.`);
+    effectiveDate = parsed.date;
+  }
+  const minKeyBits = options.minKeyBits ?? SKYPE_MIN_KEY_BITS;
+  if (!Number.isInteger(minKeyBits) || minKeyBits < SKYPE_MIN_KEY_BITS || minKeyBits > MAX_KEY_BITS) {
+    throw new SfbError('INVALID_ARGUMENT', `The minimum key size ${String(minKeyBits)} is outside ${SKYPE_MIN_KEY_BITS}..${MAX_KEY_BITS} bits (Skype requires at least ${SKYPE_MIN_KEY_BITS}); choose a whole number in that range.`);
+  }
+  return {
+    inputName,
+    now: options.now ?? new Date(),
+    minKeyBits,
+    warnBeforeExpiryDays: options.warnBeforeExpiryDays ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS,
+    ...(options.sipDomain !== undefined ? { sipDomain: options.sipDomain } : {}),
+    ...(effectiveDate ? { effectiveDate } : {}),
+    ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}),
+  };
+}
+
 function report(verdict: PfxVerdict): PfxValidation {
   const certificate: CertificateFacts | undefined = verdict.chosen?.certificate;
   return {
@@ -71,27 +99,28 @@ function report(verdict: PfxVerdict): PfxValidation {
  * Throws only for invalid options (an SfbError with INVALID_ARGUMENT).
  */
 export async function validatePfx(input: Uint8Array | string, password: string | null, options: ValidatePfxOptions = {}): Promise<PfxValidation> {
+  return (await validatePfxRecording(input, password, options)).validation;
+}
+
+/**
+ * {@link validatePfx}, also returning the non-secret facts the checks used (absent when no
+ * certificate could be chosen), which the resource records so that later previews re-check them.
+ */
+export async function validatePfxRecording(
+  input: Uint8Array | string,
+  password: string | null,
+  options: ValidatePfxOptions = {},
+): Promise<{ readonly validation: PfxValidation; readonly recordedFacts?: RecordedFacts }> {
   const inputName = options.inputName ?? 'PFX';
-  const effectiveDate = options.effectiveDate === undefined ? undefined : new Date(options.effectiveDate);
-  if (effectiveDate && Number.isNaN(effectiveDate.getTime())) {
-    throw new SfbError('INVALID_ARGUMENT', `The effective date "${String(options.effectiveDate)}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.`);
-  }
-  const policy = {
-    inputName,
-    now: options.now ?? new Date(),
-    minKeyBits: options.minKeyBits ?? 2048,
-    warnBeforeExpiryDays: options.warnBeforeExpiryDays ?? 30,
-    ...(options.sipDomain !== undefined ? { sipDomain: options.sipDomain } : {}),
-    ...(effectiveDate ? { effectiveDate } : {}),
-    ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}),
-  };
+  const policy = policyFrom(options, inputName);
   try {
     const bytes = pfxBytesFrom(input, inputName);
     const container = await openPfxContainer(bytes, password, { inputName, maxIterations: MAX_PFX_ITERATIONS });
-    return report(checkPfx(inspectContainer(container, inputName), policy));
+    const verdict = checkPfx(inspectContainer(container, inputName), policy);
+    return { validation: report(verdict), ...(verdict.chosen ? { recordedFacts: verdict.chosen.recorded } : {}) };
   } catch (error) {
     if (isSfbError(error) && error.code.startsWith('PFX_')) {
-      return report({ valid: false, errors: [{ code: error.code as PfxErrorCode, message: error.message }], warnings: [] });
+      return { validation: report({ valid: false, errors: [{ code: error.code as PfxErrorCode, message: error.message }], warnings: [] }) };
     }
     throw error;
   }

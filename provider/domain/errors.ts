@@ -41,6 +41,8 @@ export const OPERATION_ERROR_CODES = [
   'STORE_CONFLICT',
   'STORE_ACCESS_DENIED',
   'STATE_UNSUPPORTED',
+  /** The store's location is unsafe to use, e.g. a directory every user may write (issue #7). */
+  'STORE_INSECURE',
   /** Another project/stack manages this secret (issue #7 C). */
   'STORE_OWNED_ELSEWHERE',
   /** A bug of ours, not the store's: says what was being done and asks for a report. */
@@ -72,7 +74,8 @@ export class SfbError extends Error {
     readonly retryable = false,
   ) {
     super(message);
-    this.name = 'SfbError';
+    // Uncaught (a program's constructor error), Node prints `name: message`: show the code there.
+    this.name = `SfbError ${code}`;
   }
 }
 

@@ -4,15 +4,14 @@
  * each with a code from errors.ts and a sentence naming the input, the value seen and the fix.
  *
  * The requirements trace to the Skype documentation digest
- * (../shared/reference/skype-oauth-token-issuer.md): the private key travels with the
+ * (docs/skype-oauth-token-issuer.md): the private key travels with the
  * certificate, the key is at least 2048 bits, the SIP domain is in the certificate's names, and
  * the same certificate is used everywhere (so the choice of certificate must be unambiguous).
  */
 import type { CertificateFacts, ContainerFacts, KeyFacts } from './certificate-facts';
 import type { Finding, PfxErrorCode, PfxWarningCode } from './errors';
 import { namesCarrySipDomain } from './sip-domain';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { becomesCurrentAt, DAY_MS, isoMinute } from './time';
 
 /** What the caller asks of the certificate. */
 export interface ValidationPolicy {
@@ -20,7 +19,7 @@ export interface ValidationPolicy {
   readonly inputName: string;
   /** The Skype SIP domain that must be among the certificate's names; absent: not checked. */
   readonly sipDomain?: string;
-  /** When the certificate becomes current; absent: now. */
+  /** When the certificate becomes current; absent or past: now (see becomesCurrentAt). */
   readonly effectiveDate?: Date;
   readonly now: Date;
   /** @default 2048 (the Skype requirement) */
@@ -37,6 +36,8 @@ export interface ChosenPair {
   readonly key: KeyFacts;
   /** Certificates in the chain from the leaf found in the file, leaf included. */
   readonly chainSize: number;
+  /** The facts the later checks used, for the resource to record. */
+  readonly recorded: RecordedFacts;
 }
 
 /** The outcome: every error and warning, and the chosen pair when one could be chosen. */
@@ -47,22 +48,36 @@ export interface PfxVerdict {
   readonly warnings: readonly Finding<PfxWarningCode>[];
 }
 
+/**
+ * Every fact the checks use once a certificate is chosen, and nothing secret. The resource keeps
+ * these in state so that a preview of an unchanged PFX re-checks the same facts (time and policy
+ * may have changed) without decrypting the file again, and reports the same warnings every time
+ * (issue #7, item 1: invented facts made PFX_NO_MAC and CHAIN_INCOMPLETE vanish after one preview).
+ */
+export interface RecordedFacts {
+  readonly hasMac: boolean;
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly commonNames: readonly string[];
+  readonly dnsNames: readonly string[];
+  /** ISO 8601. */
+  readonly notBefore: string;
+  /** ISO 8601. */
+  readonly notAfter: string;
+  readonly signatureHash: CertificateFacts['signatureHash'];
+  readonly keyAlgorithm: string;
+  readonly keyBits: number | null;
+  readonly chainSize: number;
+  readonly chainComplete: boolean;
+}
+
 /** Uppercase hex without separators, the form Windows shows and `Set-CsCertificate -Thumbprint` takes. */
 export function normaliseThumbprint(value: string): string {
   return value.replace(/[\s:-]/g, '').toUpperCase();
 }
 
-function isoMinute(date: Date): string {
-  return date.toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
-}
-
 function namesOf(certificate: CertificateFacts): string[] {
   return [...new Set([...certificate.commonNames, ...certificate.dnsNames])];
-}
-
-function describeNames(certificate: CertificateFacts): string {
-  const names = namesOf(certificate);
-  return names.length === 0 ? 'no names' : names.map((n) => `"${n}"`).join(', ');
 }
 
 interface Pair {
@@ -142,33 +157,83 @@ export function checkPfx(facts: ContainerFacts, policy: ValidationPolicy): PfxVe
   const pair = chosen!;
   const leaf = cert(pair);
   const chain = chainOf(facts, pair.certificateIndex);
+  const recorded = recordFacts(facts.hasMac, leaf, pair.key, chain);
+  const later = checkRecordedFacts(recorded, policy);
+  // PFX_NO_MAC was reported above, before the choice; keep every other finding of the later checks.
+  errors.push(...later.errors);
+  warnings.push(...later.warnings.filter((w) => w.code !== 'PFX_NO_MAC'));
+  return verdict({ certificate: leaf, key: pair.key, chainSize: chain.size, recorded });
+}
 
-  if (pair.key.algorithm !== 'rsa') {
-    error('KEY_NOT_RSA', `The ${input}'s private key is ${pair.key.algorithm.toUpperCase()}, not RSA; Skype's OAuthTokenIssuer certificate needs an RSA key of at least ${policy.minKeyBits} bits: request a certificate with an RSA key.`);
-  } else if ((pair.key.bits ?? 0) < policy.minKeyBits) {
-    error('KEY_TOO_SMALL', `The ${input}'s RSA key is ${pair.key.bits ?? 'of unknown size'} bits, below the required ${policy.minKeyBits}; request a certificate with a key of at least ${policy.minKeyBits} bits.`);
+function recordFacts(hasMac: boolean, leaf: CertificateFacts, key: KeyFacts, chain: { size: number; complete: boolean }): RecordedFacts {
+  return {
+    hasMac,
+    thumbprint: leaf.thumbprint,
+    subject: leaf.subject,
+    commonNames: [...leaf.commonNames],
+    dnsNames: [...leaf.dnsNames],
+    notBefore: leaf.notBefore.toISOString(),
+    notAfter: leaf.notAfter.toISOString(),
+    signatureHash: leaf.signatureHash,
+    keyAlgorithm: key.algorithm,
+    keyBits: key.bits ?? null,
+    chainSize: chain.size,
+    chainComplete: chain.complete,
+  };
+}
+
+/**
+ * The checks that follow the choice of certificate, on recorded facts: key, SIP domain, validity
+ * at the moment it becomes current, signature and chain, and the MAC warning. `checkPfx` runs
+ * them on fresh facts; the resource runs them on the facts it recorded for an unchanged PFX.
+ */
+export function checkRecordedFacts(facts: RecordedFacts, policy: ValidationPolicy): { readonly errors: readonly Finding<PfxErrorCode>[]; readonly warnings: readonly Finding<PfxWarningCode>[] } {
+  const errors: Finding<PfxErrorCode>[] = [];
+  const warnings: Finding<PfxWarningCode>[] = [];
+  const input = policy.inputName;
+  const error = (code: PfxErrorCode, message: string) => errors.push({ code, message });
+  const warn = (code: PfxWarningCode, message: string) => warnings.push({ code, message });
+  const names = [...new Set([...facts.commonNames, ...facts.dnsNames])];
+  const notBefore = new Date(facts.notBefore);
+  const notAfter = new Date(facts.notAfter);
+
+  if (!facts.hasMac) {
+    warn('PFX_NO_MAC', `The ${input} has no integrity MAC, so tampering cannot be detected; re-export it with a MAC (OpenSSL does by default).`);
   }
-  if (policy.sipDomain !== undefined && !namesCarrySipDomain(namesOf(leaf), policy.sipDomain)) {
-    error('SIP_DOMAIN_MISSING', `The ${input}'s certificate (${leaf.thumbprint}) names ${describeNames(leaf)}, none of them the SIP domain "${policy.sipDomain}"; use a certificate whose subject or SAN includes "${policy.sipDomain}" or a name under it.`);
+  if (facts.keyAlgorithm !== 'rsa') {
+    error('KEY_NOT_RSA', `The ${input}'s private key is ${facts.keyAlgorithm.toUpperCase()}, not RSA; Skype's OAuthTokenIssuer certificate needs an RSA key of at least ${policy.minKeyBits} bits: request a certificate with an RSA key.`);
+  } else if ((facts.keyBits ?? 0) < policy.minKeyBits) {
+    error('KEY_TOO_SMALL', `The ${input}'s RSA key is ${facts.keyBits ?? 'of unknown size'} bits, below the required ${policy.minKeyBits}; request a certificate with a key of at least ${policy.minKeyBits} bits.`);
+  }
+  if (policy.sipDomain !== undefined && !namesCarrySipDomain(names, policy.sipDomain)) {
+    const described = names.length === 0 ? 'no names' : names.map((n) => `"${n}"`).join(', ');
+    error('SIP_DOMAIN_MISSING', `The ${input}'s certificate (${facts.thumbprint}) names ${described}, none of them the SIP domain "${policy.sipDomain}"; use a certificate whose subject or SAN includes "${policy.sipDomain}" or a name under it.`);
   }
 
-  const becomesCurrent = policy.effectiveDate ?? policy.now;
-  const when = policy.effectiveDate ? `its effective date ${isoMinute(policy.effectiveDate)}` : `now (${isoMinute(policy.now)})`;
-  if (leaf.notAfter.getTime() <= policy.now.getTime()) {
-    error('CERT_EXPIRED', `The ${input}'s certificate (${leaf.thumbprint}) expired at ${isoMinute(leaf.notAfter)}; renew it.`);
-  } else if (policy.effectiveDate && leaf.notAfter.getTime() <= policy.effectiveDate.getTime()) {
-    error('CERT_EXPIRES_BEFORE_EFFECTIVE_DATE', `The ${input}'s certificate (${leaf.thumbprint}) expires at ${isoMinute(leaf.notAfter)}, before ${when}; renew it or move the effective date earlier.`);
-  } else if (leaf.notAfter.getTime() - becomesCurrent.getTime() < policy.warnBeforeExpiryDays * DAY_MS) {
-    warn('CERT_EXPIRES_SOON', `The ${input}'s certificate (${leaf.thumbprint}) expires at ${isoMinute(leaf.notAfter)}, within ${policy.warnBeforeExpiryDays} days of ${when}; plan its renewal.`);
+  // One rule for "when": the later of now and the effective date (a past date means now).
+  const becomesCurrent = becomesCurrentAt(policy.now, policy.effectiveDate);
+  const scheduled = becomesCurrent !== policy.now;
+  const when = scheduled
+    ? `its effective date ${isoMinute(becomesCurrent)}`
+    : policy.effectiveDate
+      ? `now (${isoMinute(policy.now)}; its effective date ${isoMinute(policy.effectiveDate)} has passed)`
+      : `now (${isoMinute(policy.now)})`;
+  if (notAfter.getTime() <= policy.now.getTime()) {
+    error('CERT_EXPIRED', `The ${input}'s certificate (${facts.thumbprint}) expired at ${isoMinute(notAfter)}; renew it.`);
+  } else if (scheduled && notAfter.getTime() <= becomesCurrent.getTime()) {
+    error('CERT_EXPIRES_BEFORE_EFFECTIVE_DATE', `The ${input}'s certificate (${facts.thumbprint}) expires at ${isoMinute(notAfter)}, before ${when}; renew it or move the effective date earlier.`);
+  } else if (notAfter.getTime() - becomesCurrent.getTime() < policy.warnBeforeExpiryDays * DAY_MS) {
+    warn('CERT_EXPIRES_SOON', `The ${input}'s certificate (${facts.thumbprint}) expires at ${isoMinute(notAfter)}, within ${policy.warnBeforeExpiryDays} days of ${when}; plan its renewal.`);
   }
-  if (leaf.notBefore.getTime() > becomesCurrent.getTime()) {
-    error('CERT_NOT_YET_VALID', `The ${input}'s certificate (${leaf.thumbprint}) is valid only from ${isoMinute(leaf.notBefore)}, after ${when}; set the effective date to ${isoMinute(leaf.notBefore)} or later.`);
+  if (notBefore.getTime() > becomesCurrent.getTime()) {
+    const fix = scheduled || policy.effectiveDate ? `set the effective date to ${isoMinute(notBefore)} or later` : `set an effective date of ${isoMinute(notBefore)} or later, or use a certificate valid now`;
+    error('CERT_NOT_YET_VALID', `The ${input}'s certificate (${facts.thumbprint}) is valid only from ${isoMinute(notBefore)}, after ${when}; ${fix}.`);
   }
-  if (leaf.signatureHash === 'sha1') {
-    warn('CERT_SHA1_SIGNATURE', `The ${input}'s certificate (${leaf.thumbprint}) is signed with SHA-1, which partners may reject; request one signed with SHA-256.`);
+  if (facts.signatureHash === 'sha1') {
+    warn('CERT_SHA1_SIGNATURE', `The ${input}'s certificate (${facts.thumbprint}) is signed with SHA-1, which partners may reject; request one signed with SHA-256.`);
   }
-  if (!chain.complete) {
-    warn('CHAIN_INCOMPLETE', `The ${input} holds ${chain.size} certificate(s) of its chain but not up to a root; every Front End Server must already trust the issuing CA, or export the PFX with the whole chain.`);
+  if (!facts.chainComplete) {
+    warn('CHAIN_INCOMPLETE', `The ${input} holds ${facts.chainSize} certificate(s) of its chain but not up to a root; every Front End Server must already trust the issuing CA, or export the PFX with the whole chain.`);
   }
-  return verdict({ certificate: leaf, key: pair.key, chainSize: chain.size });
+  return { errors, warnings };
 }

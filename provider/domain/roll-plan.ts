@@ -1,12 +1,14 @@
 /**
  * Plans how the store's certificate versions change to reach the desired certificate: a value
  * that can be printed (the one-line `plan` reviewers read in `pulumi preview --diff`) and tested
- * with `toEqual`, applied elsewhere (provider/pulumi/apply-roll.ts).
+ * with `toEqual`, applied elsewhere (`converge` in provider/pulumi/lifecycle.ts).
  *
  * Skype keeps a current and a previous OAuthTokenIssuer certificate; `Set-CsCertificate` makes a
  * certificate current at once, and `-EffectiveDate ... -Roll` schedules it, the old current
  * becoming the previous at that moment (docs/skype-oauth-token-issuer.md).
  */
+
+import { isoMinute } from './time';
 
 /** One stored version as the planner sees it. */
 export interface VersionRef {
@@ -55,10 +57,6 @@ export function shortThumbprint(thumbprint: string): string {
   return `${thumbprint.slice(0, 4)}..`;
 }
 
-function minute(date: Date): string {
-  return date.toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The slots as of `now`: a pending version whose effective date has passed is current (Skype
  * rolled it at that moment), and the version it replaced is previous.
@@ -88,23 +86,25 @@ export function planRoll(existing: CertificateSlots, desired: DesiredCertificate
         action: 'record-roll',
         steps: [{ kind: 'move-stage', versionId: desired.versionId, stage: 'current' }],
         after: slots,
-        summary: `scheduled ${newShort} current since ${minute(existing.pending.effectiveDate)}`,
+        summary: `scheduled ${newShort} current since ${isoMinute(existing.pending.effectiveDate)}`,
       };
     }
     return { action: 'none', steps: [], after: slots, summary: `current ${newShort} unchanged` };
   }
   if (!scheduled) {
     const after: CertificateSlots = { current: newRef, ...(slots.current ? { previous: slots.current } : {}) };
+    // A date already past means now, and the plan says so rather than hiding it.
+    const past = desired.effectiveDate !== undefined ? ` (effective date ${isoMinute(desired.effectiveDate)} has passed)` : '';
     const summary = slots.current
-      ? `current ${shortThumbprint(slots.current.thumbprint)} → previous; new ${newShort} current now`
-      : `new ${newShort} current now`;
+      ? `current ${shortThumbprint(slots.current.thumbprint)} → previous; new ${newShort} current now${past}`
+      : `new ${newShort} current now${past}`;
     return { action: 'make-current', steps: [step('current')], after, summary };
   }
   const at = desired.effectiveDate!;
   const after: CertificateSlots = { current: newRef, ...(slots.current ? { previous: slots.current } : {}) };
   const summary = slots.current
-    ? `current ${shortThumbprint(slots.current.thumbprint)} → previous at ${minute(at)}; new ${newShort} current at ${minute(at)}`
-    : `new ${newShort} current at ${minute(at)}; nothing is current until then`;
+    ? `current ${shortThumbprint(slots.current.thumbprint)} → previous at ${isoMinute(at)}; new ${newShort} current at ${isoMinute(at)}`
+    : `new ${newShort} current at ${isoMinute(at)}; nothing is current until then`;
   if (slots.pending?.versionId === desired.versionId) return { action: 'none', steps: [], after, summary };
   return { action: 'schedule', steps: [step('pending')], after, summary };
 }

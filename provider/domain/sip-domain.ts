@@ -23,8 +23,13 @@ export function namesCarrySipDomain(names: readonly string[], sipDomain: string)
   return names.some((name) => nameCarriesSipDomain(name, sipDomain));
 }
 
-/** A syntactically plausible DNS domain (labels of letters, digits and hyphens). */
+/**
+ * A syntactically plausible SIP domain: at least two DNS labels of letters, digits and hyphens,
+ * any case, an optional trailing dot, and no white space (a stray space is an input mistake to
+ * report, not to trim away silently).
+ */
 export function isPlausibleDomain(value: string): boolean {
-  const d = normalise(value);
-  return d.length > 0 && d.length <= 253 && d.split('.').every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
+  const d = value.toLowerCase().replace(/\.$/, '');
+  const labels = d.split('.');
+  return d.length > 0 && d.length <= 253 && labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
 }

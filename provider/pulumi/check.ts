@@ -9,20 +9,19 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { PfxErrorCode } from '../domain/errors';
-import { isPlausibleDomain } from '../domain/sip-domain';
+import * as pulumi from '@pulumi/pulumi';
+import type { Finding, PfxErrorCode, PfxWarningCode } from '../domain/errors';
+import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
-import { validatePfx, type PfxValidation } from '../validate-pfx';
-import { checkPfx } from '../domain/pfx-checks';
-import type { CertificateFacts } from '../domain/certificate-facts';
+import { validatePfxRecording } from '../validate-pfx';
+import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
   readonly property: string;
   readonly reason: string;
 }
-
 
 const INPUT_NAME = '`pfx` input';
 
@@ -41,9 +40,9 @@ function propertyFor(code: PfxErrorCode, hasEffectiveDate: boolean): string {
   }
 }
 
+/** A value not known during preview (computed from another resource's outputs). */
 function isUnknown(value: unknown): boolean {
-  // pulumi.runtime.unknownValue: a value not known during preview.
-  return value === '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+  return value === pulumi.runtime.unknownValue;
 }
 
 /** The store version id: the thumbprint (so any listing names the certificate) and a digest. */
@@ -52,110 +51,95 @@ export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDat
   return `${thumbprint}-${digest.slice(0, 16)}`;
 }
 
-function normaliseEffectiveDate(value: unknown): { iso?: string; failure?: CheckFailure } {
-  if (value === undefined || value === null || value === '') return {};
-  const date = new Date(String(value));
-  if (typeof value !== 'string' || Number.isNaN(date.getTime())) {
-    return { failure: { property: 'effectiveDate', reason: `The effective date "${String(value)}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.` } };
-  }
-  return { iso: date.toISOString() };
+/** The recorded facts of old state, when it has them all (state written before 0.2 does not). */
+function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefined {
+  const facts = olds.certificateFacts;
+  if (typeof facts !== 'object' || facts === null) return undefined;
+  const f = facts as Record<string, unknown>;
+  const complete =
+    typeof f.hasMac === 'boolean' && typeof f.thumbprint === 'string' && typeof f.notAfter === 'string' && typeof f.notBefore === 'string' &&
+    Array.isArray(f.commonNames) && Array.isArray(f.dnsNames) && typeof f.keyAlgorithm === 'string' && typeof f.chainComplete === 'boolean';
+  return complete ? (facts as RecordedFacts) : undefined;
 }
 
-/** Pulumi `check`: validates the PFX and returns the reviewable facts and plan as inputs. */
+/** The outcome of checking: the inputs to use, the failures, and the warnings to show. */
+export interface CheckOutcome {
+  readonly inputs: Record<string, unknown>;
+  readonly failures: CheckFailure[];
+  readonly warnings: readonly Finding<PfxWarningCode>[];
+}
+
+/** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  const failures: CheckFailure[] = [];
-  const sipDomain = news.sipDomain;
-  if (!isUnknown(sipDomain) && (typeof sipDomain !== 'string' || !isPlausibleDomain(sipDomain))) {
-    failures.push({ property: 'sipDomain', reason: `The SIP domain must be a DNS domain such as contoso.com; got ${JSON.stringify(sipDomain ?? null)}.` });
-  }
-  const effective = normaliseEffectiveDate(news.effectiveDate);
-  if (effective.failure) failures.push(effective.failure);
-  const minKeyBits = typeof news.minKeyBits === 'number' ? news.minKeyBits : 2048;
-  const warnBeforeExpiryDays = typeof news.warnBeforeExpiryDays === 'number' ? news.warnBeforeExpiryDays : 30;
-  const pfx = news.pfx;
-  const password = news.password === undefined ? null : news.password;
-  if ([pfx, password, sipDomain, news.effectiveDate].some(isUnknown)) {
-    // Preview with values computed elsewhere: nothing can be validated yet.
-    return { inputs: news, failures };
-  }
-  if (typeof pfx !== 'string' || pfx.length === 0) {
-    failures.push({ property: 'certificate', reason: 'The `pfx` input is empty; pass the PFX as base64, e.g. with pfxFromFile("s2s.pfx").' });
-  }
-  if (password !== null && typeof password !== 'string') {
-    failures.push({ property: 'certificate', reason: 'The `password` input must be a string (or absent for a PFX without a password).' });
-  }
-  if (failures.length > 0) return { inputs: news, failures };
-
-  // The same PFX and password as before: reuse the facts, re-check only what time changes.
-  const unchanged = olds.pfx === pfx && olds.password === password && typeof olds.thumbprint === 'string' && typeof olds.notAfter === 'string';
-  const policy = {
-    inputName: INPUT_NAME,
-    sipDomain: sipDomain as string,
-    minKeyBits,
-    warnBeforeExpiryDays,
-    now,
-    ...(effective.iso ? { effectiveDate: effective.iso } : {}),
-  };
-  const validation = unchanged ? revalidateFacts(olds, policy) : await validatePfx(pfx as string, password as string | null, policy);
-  for (const error of validation.errors) failures.push({ property: propertyFor(error.code, effective.iso !== undefined), reason: `${error.code}: ${error.message}` });
-  for (const warning of validation.warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
-  if (failures.length > 0 || !validation.thumbprint) return { inputs: news, failures };
-
-  const versionId = versionIdFor(validation.thumbprint, pfx as string, effective.iso);
-  const existing = slotsFromState(olds, now);
-  const plan = planRoll(existing, { versionId, thumbprint: validation.thumbprint, ...(effective.iso ? { effectiveDate: new Date(effective.iso) } : {}) }, now);
-  const inputs: Record<string, unknown> = {
-    ...news,
-    password,
-    minKeyBits,
-    warnBeforeExpiryDays,
-    thumbprint: validation.thumbprint,
-    subject: validation.subject,
-    dnsNames: validation.dnsNames,
-    keyBits: validation.keyBits,
-    notBefore: validation.notBefore,
-    notAfter: validation.notAfter,
-    versionId,
-    plan: plan.summary,
-  };
-  if (effective.iso) inputs.effectiveDate = effective.iso;
-  else delete inputs.effectiveDate;
+  const { inputs, failures, warnings } = await checkInputs(olds, news, now);
+  // The dynamic provider host turns stderr lines into engine diagnostics: warnings show in
+  // `pulumi preview` and `pulumi up` output, on every run (their facts are recorded).
+  for (const warning of warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
   return { inputs, failures };
 }
 
-/**
- * Re-runs the checks on the facts recorded from the same PFX, without decrypting it again: only
- * time (expiry, effective date) and the policy can have changed.
- */
-function revalidateFacts(olds: Record<string, unknown>, policy: { inputName: string; sipDomain: string; minKeyBits: number; warnBeforeExpiryDays: number; now: Date; effectiveDate?: string }): PfxValidation {
-  const certificate: CertificateFacts = {
-    thumbprint: String(olds.thumbprint),
-    subject: String(olds.subject ?? ''),
-    commonNames: [...String(olds.subject ?? '').matchAll(/(?:^|, )CN=([^,]+)/g)].map((m) => m[1]!),
-    dnsNames: Array.isArray(olds.dnsNames) ? olds.dnsNames.map(String) : [],
-    notBefore: new Date(String(olds.notBefore)),
-    notAfter: new Date(String(olds.notAfter)),
-    signatureHash: 'sha2',
-    selfSigned: true,
-    issuerIndexes: [],
+/** {@link check} without the printing. */
+export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
+  const declared = checkDeclaredInputs(news, (value) => !isUnknown(value));
+  const failures: CheckFailure[] = declared.issues.map((issue) => ({ property: issue.property, reason: `INVALID_ARGUMENT: ${issue.message}` }));
+  const pfx = news.pfx;
+  const password = news.password === undefined ? null : news.password;
+  if (failures.length > 0) return { inputs: news, failures, warnings: [] };
+  if (!declared.inputs || [pfx, password].some(isUnknown)) {
+    // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
+    return { inputs: news, failures, warnings: [] };
+  }
+  const { sipDomain, secretName, effectiveDate, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
+  const policy = {
+    inputName: INPUT_NAME,
+    sipDomain,
+    minKeyBits,
+    warnBeforeExpiryDays,
+    now,
+    ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}),
   };
-  const verdict = checkPfx(
-    { hasMac: true, keys: [{ algorithm: 'rsa', bits: Number(olds.keyBits), matchingCertificateIndexes: [0] }], certificates: [certificate] },
-    { ...policy, ...(policy.effectiveDate ? { effectiveDate: new Date(policy.effectiveDate) } : { effectiveDate: undefined }) },
-  );
-  return {
-    valid: verdict.valid,
-    thumbprint: certificate.thumbprint,
-    subject: certificate.subject,
-    dnsNames: certificate.dnsNames,
-    keyAlgorithm: 'rsa',
-    keyBits: Number(olds.keyBits),
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
-    chainSize: 1,
-    errors: verdict.errors,
-    warnings: verdict.warnings,
+
+  // The same PFX and password as before: re-check the recorded facts (time and policy may have
+  // changed) without decrypting the file again. Every fact the checks use is recorded.
+  const recorded = olds.pfx === pfx && olds.password === password ? recordedFactsOf(olds) : undefined;
+  let facts: RecordedFacts | undefined;
+  let errors: readonly Finding<PfxErrorCode>[];
+  let warnings: readonly Finding<PfxWarningCode>[];
+  if (recorded) {
+    facts = recorded;
+    ({ errors, warnings } = checkRecordedFacts(recorded, policy));
+  } else {
+    const { validation, recordedFacts } = await validatePfxRecording(pfx as string, password as string | null, policy);
+    facts = recordedFacts;
+    ({ errors, warnings } = validation);
+  }
+  for (const error of errors) failures.push({ property: propertyFor(error.code, effectiveDate !== undefined), reason: `${error.code}: ${error.message}` });
+  if (failures.length > 0 || !facts) return { inputs: news, failures, warnings };
+
+  const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
+  const existing = slotsFromState(olds, now);
+  const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) }, now);
+  const inputs: Record<string, unknown> = {
+    ...news,
+    sipDomain,
+    secretName,
+    password,
+    minKeyBits,
+    warnBeforeExpiryDays,
+    adopt,
+    thumbprint: facts.thumbprint,
+    subject: facts.subject,
+    dnsNames: facts.dnsNames,
+    keyBits: facts.keyBits,
+    notBefore: facts.notBefore,
+    notAfter: facts.notAfter,
+    certificateFacts: facts,
+    versionId,
+    plan: plan.summary,
   };
+  if (effectiveDate) inputs.effectiveDate = effectiveDate;
+  else delete inputs.effectiveDate;
+  return { inputs, failures, warnings };
 }
 
 /** The slots as old state records them (check has no store access: it runs offline in preview). */
@@ -183,5 +167,11 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
   // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
   const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
+  // State written before owners were recorded has none: that is not a change of owner.
+  if (state.owner !== undefined && !same('owner')) updates.push('owner');
+  if ((state.adopt ?? false) !== (news.adopt ?? false)) updates.push('adopt');
+  // A refresh recorded drift and the store has since come back to the declared certificate:
+  // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
+  if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }

@@ -4,6 +4,8 @@
  * `pulumi up` stores it; `pulumi refresh` reports what the store holds.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { SfbError } from '../domain/errors';
+import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 
@@ -39,8 +41,9 @@ export const CertificateStores = {
       // Read by the program (not the provider), so it never lands in the serialized provider.
       process.env.SFB_STORE_PASSPHRASE;
     if (passphrase === undefined) {
-      throw new Error(
-        'INVALID_ARGUMENT: the local certificate store needs a passphrase; set it with `pulumi config set --secret sfb-oauth-cert:storePassphrase <value>` or the SFB_STORE_PASSPHRASE environment variable.',
+      throw new SfbError(
+        'INVALID_ARGUMENT',
+        'The local certificate store needs a passphrase; run `pulumi config set --secret sfb-oauth-cert:storePassphrase` and type the value at the prompt (or pipe it from a file: `pulumi config set --secret sfb-oauth-cert:storePassphrase < passphrase.txt`), never on the command line, or set the SFB_STORE_PASSPHRASE environment variable.',
       );
     }
     // Kept as written: the provider resolves a relative directory against the program's
@@ -80,6 +83,26 @@ export interface OAuthTokenIssuerCertificateArgs {
   readonly adopt?: pulumi.Input<boolean>;
 }
 
+/**
+ * `<organization>/<project>/<stack>` of the program declaring the resource: who manages the secret.
+ * Self-managed backends have no organizations; the engine calls that one "organization", and an
+ * SDK run without one (older engines) gets the same name.
+ */
+function ownerOfThisProgram(): string {
+  let organization = 'organization';
+  try {
+    organization = pulumi.getOrganization();
+  } catch {
+    // Not set by this engine: keep the self-managed backends' name.
+  }
+  return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+/** Whether a value is known while the program runs (not an Output or a Promise still to resolve). */
+function isKnownNow(value: unknown): boolean {
+  return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
 // Outputs that must be secret in state. The provider returns only storePassphrase of these (the
 // PFX and password stay in the store), but listing all three keeps them secret should that change.
 const SECRET_KEYS = ['pfx', 'password', 'storePassphrase'];
@@ -102,18 +125,41 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
   declare readonly storeDescription: pulumi.Output<string>;
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    if (typeof args !== 'object' || args === null) {
+      throw new SfbError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
+    }
     const store = args.store ?? CertificateStores.local();
+    // Every value already known is checked now, so a forgotten config value fails at once with the
+    // argument's name (issue #7 A: it used to throw inside an apply and leave the program hanging).
+    // Values still to be computed (Outputs, Promises) are checked by the provider's `check`.
+    const declared = {
+      sipDomain: args.sipDomain,
+      pfx: args.pfx,
+      password: args.password,
+      effectiveDate: args.effectiveDate,
+      minKeyBits: args.minKeyBits,
+      warnBeforeExpiryDays: args.warnBeforeExpiryDays,
+      secretName: args.secretName,
+      adopt: args.adopt,
+      store: { kind: store.kind, directory: store.directory },
+      storePassphrase: store.passphrase,
+    };
+    const { issues } = checkDeclaredInputs(declared, isKnownNow);
+    if (issues.length > 0) {
+      throw new SfbError('INVALID_ARGUMENT', `OAuthTokenIssuer certificate "${name}": ${issues.map((issue) => issue.message).join(' ')}`);
+    }
     const props: Record<string, unknown> = {
       sipDomain: args.sipDomain,
       pfx: pulumi.secret(args.pfx),
       password: args.password === undefined ? null : pulumi.secret(args.password),
-      effectiveDate: args.effectiveDate,
-      minKeyBits: args.minKeyBits ?? 2048,
-      warnBeforeExpiryDays: args.warnBeforeExpiryDays ?? 30,
-      secretName: args.secretName ?? pulumi.output(args.sipDomain).apply((d) => `sfb/oauth-token-issuer/${d.toLowerCase()}`),
+      effectiveDate: args.effectiveDate ?? null,
+      minKeyBits: args.minKeyBits ?? SKYPE_MIN_KEY_BITS,
+      warnBeforeExpiryDays: args.warnBeforeExpiryDays ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS,
+      // Absent: the provider's check derives it from the canonical SIP domain.
+      secretName: args.secretName ?? null,
       store: { kind: store.kind, directory: store.directory },
       storePassphrase: pulumi.secret(store.passphrase),
-      owner: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+      owner: ownerOfThisProgram(),
       adopt: args.adopt ?? false,
       // Outputs, filled by the provider:
       thumbprint: undefined,

@@ -1,5 +1,5 @@
-import { checkPfx, normaliseThumbprint } from '../../provider/domain/pfx-checks';
-import { aCertificate, aContainer, aKey, aPolicy } from '../builders/facts';
+import { checkPfx, checkRecordedFacts, normaliseThumbprint } from '../../provider/domain/pfx-checks';
+import { aCertificate, aContainer, aKey, aPolicy, NOW } from '../builders/facts';
 
 const codes = (findings: readonly { code: string }[]) => findings.map((f) => f.code).sort();
 
@@ -115,5 +115,53 @@ describe('checkPfx', () => {
 describe('normaliseThumbprint', () => {
   it('removes separators and upper-cases', () => {
     expect(normaliseThumbprint('ab:cd-ef 01')).toBe('ABCDEF01');
+  });
+});
+
+describe('checkRecordedFacts: what a later preview of the same PFX re-checks', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const containers = {
+    'a valid pair': aContainer(),
+    'no MAC': aContainer({ hasMac: false }),
+    'a SHA-1 signature': aContainer({ certificates: [aCertificate({ signatureHash: 'sha1' })] }),
+    'an incomplete chain': aContainer({ certificates: [aCertificate({ selfSigned: false })] }),
+    'an EC key': aContainer({ keys: [aKey({ algorithm: 'ec', bits: 256 })] }),
+    'another domain': aContainer({ certificates: [aCertificate({ commonNames: ['fabrikam.com'], dnsNames: [] })] }),
+    'expiring soon': aContainer({ certificates: [aCertificate({ notAfter: new Date(NOW.getTime() + 10 * DAY) })] }),
+  };
+  const policies = {
+    'now': aPolicy(),
+    'a future effective date': aPolicy({ effectiveDate: new Date('2034-12-20T00:00:00Z') }),
+    'a past effective date': aPolicy({ effectiveDate: new Date('2024-01-01T00:00:00Z') }),
+    'a larger key minimum': aPolicy({ minKeyBits: 4096 }),
+  };
+  const rows = Object.entries(containers).flatMap(([c, container]) => Object.entries(policies).map(([p, policy]) => [c, p, container, policy] as const));
+
+  it.each(rows)('finds for %s under %s exactly what checkPfx finds', (_c, _p, container, policy) => {
+    const first = checkPfx(container, aPolicy());
+    const fresh = checkPfx(container, policy);
+    const recorded = checkRecordedFacts(first.chosen!.recorded, policy);
+    expect(recorded.errors).toEqual(fresh.errors);
+    expect(recorded.warnings).toEqual(fresh.warnings);
+  });
+});
+
+describe('one meaning of a past effective date: the later of now and the date', () => {
+  it('checks expiry soon against now when the effective date has passed', () => {
+    const soon = aContainer({ certificates: [aCertificate({ notAfter: new Date('2026-06-15T00:00:00Z') })] });
+    const verdict = checkPfx(soon, aPolicy({ effectiveDate: new Date('2026-01-01T00:00:00Z') }));
+    expect(codes(verdict.warnings)).toEqual(['CERT_EXPIRES_SOON']);
+  });
+
+  it('does not call a certificate valid now "not yet valid" because a past effective date precedes its notBefore', () => {
+    const verdict = checkPfx(aContainer(), aPolicy({ effectiveDate: new Date('2024-06-01T00:00:00Z') }));
+    expect(verdict.errors).toEqual([]);
+  });
+
+  it('still refuses a certificate not valid yet at a future effective date', () => {
+    const later = aContainer({ certificates: [aCertificate({ notBefore: new Date('2027-01-01T00:00:00Z') })] });
+    const verdict = checkPfx(later, aPolicy({ effectiveDate: new Date('2026-12-01T00:00:00Z') }));
+    expect(codes(verdict.errors)).toEqual(['CERT_NOT_YET_VALID']);
+    expect(verdict.errors[0]!.message).toContain('set the effective date to 2027-01-01T00:00Z or later');
   });
 });

@@ -32,5 +32,9 @@ describe('isPlausibleDomain', () => {
     ['-bad.com', false],
     ['has space.com', false],
     ['', false],
+    ['CONTOSO.COM.', true],
+    [' contoso.com', false],
+    ['contoso.com ', false],
+    ['contoso', false],
   ])('%s -> %s', (value, expected) => expect(isPlausibleDomain(value)).toBe(expected));
 });

@@ -82,7 +82,7 @@ describe('check', () => {
     const news = newsFor(A, freshDirectory());
     const first = await checked({}, news);
     // Recorded facts say the certificate expired: only a check that reuses them can see that.
-    const olds = { ...first, notAfter: '2026-01-01T00:00:00.000Z' };
+    const olds = { ...first, certificateFacts: { ...(first.certificateFacts as object), notAfter: '2026-01-01T00:00:00.000Z' } };
     const { failures } = await handlers.check(olds, news, NOW);
     expect(failures.map((f) => f.reason.split(':')[0])).toEqual(['CERT_EXPIRED']);
   });
@@ -122,7 +122,121 @@ describe('check', () => {
   });
 });
 
+describe('check: the same warnings on every preview (recorded facts)', () => {
+  it.each([
+    ['a PFX without a MAC', 'nomac', 'PFX_NO_MAC'],
+    ['a SHA-1 signed certificate', 'sha1-signed', 'CERT_SHA1_SIGNATURE'],
+    ['a chain without its root', 'chain-incomplete', 'CHAIN_INCOMPLETE'],
+    ['a certificate expiring soon', 'expiring-soon', 'CERT_EXPIRES_SOON'],
+  ])('%s warns on the first preview and on the next ones', async (_row, name, code) => {
+    const e = entry(name);
+    const news = newsFor(e, freshDirectory());
+    const first = await handlers.checkInputs({}, news, NOW);
+    expect(first.failures).toEqual([]);
+    expect(first.warnings.map((w) => w.code)).toEqual([code]);
+    // The next preview reuses the recorded facts (nothing decrypted) and warns the same.
+    const second = await handlers.checkInputs(first.inputs, news, NOW);
+    expect(second.warnings).toEqual(first.warnings);
+    const third = await handlers.checkInputs(second.inputs, news, NOW);
+    expect(third.warnings).toEqual(first.warnings);
+  });
+
+  it('records the facts it re-checks, none of them secret', async () => {
+    const { inputs } = await handlers.checkInputs({}, newsFor(entry('chain-incomplete'), freshDirectory()), NOW);
+    expect(inputs.certificateFacts).toEqual({
+      hasMac: true,
+      thumbprint: '999F89E137CEA7A0C35740D6F19592CF209226A3',
+      subject: 'CN=sfb-fe01.contoso.com',
+      commonNames: ['sfb-fe01.contoso.com'],
+      dnsNames: expect.arrayContaining(['sfb-fe01.contoso.com']),
+      notBefore: expect.stringMatching(/^\d{4}-/),
+      notAfter: '2035-01-01T00:00:00.000Z',
+      signatureHash: 'sha2',
+      keyAlgorithm: 'rsa',
+      keyBits: 2048,
+      chainSize: 1,
+      chainComplete: false,
+    });
+  });
+
+  it('decrypts again when the password changes, even if the PFX does not', async () => {
+    const news = newsFor(A, freshDirectory());
+    const first = await checked({}, news);
+    const { failures } = await handlers.checkInputs(first, { ...news, password: 'not-it' }, NOW);
+    expect(failures.map((f) => f.reason.split(':')[0])).toEqual(['PFX_BAD_PASSWORD']);
+  });
+});
+
+describe('check: one meaning of a past effective date (the later of now and the date)', () => {
+  it('warns that a certificate expires soon when its effective date has passed', async () => {
+    const soon = entry('expiring-soon');
+    const { failures, warnings } = await handlers.checkInputs({}, newsFor(soon, freshDirectory(), { effectiveDate: '2026-01-01T00:00:00Z' }), NOW);
+    expect(failures).toEqual([]);
+    expect(warnings.map((w) => w.code)).toEqual(['CERT_EXPIRES_SOON']);
+    expect(warnings[0]!.message).toContain('within 30 days of now (2026-06-01T00:00Z; its effective date 2026-01-01T00:00Z has passed)');
+  });
+
+  it('accepts a certificate valid now whose past effective date precedes its notBefore, and says the date has passed', async () => {
+    const { failures, inputs } = await handlers.checkInputs({}, newsFor(A, freshDirectory(), { effectiveDate: '2020-01-01T00:00:00Z' }), NOW);
+    expect(failures).toEqual([]);
+    expect(inputs.plan).toBe(`new ${A.expected.thumbprint!.slice(0, 4)}.. current now (effective date 2020-01-01T00:00Z has passed)`);
+  });
+});
+
+describe('check: every input validated at preview, nothing defaulted silently', () => {
+  it.each([
+    ['minKeyBits as a string', { minKeyBits: '4096' }, 'minKeyBits', /must be a whole number \(not a string\); got "4096"/],
+    ['minKeyBits below Skype\'s minimum', { minKeyBits: 1024 }, 'minKeyBits', /is 1024, outside 2048\.\.16384 \(Skype requires at least 2048 bits\)/],
+    ['a negative minKeyBits', { minKeyBits: -1 }, 'minKeyBits', /is -1, outside 2048/],
+    ['warnBeforeExpiryDays as a string', { warnBeforeExpiryDays: '7' }, 'warnBeforeExpiryDays', /must be a whole number/],
+    ['a negative warnBeforeExpiryDays', { warnBeforeExpiryDays: -3 }, 'warnBeforeExpiryDays', /is -3, outside 0\.\.3650 days/],
+    ['a SIP domain with a leading space', { sipDomain: ' contoso.com' }, 'sipDomain', /has white space around it; write it without, e\.g\. "contoso\.com"/],
+    ['a missing SIP domain', { sipDomain: undefined }, 'sipDomain', /got undefined \(a config value that is not set\?\)/],
+    ['a SIP domain that is a number', { sipDomain: 42 }, 'sipDomain', /got number 42/],
+    ['a secret name with spaces', { secretName: 'my secret' }, 'secretName', /has characters a secret's name may not have/],
+    ['a secret name of 600 characters', { secretName: 'a'.repeat(600) }, 'secretName', /is 600 characters long, above the 512/],
+    ['an effective date in US notation', { effectiveDate: '12/01/2027' }, 'effectiveDate', /"12\/01\/2027" is not an ISO 8601 date and time with a zone/],
+    ['an effective date of "1"', { effectiveDate: '1' }, 'effectiveDate', /"1" is not an ISO 8601/],
+    ['an effective date in words', { effectiveDate: 'March 3 2027' }, 'effectiveDate', /"March 3 2027" is not an ISO 8601/],
+    ['an effective date without a zone', { effectiveDate: '2026-12-01 00:00' }, 'effectiveDate', /"2026-12-01 00:00" is not an ISO 8601/],
+    ['an effective date that does not exist', { effectiveDate: '2027-02-30T00:00:00Z' }, 'effectiveDate', /is not a real date and time/],
+    ['an empty effective date', { effectiveDate: '' }, 'effectiveDate', /"" is not an ISO 8601/],
+    ['adopt as a string', { adopt: 'yes' }, 'adopt', /must be true or false/],
+    ['an empty store passphrase', { storePassphrase: '' }, 'store', /passphrase is empty/],
+  ])('refuses %s with INVALID_ARGUMENT', async (_row, change, property, reason) => {
+    const { failures } = await handlers.check({}, newsFor(A, freshDirectory(), change), NOW);
+    expect(failures).toEqual([{ property, reason: expect.stringMatching(/^INVALID_ARGUMENT: The `?/) }]);
+    expect(failures[0]!.reason).toMatch(reason);
+  });
+
+  it('never describes the PFX or the password, only what is wrong with them', async () => {
+    const { failures } = await handlers.check({}, newsFor(A, freshDirectory(), { pfx: 17, password: 42 }), NOW);
+    expect(failures.map((f) => f.property)).toEqual(['certificate', 'certificate']);
+    expect(failures.map((f) => f.reason).join(' ')).not.toMatch(/17|42/);
+  });
+
+  it('gives one secret to CONTOSO.COM. and contoso.com', async () => {
+    const declared = { ...newsFor(A, freshDirectory()), secretName: null };
+    const lower = await checked({}, { ...declared, sipDomain: 'contoso.com' });
+    const upper = await checked({}, { ...declared, sipDomain: 'CONTOSO.COM.' });
+    expect(lower.secretName).toBe('sfb/oauth-token-issuer/contoso.com');
+    expect(upper.secretName).toBe(lower.secretName);
+    expect(upper.sipDomain).toBe('contoso.com');
+  });
+
+  it('normalises an effective date with an offset to UTC', async () => {
+    const inputs = await checked({}, newsFor(A, freshDirectory(), { effectiveDate: '2026-12-01T01:00:00+01:00' }));
+    expect(inputs.effectiveDate).toBe('2026-12-01T00:00:00.000Z');
+  });
+});
+
 describe('diff', () => {
+  it('updates once to clear a drift line when the store came back to the declared certificate', async () => {
+    const a = await checked({}, newsFor(A, freshDirectory()));
+    const drifted = { ...a, schemaVersion: 1, plan: `drift: store holds ${A.expected.thumbprint} as current` };
+    expect(handlers.diff(drifted, a)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
   it('updates in place for a new certificate and replaces for another secret name', async () => {
     const directory = freshDirectory();
     const a = await checked({}, newsFor(A, directory));

@@ -1,0 +1,82 @@
+/**
+ * The resource constructor checks every argument it already knows, so a forgotten config value
+ * fails at once with the argument's name (issue #7 A: a missing sipDomain used to throw inside an
+ * apply while serializing, and a program exporting outputs then never finished).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { isSfbError } from '../../provider/domain/errors';
+import { CertificateStores, OAuthTokenIssuerCertificate, type OAuthTokenIssuerCertificateArgs } from '../../provider/pulumi/resource';
+
+const registered: Record<string, unknown>[] = [];
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push(args.inputs);
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    'sfb-test',
+    'unit',
+    true,
+    'contoso-org',
+  );
+});
+
+const store = CertificateStores.local({ directory: '.sfb-store-unit', passphrase: 'unit-test-passphrase' });
+const valid: OAuthTokenIssuerCertificateArgs = { sipDomain: 'contoso.com', pfx: 'MIIK', password: 'pw', store };
+
+function construct(args: unknown): unknown {
+  try {
+    new OAuthTokenIssuerCertificate('oauth', args as OAuthTokenIssuerCertificateArgs);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('OAuthTokenIssuerCertificate arguments', () => {
+  it.each([
+    ['a missing sipDomain', { sipDomain: undefined }, /The `sipDomain` argument must be the Skype SIP domain as a string.*got undefined \(a config value that is not set\?\)/],
+    ['a numeric sipDomain', { sipDomain: 42 }, /`sipDomain`.*got number 42/],
+    ['a missing pfx', { pfx: undefined }, /The `pfx` argument is missing; pass the PFX as base64, e\.g\. pfx: pfxFromFile\("s2s\.pfx"\)/],
+    ['minKeyBits as a string', { minKeyBits: '4096' }, /The `minKeyBits` argument must be a whole number/],
+    ['minKeyBits of 1024', { minKeyBits: 1024 }, /`minKeyBits` argument is 1024, outside 2048\.\.16384/],
+    ['an effective date without a zone', { effectiveDate: '2026-12-01 00:00' }, /The `effectiveDate` argument "2026-12-01 00:00" is not an ISO 8601/],
+    ['a secret name with spaces', { secretName: 'a b' }, /The `secretName` argument "a b" has characters/],
+  ])('throws INVALID_ARGUMENT at once for %s, naming the argument', (_row, change, message) => {
+    const error = construct({ ...valid, ...change });
+    expect(isSfbError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'SfbError INVALID_ARGUMENT' });
+    expect((error as Error).message).toMatch(/^OAuthTokenIssuer certificate "oauth": /);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('reports every problem at once', () => {
+    const error = construct({ ...valid, sipDomain: undefined, minKeyBits: 10 }) as Error;
+    expect(error.message).toMatch(/`sipDomain`.*`minKeyBits`/);
+  });
+
+  it('never echoes the PFX or the password', () => {
+    const error = construct({ ...valid, sipDomain: 7, pfx: 12345, password: 67890 }) as Error;
+    expect(error.message).not.toMatch(/12345|67890/);
+  });
+
+  it('refuses arguments that are not an object', () => {
+    expect(construct(undefined)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/needs its arguments/) });
+  });
+
+  it('leaves values still to be computed to the provider check, and does not throw for them', async () => {
+    const later = pulumi.output(Promise.resolve(undefined as unknown as string));
+    expect(construct({ ...valid, sipDomain: later })).toBeUndefined();
+  });
+
+  it('registers the documented defaults, and no secret name when none is given (check derives it)', async () => {
+    registered.length = 0;
+    const resource = new OAuthTokenIssuerCertificate('defaults', valid);
+    await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
+    const inputs = registered.find((r) => r.sipDomain === 'contoso.com' && r.secretName === null);
+    expect(inputs).toMatchObject({ minKeyBits: 2048, warnBeforeExpiryDays: 30, adopt: false, owner: 'contoso-org/sfb-test/unit', effectiveDate: null });
+  });
+});
