@@ -7,14 +7,22 @@ import { SfbError } from '../../domain/errors';
 /** The largest PFX accepted. Real ones are a few KB; anything near this is not a certificate. */
 export const MAX_PFX_BYTES = 1024 * 1024;
 
+/**
+ * The largest input read for a PFX: its base64 text (4/3 of the binary size) with line breaks.
+ * Files are read up to this; the decoded PFX must still fit {@link MAX_PFX_BYTES}.
+ */
+export const MAX_PFX_INPUT_BYTES = Math.ceil((MAX_PFX_BYTES * 4) / 3) + 64 * 1024;
+
 const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
+const PEM_HINT = 'it is PEM text; convert it with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`';
 
 /** Whether `bytes` look like the base64 text of a PFX rather than the PFX itself. */
 export function isBase64Text(bytes: Buffer): boolean {
   return bytes.length > 0 && bytes[0] !== 0x30 && BASE64_TEXT.test(bytes.toString('latin1'));
 }
 
-function tooLarge(inputName: string, size: number): SfbError {
+/** The PFX_TOO_LARGE error, worded once for the reader and the file adapters' callers. */
+export function pfxTooLarge(inputName: string, size: number): SfbError {
   return new SfbError(
     'PFX_TOO_LARGE',
     `The ${inputName} is ${size.toLocaleString('en-US')} bytes, above the ${MAX_PFX_BYTES.toLocaleString('en-US')}-byte limit for a PFX; ` +
@@ -35,19 +43,19 @@ export function pfxBytesFrom(input: Uint8Array | string, inputName: string): Buf
   const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (raw.length === 0) throw pfxUnreadable(inputName, 'it is empty');
   // Base64 is 4/3 of the binary size: refuse before decoding anything bigger than that could be.
-  if (raw.length > Math.ceil((MAX_PFX_BYTES * 4) / 3) + 64 * 1024) throw tooLarge(inputName, raw.length);
+  if (raw.length > MAX_PFX_INPUT_BYTES) throw pfxTooLarge(inputName, raw.length);
   if (raw[0] === 0x30 && typeof input !== 'string') {
-    if (raw.length > MAX_PFX_BYTES) throw tooLarge(inputName, raw.length);
+    if (raw.length > MAX_PFX_BYTES) throw pfxTooLarge(inputName, raw.length);
     return raw;
   }
-  const head = raw.subarray(0, 64).toString('latin1');
-  if (head.includes('-----BEGIN')) {
-    throw pfxUnreadable(inputName, 'it is PEM text; convert it with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`');
-  }
+  // Anywhere, not just at the start: `openssl pkcs12 -nodes` writes "Bag Attributes" lines first.
+  if (raw.includes('-----BEGIN')) throw pfxUnreadable(inputName, PEM_HINT);
   const text = raw.toString('latin1');
   if (!BASE64_TEXT.test(text)) throw pfxUnreadable(inputName, 'it is neither DER nor base64 text');
   const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64');
+  // PEM that went through base64 once more (a CI secret made with `base64 cert.pem`).
+  if (decoded.includes('-----BEGIN')) throw pfxUnreadable(inputName, PEM_HINT);
   if (decoded.length === 0 || decoded[0] !== 0x30) throw pfxUnreadable(inputName, 'its base64 text does not decode to a PKCS#12 structure');
-  if (decoded.length > MAX_PFX_BYTES) throw tooLarge(inputName, decoded.length);
+  if (decoded.length > MAX_PFX_BYTES) throw pfxTooLarge(inputName, decoded.length);
   return decoded;
 }
