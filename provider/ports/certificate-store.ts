@@ -40,6 +40,31 @@ export interface StoredSecret {
   readonly versions: readonly StoredVersion[];
   /** Set when the secret is deleted but still recoverable (ISO 8601 of the final deletion). */
   readonly deletionDate?: string;
+  /**
+   * Who manages the secret (see {@link OwnerClaim}); absent on a secret written without a claim
+   * (by an operator, or before owners were recorded): the next claim records its owner.
+   */
+  readonly owner?: string;
+}
+
+/**
+ * Who is changing a secret, so two Pulumi stacks declaring one secret cannot roll each other's
+ * certificate or destroy it under each other (issue #7 C). Every change that carries a claim is
+ * decided together with the owner check, atomically: the local store checks and writes under
+ * the secret's lock; the AWS store keeps the owner in a tag (`sfb-oauth-cert:owner`), so an
+ * owner is a valid tag value (1-256 of letters, digits, spaces and `_ . : / = + - @`).
+ *
+ * The rule, the same on every backend: no owner recorded yet, or the same owner: allowed, and
+ * the claim's owner is recorded; another owner: STORE_OWNED_ELSEWHERE, unless `adopt`, which
+ * records the claim's owner instead. A change without a claim (an operator's script, a test) is
+ * neither checked nor recorded: ownership keeps stacks apart, it is not access control (the
+ * passphrase, or IAM, is).
+ */
+export interface OwnerClaim {
+  /** `<organization>/<project>/<stack>` of the declaring program. */
+  readonly owner: string;
+  /** Take the secret over from another owner (recorded in the store). @default false */
+  readonly adopt?: boolean;
 }
 
 /** A request to write a version and label it. */
@@ -54,6 +79,8 @@ export interface PutVersionRequest {
    * waits for its effective date.
    */
   readonly stage: 'current' | 'pending';
+  /** Checked and recorded with the write, see {@link OwnerClaim}. */
+  readonly claim?: OwnerClaim;
 }
 
 /** Errors a store raises carry one of these codes (see provider/domain/errors.ts). */
@@ -62,14 +89,28 @@ export interface CertificateStore {
   readonly description: string;
   /** Metadata of the secret, or `undefined` when there is none (deleted ones included, with `deletionDate`). */
   describe(name: string): Promise<StoredSecret | undefined>;
+  /**
+   * Metadata of a secret the caller knows exists (Pulumi state says so). A missing one is not
+   * "no certificate" but a lost or misplaced store: STORE_NOT_FOUND, with a sentence naming where
+   * the store looked (the local store: its directory, missing or empty, or the secret's file;
+   * AWS: the secret's name and region) and how to bring it back. Deleted-but-recoverable secrets
+   * are returned, with `deletionDate`.
+   */
+  describeExisting(name: string): Promise<StoredSecret>;
   /** The payload of one version. */
   getVersion(name: string, versionId: string): Promise<CertificatePayload>;
   /** Writes a version (creating the secret if needed) and moves the labels; idempotent on versionId. */
   putVersion(request: PutVersionRequest): Promise<StoredSecret>;
   /** Moves `stage` onto `versionId` (used to promote a pending version, or to roll back). */
-  moveStage(name: string, stage: CertificateStage, versionId: string): Promise<StoredSecret>;
+  moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret>;
   /** Schedules deletion; the secret stays recoverable for `recoveryWindowDays`. */
-  scheduleDeletion(name: string, recoveryWindowDays: number): Promise<void>;
+  scheduleDeletion(name: string, recoveryWindowDays: number, claim?: OwnerClaim): Promise<void>;
   /** Cancels a scheduled deletion. */
-  restore(name: string): Promise<StoredSecret>;
+  restore(name: string, claim?: OwnerClaim): Promise<StoredSecret>;
+  /**
+   * Checks and records the owner of an existing secret without writing a version: for a stack
+   * whose certificate the store already holds (nothing to write, but the secret is now its).
+   * STORE_NOT_FOUND when there is no such secret.
+   */
+  claim(name: string, claim: OwnerClaim): Promise<StoredSecret>;
 }

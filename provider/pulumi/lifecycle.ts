@@ -2,54 +2,64 @@
  * Pulumi `create`, `update`, `read` (refresh) and `delete`: the store operations. A thin shell
  * that gathers (the store), lets the domain decide (the roll plan) and acts (store writes).
  *
+ * Two rules from issue #7 shape every operation here:
+ * - State that names a secret is evidence it exists (B). When the store cannot show it (its
+ *   directory gone, empty or mistyped), that is a lost store, never "no certificate":
+ *   update, refresh and delete fail with STORE_NOT_FOUND and the way back. Only create, which
+ *   has no state, may start a store from nothing.
+ * - A secret has one owner, `<organization>/<project>/<stack>` (C). Every write carries the
+ *   owner claim, checked by the store under its lock; destroying a stack whose secret another
+ *   stack manages forgets it instead of deleting it.
+ *
+ * Errors: a store failure keeps its code and message (they name no secret); anything else is a
+ * bug of ours, reported as INTERNAL_ERROR with what was being done and a request for a report.
+ *
  * Secrets: Pulumi hands this code plaintext. Nothing here logs or echoes the PFX, its password
  * or the store passphrase.
  */
 import { resolve } from 'node:path';
 import { createLocalStore } from '../adapters/local-store';
 import { isSfbError, SfbError } from '../domain/errors';
-import { planRoll, slotsAsOf, type CertificateSlots, type RollPlan } from '../domain/roll-plan';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
-import type { CertificatePayload, CertificateStore, StoredSecret } from '../ports/certificate-store';
+import { planRoll, slotsAsOf, type CertificateSlots, type PendingRef, type RollPlan, type VersionRef } from '../domain/roll-plan';
+import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 
 /** Days a destroyed certificate stays recoverable, as Secrets Manager's default. */
 export const RECOVERY_WINDOW_DAYS = 30;
 
-function thumbprintOfVersion(versionId: string): string {
-  return /^[0-9A-F]{40}-/.test(versionId) ? versionId.slice(0, 40) : 'UNKNOWN';
-}
+/** Where INTERNAL_ERROR asks users to report a bug. */
+export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';
 
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
 export function openStore(spec: StoreSpec, passphrase: string): CertificateStore {
-  if (spec.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String(spec.kind)}" is not known; use CertificateStores.local().`);
+  if (spec?.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String(spec?.kind)}" is not known; use CertificateStores.local().`);
   // A relative directory is relative to the program's directory, where the engine starts this
   // provider: state then stays the same whichever path a checkout (or CI runner) has.
   return createLocalStore({ directory: resolve(spec.directory), passphrase, passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
 }
 
+/** The versions holding each label, as the planner sees them (thumbprints from the payloads). */
 async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
-  const holding = (stage: 'current' | 'previous' | 'pending') => secret.versions.find((v) => v.stages.includes(stage));
-  const ref = async (versionId: string) => {
-    // The payload names its certificate; a version written outside Pulumi has no thumbprint id.
-    const payload = await store.getVersion(name, versionId);
-    return { versionId, thumbprint: payload.thumbprint || thumbprintOfVersion(versionId), payload };
-  };
-  const slots: { current?: { versionId: string; thumbprint: string }; previous?: { versionId: string; thumbprint: string }; pending?: { versionId: string; thumbprint: string; effectiveDate: Date } } = {};
+  const holding = (stage: CertificateStage) => secret.versions.find((v) => v.stages.includes(stage));
+  // The payload names its certificate (the store validates it as 40 hex digits on every read),
+  // whoever wrote the version.
+  const payloadOf = (versionId: string) => store.getVersion(name, versionId);
+  const refOf = async (versionId: string): Promise<VersionRef> => ({ versionId, thumbprint: (await payloadOf(versionId)).thumbprint });
   const current = holding('current');
-  if (current) {
-    const r = await ref(current.versionId);
-    slots.current = { versionId: r.versionId, thumbprint: r.thumbprint };
-  }
   const previous = holding('previous');
-  if (previous) slots.previous = { versionId: previous.versionId, thumbprint: thumbprintOfVersion(previous.versionId) };
   const pending = holding('pending');
+  let pendingRef: PendingRef | undefined;
   // Promoting a scheduled version moves `current` onto it and, as in Secrets Manager, leaves the
   // pending label there too: that version is simply current.
   if (pending && pending.versionId !== current?.versionId) {
-    const r = await ref(pending.versionId);
-    slots.pending = { versionId: r.versionId, thumbprint: r.thumbprint, effectiveDate: new Date(r.payload.effectiveDate ?? 0) };
+    const payload = await payloadOf(pending.versionId);
+    pendingRef = { versionId: pending.versionId, thumbprint: payload.thumbprint, effectiveDate: new Date(payload.effectiveDate ?? 0) };
   }
-  return slots;
+  return {
+    ...(current ? { current: await refOf(current.versionId) } : {}),
+    ...(previous ? { previous: await refOf(previous.versionId) } : {}),
+    ...(pendingRef ? { pending: pendingRef } : {}),
+  };
 }
 
 function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots): CertificateState {
@@ -67,18 +77,53 @@ function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStor
   };
 }
 
+/** The owner claim of the declaring stack (resource.ts sets `owner`; check passes it through). */
+function claimOf(inputs: CheckedInputs): OwnerClaim {
+  if (typeof inputs.owner !== 'string' || inputs.owner === '') {
+    throw new SfbError(
+      'INVALID_ARGUMENT',
+      `The resource for secret "${inputs.secretName}" reached the provider without its \`owner\` input (the stack that manages it), which OAuthTokenIssuerCertificate sets from the program's organization, project and stack. Declare the certificate with OAuthTokenIssuerCertificate from this version of sfb-oauth-cert.`,
+    );
+  }
+  return { owner: inputs.owner, adopt: inputs.adopt === true };
+}
+
+/**
+ * The secret's metadata when state says it exists: a missing one is a lost store, reported with
+ * the store's account of what is missing and the two ways on.
+ */
+async function describeExisting(store: CertificateStore, name: string, versionId: string): Promise<StoredSecret> {
+  try {
+    return await store.describeExisting(name);
+  } catch (error) {
+    if (!isSfbError(error) || error.code !== 'STORE_NOT_FOUND') throw error;
+    throw new SfbError(
+      'STORE_NOT_FOUND',
+      `${error.message} The Pulumi state says this store holds it (version ${versionId || 'none recorded'}), so it is treated as lost, not as absent: nothing was changed. If the store is really gone, remove the resource from the state with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists the URN), then run \`pulumi up\` to store the certificate again, without its previous certificate.`,
+    );
+  }
+}
+
 /**
  * Writes the desired certificate and moves the labels. Retries are safe: the version id is
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
+ * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date): Promise<CertificateState> {
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined): Promise<CertificateState> {
   const store = openStore(inputs.store, inputs.storePassphrase);
-  let secret = await store.describe(inputs.secretName);
+  const claim = claimOf(inputs);
+  const name = inputs.secretName;
+  let secret = knownVersionId === undefined ? await store.describe(name) : await describeExisting(store, name, knownVersionId);
+  const previousOwner = secret?.owner;
   if (secret?.deletionDate) {
     // A certificate destroyed earlier and declared again: recover it rather than fail.
-    secret = await store.restore(inputs.secretName);
+    secret = await store.restore(name, claim);
+  } else if (secret && secret.owner !== claim.owner) {
+    // Nothing may need writing (the store already holds this certificate), but the secret is
+    // this stack's from now on: record it, or learn now that another stack manages it.
+    secret = await store.claim(name, claim);
   }
-  const stored = secret ? await readSlots(store, inputs.secretName, secret) : {};
+  const stored = secret ? await readSlots(store, name, secret) : {};
   const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(inputs.effectiveDate ? { effectiveDate: new Date(inputs.effectiveDate) } : {}) }, now);
   const payload: CertificatePayload = {
     pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'),
@@ -87,25 +132,54 @@ async function converge(inputs: CheckedInputs, now: Date): Promise<CertificateSt
     ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
   };
   for (const step of plan.steps) {
-    if (step.kind === 'write-version') await store.putVersion({ name: inputs.secretName, versionId: step.versionId, payload, stage: step.stage });
-    else await store.moveStage(inputs.secretName, step.stage, step.versionId);
+    if (step.kind === 'write-version') await store.putVersion({ name, versionId: step.versionId, payload, stage: step.stage, claim });
+    else await store.moveStage(name, step.stage, step.versionId, claim);
+  }
+  if (previousOwner !== undefined && previousOwner !== claim.owner) {
+    console.warn(`warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} was managed by ${previousOwner}; \`adopt: true\` made ${claim.owner} its owner. ${previousOwner} can no longer change it; remove \`adopt\` from this resource now that the takeover is done.`);
   }
   return stateFrom(inputs, plan, store, slotsAsOf(stored, now));
 }
 
-/** Error text safe to show: our own messages, or a generic sentence for anything else. */
-function safeMessage(error: unknown): string {
+type Operation = 'create' | 'update' | 'refresh' | 'delete';
+
+const DOING: Record<Operation, string> = {
+  create: 'creating (storing the first certificate of)',
+  update: 'updating (storing the declared certificate of)',
+  refresh: 'refreshing (reading what the store holds for)',
+  delete: 'deleting (scheduling the deletion of)',
+};
+
+/**
+ * What the user sees when an operation fails. Store and input errors carry our code and a
+ * message written for the user (never a secret). Anything else is a bug of ours, not the
+ * store's: INTERNAL_ERROR says what was being done and asks for a report. Its text keeps only the
+ * error's class and where it was thrown, never its message, which may quote data (JSON.parse
+ * quotes its input, and the input may be a decrypted payload).
+ */
+export function failureMessage(error: unknown, operation: Operation, secretName: unknown): string {
   if (isSfbError(error)) return `${error.code}: ${error.message}`;
-  return `STORE_UNAVAILABLE: the certificate store failed unexpectedly (${error instanceof Error ? error.name : 'unknown error'}); nothing was changed beyond what the next \`pulumi up\` completes.`;
+  const kind = error instanceof Error ? error.name : typeof error;
+  const frames =
+    error instanceof Error && typeof error.stack === 'string'
+      ? error.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .slice(0, 3)
+          .map((line) => line.trim().replace(/^at /, ''))
+      : [];
+  const where = frames.length > 0 ? ` at ${frames.join(' < ')}` : '';
+  const secret = typeof secretName === 'string' ? `secret "${secretName}"` : 'the secret';
+  return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please report it at ${REPORT_BUGS_AT} with this message (it contains no secret).`;
 }
 
 /** Pulumi `create`. */
 export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
   const checked = inputs as unknown as CheckedInputs;
   try {
-    return { id: checked.secretName, outs: await converge(checked, now) };
+    return { id: checked.secretName, outs: await converge(checked, now, undefined) };
   } catch (error) {
-    throw new Error(safeMessage(error));
+    throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
 }
 
@@ -116,13 +190,19 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
  */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
   const checked = news as unknown as CheckedInputs;
+  let message: string;
   try {
-    return { outs: await converge(checked, now) };
+    return { outs: await converge(checked, now, String(olds.versionId ?? '')) };
   } catch (error) {
-    const message = safeMessage(error);
-    const partial = Object.assign(new Error(message), { id, properties: migrateState(olds).state, reasons: [message] });
-    throw partial;
+    message = failureMessage(error, 'update', news.secretName);
   }
+  let properties: Record<string, unknown> = olds;
+  try {
+    properties = migrateState(olds).state;
+  } catch {
+    // The state was unreadable before this update too; keep it as it was.
+  }
+  throw Object.assign(new Error(message), { id, properties, reasons: [message] });
 }
 
 /** Pulumi `read` (refresh): what the store really holds now. */
@@ -130,7 +210,7 @@ export async function read(id: string, olds: Record<string, unknown>, now: Date)
   try {
     return await readStore(id, olds, now);
   } catch (error) {
-    throw new Error(safeMessage(error));
+    throw new Error(failureMessage(error, 'refresh', olds.secretName));
   }
 }
 
@@ -138,8 +218,23 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
   const { state } = migrateState(olds);
   const inputs = state as unknown as CertificateState;
   const store = openStore(inputs.store, inputs.storePassphrase);
-  const secret = await store.describe(inputs.secretName);
-  if (!secret || secret.deletionDate) return {};
+  const secret = await describeExisting(store, inputs.secretName, String(inputs.versionId ?? ''));
+  if (secret.deletionDate) {
+    // Deleted elsewhere (an operator, or a stack that shared the store before owners were
+    // recorded) but recoverable: the resource stays, and shows drift (no version) so the next
+    // `pulumi up` updates it, which restores the secret with its history. Reporting it deleted
+    // would make that `up` a create: the same restore, but the resource's history in state gone.
+    console.warn(`warning STORE_NOT_FOUND: secret "${inputs.secretName}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
+    return {
+      id,
+      props: {
+        ...state,
+        versionId: '',
+        plan: `drift: store scheduled the secret for deletion on ${secret.deletionDate}; the next up restores it`,
+        storeDescription: store.description,
+      },
+    };
+  }
   const slots = slotsAsOf(await readSlots(store, inputs.secretName, secret), now);
   const current = slots.current;
   const props: Record<string, unknown> = {
@@ -158,16 +253,36 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
   return { id, props };
 }
 
-/** Pulumi `delete`: schedules deletion; the certificate stays recoverable for the window. */
+/**
+ * Pulumi `delete`: schedules deletion; the certificate stays recoverable for the window. A
+ * secret another stack manages is left alone: this stack only forgets it, and says so.
+ */
 export async function remove(olds: Record<string, unknown>): Promise<void> {
-  const { state } = migrateState(olds);
-  const inputs = state as unknown as CertificateState;
-  const store = openStore(inputs.store, inputs.storePassphrase);
   try {
-    const secret = await store.describe(inputs.secretName);
-    if (!secret || secret.deletionDate) return;
-    await store.scheduleDeletion(inputs.secretName, RECOVERY_WINDOW_DAYS);
+    const { state } = migrateState(olds);
+    const inputs = state as unknown as CertificateState;
+    const store = openStore(inputs.store, inputs.storePassphrase);
+    const name = inputs.secretName;
+    const secret = await describeExisting(store, name, String(inputs.versionId ?? ''));
+    if (secret.deletionDate) return;
+    // State written before owners were recorded names none: it cannot prove the secret is its
+    // own, so it deletes only a secret nobody has claimed.
+    const owner = typeof inputs.owner === 'string' && inputs.owner !== '' ? inputs.owner : undefined;
+    const forget = (manager: string) =>
+      console.warn(
+        `warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} is managed by ${manager}${owner ? `, not by ${owner}` : ''}, so this destroy leaves it in place (not scheduled for deletion) and only removes it from this stack's state.`,
+      );
+    if (secret.owner !== undefined && secret.owner !== owner) return forget(secret.owner);
+    try {
+      // Never adopt to delete: the claim only checks, under the store's lock.
+      await store.scheduleDeletion(name, RECOVERY_WINDOW_DAYS, owner === undefined ? undefined : { owner, adopt: false });
+    } catch (error) {
+      // Another stack adopted it between the look and the deletion.
+      if (!isSfbError(error) || error.code !== 'STORE_OWNED_ELSEWHERE') throw error;
+      const now = await store.describe(name);
+      return forget(now?.owner ?? 'another stack');
+    }
   } catch (error) {
-    throw new Error(safeMessage(error));
+    throw new Error(failureMessage(error, 'delete', olds.secretName));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
+import fsModule from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ import * as path from 'node:path';
 import {
   createLocalStore,
   DEFAULT_SCRYPT_PARAMS,
-  type LocalStoreOptions,
+  type LocalStoreConfig,
   localStorePaths,
   MAX_UNLABELED_VERSIONS,
 } from '../../provider/adapters/local-store';
@@ -71,7 +72,7 @@ afterAll(async () => {
   await Promise.all(directories.map((directory) => fs.rm(directory, { recursive: true, force: true })));
 });
 
-function aStore(directory: string, options: Partial<LocalStoreOptions> = {}): CertificateStore {
+function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): CertificateStore {
   return createLocalStore({ directory, passphrase: PASSPHRASE, clock: aClock().clock, ...options });
 }
 
@@ -707,8 +708,9 @@ describe('atomic writes', () => {
     const store = aStore(directory);
     await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
     const file = secretFile(directory);
-    // What a writer that died between writing and renaming leaves: a half-written temp file.
-    const orphan = `${file}.0123456789abcdef.tmp`;
+    // What a writer killed between writing and renaming leaves: a half-written temp file, named
+    // as write-file-atomic names them.
+    const orphan = `${file}.3141592653`;
     await fs.writeFile(orphan, (await fs.readFile(file)).subarray(0, 50));
 
     expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(aPayload());
@@ -744,7 +746,9 @@ describe('atomic writes', () => {
     const store = aStore(directory);
     await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
     const bytes = await fs.readFile(secretFile(directory));
-    const rename = jest.spyOn(fsSync.promises, 'rename').mockRejectedValueOnce(Object.assign(new Error(errno), { code: errno }));
+    // write-file-atomic renames through the callback API of the `fs` module object.
+    const rename = jest.spyOn(fsModule, 'rename').mockImplementationOnce(((_from: string, _to: string, callback: (error: Error) => void) =>
+      callback(Object.assign(new Error(errno), { code: errno }))) as unknown as typeof fsModule.rename);
     try {
       const error = await expectRejection(
         store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' }),

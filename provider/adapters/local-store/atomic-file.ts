@@ -3,14 +3,13 @@
  * is only ever replaced by rename, so a reader sees the old file or the new one, never a mix, and
  * a crash leaves at most an orphaned temporary file, which the next writer removes.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import writeFileAtomicLib from 'write-file-atomic';
 
 import { SfbError } from '../../domain/errors';
-import { TEMP_SUFFIX } from './names';
 
-/** Mode of secret, temporary and lock files: owner read/write only. */
+/** Mode of secret and temporary files: owner read/write only. */
 export const FILE_MODE = 0o600;
 /** Mode of a store directory the store creates. */
 export const DIRECTORY_MODE = 0o700;
@@ -25,17 +24,44 @@ export async function readFileIfExists(file: string): Promise<Buffer | undefined
   }
 }
 
-/** Whether `directory` exists (a missing store directory means "no secrets", not an error). */
-export async function directoryExists(directory: string): Promise<boolean> {
+/** What is at the store directory's path. */
+export type DirectoryState = 'missing' | 'empty' | 'present';
+
+/**
+ * Looks at the store directory before the store trusts it: a missing one is reported as such
+ * (callers decide whether that means "no secret" or a lost store); a path that is not a
+ * directory, and a directory anyone may write to, are refused.
+ */
+export async function inspectDirectory(directory: string): Promise<DirectoryState> {
+  let stat: Stats;
   try {
-    return (await fs.stat(directory)).isDirectory();
+    // stat, not lstat: a symlinked store is fine, and the target's permissions are what count.
+    stat = await fs.stat(directory);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
+    if (errorCode(error) === 'ENOENT') return 'missing';
+    if (errorCode(error) === 'ENOTDIR') throw notADirectory(directory);
     throw fileSystemError(error, 'inspect', directory);
   }
+  if (!stat.isDirectory()) throw notADirectory(directory);
+  // Anyone who can write the directory can replace or roll back the encrypted files (the
+  // passphrase stops forgery, not a swap for an older file) and plant lock directories. Windows
+  // has no such mode bits.
+  if (process.platform !== 'win32' && (stat.mode & 0o002) !== 0) {
+    throw new SfbError(
+      'STORE_INSECURE',
+      `The local store directory ${directory} is writable by every user (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}${stat.mode & 0o1000 ? ', sticky' : ''}), so anyone on this machine could replace or roll back its encrypted certificate files; the store refuses to use it. Run \`chmod 700 ${directory}\` (if it is a symlink, on the directory it points to), or point the store at a directory only the deploying user can write.`,
+    );
+  }
+  let entries: string[];
+  try {
+    entries = await fs.readdir(directory);
+  } catch (error) {
+    throw fileSystemError(error, 'list', directory);
+  }
+  return entries.length === 0 ? 'empty' : 'present';
 }
 
-/** Creates the store directory (and missing parents) with mode 0700. Leaves an existing one alone. */
+/** Creates the store directory (and missing parents) with mode 0700, then inspects it. */
 export async function ensureDirectory(directory: string): Promise<void> {
   try {
     const created = await fs.mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
@@ -43,35 +69,41 @@ export async function ensureDirectory(directory: string): Promise<void> {
     // and one that is looser than 077 cannot add bits. chmod makes the result exact.
     if (created !== undefined) await fs.chmod(directory, DIRECTORY_MODE);
   } catch (error) {
+    if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOTDIR') throw notADirectory(directory);
     throw fileSystemError(error, 'create the store directory', directory);
   }
-  if (!(await directoryExists(directory))) {
-    throw new SfbError(
-      'STORE_UNAVAILABLE',
-      `The local store directory ${directory} exists but is not a directory. Point the store at a directory, or move the file that is in the way.`,
-    );
-  }
+  await inspectDirectory(directory);
+}
+
+function notADirectory(directory: string): SfbError {
+  return new SfbError(
+    'STORE_UNAVAILABLE',
+    `The local store directory ${directory} exists but is not a directory (it, or a directory above it, is a file). Point the store at a directory, or move the file that is in the way.`,
+  );
 }
 
 /**
- * Replaces `file` with `data`: write a temporary file in the same directory (rename is atomic
- * only within one file system), fsync it so the rename cannot expose an empty file after a power
- * loss, rename it over `file`, then fsync the directory so the rename itself is durable.
+ * Replaces `file` with `data`, but only if it still holds `expected` (its bytes when this writer
+ * read it under the lock; `undefined`: it did not exist). Under a working lock it always does;
+ * the check catches the one case the lock library cannot (two waiters reclaiming a stale lock
+ * at once, moxystudio/node-proper-lockfile#121) and any writer that ignores the lock, narrowing
+ * a lost update to the moment between this read and the rename. write-file-atomic writes a
+ * temporary file beside `file`, fsyncs it and renames it over `file`; it does not fsync the
+ * directory, so the rename is made durable here.
  */
-export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  const temp = `${file}.${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`;
+export async function replaceIfUnchanged(file: string, expected: Buffer | undefined, data: Buffer): Promise<void> {
+  const actual = await readFileIfExists(file);
+  const unchanged = actual === undefined || expected === undefined ? actual === expected : actual.equals(expected);
+  if (!unchanged) {
+    throw new SfbError(
+      'STORE_LOCKED',
+      `The local store file ${file} changed while this writer held its lock (another writer took the lock over, or wrote without it); nothing was written. Retry: the next attempt reads the new contents.`,
+      true,
+    );
+  }
   try {
-    const handle = await fs.open(temp, 'wx', FILE_MODE);
-    try {
-      await handle.chmod(FILE_MODE);
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
+    await writeFileAtomicLib(file, data, { mode: FILE_MODE, fsync: true });
   } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw fileSystemError(error, 'write', file);
   }
   await syncDirectory(path.dirname(file));
@@ -88,12 +120,14 @@ export async function removeFile(file: string): Promise<void> {
 }
 
 /**
- * Removes temporary files a crashed writer left next to `file`. Only call it under the lock:
- * writers create temporary files only while holding it, so any found then is an orphan.
+ * Removes temporary files a crashed writer left next to `file` (write-file-atomic names them
+ * `<file>.<decimal number>` and removes them itself unless the process is killed). Only call it
+ * under the lock: writers create temporary files only while holding it, so any found then is an
+ * orphan.
  */
 export async function removeOrphanedTempFiles(file: string): Promise<void> {
   const directory = path.dirname(file);
-  const pattern = new RegExp(`^${escapeRegExp(path.basename(file))}\\.[0-9a-f]{16}${escapeRegExp(TEMP_SUFFIX)}$`);
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(file))}\\.\\d+$`);
   let entries: string[];
   try {
     entries = await fs.readdir(directory);

@@ -268,6 +268,10 @@ function bodyRecord(body: unknown, name: string, context: FileContext): SecretRe
   if (body['name'] !== name) fail('name');
   const deletionDate = body['deletionDate'];
   if (deletionDate !== undefined && (typeof deletionDate !== 'string' || Number.isNaN(Date.parse(deletionDate)))) fail('deletionDate');
+  // Added within format version 1 (not yet released when owners came): a file without one
+  // reads as unclaimed, and the next claim records its owner.
+  const owner = body['owner'];
+  if (owner !== undefined && (typeof owner !== 'string' || owner === '')) fail('owner');
   const versions = body['versions'];
   if (!Array.isArray(versions)) return fail('versions');
   const seenIds = new Set<string>();
@@ -285,7 +289,12 @@ function bodyRecord(body: unknown, name: string, context: FileContext): SecretRe
     if (problem !== undefined) return fail(`${at}.payload: ${problem}`);
     return { versionId, stages: STAGES.filter((s) => stages.includes(s)), createdAt, payload: payload as VersionRecord['payload'] };
   });
-  return { name, versions: records, ...(deletionDate === undefined ? {} : { deletionDate: deletionDate as string }) };
+  return {
+    name,
+    versions: records,
+    ...(deletionDate === undefined ? {} : { deletionDate: deletionDate as string }),
+    ...(owner === undefined ? {} : { owner: owner as string }),
+  };
 }
 
 function pickParams({ N, r, p }: ScryptParams): ScryptParams {

@@ -4,7 +4,8 @@
  * deletion with a recovery window) so a stack behaves the same when it moves to the AWS backend.
  *
  * Each operation gathers (reads and decrypts the file), decides (a pure rule from
- * `secret-rules.ts`) and acts (writes the new file atomically). Writes happen under a lock.
+ * `secret-rules.ts`: the owner check first, then the operation's own) and acts (writes the new
+ * file atomically). Every change happens under the secret's lock, the owner check included.
  * See docs/local-store.md for the file format and the operator's view.
  */
 import * as path from 'node:path';
@@ -14,10 +15,11 @@ import type {
   CertificatePayload,
   CertificateStage,
   CertificateStore,
+  OwnerClaim,
   PutVersionRequest,
   StoredSecret,
 } from '../../ports/certificate-store';
-import { directoryExists, ensureDirectory, readFileIfExists, removeFile, removeOrphanedTempFiles, writeFileAtomic } from './atomic-file';
+import { ensureDirectory, inspectDirectory, readFileIfExists, removeFile, removeOrphanedTempFiles, replaceIfUnchanged } from './atomic-file';
 import {
   DEFAULT_SCRYPT_PARAMS,
   decodeSecretFile,
@@ -27,12 +29,15 @@ import {
   type ScryptParams,
   scryptParamsProblem,
 } from './file-format';
-import { DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock';
+import { DEFAULT_LOCK_TIMEOUT_MS, type Lease, withLock } from './lock';
 import { assertSecretName, assertVersionId, type LocalStorePaths, localStorePaths } from './names';
 import {
+  assertClaim,
+  assertOwnerClaim,
   assertPayload,
   assertRecoveryWindow,
   type Decision,
+  decideClaim,
   decideGetVersion,
   decideMoveStage,
   decidePutVersion,
@@ -42,15 +47,19 @@ import {
   isPurgeDue,
   type SecretRecord,
   STAGES,
+  withClaim,
 } from './secret-rules';
 
 export { DEFAULT_SCRYPT_PARAMS, FORMAT_VERSION, type ScryptParams } from './file-format';
-export { DEFAULT_LOCK_TIMEOUT_MS } from './lock';
+export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_HEARTBEAT_MS, STALE_LOCK_MS } from './lock';
 export { localStorePaths, type LocalStorePaths } from './names';
 export { MAX_UNLABELED_VERSIONS } from './secret-rules';
 
-/** Options of {@link createLocalStore}. */
-export interface LocalStoreOptions {
+/**
+ * Configuration of {@link createLocalStore} (the adapter's; the resource's user-facing options
+ * are `LocalStoreOptions` in provider/pulumi/resource.ts).
+ */
+export interface LocalStoreConfig {
   /** The store directory; created with mode 0700 on the first write. Relative paths resolve against the working directory at creation. */
   readonly directory: string;
   /** The passphrase the file keys are derived from. Never appears in a message. Must not be empty. */
@@ -77,7 +86,7 @@ export interface LocalStoreOptions {
  * Creates a local store. Nothing touches the disk until the first operation. Throws
  * INVALID_ARGUMENT for unusable options.
  */
-export function createLocalStore(options: LocalStoreOptions): CertificateStore {
+export function createLocalStore(options: LocalStoreConfig): CertificateStore {
   const settings = checkOptions(options);
   return new LocalStore(settings);
 }
@@ -91,10 +100,11 @@ interface Settings {
   readonly keys: KeyRing;
 }
 
-/** The secret as read from disk: its record and the key that decrypted it (reused on rewrite). */
+/** The secret as read from disk: its record, the key that decrypted it (reused on rewrite) and its bytes. */
 interface Loaded {
   readonly record: SecretRecord;
   readonly key: FileKey;
+  readonly bytes: Buffer;
 }
 
 class LocalStore implements CertificateStore {
@@ -110,6 +120,24 @@ class LocalStore implements CertificateStore {
     return record === undefined ? undefined : describeRecord(record);
   }
 
+  async describeExisting(name: string): Promise<StoredSecret> {
+    assertSecretName(name);
+    const record = await this.readLive(name, this.now());
+    if (record !== undefined) return describeRecord(record);
+    const directory = this.settings.absoluteDirectory;
+    const where = await inspectDirectory(directory);
+    const lost =
+      where === 'missing'
+        ? `The local store directory ${directory} does not exist`
+        : where === 'empty'
+          ? `The local store directory ${directory} is empty (as an unmounted disk's mount point is)`
+          : `The local store directory ${directory} has no file for secret "${name}" (${path.basename(this.paths(name).secretFile)}), or its recovery window ended and it was purged`;
+    throw new SfbError(
+      'STORE_NOT_FOUND',
+      `${lost}, so secret "${name}" cannot be found there. Restore it: mount the disk, correct the store directory, or copy the directory back from a backup.`,
+    );
+  }
+
   async getVersion(name: string, versionId: string): Promise<CertificatePayload> {
     assertSecretName(name);
     assertVersionId(versionId);
@@ -118,7 +146,7 @@ class LocalStore implements CertificateStore {
   }
 
   async putVersion(request: PutVersionRequest): Promise<StoredSecret> {
-    const { name, versionId, stage, payload } = request ?? ({} as Partial<PutVersionRequest>);
+    const { name, versionId, stage, payload, claim } = request ?? ({} as Partial<PutVersionRequest>);
     assertSecretName(name);
     assertVersionId(versionId);
     if (stage !== 'current' && stage !== 'pending') {
@@ -128,11 +156,13 @@ class LocalStore implements CertificateStore {
       );
     }
     assertPayload(name, versionId, payload);
+    assertOwnerClaim(claim);
     const now = this.now();
-    return describeRecord(await this.update(name, now, true, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));
+    const change = { claim, action: `write version ${versionId} of it` };
+    return describeRecord(await this.update(name, now, true, change, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));
   }
 
-  async moveStage(name: string, stage: CertificateStage, versionId: string): Promise<StoredSecret> {
+  async moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
     assertVersionId(versionId);
     if (!STAGES.includes(stage)) {
@@ -141,20 +171,31 @@ class LocalStore implements CertificateStore {
         `The stage ${JSON.stringify(stage)} for secret "${name}" is not valid: move one of ${STAGES.map((s) => `"${s}"`).join(', ')}.`,
       );
     }
-    return describeRecord(await this.update(name, this.now(), false, (record) => decideMoveStage(record, name, stage, versionId)));
+    assertOwnerClaim(claim);
+    const change = { claim, action: `move its ${stage} label` };
+    return describeRecord(await this.update(name, this.now(), false, change, (record) => decideMoveStage(record, name, stage, versionId)));
   }
 
-  async scheduleDeletion(name: string, recoveryWindowDays: number): Promise<void> {
+  async scheduleDeletion(name: string, recoveryWindowDays: number, claim?: OwnerClaim): Promise<void> {
     assertSecretName(name);
     // Validate before looking, as Secrets Manager does: a bad window is reported even for a missing secret.
     assertRecoveryWindow(recoveryWindowDays);
+    assertOwnerClaim(claim);
     const now = this.now();
-    await this.update(name, now, false, (record) => decideScheduleDeletion(record, name, recoveryWindowDays, now));
+    await this.update(name, now, false, { claim, action: 'schedule its deletion' }, (record) => decideScheduleDeletion(record, name, recoveryWindowDays, now));
   }
 
-  async restore(name: string): Promise<StoredSecret> {
+  async restore(name: string, claim?: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
-    return describeRecord(await this.update(name, this.now(), false, (record) => decideRestore(record, name)));
+    assertOwnerClaim(claim);
+    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'restore it' }, (record) => decideRestore(record, name)));
+  }
+
+  async claim(name: string, claim: OwnerClaim): Promise<StoredSecret> {
+    assertSecretName(name);
+    if (claim === undefined) throw new SfbError('INVALID_ARGUMENT', `Claiming secret "${name}" needs an owner; pass { owner: "organization/project/stack" }.`);
+    assertOwnerClaim(claim);
+    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'manage it' }, (record) => decideClaim(record, name)));
   }
 
   private now(): Date {
@@ -172,14 +213,17 @@ class LocalStore implements CertificateStore {
   private async load(paths: LocalStorePaths, name: string): Promise<Loaded | undefined> {
     const bytes = await readFileIfExists(paths.secretFile);
     if (bytes === undefined) return undefined;
-    return decodeSecretFile(bytes, { file: paths.secretFile, name, passphraseSource: this.settings.passphraseSource }, this.settings.keys);
+    const decoded = await decodeSecretFile(bytes, { file: paths.secretFile, name, passphraseSource: this.settings.passphraseSource }, this.settings.keys);
+    return { ...decoded, bytes };
   }
 
   /**
    * Reads without the lock (a file is only ever replaced by rename, so a read is consistent).
    * A secret whose recovery window has ended is purged, under the lock, and reads as absent.
+   * A missing directory reads as "no secret" here; describeExisting says which it was.
    */
   private async readLive(name: string, now: Date): Promise<SecretRecord | undefined> {
+    if ((await inspectDirectory(this.settings.absoluteDirectory)) === 'missing') return undefined;
     const loaded = await this.load(this.paths(name), name);
     if (loaded === undefined || !isPurgeDue(loaded.record, now)) return loaded?.record;
     // Re-read under the lock: another process may have purged it and written a new secret since.
@@ -199,33 +243,40 @@ class LocalStore implements CertificateStore {
    * says so. A failure before the write (wrong passphrase, corrupt file, a refused change) leaves
    * the file as it was. `creates`: whether this operation may create the secret (and so the
    * store directory); the others fail with STORE_NOT_FOUND on an empty store without creating it.
-   * `now` is read once per operation, so the purge check and the decision agree.
+   * `now` is read once per operation, so the purge check and the decision agree. The owner
+   * check runs on the record read under the lock, so two stacks racing to create one secret
+   * cannot both own it.
    */
   private async update(
     name: string,
     now: Date,
     creates: boolean,
+    change: { readonly claim: OwnerClaim | undefined; readonly action: string },
     decide: (record: SecretRecord | undefined) => Decision,
   ): Promise<SecretRecord> {
-    if (!creates && !(await directoryExists(this.settings.absoluteDirectory))) return decide(undefined).record;
-    await ensureDirectory(this.settings.absoluteDirectory);
-    return this.locked(name, async (paths) => {
+    if (creates) await ensureDirectory(this.settings.absoluteDirectory);
+    else if ((await inspectDirectory(this.settings.absoluteDirectory)) === 'missing') return decide(undefined).record;
+    return this.locked(name, async (paths, lease) => {
       await removeOrphanedTempFiles(paths.secretFile);
       const loaded = await this.loadPurging(paths, name, now);
-      const decision = decide(loaded?.record);
+      assertClaim(loaded?.record, name, change.claim, change.action);
+      const decision = withClaim(decide(loaded?.record), change.claim);
       if (decision.kind === 'write') {
         // Keep the file's salt (and so its cached key) unless its parameters are outdated.
         const reuse = loaded !== undefined && sameParams(loaded.key.params, this.settings.keys.params);
         const key = reuse ? loaded.key : await this.settings.keys.fresh();
-        await writeFileAtomic(paths.secretFile, encodeSecretFile(decision.record, key));
+        const bytes = encodeSecretFile(decision.record, key);
+        lease.assertHeld();
+        await replaceIfUnchanged(paths.secretFile, loaded?.bytes, bytes);
       }
       return decision.record;
     });
   }
 
-  private locked<T>(name: string, action: (paths: LocalStorePaths) => Promise<T>): Promise<T> {
+  private locked<T>(name: string, action: (paths: LocalStorePaths, lease: Lease) => Promise<T>): Promise<T> {
     const paths = this.paths(name);
-    return withLock({ lockFile: paths.lockFile, secretName: name, timeoutMs: this.settings.lockTimeoutMs }, () => action(paths));
+    const request = { file: paths.secretFile, lockFile: paths.lockFile, secretName: name, timeoutMs: this.settings.lockTimeoutMs };
+    return withLock(request, (lease) => action(paths, lease));
   }
 }
 
@@ -233,7 +284,7 @@ function sameParams(a: ScryptParams, b: ScryptParams): boolean {
   return a.N === b.N && a.r === b.r && a.p === b.p;
 }
 
-function checkOptions(options: LocalStoreOptions): Settings {
+function checkOptions(options: LocalStoreConfig): Settings {
   const { directory, passphrase, passphraseSource = 'the store passphrase', clock = () => new Date() } = options;
   const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS, scryptParams = DEFAULT_SCRYPT_PARAMS } = options;
   if (typeof directory !== 'string' || directory.trim() === '') {

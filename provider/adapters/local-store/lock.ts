@@ -2,84 +2,60 @@
  * The lock every read-modify-write of a secret file holds, so two deployments (two processes,
  * possibly two Pulumi stacks sharing a store) never lose each other's versions.
  *
- * The lock is a file created with `open(path, 'wx')` (O_CREAT|O_EXCL: exactly one creator wins,
- * also on NFSv3+) that records who holds it. A holder that died leaves the file behind; a waiter
- * on the same host sees that the recorded pid is gone and takes the lock over. A lock from
- * another host cannot be checked and is never taken over: the waiter gives up with a message
- * saying which file to delete.
+ * The lock is proper-lockfile's: a directory `<secret file>.lock` made with mkdir (exactly one
+ * creator wins, also on NFS), whose mtime its holder refreshes every {@link LOCK_HEARTBEAT_MS}.
+ * A lock not refreshed for {@link STALE_LOCK_MS} belongs to a holder that died and is taken over.
+ * Nothing trusts a pid or a host name: containers that share a host name but not a pid namespace,
+ * or hosts sharing a network disk, see the same heartbeat (issue #7 item 6). The one gap of the
+ * library (moxystudio/node-proper-lockfile#121: two waiters reclaiming one stale lock at the same
+ * moment may both get it) is closed one level up: a holder commits only if the secret file is
+ * still the one it read (atomic-file.ts `replaceIfUnchanged`), and only while its lock is not
+ * compromised ({@link Lease.assertHeld}).
  *
  * Time here is the real clock, not the store's injected one: it measures how long we wait.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
+import * as lockfile from 'proper-lockfile';
 
 import { SfbError } from '../../domain/errors';
-import { errorCode, FILE_MODE, fileSystemError } from './atomic-file';
+import { errorCode, fileSystemError } from './atomic-file';
 
-/** How long to wait for a lock before failing with STORE_LOCKED. @default 10 s */
+/** How long a writer waits for another writer's lock before STORE_LOCKED. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
-
-/**
- * A lock file whose owner cannot be read (the holder died between creating and writing it) is
- * stale once it is this old. Writing a few bytes takes microseconds, so younger ones may still
- * be in the middle of being written.
- */
-export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+/** A lock whose mtime is older than this is a dead holder's (proper-lockfile's default). */
+export const STALE_LOCK_MS = 10_000;
+/** How often a holder refreshes its lock's mtime: half the stale time, as proper-lockfile advises. */
+export const LOCK_HEARTBEAT_MS = STALE_LOCK_MS / 2;
 
 const FIRST_RETRY_MS = 20;
 const MAX_RETRY_MS = 500;
-const TAKEOVER_SUFFIX = '.takeover';
-
-/** What a lock file records about its holder. */
-export interface LockOwner {
-  readonly pid: number;
-  readonly hostname: string;
-  /** ISO 8601, for the operator reading the message. */
-  readonly createdAt: string;
-  /** Random, so a holder releases only its own lock. */
-  readonly token: string;
-}
-
-/** What was found at a lock path. */
-export type LockInspection =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'owned'; readonly owner: LockOwner; readonly raw: string; readonly mtimeMs: number }
-  | { readonly kind: 'unreadable'; readonly raw: string; readonly mtimeMs: number };
-
-/** The facts staleness depends on, passed in so the decision is testable. */
-export interface LockFacts {
-  readonly hostname: string;
-  readonly nowMs: number;
-  readonly isProcessAlive: (pid: number) => boolean;
-}
 
 /** What to lock, and how long to wait. */
 export interface LockRequest {
+  /** The secret file the lock protects (it need not exist yet). */
+  readonly file: string;
+  /** The lock directory, `<file>.lock`. */
   readonly lockFile: string;
   /** The secret, for messages. */
   readonly secretName: string;
   readonly timeoutMs: number;
 }
 
-/**
- * Why a lock may be taken over, or `undefined` when its holder may still be alive. Decides only;
- * reads nothing.
- */
-export function lockStaleReason(lock: LockInspection, facts: LockFacts): string | undefined {
-  if (lock.kind === 'absent') return undefined;
-  if (lock.kind === 'unreadable') {
-    return facts.nowMs - lock.mtimeMs >= UNREADABLE_LOCK_GRACE_MS ? 'its owner is unreadable and it is old' : undefined;
-  }
-  if (lock.owner.hostname !== facts.hostname) return undefined;
-  return facts.isProcessAlive(lock.owner.pid) ? undefined : `process ${lock.owner.pid} is no longer running`;
+/** The holder's view of its lock while the action runs. */
+export interface Lease {
+  /**
+   * Throws STORE_LOCKED (retryable) when the lock stopped being ours (its heartbeat failed, or
+   * another process took it over as stale): call it right before the write that commits.
+   */
+  assertHeld(): void;
 }
 
 /**
- * Runs `action` holding the lock. Calls in this process queue in memory first (no polling
- * against ourselves); the file lock then orders us against other processes.
+ * Runs `action` holding the lock. Calls in this process queue in memory first: proper-lockfile
+ * refuses a second lock on a file this process holds (ELOCKED), and polling against ourselves
+ * would only add latency. The file lock then orders us against other processes.
  */
-export async function withLock<T>(request: LockRequest, action: () => Promise<T>): Promise<T> {
+export async function withLock<T>(request: LockRequest, action: (lease: Lease) => Promise<T>): Promise<T> {
   const previous = inProcessTails.get(request.lockFile) ?? Promise.resolve();
   let finished!: () => void;
   const mine = new Promise<void>((resolve) => {
@@ -89,11 +65,21 @@ export async function withLock<T>(request: LockRequest, action: () => Promise<T>
   inProcessTails.set(request.lockFile, tail);
   try {
     await previous;
-    const owner = await acquire(request);
+    let compromised: Error | undefined;
+    const release = await acquire(request, (error) => {
+      compromised = error;
+    });
+    const lease: Lease = {
+      assertHeld: () => {
+        if (compromised !== undefined) throw compromisedError(request, compromised);
+      },
+    };
     try {
-      return await action();
+      return await action(lease);
     } finally {
-      await release(request.lockFile, owner);
+      // A compromised lock is no longer ours to remove (proper-lockfile says ERELEASED); any other
+      // failure leaves a lock that goes stale, and so is taken over, once this process is gone.
+      await release().catch(() => undefined);
     }
   } finally {
     finished();
@@ -101,148 +87,49 @@ export async function withLock<T>(request: LockRequest, action: () => Promise<T>
   }
 }
 
-/** Reads a lock file without judging it. */
-export async function inspectLock(lockFile: string): Promise<LockInspection> {
-  let raw: string;
-  let mtimeMs: number;
-  try {
-    // Stat before reading: if the file is replaced in between, the mtime is the older one,
-    // which can only make a takeover less likely, never wrong (the takeover compares both).
-    mtimeMs = (await fs.stat(lockFile)).mtimeMs;
-    raw = await fs.readFile(lockFile, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { kind: 'absent' };
-    throw fileSystemError(error, 'read the lock file', lockFile);
-  }
-  const owner = parseOwner(raw);
-  return owner === undefined ? { kind: 'unreadable', raw, mtimeMs } : { kind: 'owned', owner, raw, mtimeMs };
-}
-
-/** Whether a process with this pid exists on this host. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return errorCode(error) !== 'ESRCH';
-  }
-}
-
 const inProcessTails = new Map<string, Promise<void>>();
 
-async function acquire(request: LockRequest): Promise<LockOwner> {
+async function acquire(request: LockRequest, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
   const started = Date.now();
   let delay = FIRST_RETRY_MS;
   for (;;) {
-    const owner: LockOwner = {
-      pid: process.pid,
-      hostname: os.hostname(),
-      createdAt: new Date().toISOString(),
-      token: randomBytes(16).toString('hex'),
-    };
-    if (await tryCreate(request.lockFile, owner)) return owner;
-
-    const seen = await inspectLock(request.lockFile);
-    // Released between our attempt and the read: try again at once.
-    if (seen.kind === 'absent') continue;
-    const facts: LockFacts = { hostname: os.hostname(), nowMs: Date.now(), isProcessAlive };
-    if (lockStaleReason(seen, facts) !== undefined && (await takeOver(request.lockFile, seen))) continue;
-
+    try {
+      return await lockfile.lock(request.file, {
+        lockfilePath: request.lockFile,
+        // The secret file may not exist yet; the store passes an absolute path.
+        realpath: false,
+        stale: STALE_LOCK_MS,
+        update: LOCK_HEARTBEAT_MS,
+        // Waiting is ours (bounded by time, not by a retry count).
+        retries: 0,
+        onCompromised,
+      });
+    } catch (error) {
+      if (errorCode(error) !== 'ELOCKED') throw fileSystemError(error, 'take the lock', request.lockFile);
+    }
     const waited = Date.now() - started;
-    if (waited >= request.timeoutMs) throw lockedError(request, seen, waited);
+    if (waited >= request.timeoutMs) throw await lockedError(request, waited);
     await sleep(Math.min(delay, request.timeoutMs - waited));
     delay = Math.min(delay * 2, MAX_RETRY_MS);
   }
 }
 
-async function tryCreate(lockFile: string, owner: LockOwner): Promise<boolean> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(lockFile, 'wx', FILE_MODE);
-  } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    throw fileSystemError(error, 'create the lock file', lockFile);
-  }
-  try {
-    await handle.writeFile(JSON.stringify(owner));
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await fs.rm(lockFile, { force: true }).catch(() => undefined);
-    throw fileSystemError(error, 'write the lock file', lockFile);
-  }
-  await handle.close();
-  return true;
-}
-
-/**
- * Removes a stale lock. Two waiters may both judge it stale; if each deleted "the lock" the
- * second could delete the fresh lock the first just created. So the deletion happens only while
- * holding a second, short-lived guard file, and only if the lock is still byte-for-byte the one
- * judged stale. Returns whether to retry at once (false: someone else is taking it over).
- */
-async function takeOver(lockFile: string, stale: Exclude<LockInspection, { kind: 'absent' }>): Promise<boolean> {
-  const guard = lockFile + TAKEOVER_SUFFIX;
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(guard, 'wx', FILE_MODE);
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw fileSystemError(error, 'create the lock takeover file', guard);
-    // A guard is held for a few milliseconds; an old one was left by a crash.
-    const age = await fs.stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (age >= UNREADABLE_LOCK_GRACE_MS) await fs.rm(guard, { force: true }).catch(() => undefined);
-    return false;
-  }
-  try {
-    await handle.close();
-    const now = await inspectLock(lockFile);
-    if (now.kind !== 'absent' && now.raw === stale.raw && now.mtimeMs === stale.mtimeMs) {
-      await fs.rm(lockFile, { force: true });
-    }
-    return true;
-  } catch (error) {
-    throw fileSystemError(error, 'remove the stale lock file', lockFile);
-  } finally {
-    await fs.rm(guard, { force: true }).catch(() => undefined);
-  }
-}
-
-/**
- * Deletes the lock if it is still ours. A failure is swallowed: the action's result matters more,
- * and a lock left behind by this process becomes stale (and is taken over) when it exits.
- */
-async function release(lockFile: string, owner: LockOwner): Promise<void> {
-  try {
-    const seen = await inspectLock(lockFile);
-    if (seen.kind === 'owned' && seen.owner.token === owner.token) await fs.rm(lockFile, { force: true });
-  } catch {
-    // See above.
-  }
-}
-
-function parseOwner(raw: string): LockOwner | undefined {
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { pid, hostname, createdAt, token } = value as Record<string, unknown>;
-    // pid 0 and negative pids address process groups in kill(2): never trust them.
-    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
-    if (typeof hostname !== 'string' || typeof createdAt !== 'string' || typeof token !== 'string') return undefined;
-    return { pid, hostname, createdAt, token };
-  } catch {
-    return undefined;
-  }
-}
-
-function lockedError(request: LockRequest, seen: Exclude<LockInspection, { kind: 'absent' }>, waitedMs: number): SfbError {
-  const holder =
-    seen.kind === 'owned'
-      ? `is held by process ${seen.owner.pid} on host ${seen.owner.hostname} since ${seen.owner.createdAt}`
-      : `exists but names no readable owner (it is empty or garbled, last modified ${new Date(seen.mtimeMs).toISOString()})`;
+async function lockedError(request: LockRequest, waitedMs: number): Promise<SfbError> {
+  const refreshed = await fs.stat(request.lockFile).then(
+    (stat) => `, last refreshed at ${stat.mtime.toISOString()}`,
+    () => '',
+  );
   return new SfbError(
     'STORE_LOCKED',
-    `The lock file ${request.lockFile} of secret "${request.secretName}" ${holder}; gave up after waiting ${(waitedMs / 1000).toFixed(1)} s. Another deployment is probably writing this secret: let it finish, then retry. If no such process is running (it crashed, or the lock came from another host), delete ${request.lockFile} and retry.`,
+    `The lock ${request.lockFile} of secret "${request.secretName}" is held by another writer (its holder refreshes it every ${LOCK_HEARTBEAT_MS / 1000} s${refreshed}); gave up after waiting ${(waitedMs / 1000).toFixed(1)} s. Another deployment is probably writing this secret: let it finish, then retry. A lock whose holder died stops being refreshed and is taken over ${STALE_LOCK_MS / 1000} s later, whichever host or container held it; there is nothing to delete by hand.`,
+    true,
+  );
+}
+
+function compromisedError(request: LockRequest, cause: Error): SfbError {
+  return new SfbError(
+    'STORE_LOCKED',
+    `The lock ${request.lockFile} of secret "${request.secretName}" stopped being this writer's before it wrote (${errorCode(cause) ?? cause.name}: its heartbeat could not refresh it within ${STALE_LOCK_MS / 1000} s, so another writer may have taken it over). Nothing was written; retry.`,
     true,
   );
 }

@@ -16,14 +16,11 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** The port's rule for caller-chosen version ids (Secrets Manager's ClientRequestToken). */
 const VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
 
-/** Extension of a secret file; lock and temporary files add their own suffixes to the full name. */
+/** Extension of a secret file; lock directories and temporary files add their own suffixes to the full name. */
 export const SECRET_FILE_EXTENSION = '.sfbsecret';
 
-/** Suffix of the lock file next to a secret file. */
+/** Suffix of the lock directory next to a secret file (proper-lockfile's convention). */
 export const LOCK_SUFFIX = '.lock';
-
-/** Suffix of temporary files written before the rename that replaces a secret file. */
-export const TEMP_SUFFIX = '.tmp';
 
 /** Throws INVALID_ARGUMENT unless `name` is a valid Secrets Manager secret name. */
 export function assertSecretName(name: unknown): asserts name is string {
@@ -51,7 +48,7 @@ export function assertVersionId(versionId: unknown): asserts versionId is string
 export interface LocalStorePaths {
   /** The encrypted secret file. */
   readonly secretFile: string;
-  /** The lock file every read-modify-write of `secretFile` holds. */
+  /** The lock (a directory) every read-modify-write of `secretFile` holds. */
   readonly lockFile: string;
 }
 

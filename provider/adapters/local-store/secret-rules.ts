@@ -9,9 +9,11 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html
  */
 import { SfbError } from '../../domain/errors';
+import { DAY_MS } from '../../domain/time';
 import type {
   CertificatePayload,
   CertificateStage,
+  OwnerClaim,
   PutVersionRequest,
   StoredSecret,
   StoredVersion,
@@ -28,6 +30,8 @@ export interface SecretRecord {
   /** Oldest first: pruning drops from the front. */
   readonly versions: readonly VersionRecord[];
   readonly deletionDate?: string;
+  /** `<organization>/<project>/<stack>` that manages the secret; absent: nobody has claimed it. */
+  readonly owner?: string;
 }
 
 /** What an operation decided: leave the file alone, or write this record. */
@@ -54,8 +58,6 @@ export const MAX_RECOVERY_WINDOW_DAYS = 30;
  */
 export const MAX_PAYLOAD_BYTES = 65_536;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** Metadata of a record: what `describe` returns. Never the payload. */
 export function describeRecord(record: SecretRecord): StoredSecret {
   return {
@@ -66,8 +68,52 @@ export function describeRecord(record: SecretRecord): StoredSecret {
       createdAt: version.createdAt,
     })),
     ...(record.deletionDate === undefined ? {} : { deletionDate: record.deletionDate }),
+    ...(record.owner === undefined ? {} : { owner: record.owner }),
   };
 }
+
+/**
+ * The ownership rule of {@link OwnerClaim}, decided before the operation's own rule and under
+ * the same lock: throws STORE_OWNED_ELSEWHERE when another owner manages the secret and the
+ * claim does not adopt it. `action` completes "this stack will not ...".
+ */
+export function assertClaim(record: SecretRecord | undefined, name: string, claim: OwnerClaim | undefined, action: string): void {
+  if (record?.owner === undefined || claim === undefined || claim.adopt === true || record.owner === claim.owner) return;
+  throw new SfbError(
+    'STORE_OWNED_ELSEWHERE',
+    `The secret "${name}" is managed by ${record.owner}, not by ${claim.owner}, so ${claim.owner} will not ${action}: two stacks declaring one secret would roll each other's certificate. If ${record.owner} no longer manages it (the stack was renamed, moved or retired), set \`adopt: true\` on this resource once to take it over (the store then records ${claim.owner} as its owner); otherwise give this stack its own secretName or store.`,
+  );
+}
+
+/**
+ * Records the claim's owner on what an operation decided (the operation's rule never changes
+ * owners). A claim that changes the owner turns an "unchanged" decision into a write.
+ */
+export function withClaim(decision: Decision, claim: OwnerClaim | undefined): Decision {
+  if (claim === undefined || decision.record.owner === claim.owner) return decision;
+  return { kind: 'write', record: { ...decision.record, owner: claim.owner } };
+}
+
+/** The owner check of {@link OwnerClaim} on its own: the claim operation. */
+export function decideClaim(record: SecretRecord | undefined, name: string): Decision {
+  return { kind: 'unchanged', record: requireSecret(record, name, 'record who manages it') };
+}
+
+/** Throws INVALID_ARGUMENT unless the claim's owner is a valid AWS tag value (the AWS store keeps it in a tag). */
+export function assertOwnerClaim(claim: unknown): asserts claim is OwnerClaim | undefined {
+  if (claim === undefined) return;
+  const { owner, adopt } = (claim ?? {}) as Partial<OwnerClaim>;
+  if (typeof owner !== 'string' || !OWNER.test(owner) || (adopt !== undefined && typeof adopt !== 'boolean')) {
+    const seen = typeof owner === 'string' ? JSON.stringify(owner.slice(0, 80)) : `a ${typeof owner}`;
+    throw new SfbError(
+      'INVALID_ARGUMENT',
+      `The owner ${seen} is not valid: use 1 to 256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value), such as "organization/project/stack", and adopt as true or false.`,
+    );
+  }
+}
+
+/** An AWS tag value: the AWS store records the owner as a tag. */
+const OWNER = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,256}$/u;
 
 /** Whether the recovery window of a deleted secret has ended at `now`: the file is then purged. */
 export function isPurgeDue(record: SecretRecord, now: Date): boolean {
@@ -106,7 +152,7 @@ export function decidePutVersion(record: SecretRecord | undefined, request: PutV
     createdAt: now.toISOString(),
     payload: normalizePayload(request.payload),
   };
-  return { kind: 'write', record: { name: request.name, versions: prune([...relabelled, added]) } };
+  return { kind: 'write', record: { ...(record ?? { name: request.name }), versions: prune([...relabelled, added]) } };
 }
 
 /**
@@ -154,7 +200,8 @@ export function decideScheduleDeletion(
 export function decideRestore(record: SecretRecord | undefined, name: string): Decision {
   const secret = requireSecret(record, name, 'restore it');
   if (secret.deletionDate === undefined) return { kind: 'unchanged', record: secret };
-  return { kind: 'write', record: { name: secret.name, versions: secret.versions } };
+  const { deletionDate: _cancelled, ...restored } = secret;
+  return { kind: 'write', record: restored };
 }
 
 /** Throws INVALID_ARGUMENT unless `days` is an integer within Secrets Manager's 7..30. */
