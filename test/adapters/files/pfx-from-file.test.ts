@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { pfxFromFile } from '../../../provider/pulumi/pfx-from-file';
 import { CORPUS_DIR } from '../../support/pfx-corpus';
 import { runChild } from './run-child';
@@ -21,7 +21,7 @@ describe('pfxFromFile', () => {
     const fromText = pfxFromFile(join(CORPUS_DIR, 'openssl3-default.pfx.b64'));
     expect(await valueOf(fromBinary)).toBe(binary.toString('base64'));
     expect(await valueOf(fromText)).toBe(binary.toString('base64'));
-    expect(await fromBinary.isSecret).toBe(true);
+    expect(await pulumi.isSecret(fromBinary)).toBe(true);
   });
 
   it('gives a PEM file the PEM hint, not "does not decode to PKCS#12"', () => {
