@@ -3,12 +3,18 @@
  * it reads the file and the password (never from argv: argv is visible to every process on the
  * machine and lands in CI logs), prints, and maps the outcome to an exit code.
  */
-import { readFileSync } from 'node:fs';
+import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
+import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
+import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
+import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
+import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
-import { isSfbError } from '../domain/errors';
 
 /** Exit codes: the contract other tools script against. */
 export const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
+
+/** The largest password file read: a password is a line, and /dev/zero must not be read forever. */
+export const MAX_PASSWORD_FILE_BYTES = 64 * 1024;
 
 const USAGE = `Usage: sfb-oauth-cert validate <file> [--password-env NAME | --password-file PATH]
          [--sip-domain D] [--effective-date ISO8601] [--min-key-bits N] [--thumbprint HEX]
@@ -18,9 +24,12 @@ Validates a PFX (binary or base64 text) as the Skype for Business OAuthTokenIssu
 The password is read from the environment variable PFX_PASSWORD unless --password-env or
 --password-file says otherwise; an unset variable means no password, an empty one the empty
 password. A password file's single trailing newline is not part of the password.
+Dates are ISO 8601 with a zone, like 2026-12-01T00:00:00Z. --min-key-bits is at least ${SKYPE_MIN_KEY_BITS}.
 --now evaluates expiry as of that moment instead of the clock (reproducible pipelines).
+--json prints one JSON object on stdout for every outcome, usage errors included.
 Exit status: 0 valid, 1 invalid, 2 usage error.`;
 
+/** Why the file was not checked (exit status 2). */
 class UsageError extends Error {}
 
 interface ValidateCommand {
@@ -28,52 +37,86 @@ interface ValidateCommand {
   passwordEnv?: string;
   passwordFile?: string;
   sipDomain?: string;
-  effectiveDate?: string;
+  effectiveDate?: Date;
   minKeyBits?: number;
   thumbprint?: string;
-  now?: string;
+  now?: Date;
   json: boolean;
+}
+
+const VALUE_OPTIONS = ['--password-env', '--password-file', '--sip-domain', '--effective-date', '--min-key-bits', '--thumbprint', '--now'] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+const isValueOption = (name: string): name is ValueOption => (VALUE_OPTIONS as readonly string[]).includes(name);
+
+/**
+ * The name of an option as it may be shown: the part before '=', and for a single-dash option
+ * its first letter only (`-pSecret` is how some tools take a password). Values of options we do
+ * not know are never shown: they may be secrets (issue #7 F).
+ */
+function optionName(arg: string): string {
+  if (arg.startsWith('--')) return arg.split('=', 1)[0]!;
+  return arg.slice(0, 2);
+}
+
+function instant(flag: string, text: string): Date {
+  const parsed = parseIsoInstant(text);
+  if (!parsed.ok) throw new UsageError(`${flag} ${parsed.reason}.`);
+  return parsed.date;
 }
 
 function parseValidate(args: string[]): ValidateCommand {
   const command: Partial<ValidateCommand> & { json: boolean } = { json: false };
-  const valueOf = (flag: string, i: number): string => {
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-    return value;
-  };
+  let extraArguments = 0;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    switch (arg) {
-      case '--json': command.json = true; break;
-      case '--password-env': command.passwordEnv = valueOf(arg, i++); break;
-      case '--password-file': command.passwordFile = valueOf(arg, i++); break;
-      case '--sip-domain': command.sipDomain = valueOf(arg, i++); break;
-      case '--effective-date': command.effectiveDate = valueOf(arg, i++); break;
-      case '--thumbprint': command.thumbprint = valueOf(arg, i++); break;
-      case '--now': command.now = valueOf(arg, i++); break;
+    if (!arg.startsWith('-')) {
+      if (command.file === undefined) command.file = arg;
+      else extraArguments += 1;
+      continue;
+    }
+    const name = optionName(arg);
+    const inline = arg.startsWith('--') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
+    if (name === '--password') {
+      throw new UsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-env NAME or --password-file PATH.');
+    }
+    if (name === '--json') {
+      if (inline !== undefined) throw new UsageError('--json takes no value.');
+      command.json = true;
+      continue;
+    }
+    if (!isValueOption(name)) throw new UsageError(`Unknown option ${name}.`);
+    let value = inline;
+    if (value === undefined) {
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value.`);
+      value = next;
+      i += 1;
+    }
+    switch (name) {
+      case '--password-env': command.passwordEnv = value; break;
+      case '--password-file': command.passwordFile = value; break;
+      case '--sip-domain': command.sipDomain = value; break;
+      case '--thumbprint': command.thumbprint = value; break;
+      case '--effective-date': command.effectiveDate = instant(name, value); break;
+      case '--now': command.now = instant(name, value); break;
       case '--min-key-bits': {
-        const text = valueOf(arg, i++);
-        if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--min-key-bits takes a positive whole number of bits, not "${text}".`);
-        command.minKeyBits = Number(text);
+        if (!/^\d{1,9}$/.test(value)) throw new UsageError(`--min-key-bits takes a whole number of bits, not "${value}".`);
+        const bits = Number(value);
+        if (bits < SKYPE_MIN_KEY_BITS) {
+          throw new UsageError(`--min-key-bits ${bits} is below ${SKYPE_MIN_KEY_BITS}, the smallest RSA key Skype for Business accepts for the OAuthTokenIssuer certificate; give ${SKYPE_MIN_KEY_BITS} or more.`);
+        }
+        if (bits > MAX_KEY_BITS) throw new UsageError(`--min-key-bits ${bits} is above ${MAX_KEY_BITS}, the largest RSA key the checks accept; give ${SKYPE_MIN_KEY_BITS}..${MAX_KEY_BITS}.`);
+        command.minKeyBits = bits;
         break;
       }
-      case '--password':
-        throw new UsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-env NAME or --password-file PATH.');
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
-        if (command.file !== undefined) throw new UsageError(`One file at a time: got "${command.file}" and "${arg}".`);
-        command.file = arg;
     }
+  }
+  if (extraArguments > 0) {
+    // Not shown: a stray argument may be a password typed in the wrong place.
+    throw new UsageError(`One file at a time: validate takes one <file>, and got ${extraArguments === 1 ? 'an extra argument' : `${extraArguments} extra arguments`} (not shown, in case it is a secret).`);
   }
   if (command.file === undefined) throw new UsageError('validate needs the PFX file to check.');
   if (command.passwordEnv !== undefined && command.passwordFile !== undefined) throw new UsageError('Give --password-env or --password-file, not both.');
-  if (command.effectiveDate !== undefined && Number.isNaN(new Date(command.effectiveDate).getTime())) {
-    throw new UsageError(`--effective-date "${command.effectiveDate}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.`);
-  }
-  if (command.now !== undefined && Number.isNaN(new Date(command.now).getTime())) {
-    throw new UsageError(`--now "${command.now}" is not an ISO 8601 date; write it like 2026-12-01T00:00:00Z.`);
-  }
   if (command.thumbprint !== undefined && !/^[0-9a-fA-F]{40}$/.test(command.thumbprint.replace(/[\s:-]/g, ''))) {
     throw new UsageError(`--thumbprint "${command.thumbprint}" is not 40 hexadecimal digits (the SHA-1 thumbprint Windows shows).`);
   }
@@ -82,16 +125,48 @@ function parseValidate(args: string[]): ValidateCommand {
 
 function readPassword(command: ValidateCommand, env: NodeJS.ProcessEnv): string | null {
   if (command.passwordFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(command.passwordFile, 'utf8');
-    } catch {
-      throw new UsageError(`Cannot read the password file "${command.passwordFile}"; check the path and its permissions.`);
-    }
-    return text.replace(/\r?\n$/, '');
+    const read = readBoundedFile(command.passwordFile, MAX_PASSWORD_FILE_BYTES);
+    if (!read.ok) throw new UsageError(fileProblemMessage('password file', command.passwordFile, read.problem));
+    return read.bytes.toString('utf8').replace(/\r?\n$/, '');
   }
   const value = env[command.passwordEnv ?? 'PFX_PASSWORD'];
   return value === undefined ? null : value;
+}
+
+/** A report without certificate facts: for a file refused before validation, or not checked at all. */
+function reportWithoutFacts(errors: Finding<PfxErrorCode>[]): PfxValidation {
+  return {
+    valid: false, thumbprint: null, subject: null, dnsNames: [], keyAlgorithm: null, keyBits: null,
+    notBefore: null, notAfter: null, chainSize: 0, errors, warnings: [],
+  };
+}
+
+/** Reads the PFX file: a usage error when it cannot be read, a PFX_TOO_LARGE report when it is too big. */
+function readPfxFile(file: string): { bytes: Buffer } | { report: PfxValidation } {
+  const read = readBoundedFile(file, MAX_PFX_INPUT_BYTES);
+  if (read.ok) return { bytes: read.bytes };
+  if (read.problem.kind === 'too-large') {
+    const error = pfxTooLarge(`PFX file "${file}"`, read.problem.size);
+    return { report: reportWithoutFacts([{ code: 'PFX_TOO_LARGE', message: error.message }]) };
+  }
+  throw new UsageError(fileProblemMessage('PFX file', file, read.problem));
+}
+
+/**
+ * The `--json` object: the same keys for every outcome. `usageError` is null when the file was
+ * checked (exit 0 or 1), and says why it was not otherwise (exit 2).
+ */
+interface JsonReport extends Omit<PfxValidation, 'chainSize'> {
+  readonly usageError: { readonly code: 'INVALID_ARGUMENT' | 'INTERNAL_ERROR'; readonly message: string } | null;
+}
+
+function jsonOf(result: PfxValidation): JsonReport {
+  const { chainSize: _chainSize, ...contract } = result;
+  return { ...contract, usageError: null };
+}
+
+function jsonUsageError(code: 'INVALID_ARGUMENT' | 'INTERNAL_ERROR', message: string): JsonReport {
+  return { ...jsonOf(reportWithoutFacts([])), usageError: { code, message } };
 }
 
 function humanSummary(file: string, result: PfxValidation, color: boolean): string {
@@ -109,40 +184,48 @@ function humanSummary(file: string, result: PfxValidation, color: boolean): stri
   return lines.join('\n') + '\n';
 }
 
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ file: string; result: PfxValidation }> {
+  const [command, ...rest] = argv;
+  // The command is not echoed either: whatever stands first may be a misplaced secret.
+  if (command !== 'validate') throw new UsageError(command === undefined || command.startsWith('-') ? 'Name a command: validate.' : 'Unknown command: the only command is validate.');
+  const parsed = parseValidate(rest);
+  const read = readPfxFile(parsed.file);
+  if ('report' in read) return { file: parsed.file, result: read.report };
+  const result = await validatePfx(read.bytes, readPassword(parsed, env), {
+    inputName: `PFX file "${parsed.file}"`,
+    ...(parsed.sipDomain !== undefined ? { sipDomain: parsed.sipDomain } : {}),
+    ...(parsed.effectiveDate !== undefined ? { effectiveDate: parsed.effectiveDate } : {}),
+    ...(parsed.minKeyBits !== undefined ? { minKeyBits: parsed.minKeyBits } : {}),
+    ...(parsed.thumbprint !== undefined ? { thumbprint: parsed.thumbprint } : {}),
+    ...(parsed.now !== undefined ? { now: parsed.now } : {}),
+  });
+  return { file: parsed.file, result };
+}
+
 /** Runs the CLI; returns the exit code. Streams and environment are parameters for tests. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream, isTty = false): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     out.write(USAGE + '\n');
     return EXIT.valid;
   }
+  // Decided before parsing, so that a usage error is reported in the form the caller asked for.
+  const json = argv.includes('--json');
   try {
-    if (command !== 'validate') throw new UsageError(command === undefined ? 'Name a command.' : `Unknown command "${command}".`);
-    const parsed = parseValidate(rest);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(parsed.file);
-    } catch {
-      throw new UsageError(`Cannot read the PFX file "${parsed.file}"; check the path and its permissions.`);
-    }
-    const result = await validatePfx(bytes, readPassword(parsed, env), {
-      inputName: `PFX file "${parsed.file}"`,
-      ...(parsed.sipDomain !== undefined ? { sipDomain: parsed.sipDomain } : {}),
-      ...(parsed.effectiveDate !== undefined ? { effectiveDate: parsed.effectiveDate } : {}),
-      ...(parsed.minKeyBits !== undefined ? { minKeyBits: parsed.minKeyBits } : {}),
-      ...(parsed.thumbprint !== undefined ? { thumbprint: parsed.thumbprint } : {}),
-      ...(parsed.now !== undefined ? { now: new Date(parsed.now) } : {}),
-    });
-    if (parsed.json) {
-      const { chainSize: _chainSize, ...contract } = result;
-      out.write(JSON.stringify(contract) + '\n');
-    } else {
-      out.write(humanSummary(parsed.file, result, isTty && env.NO_COLOR === undefined));
-    }
+    const { file, result } = await run(argv, env);
+    out.write(json ? JSON.stringify(jsonOf(result)) + '\n' : humanSummary(file, result, isTty && env.NO_COLOR === undefined));
     return result.valid ? EXIT.valid : EXIT.invalid;
   } catch (error) {
     if (error instanceof UsageError || (isSfbError(error) && error.code === 'INVALID_ARGUMENT')) {
-      err.write(`sfb-oauth-cert: ${(error as Error).message}\n\n${USAGE}\n`);
+      const message = (error as Error).message;
+      if (json) out.write(JSON.stringify(jsonUsageError('INVALID_ARGUMENT', message)) + '\n');
+      else err.write(`sfb-oauth-cert: ${message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (json) {
+      // Still one object: scripts parse stdout. Only the error's class and message (never input values).
+      const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      out.write(JSON.stringify(jsonUsageError('INTERNAL_ERROR', `The check failed unexpectedly (${what}); this is a bug, please report it with the command line (without secrets).`)) + '\n');
       return EXIT.usage;
     }
     throw error;
