@@ -50,8 +50,29 @@ describe('the PFX corpus', () => {
     expect(result.thumbprint).toBe(e.expected.thumbprint);
   });
 
-  it('refuses an effective date that is not a date', async () => {
+  // One strict ISO 8601 parser (issue #7 item 3): new Date(String(v)) took all of these.
+  it.each([
+    ['no date', 'next tuesday'],
+    ['a US date', '12/01/2027'],
+    ['"1" (new Date reads 2001-01-01)', '1'],
+    ['words', 'March 3 2027'],
+    ['no zone (the machine\'s time zone)', '2026-12-01 00:00'],
+    ['an invalid Date', new Date('x')],
+  ])('refuses an effective date that is %s', async (_row, effectiveDate) => {
     const e = manifest.entries.find((x) => x.name === 'openssl3-default')!;
-    await expect(validatePfx(bytesOf(e), e.password, { effectiveDate: 'next tuesday' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(validatePfx(bytesOf(e), e.password, { effectiveDate })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('2026-12-01T00:00:00Z') });
+  });
+
+  it('reads an effective date with an offset as the instant it names', async () => {
+    const e = manifest.entries.find((x) => x.name === 'openssl3-default')!;
+    const at = (effectiveDate: string) => validatePfx(bytesOf(e), e.password, { effectiveDate, now: new Date(manifest.now) });
+    // notAfter is 2035-01-01T00:00Z: 00:30+01:00 is half an hour before it, 00:30Z half an hour after.
+    expect((await at('2035-01-01T00:30:00+01:00')).errors).toEqual([]);
+    expect((await at('2035-01-01T00:30:00Z')).errors.map((f) => f.code)).toEqual(['CERT_EXPIRES_BEFORE_EFFECTIVE_DATE']);
+  });
+
+  it.each([[1024], [-1], [2047], [2048.5], [Number.NaN], [16385]])('refuses minKeyBits %p: Skype needs 2048 to 16384', async (minKeyBits) => {
+    const e = manifest.entries.find((x) => x.name === 'rsa-1024')!;
+    await expect(validatePfx(bytesOf(e), e.password, { minKeyBits })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Skype requires at least 2048') });
   });
 });
