@@ -25,7 +25,7 @@ function textFiles(dir: string): string[] {
   return out;
 }
 
-const files = [join(root, 'README.md'), ...['docs', 'provider', 'scripts', 'test', 'examples', 'bench', 'bin', '.ci'].filter((d) => existsSync(join(root, d))).flatMap((d) => textFiles(join(root, d)))];
+const files = [join(root, 'README.md'), ...['docs', 'provider', 'scripts', 'test', 'examples', 'bench', 'bin', 'tools', '.ci'].filter((d) => existsSync(join(root, d))).flatMap((d) => textFiles(join(root, d)))];
 /**
  * `config set ... --secret ... <key> <value>` (flags in any order). A key alone (the value typed at
  * the prompt) or a redirect from a file (`< file`) is what we recommend.
