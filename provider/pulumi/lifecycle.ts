@@ -19,6 +19,7 @@
  */
 import { resolve } from 'node:path';
 import { createLocalStore } from '../adapters/local-store';
+import { parseIsoInstant } from '../domain/time';
 import { isSfbError, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
 import { planRoll, slotsAsOf, type CertificateSlots, type PendingRef, type RollPlan, type VersionRef } from '../domain/roll-plan';
@@ -53,7 +54,11 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   // pending label there too: that version is simply current.
   if (pending && pending.versionId !== current?.versionId) {
     const payload = await payloadOf(pending.versionId);
-    pendingRef = { versionId: pending.versionId, thumbprint: payload.thumbprint, effectiveDate: new Date(payload.effectiveDate ?? 0) };
+    const when = parseIsoInstant(payload.effectiveDate);
+    if (!when.ok) {
+      throw new SfbError('STORE_CORRUPT', `${store.description}: the scheduled version ${pending.versionId} of secret "${name}" has no valid effective date (${when.reason}); restore the store from a backup, or declare the certificate again with its effectiveDate.`);
+    }
+    pendingRef = { versionId: pending.versionId, thumbprint: payload.thumbprint, effectiveDate: when.date };
   }
   return {
     ...(current ? { current: await refOf(current.versionId) } : {}),

@@ -15,6 +15,7 @@
  * - The key is scrypt(passphrase, salt, N, r, p) with the parameters read from the header, so the
  *   defaults can be raised later without breaking existing files.
  */
+import { parseIsoInstant } from '../../domain/time';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 import { SfbError } from '../../domain/errors';
@@ -267,7 +268,7 @@ function bodyRecord(body: unknown, name: string, context: FileContext): SecretRe
   if (!isObject(body)) return fail('the top level');
   if (body['name'] !== name) fail('name');
   const deletionDate = body['deletionDate'];
-  if (deletionDate !== undefined && (typeof deletionDate !== 'string' || Number.isNaN(Date.parse(deletionDate)))) fail('deletionDate');
+  if (deletionDate !== undefined && !parseIsoInstant(deletionDate).ok) fail('deletionDate');
   // Added within format version 1 (not yet released when owners came): a file without one
   // reads as unclaimed, and the next claim records its owner.
   const owner = body['owner'];
@@ -284,7 +285,7 @@ function bodyRecord(body: unknown, name: string, context: FileContext): SecretRe
     seenIds.add(versionId);
     if (!Array.isArray(stages) || !stages.every((s) => STAGES.includes(s) && !seenStages.has(s))) return fail(`${at}.stages`);
     stages.forEach((s: string) => seenStages.add(s));
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return fail(`${at}.createdAt`);
+    if (typeof createdAt !== 'string' || !parseIsoInstant(createdAt).ok) return fail(`${at}.createdAt`);
     const problem = payloadProblem(payload);
     if (problem !== undefined) return fail(`${at}.payload: ${problem}`);
     return { versionId, stages: STAGES.filter((s) => stages.includes(s)), createdAt, payload: payload as VersionRecord['payload'] };

@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html
  */
 import { SfbError } from '../../domain/errors';
-import { DAY_MS } from '../../domain/time';
+import { DAY_MS, parseIsoInstant } from '../../domain/time';
 import type {
   CertificatePayload,
   CertificateStage,
@@ -117,7 +117,10 @@ const OWNER = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,256}$/u;
 
 /** Whether the recovery window of a deleted secret has ended at `now`: the file is then purged. */
 export function isPurgeDue(record: SecretRecord, now: Date): boolean {
-  return record.deletionDate !== undefined && Date.parse(record.deletionDate) <= now.getTime();
+  if (record.deletionDate === undefined) return false;
+  const parsed = parseIsoInstant(record.deletionDate);
+  // The file format refuses a record whose date does not parse; this is only a second guard.
+  return parsed.ok && parsed.date.getTime() <= now.getTime();
 }
 
 /** The payload of `versionId`, or the error Secrets Manager's GetSecretValue would give. */
@@ -257,7 +260,7 @@ export function assertPayload(name: string, versionId: string, payload: unknown)
 }
 
 function isIsoDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+  return parseIsoInstant(value).ok;
 }
 
 /** Copies only the known fields, so an absent and an undefined `effectiveDate` compare equal. */
