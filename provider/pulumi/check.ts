@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { Finding, PfxErrorCode, PfxWarningCode } from '../domain/errors';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
+import { parseIsoInstant } from '../domain/time';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { validatePfxRecording } from '../validate-pfx';
@@ -146,15 +147,20 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
 function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
   if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
   const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
-  // A declared effective date still ahead: that certificate is scheduled, not yet current.
-  if (typeof olds.effectiveDate === 'string' && new Date(olds.effectiveDate).getTime() > now.getTime()) {
-    return { pending: { ...declared, effectiveDate: new Date(olds.effectiveDate) } };
+  const when = parseIsoInstant(olds.effectiveDate);
+  // A declared effective date still ahead, or a roll the store has not recorded yet (state still
+  // names it pending): that certificate is scheduled; the planner rolls it once its date passes.
+  if (when.ok && (when.date.getTime() > now.getTime() || typeof olds.pendingThumbprint === 'string')) {
+    // Until the roll, the certificate it replaces is current; state knows it only by thumbprint
+    // (as previousThumbprint, what it will be after the roll), which is all the plan line needs.
+    const replaced = typeof olds.previousThumbprint === 'string' ? { current: { versionId: `current-before-${olds.versionId}`, thumbprint: olds.previousThumbprint } } : {};
+    return { ...replaced, pending: { ...declared, effectiveDate: when.date } };
   }
   return { current: declared };
 }
 
 /** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
-export function diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+export function diff(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date = new Date()): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
   const comparable = (props: Record<string, unknown>, key: string): unknown => {
@@ -170,6 +176,10 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   // State written before owners were recorded has none: that is not a change of owner.
   if (state.owner !== undefined && !same('owner')) updates.push('owner');
   if ((state.adopt ?? false) !== (news.adopt ?? false)) updates.push('adopt');
+  // A scheduled roll whose date has passed while the store still labels it pending: nothing in
+  // the inputs changed, but an update must run to record the roll (move `current` onto it).
+  const scheduledAt = parseIsoInstant(state.effectiveDate);
+  if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= now.getTime()) updates.push('pendingThumbprint');
   // A refresh recorded drift and the store has since come back to the declared certificate:
   // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
   if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');

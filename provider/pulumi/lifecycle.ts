@@ -240,7 +240,15 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
       },
     };
   }
-  const slots = slotsAsOf(await readSlots(store, inputs.secretName, secret), now);
+  const stored = await readSlots(store, inputs.secretName, secret);
+  const pending = stored.pending;
+  if (pending && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && secret.owner === inputs.owner) {
+    // Our scheduled roll's date has passed: Skype made it current then, and the store's labels
+    // catch up on the first refresh or up at or after that date, as Secrets Manager's would
+    // (AWSCURRENT moved onto the pending version). Only the owner moves them.
+    await store.moveStage(inputs.secretName, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
+  }
+  const slots = slotsAsOf(stored, now);
   const current = slots.current;
   const props: Record<string, unknown> = {
     ...state,

@@ -19,7 +19,7 @@ export const oauthTokenIssuerProvider: pulumi.dynamic.ResourceProvider = {
     return require('sfb-oauth-cert/dist/provider/pulumi/handlers').check(olds, news, new Date());
   },
   async diff(_id, olds, news) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').diff(olds, news);
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').diff(olds, news, new Date());
   },
   async create(inputs) {
     return require('sfb-oauth-cert/dist/provider/pulumi/handlers').create(inputs, new Date());

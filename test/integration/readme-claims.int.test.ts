@@ -107,6 +107,9 @@ describe('README claims through the real engine', () => {
       const [resource] = (await stack.stateResources()).filter((r) => r.type.endsWith(':OAuthTokenIssuerCertificate'));
       expect(resource?.outputs).toMatchObject({ thumbprint: B.expected.thumbprint, previousThumbprint: A.expected.thumbprint, pendingThumbprint: null });
       expect(String(resource?.outputs?.plan)).not.toContain('drift');
+      // The store's labels caught up on that first refresh after the date, as Secrets Manager's would.
+      expect(await stageThumbprint('current')).toBe(B.expected.thumbprint);
+      expect(await stageThumbprint('previous')).toBe(A.expected.thumbprint);
 
       const after = await stack.up();
       expect(after.outputs.thumbprint?.value).toBe(B.expected.thumbprint);

@@ -327,15 +327,40 @@ describe('create, update, read, delete on the local store', () => {
     // Before the date: nothing drifted. After it: B is current (Skype rolled it), A previous.
     expect((await handlers.read(secretName, state, NOW)).props).toMatchObject({ versionId: b.versionId, pendingThumbprint: B.expected.thumbprint });
     const afterDate = new Date('2026-12-02T00:00:00Z');
+    // Without a refresh: the next preview plans recording the roll, diff asks for an update
+    // (nothing in the inputs changed), and the update moves the store's labels, once.
+    const during = await checked(state, newsFor(B, directory, { effectiveDate: later }));
+    expect(during.plan).toBe(`current ${A.expected.thumbprint!.slice(0, 4)}.. → previous at 2026-12-01T00:00Z; new ${B.expected.thumbprint!.slice(0, 4)}.. current at 2026-12-01T00:00Z`);
+    const { inputs: rechecked, failures } = await handlers.check(state, newsFor(B, directory, { effectiveDate: later }), afterDate);
+    expect(failures).toEqual([]);
+    expect(rechecked.plan).toBe(`scheduled ${B.expected.thumbprint!.slice(0, 4)}.. current since 2026-12-01T00:00Z`);
+    expect(handlers.diff(state, rechecked, NOW).changes).toBe(false);
+    expect(handlers.diff(state, rechecked, afterDate)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const recorded = await handlers.update(secretName, state, rechecked, afterDate);
+    expect(recorded.outs).toMatchObject({ plan: `scheduled ${B.expected.thumbprint!.slice(0, 4)}.. current since 2026-12-01T00:00Z`, pendingThumbprint: null, previousThumbprint: A.expected.thumbprint });
+    expect(await labels()).toMatchObject({ current: B.expected.thumbprint, previous: A.expected.thumbprint });
+    const settled = recorded.outs as unknown as Record<string, unknown>;
+    const again = await handlers.check(settled, newsFor(B, directory, { effectiveDate: later }), afterDate);
+    expect(again.inputs.plan).toBe(`current ${B.expected.thumbprint!.slice(0, 4)}.. unchanged`);
+    expect(handlers.diff(settled, again.inputs, afterDate).changes).toBe(false);
+    expect((await handlers.update(secretName, settled, b, afterDate)).outs.plan).toBe(`current ${B.expected.thumbprint!.slice(0, 4)}.. unchanged`);
+  });
+
+  it('records a scheduled roll in the store on the first refresh after its date', async () => {
+    const directory = freshDirectory();
+    const store = createLocalStore({ directory, passphrase: PASSPHRASE });
+    const labels = async () =>
+      Object.fromEntries((await store.describe(secretName))!.versions.flatMap((v) => v.stages.map((stage) => [stage, v.versionId.slice(0, 40)])));
+    const a = await checked({}, newsFor(A, directory));
+    const created = await handlers.create(a, NOW);
+    const b = await checked(created.outs as unknown as Record<string, unknown>, newsFor(B, directory, { effectiveDate: '2026-12-01T00:00:00.000Z' }));
+    const state = (await handlers.update(secretName, created.outs as unknown as Record<string, unknown>, b, NOW)).outs as unknown as Record<string, unknown>;
+    // Before the date a refresh changes nothing in the store.
+    await handlers.read(secretName, state, NOW);
+    expect(await labels()).toEqual({ current: A.expected.thumbprint, pending: B.expected.thumbprint });
+    const afterDate = new Date('2026-12-02T00:00:00Z');
     expect((await handlers.read(secretName, state, afterDate)).props).toMatchObject({ versionId: b.versionId, previousThumbprint: A.expected.thumbprint, pendingThumbprint: null });
-    // The next update after the date moves the store's labels to match, once.
-    const recorded = await handlers.update(secretName, state, b, afterDate);
-    expect(recorded.outs.plan).toBe(`scheduled ${B.expected.thumbprint!.slice(0, 4)}.. current since 2026-12-01T00:00Z`);
-    expect((await labels()).current).toBe(B.expected.thumbprint);
-    expect((await labels()).previous).toBe(A.expected.thumbprint);
-    expect((await handlers.update(secretName, recorded.outs as unknown as Record<string, unknown>, b, afterDate)).outs.plan).toBe(
-      `current ${B.expected.thumbprint!.slice(0, 4)}.. unchanged`,
-    );
+    expect(await labels()).toMatchObject({ current: B.expected.thumbprint, previous: A.expected.thumbprint });
   });
 
   it('adopts a store that already holds this certificate instead of writing it again', async () => {
