@@ -2,6 +2,7 @@
  * The pipeline CLI: `sfb-oauth-cert validate <file> [options]`. A thin shell over validatePfx:
  * it reads the file and the password (never from argv: argv is visible to every process on the
  * machine and lands in CI logs), prints, and maps the outcome to an exit code.
+ * `sfb-oauth-cert review [file]` (the PR comment of a `pulumi preview --json`) lives in ./review.
  */
 import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
@@ -9,6 +10,7 @@ import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
 import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
+import { review, REVIEW_USAGE } from './review';
 
 /** Exit codes: the contract other tools script against. */
 export const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
@@ -27,7 +29,9 @@ password. A password file's single trailing newline is not part of the password.
 Dates are ISO 8601 with a zone, like 2026-12-01T00:00:00Z. --min-key-bits is at least ${SKYPE_MIN_KEY_BITS}.
 --now evaluates expiry as of that moment instead of the clock (reproducible pipelines).
 --json prints one JSON object on stdout for every outcome, usage errors included.
-Exit status: 0 valid, 1 invalid, 2 usage error.`;
+Exit status: 0 valid, 1 invalid, 2 usage error.
+
+${REVIEW_USAGE}`;
 
 /** Why the file was not checked (exit status 2). */
 class UsageError extends Error {}
@@ -187,7 +191,7 @@ function humanSummary(file: string, result: PfxValidation, color: boolean): stri
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ file: string; result: PfxValidation }> {
   const [command, ...rest] = argv;
   // The command is not echoed either: whatever stands first may be a misplaced secret.
-  if (command !== 'validate') throw new UsageError(command === undefined || command.startsWith('-') ? 'Name a command: validate.' : 'Unknown command: the only command is validate.');
+  if (command !== 'validate') throw new UsageError(command === undefined || command.startsWith('-') ? 'Name a command: validate or review.' : 'Unknown command: the commands are validate and review.');
   const parsed = parseValidate(rest);
   const read = readPfxFile(parsed.file);
   if ('report' in read) return { file: parsed.file, result: read.report };
@@ -203,12 +207,17 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ file: stri
 }
 
 /** Runs the CLI; returns the exit code. Streams and environment are parameters for tests. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream, isTty = false): Promise<number> {
+export async function main(
+  argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream, isTty = false,
+  stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean } = process.stdin,
+): Promise<number> {
   const [command] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     out.write(USAGE + '\n');
     return EXIT.valid;
   }
+  // Its own options and exit codes (0 printed, 2 usage); the clock is read here, in the shell.
+  if (command === 'review') return review(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   try {

@@ -144,8 +144,8 @@ describe('sfb-oauth-cert validate contract', () => {
   // Every way the file is not checked: exit 2, the reason on stderr with the usage, or in --json
   // mode one JSON object on stdout and nothing on stderr.
   const usageErrors: [string, string[], string][] = [
-    ['no command', [], 'Name a command: validate.'],
-    ['unknown command', ['check', file], 'Unknown command: the only command is validate.'],
+    ['no command', [], 'Name a command: validate or review.'],
+    ['unknown command', ['check', file], 'Unknown command: the commands are validate and review.'],
     ['no file', ['validate'], 'validate needs the PFX file to check.'],
     ['unknown option', ['validate', file, '--fast'], 'Unknown option --fast.'],
     ['password on argv', ['validate', file, '--password', 'x'], '--password is not accepted'],

@@ -1,0 +1,110 @@
+/**
+ * Builders of `pulumi preview --json` documents in the shapes the real CLI (v3.274.1) printed for
+ * this provider in test/integration/review.int.test.ts: a create, an update with a scheduled
+ * roll, a check failure, a warning on the provider's stderr. Trimmed to what the review reads,
+ * plus the secret inputs as the CLI masks them, so that leaks would show.
+ */
+import { CERTIFICATE_TYPE } from '../../provider/domain/review';
+
+export const A = { thumbprint: '999F89E137CEA7A0C35740D6F19592CF209226A3', notAfter: '2035-01-01T00:00:00.000Z' };
+export const B = { thumbprint: '4D95D96A2E24ABC18EE10F94DFF0A52738A6C684', notAfter: '2035-01-01T00:00:00.000Z' };
+
+export const STACK_URN = 'urn:pulumi:test::rvexp::pulumi:pulumi:Stack::rvexp-test';
+export const urnOf = (name: string, type = CERTIFICATE_TYPE) => `urn:pulumi:test::rvexp::${type}::${name}`;
+export const URN = urnOf('oauth');
+
+/** Pulumi's JSON for a value known only after `up`. */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+/** A serialized secret envelope, as state exports hold them. */
+export const SECRET_ENVELOPE = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:abc' };
+
+export interface CertificateProps {
+  thumbprint?: unknown;
+  notAfter?: unknown;
+  plan?: unknown;
+  effectiveDate?: unknown;
+  /** The secret inputs (masked by the CLI). */
+  pfx?: unknown;
+  password?: unknown;
+  storePassphrase?: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+function inputsOf(props: CertificateProps): Json {
+  return {
+    adopt: false,
+    keyBits: 2048,
+    minKeyBits: 2048,
+    notAfter: props.notAfter ?? A.notAfter,
+    notBefore: '2025-01-01T00:00:00.000Z',
+    owner: 'organization/rvexp/test',
+    password: props.password ?? '[secret]',
+    pfx: props.pfx ?? '[secret]',
+    plan: props.plan ?? `new ${A.thumbprint.slice(0, 4)}.. current now`,
+    secretName: 'sfb/oauth-token-issuer/contoso.com',
+    sipDomain: 'contoso.com',
+    store: { directory: '.sfb-store', kind: 'local' },
+    storePassphrase: props.storePassphrase ?? '[secret]',
+    subject: 'CN=sfb-fe01.contoso.com',
+    thumbprint: props.thumbprint ?? A.thumbprint,
+    versionId: `${String(props.thumbprint ?? A.thumbprint)}-4fa14837bfe4ae02`,
+    warnBeforeExpiryDays: 30,
+    ...(props.effectiveDate !== undefined ? { effectiveDate: props.effectiveDate } : {}),
+  };
+}
+
+/** A checked new state, as preview shows it: inputs only. */
+export function newState(props: CertificateProps = {}, urn = URN): Json {
+  return { urn, custom: true, type: CERTIFICATE_TYPE, inputs: inputsOf(props), parent: STACK_URN, additionalSecretOutputs: ['pfx', 'password', 'storePassphrase'] };
+}
+
+/** A recorded old state: inputs and outputs (without the secret inputs `up` never returns). */
+export function oldState(props: CertificateProps = {}, urn = URN): Json {
+  const inputs = inputsOf(props);
+  const { pfx: _pfx, password: _password, ...outputs } = inputs;
+  return {
+    ...newState(props, urn),
+    id: 'sfb/oauth-token-issuer/contoso.com',
+    inputs,
+    outputs: { ...outputs, pendingThumbprint: null, previousThumbprint: null, schemaVersion: 1, storeDescription: 'local store at /tmp/x/.sfb-store' },
+  };
+}
+
+export interface StepSpec {
+  op: string;
+  urn?: string;
+  old?: Json;
+  new?: Json;
+}
+
+export function step(spec: StepSpec): Json {
+  return {
+    op: spec.op,
+    urn: spec.urn ?? URN,
+    ...(spec.old ? { oldState: spec.old } : {}),
+    ...(spec.new ? { newState: spec.new } : {}),
+    detailedDiff: null,
+  };
+}
+
+/** A check failure as the engine reports it on the resource's URN. */
+export function checkFailure(property: string, value: string, reason: string, urn = URN): Json {
+  return { urn, message: `error: ${CERTIFICATE_TYPE} resource 'oauth': property ${property} value {${value}} has a problem: ${reason}\n`, severity: 'error' };
+}
+
+/** A provider warning: the dynamic provider's stderr line, which the engine reports with no URN. */
+export function providerWarning(line: string): Json {
+  return { message: `${line}\n\n`, severity: 'info#err' };
+}
+
+/** A whole document: the stack step first, as the CLI prints it. */
+export function previewDocument(steps: Json[] = [], diagnostics?: Json[]): Json {
+  return {
+    config: { 'rvexp:pfxFile': 'a.pfx', 'rvexp:pfxPassword': '[secret]', 'sfb-oauth-cert:storePassphrase': '[secret]' },
+    steps: [{ op: 'same', urn: STACK_URN, oldState: { urn: STACK_URN, custom: false, type: 'pulumi:pulumi:Stack' }, newState: { urn: STACK_URN, custom: false, type: 'pulumi:pulumi:Stack' }, detailedDiff: null }, ...steps],
+    ...(diagnostics ? { diagnostics } : {}),
+    duration: 1000000000,
+    changeSummary: { same: 1 },
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * The review of `pulumi preview --json` (issue #8, part 5), on the shapes the real CLI printed
+ * (test/builders/preview-json.ts; the live documents are reviewed in
+ * test/integration/review.int.test.ts).
+ */
+import { CERTIFICATE_TYPE, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
+import { A, B, checkFailure, newState, oldState, previewDocument, providerWarning, SECRET_ENVELOPE, step, UNKNOWN, URN, urnOf } from '../builders/preview-json';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+const DAYS_TO_A = 2953; // 2026-12-01 .. 2035-01-01
+const ROLL_AT = '2027-01-15T00:00:00.000Z';
+const ROLL_PLAN = 'current 999F.. → previous at 2027-01-15T00:00Z; new 4D95.. current at 2027-01-15T00:00Z';
+
+function reviewOf(document: unknown, now = NOW): PreviewReview {
+  const outcome = reviewPreview(document, now);
+  if (!outcome.ok) throw new Error(`not reviewed: ${outcome.reason}`);
+  return outcome.review;
+}
+
+const certificate = (overrides: Partial<CertificateReview>): CertificateReview => ({
+  urn: URN,
+  name: 'oauth',
+  operation: 'create',
+  engineOperations: ['create'],
+  plan: 'new 999F.. current now',
+  oldThumbprint: null,
+  newThumbprint: A.thumbprint,
+  notAfter: A.notAfter,
+  daysLeft: DAYS_TO_A,
+  warnings: [],
+  failures: [],
+  ...overrides,
+});
+
+describe('reviewPreview: one certificate per operation', () => {
+  it.each<[string, Record<string, unknown>[], CertificateReview]>([
+    ['create', [step({ op: 'create', new: newState() })], certificate({})],
+    [
+      'update to another PFX with a scheduled effective date',
+      [step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })],
+      certificate({ operation: 'update', engineOperations: ['update'], plan: ROLL_PLAN, oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint, notAfter: B.notAfter }),
+    ],
+    [
+      'same (`--show-sames`)',
+      [step({ op: 'same', old: oldState(), new: newState({ plan: 'current 999F.. unchanged' }) })],
+      certificate({ operation: 'same', engineOperations: ['same'], plan: 'current 999F.. unchanged', oldThumbprint: A.thumbprint }),
+    ],
+    [
+      'delete: the old certificate, no plan',
+      [step({ op: 'delete', old: oldState() })],
+      certificate({ operation: 'delete', engineOperations: ['delete'], plan: null, oldThumbprint: A.thumbprint, newThumbprint: null }),
+    ],
+    [
+      'replace (create-replacement, replace, delete-replaced)',
+      [
+        step({ op: 'create-replacement', old: oldState(), new: newState({ thumbprint: B.thumbprint }) }),
+        step({ op: 'replace', old: oldState(), new: newState({ thumbprint: B.thumbprint }) }),
+        step({ op: 'delete-replaced', old: oldState() }),
+      ],
+      certificate({ operation: 'replace', engineOperations: ['create-replacement', 'replace', 'delete-replaced'], oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint }),
+    ],
+    [
+      'an engine operation without a review meaning (read)',
+      [step({ op: 'read', new: newState() })],
+      certificate({ operation: 'other', engineOperations: ['read'] }),
+    ],
+    [
+      'values known only after up (a PFX computed from another resource)',
+      [step({ op: 'create', new: newState({ thumbprint: UNKNOWN, plan: UNKNOWN, notAfter: UNKNOWN }) })],
+      certificate({ plan: { hidden: 'unknown' }, newThumbprint: { hidden: 'unknown' }, notAfter: { hidden: 'unknown' }, daysLeft: null }),
+    ],
+    [
+      'values marked secret (an envelope, or "[secret]")',
+      [step({ op: 'create', new: newState({ thumbprint: SECRET_ENVELOPE, plan: '[secret]', notAfter: SECRET_ENVELOPE }) })],
+      certificate({ plan: { hidden: 'secret' }, newThumbprint: { hidden: 'secret' }, notAfter: { hidden: 'secret' }, daysLeft: null }),
+    ],
+    [
+      'values that are not what the provider writes (not shown as such)',
+      [step({ op: 'create', new: newState({ thumbprint: 'not-a-thumbprint', plan: 'two\nlines', notAfter: '12/01/2035' }) })],
+      certificate({ plan: null, newThumbprint: null, notAfter: null, daysLeft: null }),
+    ],
+  ])('%s', (_name, steps, expected) => {
+    expect(reviewOf(previewDocument(steps))).toEqual({ now: NOW, certificates: [expected], otherWarnings: [], otherFailures: [], otherErrorCount: 0 });
+  });
+
+  it('reviews only OAuthTokenIssuer certificates, each once, in the order of the preview', () => {
+    const other = urnOf('bucket', 'aws:s3/bucket:Bucket');
+    const review = reviewOf(previewDocument([
+      step({ op: 'create', urn: urnOf('second'), new: newState({}, urnOf('second')) }),
+      step({ op: 'create', urn: other, new: { urn: other, type: 'aws:s3/bucket:Bucket', inputs: { thumbprint: B.thumbprint } } }),
+      step({ op: 'update', urn: urnOf('first'), old: oldState({}, urnOf('first')), new: newState({ thumbprint: B.thumbprint }, urnOf('first')) }),
+    ]));
+    expect(review.certificates.map((c) => [c.name, c.operation])).toEqual([['second', 'create'], ['first', 'update']]);
+  });
+
+  it('finds the type in a URN with a parent type (`parent$type`) when a step has no state', () => {
+    const urn = `urn:pulumi:test::rvexp::my:component:Certs$${CERTIFICATE_TYPE}::oauth`;
+    const review = reviewOf(previewDocument([step({ op: 'delete', urn })]));
+    expect(review.certificates).toEqual([certificate({ urn, operation: 'delete', engineOperations: ['delete'], plan: null, newThumbprint: null, notAfter: null, daysLeft: null })]);
+  });
+});
+
+describe('reviewPreview: days left', () => {
+  it.each([
+    ['years ahead', '2026-12-01T00:00:00Z', DAYS_TO_A],
+    ['one minute short of a day', '2034-12-31T00:01:00Z', 0],
+    ['exactly one day', '2034-12-31T00:00:00Z', 1],
+    ['at NotAfter', '2035-01-01T00:00:00Z', 0],
+    ['one minute after NotAfter: expired', '2035-01-01T00:01:00Z', -1],
+    ['ten days after', '2035-01-11T00:00:00Z', -10],
+  ])('%s', (_name, now, days) => {
+    const review = reviewOf(previewDocument([step({ op: 'create', new: newState() })]), new Date(now));
+    expect(review.certificates[0]?.daysLeft).toBe(days);
+  });
+});
+
+const BAD_PASSWORD = 'PFX_BAD_PASSWORD: The password does not open the `pfx` input: its integrity check or decryption failed; supply the password the file was exported with.';
+const EXPIRES_SOON = (thumbprint: string) =>
+  `warning CERT_EXPIRES_SOON: The \`pfx\` input's certificate (${thumbprint}) expires at 2026-12-06T03:59Z, within 30 days of now (2026-11-26T03:59Z); plan its renewal.`;
+
+describe('reviewPreview: warnings and failures', () => {
+  it('a check failure: the certificate has no step, the failure has its code, property and sentence (not the value)', () => {
+    const review = reviewOf(previewDocument([], [checkFailure('certificate', '<nil>', BAD_PASSWORD)]));
+    expect(review.certificates).toEqual([
+      certificate({
+        operation: null, engineOperations: [], plan: null, newThumbprint: null, notAfter: null, daysLeft: null,
+        failures: [{ code: 'PFX_BAD_PASSWORD', property: 'certificate', message: BAD_PASSWORD.slice('PFX_BAD_PASSWORD: '.length) }],
+      }),
+    ]);
+  });
+
+  it('every check failure of a resource, in order; a value holding the engine phrase does not fool the parser', () => {
+    const review = reviewOf(previewDocument([], [
+      checkFailure('minKeyBits', '2048', 'KEY_TOO_SMALL: The `pfx` input\'s RSA key is 1024 bits, below the required 2048; request a certificate with a key of at least 2048 bits.'),
+      checkFailure('sipDomain', 'x has a problem: PFX_BAD_PASSWORD: no', 'SIP_DOMAIN_MISSING: The certificate does not name it.'),
+    ]));
+    expect(review.certificates[0]?.failures).toEqual([
+      { code: 'KEY_TOO_SMALL', property: 'minKeyBits', message: 'The `pfx` input\'s RSA key is 1024 bits, below the required 2048; request a certificate with a key of at least 2048 bits.' },
+      { code: 'SIP_DOMAIN_MISSING', property: 'sipDomain', message: 'The certificate does not name it.' },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>[], Record<string, unknown>[], { on: string[]; other: string[] }]>([
+    [
+      'a warning naming the new thumbprint goes to that certificate',
+      [step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint }) })],
+      [providerWarning(EXPIRES_SOON(B.thumbprint))],
+      { on: ['CERT_EXPIRES_SOON'], other: [] },
+    ],
+    [
+      'a warning on the certificate\'s URN goes to it',
+      [step({ op: 'create', new: newState() })],
+      [{ urn: URN, message: 'warning CHAIN_INCOMPLETE: The chain is incomplete.', severity: 'warning' }],
+      { on: ['CHAIN_INCOMPLETE'], other: [] },
+    ],
+    [
+      'a warning of an unchanged certificate (no step) stays with the preview',
+      [],
+      [providerWarning(EXPIRES_SOON(A.thumbprint))],
+      { on: [], other: ['CERT_EXPIRES_SOON'] },
+    ],
+    [
+      'the same warning printed twice (check runs more than once) is shown once',
+      [step({ op: 'create', new: newState() })],
+      [providerWarning(EXPIRES_SOON(A.thumbprint)), providerWarning(EXPIRES_SOON(A.thumbprint))],
+      { on: ['CERT_EXPIRES_SOON'], other: [] },
+    ],
+    [
+      'several warning lines in one diagnostic',
+      [step({ op: 'create', new: newState() })],
+      [providerWarning(`${EXPIRES_SOON(A.thumbprint)}\nwarning CERT_SHA1_SIGNATURE: The certificate (${A.thumbprint}) is signed with SHA-1.`)],
+      { on: ['CERT_EXPIRES_SOON', 'CERT_SHA1_SIGNATURE'], other: [] },
+    ],
+    [
+      'a line with a code outside the vocabulary is not a provider warning',
+      [step({ op: 'create', new: newState() })],
+      [providerWarning(`warning NOT_OURS: something (${A.thumbprint})`)],
+      { on: [], other: [] },
+    ],
+  ])('%s', (_name, steps, diagnostics, expected) => {
+    const review = reviewOf(previewDocument(steps, diagnostics));
+    expect((review.certificates[0]?.warnings ?? []).map((w) => w.code)).toEqual(expected.on);
+    expect(review.otherWarnings.map((w) => w.code)).toEqual(expected.other);
+  });
+
+  it('a warning message is cleaned: no terminal colours, one line, the trailing blank lines gone', () => {
+    const review = reviewOf(previewDocument([], [providerWarning('warning PFX_NO_MAC: \u001b[33mThe file has\u001b[0m no MAC.\t')]));
+    expect(review.otherWarnings).toEqual([{ code: 'PFX_NO_MAC', message: 'The file has no MAC.' }]);
+  });
+
+  it('the program\'s own SfbError is a failure of the preview (its first line only); other errors are counted, not shown', () => {
+    const thrown =
+      'error: Running program \'/tmp/p/index.ts\' failed with an unhandled exception:\nSfbError INVALID_ARGUMENT: OAuthTokenIssuer certificate "oauth": The `sipDomain` argument "not a domain" is not a DNS domain.\n    at new OAuthTokenIssuerCertificate (/x/resource.ts:149:13)\n';
+    const review = reviewOf(previewDocument([], [
+      { urn: 'urn:pulumi:test::rvexp::pulumi:pulumi:Stack::rvexp-test', message: thrown, severity: 'error' },
+      { message: 'error: something else failed with password hunter2 in it', severity: 'error' },
+      { message: 'just information', severity: 'info' },
+    ]));
+    expect(review.certificates).toEqual([]);
+    expect(review.otherFailures).toEqual([{ code: 'INVALID_ARGUMENT', property: null, message: 'OAuthTokenIssuer certificate "oauth": The `sipDomain` argument "not a domain" is not a DNS domain.' }]);
+    expect(review.otherErrorCount).toBe(1);
+    expect(renderReviewMarkdown(review)).not.toContain('hunter2');
+  });
+
+  it('blanks out a plaintext secret the document reveals, should a message ever hold it', () => {
+    const password = 'Plaintext-Password-42';
+    const review = reviewOf(previewDocument(
+      [step({ op: 'create', new: newState({ password, pfx: 'MIIKcQIBAzCCCjcGCSqGSIb3DQEHAaCCCigEggok' }) })],
+      [providerWarning(`warning PFX_NO_MAC: The file opened with ${password} has no MAC (${A.thumbprint}).`)],
+    ));
+    expect(review.certificates[0]?.warnings).toEqual([{ code: 'PFX_NO_MAC', message: `The file opened with [secret] has no MAC (${A.thumbprint}).` }]);
+  });
+});
+
+describe('reviewPreview: input that is not `pulumi preview --json`', () => {
+  it.each<[string, unknown, string]>([
+    ['an array', [], 'it is a JSON array, not the object `pulumi preview --json` prints'],
+    ['null', null, 'it is null, not the object `pulumi preview --json` prints'],
+    ['a string', 'Previewing update', 'it is a JSON string, not the object `pulumi preview --json` prints'],
+    ['an empty object', {}, 'it has none of "steps", "changeSummary" and "diagnostics" (it is an empty object)'],
+    ['`pulumi stack export`', { version: 3, deployment: {} }, 'it has none of "steps", "changeSummary" and "diagnostics" (its keys are "version", "deployment")'],
+    ['steps not an array', { steps: {} }, '"steps" is not an array'],
+    ['diagnostics not an array', { steps: [], diagnostics: 'x' }, '"diagnostics" is not an array'],
+    ['a step without a urn', { steps: [{ op: 'create' }] }, 'steps[0] is not a step with a string "op" and "urn"'],
+    ['a diagnostic without a message', { steps: [], diagnostics: [{ severity: 'error' }] }, 'diagnostics[0] has no string "message"'],
+  ])('%s', (_name, document, reason) => {
+    expect(reviewPreview(document, NOW)).toEqual({ ok: false, reason });
+  });
+
+  it('takes a document with no steps (a preview that failed early) as a review with nothing to say', () => {
+    expect(reviewPreview({ changeSummary: {} }, NOW)).toEqual({ ok: true, review: { now: NOW, certificates: [], otherWarnings: [], otherFailures: [], otherErrorCount: 0 } });
+  });
+});
+
+describe('renderReviewMarkdown', () => {
+  const render = (steps: Record<string, unknown>[], diagnostics?: Record<string, unknown>[], now = NOW) => renderReviewMarkdown(reviewOf(previewDocument(steps, diagnostics), now));
+
+  it('an update: plan line, thumbprint old → new, NotAfter with days left', () => {
+    const markdown = render([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })]);
+    expect(markdown).toBe(
+      [
+        REVIEW_MARKER,
+        '### OAuthTokenIssuer certificates in this preview',
+        '',
+        'Days left are counted from 2026-12-01T00:00Z.',
+        '',
+        '#### `oauth`: update',
+        '',
+        `- Plan: \`${ROLL_PLAN}\``,
+        `- Thumbprint: \`${A.thumbprint}\` → \`${B.thumbprint}\``,
+        `- NotAfter: 2035-01-01T00:00Z (${DAYS_TO_A} days left)`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.each<[string, Record<string, unknown>[], Record<string, unknown>[] | undefined, string[]]>([
+    ['nothing to say', [], undefined, [NO_CHANGES]],
+    ['an unchanged certificate\'s warning: no changes, and the warning', [], [providerWarning(EXPIRES_SOON(A.thumbprint))], [NO_CHANGES, '#### Not tied to a certificate listed above', '- **Warning** `CERT_EXPIRES_SOON`: The `pfx` input\'s certificate']],
+    ['a create', [step({ op: 'create', new: newState() })], undefined, ['#### `oauth`: create', `- Thumbprint: (none) → \`${A.thumbprint}\``]],
+    ['a delete', [step({ op: 'delete', old: oldState() })], undefined, ['#### `oauth`: delete', `- Thumbprint: \`${A.thumbprint}\` → (none)`, `- NotAfter: 2035-01-01T00:00Z (${DAYS_TO_A} days left)`]],
+    ['--show-sames', [step({ op: 'same', old: oldState(), new: newState({ plan: 'current 999F.. unchanged' }) })], undefined, [NO_CHANGES, '#### `oauth`: no change', `- Thumbprint: \`${A.thumbprint}\` (unchanged)`]],
+    ['a check failure', [], [checkFailure('certificate', '<nil>', BAD_PASSWORD)], ['#### `oauth`: not planned: its check failed', '- **Failure** `PFX_BAD_PASSWORD` on `certificate`: The password does not open the `pfx` input: its integrity check']],
+    ['hidden values', [step({ op: 'create', new: newState({ thumbprint: UNKNOWN, plan: '[secret]' }) })], undefined, ['- Plan: (secret, not shown)', '- Thumbprint: (none) → (known after `pulumi up`)']],
+    ['other errors counted, and no claim of no changes (the preview may have stopped early)', [], [{ message: 'error: boom', severity: 'error' }], ['The preview reported 1 other error, not shown here: see the `pulumi preview` log.']],
+    ['other operations named', [step({ op: 'read', new: newState() })], undefined, ['#### `oauth`: other (`read`)']],
+  ])('%s', (_name, steps, diagnostics, lines) => {
+    const markdown = render(steps, diagnostics);
+    for (const line of lines) expect(markdown).toContain(line);
+    if (!lines.includes(NO_CHANGES)) expect(markdown).not.toContain(NO_CHANGES);
+  });
+
+  it.each([
+    ['one day left', '2034-12-31T00:00:00Z', '(1 day left)'],
+    ['expired', '2035-01-03T00:00:00Z', '(expired 2 days ago)'],
+  ])('days: %s', (_name, now, words) => {
+    expect(render([step({ op: 'create', new: newState() })], undefined, new Date(now))).toContain(words);
+  });
+
+  it('escapes what could turn a comment into HTML, a link, an image or a mention', () => {
+    const urn = urnOf('a`b');
+    const markdown = render(
+      [step({ op: 'create', urn, new: newState({}, urn) })],
+      [{ urn, message: `warning CHAIN_INCOMPLETE: <img src=x> ![t](http://e/x.png) [l](http://e) @team *bold* ${A.thumbprint}`, severity: 'warning' }],
+    );
+    expect(markdown).toContain('#### `` a`b ``: create');
+    expect(markdown).toContain('- **Warning** `CHAIN_INCOMPLETE`: &lt;img src=x&gt; \\!\\[t\\](http://e/x.png) \\[l\\](http://e) @\u200bteam \\*bold\\*');
+    expect(markdown).not.toMatch(/<img|(?<!\\)!\[|(?<!\\)\]\(/);
+  });
+
+  it('never prints the secret inputs, masked or in plaintext', () => {
+    const secrets = { password: 'Plaintext-Password-42', pfx: 'MIIKcQIBAzCCCjcGCSqGSIb3DQEHAaCCCigEggok', storePassphrase: 'store-passphrase-plain' };
+    const markdown = render([step({ op: 'update', old: oldState(secrets), new: newState({ ...secrets, thumbprint: B.thumbprint }) })]);
+    expect(markdown).toContain(`\`${A.thumbprint}\` → \`${B.thumbprint}\``);
+    for (const secret of Object.values(secrets)) expect(markdown).not.toContain(secret);
+    expect(markdown).not.toContain('[secret]');
+  });
+});
