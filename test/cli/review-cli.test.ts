@@ -1,0 +1,156 @@
+/**
+ * `sfb-oauth-cert review` as a process (the compiled bin, as pipelines run it): stdin or a file,
+ * --now, the exit codes, and the usage errors that name the input and the fix. What the review
+ * says is tested in test/domain/review.test.ts and on live previews in
+ * test/integration/review.int.test.ts.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../../provider/cli/main';
+import { MAX_PREVIEW_JSON_BYTES } from '../../provider/cli/review';
+import { NO_CHANGES } from '../../provider/domain/review';
+import { isoMinute } from '../../provider/domain/time';
+import { A, B, newState, oldState, previewDocument, step } from '../builders/preview-json';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
+const FIX = 'run `pulumi preview --json > preview.json`';
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI with `stdin` piped in (or /dev/null when undefined); killed after 60 s so a blocking read fails. */
+function cli(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'sfb-review-cli-'));
+const UPDATE = JSON.stringify(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: 'current 999F.. → previous; new 4D95.. current now' }) })]));
+const updateFile = join(scratch, 'preview.json');
+writeFileSync(updateFile, UPDATE);
+const NOW = '2026-12-01T00:00:00Z';
+const THUMBPRINTS = `\`${A.thumbprint}\` → \`${B.thumbprint}\``;
+
+describe('sfb-oauth-cert review', () => {
+  it.each([
+    ['stdin, no file', ['review', '--now', NOW], UPDATE],
+    ['stdin, `-`', ['review', '-', `--now=${NOW}`], UPDATE],
+    ['a file', ['review', updateFile, '--now', NOW], undefined],
+  ])('reads %s and prints the Markdown, exit 0', async (_name, args, stdin) => {
+    const run = await cli(args, stdin);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('- Plan: `current 999F.. → previous; new 4D95.. current now`');
+    expect(run.stdout).toContain(`- Thumbprint: ${THUMBPRINTS}`);
+    expect(run.stdout).toContain('- NotAfter: 2035-01-01T00:00Z (2953 days left)');
+  });
+
+  it('exits 0 and says so when there is nothing to say', async () => {
+    const run = await cli(['review'], JSON.stringify(previewDocument()));
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(NO_CHANGES);
+  });
+
+  it('counts days from the real clock without --now', async () => {
+    const before = Date.now();
+    const run = await cli(['review', updateFile]);
+    const after = Date.now();
+    expect(run.code).toBe(0);
+    const counted = /Days left are counted from (\S+)\./.exec(run.stdout)?.[1];
+    expect([isoMinute(new Date(before)), isoMinute(new Date(after))]).toContain(counted);
+  });
+
+  it('prints its usage for --help, exit 0', async () => {
+    const run = await cli(['review', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: sfb-oauth-cert review [file | -] [--now ISO8601]');
+  });
+
+  it('is in the CLI\'s usage', async () => {
+    const run = await cli(['--help']);
+    expect(run.stdout).toContain('Usage: sfb-oauth-cert validate');
+    expect(run.stdout).toContain('Usage: sfb-oauth-cert review');
+  });
+
+  const directory = join(scratch, 'a-directory');
+  mkdirSync(directory);
+  const fifo = join(scratch, 'a-fifo');
+  execFileSync('mkfifo', [fifo]);
+  const huge = join(scratch, 'huge.json');
+  writeFileSync(huge, '');
+  truncateSync(huge, MAX_PREVIEW_JSON_BYTES + 100); // sparse: refused from its size, never read
+  const missing = join(scratch, 'missing.json');
+
+  it.each<[string, string[], string | undefined, string]>([
+    ['an unknown option, without its value', ['review', '--stack=prod-secret'], '{}', 'Unknown option --stack for review; it takes [file | -] and --now ISO8601.'],
+    ['two files', ['review', 'a.json', 'b.json'], undefined, 'review reads one preview document, and got an extra argument (not shown); give one file, or none to read stdin.'],
+    ['--now without a value', ['review', '--now'], '{}', '--now needs a value, like 2026-12-01T00:00:00Z.'],
+    ['--now not ISO 8601', ['review', '--now', '12/01/2026'], '{}', '--now "12/01/2026" is not an ISO 8601 date and time with a zone'],
+    ['a missing file', ['review', missing], undefined, `Cannot read the preview file "${missing}": it does not exist (ENOENT)`],
+    ['a directory', ['review', directory], undefined, `Cannot read the preview file "${directory}": it is a directory (EISDIR); give the path of the file itself.`],
+    ['a FIFO (never opened, so it cannot block)', ['review', fifo], undefined, `Cannot read the preview file "${fifo}": it is a FIFO (named pipe), not a regular file`],
+    ['a file over 64 MiB', ['review', huge], undefined, `Cannot read the preview file "${huge}": it is 67,108,964 bytes, above the 67,108,864-byte limit for a preview file`],
+    ['empty stdin', ['review'], '', `The preview stdin is empty; ${FIX}`],
+    ['stdin that is not JSON, not quoted back', ['review'], 'password=hunter2', `The preview stdin is not JSON; ${FIX}`],
+    ['the text output of `pulumi preview`', ['review'], 'Previewing update (dev)\n', 'The preview stdin is not JSON (it looks like the text output of `pulumi preview`: add --json)'],
+    ['JSON that is not a preview', ['review'], '{"version":3,"deployment":{}}', `The preview stdin is not \`pulumi preview --json\` output: it has none of "steps", "changeSummary" and "diagnostics" (its keys are "version", "deployment"); ${FIX}`],
+  ])('usage error, exit 2: %s', async (_name, args, stdin, message) => {
+    const run = await cli(args, stdin);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`sfb-oauth-cert: ${message}`);
+    expect(run.stderr).toContain('Usage: sfb-oauth-cert review');
+    expect(run.stderr).not.toContain('hunter2');
+    expect(run.stderr).not.toContain('prod-secret');
+  });
+});
+
+/** Collects what is written. */
+function sink(): Writable & { text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk); done(); } });
+  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString() });
+}
+
+describe('sfb-oauth-cert review, in process (streams the process cannot fake)', () => {
+  it('refuses a terminal on stdin instead of waiting for input', async () => {
+    const stdin = Object.assign(Readable.from([]), { isTTY: true });
+    const out = sink();
+    const err = sink();
+    expect(await main(['review'], {}, out, err, false, stdin)).toBe(2);
+    expect(err.text()).toContain(`review reads the preview from stdin, and stdin is a terminal; ${FIX}`);
+  });
+
+  it('stops reading stdin past 64 MiB', async () => {
+    const mib = Buffer.alloc(1024 * 1024, 0x20);
+    let produced = 0;
+    const stdin = Readable.from((function* () {
+      for (let i = 0; i < 1000; i++) {
+        produced += 1;
+        yield mib;
+      }
+    })());
+    const out = sink();
+    const err = sink();
+    expect(await main(['review'], {}, out, err, false, stdin)).toBe(2);
+    expect(err.text()).toContain('Cannot read the preview from stdin: it is more than 67,108,864 bytes');
+    expect(produced).toBeLessThan(70);
+  });
+});
