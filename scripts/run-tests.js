@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The test runner behind `npm test` (after lint and typecheck) and CI:
 //   1. scripts/install-pulumi   (idempotent; builds the pinned CLI into the machine cache once)
+//   1b. scripts/install-node    (idempotent; Node 24 from the npm registry into the machine cache,
+//                                for the consumer test's Node 24 row)
 //   2. scripts/moto start       (the local AWS endpoint)
 //   3. jest --ci --json --outputFile=test-results.json [extra args passed through]; jest's
 //      globalSetup (test/harness/build-dist.js) compiles dist/ first, so `npm test` builds once
@@ -108,6 +110,13 @@ async function main() {
   if (interrupted) return finish(0, 1, signalExit[interrupted]);
   if (install.code !== 0) {
     log('scripts/install-pulumi failed: the integration tests cannot run without the Pulumi CLI');
+    return finish(0, 1, 1);
+  }
+
+  const installNode = await run('bash', [path.join(root, 'scripts', 'install-node')]);
+  if (interrupted) return finish(0, 1, signalExit[interrupted]);
+  if (installNode.code !== 0) {
+    log('scripts/install-node failed: the consumer test cannot run its Node 24 row without it');
     return finish(0, 1, 1);
   }
 
