@@ -99,6 +99,8 @@ async function ok(command: string, args: string[], options: { cwd: string; env: 
   return result;
 }
 
+const NPM_FETCH_SETTINGS = /^npm_config_(registry|cache|userconfig|cafile|proxy|https_proxy|noproxy|strict_ssl)$/i;
+
 /**
  * The environment a user's shell would give: this process's, minus what ties it to this
  * repository or to jest (NODE_PATH to the repository's node_modules, npm's per-script variables,
@@ -108,7 +110,10 @@ async function ok(command: string, args: string[], options: { cwd: string; env: 
 function consumerEnv(row: Row, tempDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|TS_NODE_|PULUMI_|SFB_)/i.test(key) || key === 'NODE_PATH' || key === 'NODE_OPTIONS') continue;
+    // npm re-reads its own config files; of the variables `npm test` exports, only where to
+    // fetch from (a registry mirror or proxy a CI machine may set this way) is worth keeping.
+    if (/^npm_/i.test(key) && !NPM_FETCH_SETTINGS.test(key)) continue;
+    if (/^(TS_NODE_|PULUMI_|SFB_)/i.test(key) || key === 'NODE_PATH' || key === 'NODE_OPTIONS') continue;
     env[key] = value;
   }
   const outsideRepo = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir && !path.resolve(dir).startsWith(root + path.sep));
@@ -350,7 +355,18 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
     // The handlers the serialized provider requires resolve from the project, through `exports`.
     const handlers = require.resolve('sfb-oauth-cert/dist/provider/pulumi/handlers', { paths: [dir] });
     expect(handlers).toBe(path.join(fs.realpathSync(installed), 'dist', 'provider', 'pulumi', 'handlers.js'));
+    // Nowhere else Node looks (no NODE_PATH; above the project; the global folders) holds it,
+    // so the provider process, which resolves from the project directory, can only load this copy.
     expect(env.NODE_PATH).toBeUndefined();
+    const elsewhere: string[] = [];
+    for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+      elsewhere.push(path.join(d, 'node_modules', 'sfb-oauth-cert'));
+      if (path.dirname(d) === d) break;
+    }
+    const home = os.homedir();
+    elsewhere.push(path.join(home, '.node_modules', 'sfb-oauth-cert'), path.join(home, '.node_libraries', 'sfb-oauth-cert'));
+    elsewhere.push(path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node', 'sfb-oauth-cert'));
+    expect(elsewhere.filter((p) => fs.existsSync(p))).toEqual([]);
   });
 
   it('runs the installed bin: sfb-oauth-cert validate', async () => {
