@@ -1,31 +1,73 @@
 /**
- * `npm run demo`: a real `pulumi up` of examples/embedded on the embedded defaults (local file
- * backend, local certificate store), through the Automation API over the project's own `pulumi`
- * CLI (docs/engine.md explains why not the Node language host). On first run it creates a demo
- * PFX for contoso.com and stores its password and the store passphrase as secret stack config
- * (through the CLI's stdin, never its argv: scripts/secret-config.ts). A second run reports no
- * changes. The repository's public demo passphrase protects only this "demo" stack on the
- * embedded backend; with PULUMI_BACKEND_URL pointing elsewhere, set PULUMI_CONFIG_PASSPHRASE_FILE.
+ * `npm run demo`: a real `pulumi up --yes` of the repository's Pulumi.yaml project (main:
+ * examples/embedded/index.ts) on the embedded defaults (local file backend `.pulumi-state/`, local
+ * certificate store), run by the Pulumi CLI as a user would type it in the repository root, then
+ * `pulumi stack output`. The CLI is the user's own when it is recent enough, else the pinned
+ * build (built from the Go module proxy the first time): scripts/engine-env.ts ensurePulumiCli().
+ *
+ * On first run it creates a demo PFX for contoso.com and stores its password and the store
+ * passphrase as secret stack config (`pulumi config set --secret <key>` with the value on stdin,
+ * never on argv: scripts/secret-config.ts). A second run changes nothing, and says so. The
+ * repository's public demo passphrase protects only this "demo" stack on the embedded backend;
+ * with PULUMI_BACKEND_URL pointing elsewhere, set PULUMI_CONFIG_PASSPHRASE_FILE.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation';
-import { DEMO_STACK, engineEnv, projectRoot, requirePulumiInstalled } from './engine-env';
+import { DEMO_STACK, engineEnv, ensurePulumiCli, fileBackendDir, projectRoot, type PulumiCli } from './engine-env';
 import { setSecretConfig } from './secret-config';
 import { makeDemoPfx } from '../provider/adapters/pfx/demo-pfx';
-import { program } from '../examples/embedded/program';
 
-const PROJECT = 'sfb-oauth-cert-demo';
 const SIP_DOMAIN = 'contoso.com';
 
 export interface DemoConfigTarget {
-  stack: Stack;
   /** Where the demo PFX is written. */
   demoDir: string;
   pulumiBinary: string;
-  /** The CLI environment (PULUMI_HOME, backend, passphrase). */
+  /** The CLI environment (PULUMI_HOME, backend, passphrase), added to process.env. */
   env: Record<string, string>;
+  /** The project directory (its Pulumi.yaml names the project). Or give `stack`. */
+  workDir?: string;
+  stackName?: string;
+  /** An Automation API stack (it names the directory and the stack), as the engine tests use. */
+  stack?: { name: string; workspace: { workDir: string } };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with its output captured (for commands whose output the demo reads). */
+function capture(binary: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['--non-interactive', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function captureOk(binary: string, args: string[], cwd: string, env: Record<string, string>): Promise<string> {
+  const result = await capture(binary, args, cwd, env);
+  if (result.code !== 0) throw new Error(`pulumi ${args.join(' ')} exited with ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+  return result.stdout;
+}
+
+/** The project's name, from the `name:` line of its Pulumi.yaml (the namespace of bare config keys). */
+function projectName(workDir: string): string {
+  for (const file of ['Pulumi.yaml', 'Pulumi.yml']) {
+    const path = join(workDir, file);
+    if (!existsSync(path)) continue;
+    const match = /^name:\s*["']?([^\s"'#]+)/m.exec(readFileSync(path, 'utf8'));
+    if (match?.[1]) return match[1];
+  }
+  throw new Error(`No Pulumi.yaml with a name in ${workDir}`);
 }
 
 /**
@@ -33,18 +75,22 @@ export interface DemoConfigTarget {
  * (set through the CLI's stdin). Returns whether it configured anything.
  */
 export async function ensureDemoConfig(target: DemoConfigTarget): Promise<boolean> {
-  const { stack, demoDir } = target;
+  const workDir = target.stack?.workspace.workDir ?? target.workDir;
+  const stackName = target.stack?.name ?? target.stackName;
+  if (workDir === undefined || stackName === undefined) throw new Error('ensureDemoConfig needs a workDir and a stackName (or a stack)');
+  const { demoDir, pulumiBinary, env } = target;
   const pfxFile = join(demoDir, 'contoso-oauth.pfx');
-  const project = (await stack.workspace.projectSettings()).name;
-  const config = await stack.getAllConfig();
+  const project = projectName(workDir);
+  // Without --show-secrets: secret values are not decrypted, only named.
+  const config = JSON.parse(await captureOk(pulumiBinary, ['config', '--json', '--stack', stackName], workDir, env)) as Record<string, unknown>;
   if (existsSync(pfxFile) && config[`${project}:pfxPassword`]) return false;
-  const cli = { pulumiBinary: target.pulumiBinary, workDir: stack.workspace.workDir, env: target.env, stackName: stack.name };
+  const cli = { pulumiBinary, workDir, env, stackName };
   const password = randomBytes(18).toString('base64url');
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   writeFileSync(pfxFile, makeDemoPfx({ sipDomain: SIP_DOMAIN, password, notBefore: new Date(), validDays: 365 }), { mode: 0o600 });
   await setSecretConfig(cli, 'pfxPassword', password);
-  await stack.setConfig('sipDomain', { value: SIP_DOMAIN, secret: false });
-  await stack.setConfig('pfxFile', { value: pfxFile, secret: false });
+  await captureOk(pulumiBinary, ['config', 'set', '--stack', stackName, '--', 'sipDomain', SIP_DOMAIN], workDir, env);
+  await captureOk(pulumiBinary, ['config', 'set', '--stack', stackName, '--', 'pfxFile', pfxFile], workDir, env);
   if (!config['sfb-oauth-cert:storePassphrase']) {
     await setSecretConfig(cli, 'sfb-oauth-cert:storePassphrase', randomBytes(24).toString('base64url'));
   }
@@ -52,34 +98,42 @@ export async function ensureDemoConfig(target: DemoConfigTarget): Promise<boolea
   return true;
 }
 
+/** Runs a CLI command in the user's view: the command line first, its output straight to the terminal. */
+function show(cli: PulumiCli, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
+  console.log(`\n$ pulumi ${args.join(' ')}`);
+  const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env.CI;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli.pulumiBinary, [...(interactive ? [] : ['--non-interactive']), ...args], { cwd, env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(' ')} failed (${signal ?? `exit ${code}`}); its output is above.`))));
+  });
+}
+
+/** The resource changes of the stack's last update, from `pulumi stack history --json`. */
+async function lastChanges(cli: PulumiCli, root: string, env: Record<string, string>): Promise<Record<string, number>> {
+  const history = JSON.parse(await captureOk(cli.pulumiBinary, ['stack', 'history', '--json', '--page-size', '1'], root, env)) as { kind?: string; resourceChanges?: Record<string, number> }[];
+  return history[0]?.resourceChanges ?? {};
+}
+
 async function main(): Promise<void> {
   const root = projectRoot();
-  const layout = requirePulumiInstalled();
-  const env = engineEnv({ root, stackName: DEMO_STACK });
+  const say = (line: string) => console.log(`demo: ${line}`);
+  // The user's own CLI when it qualifies; else the pinned build, refreshed (or built) by scripts/install-pulumi.
+  const cli = ensurePulumiCli({ root, refresh: true, log: say, installOutput: 'inherit' });
+  say(`Pulumi CLI ${cli.version} at ${cli.pulumiBinary} (${cli.source === 'path' ? 'found on PATH' : 'the pinned build in the machine cache'})`);
+  const env = engineEnv({ root, stackName: DEMO_STACK, cli });
   mkdirSync(env.PULUMI_HOME!, { recursive: true });
-  const stateDir = env.PULUMI_BACKEND_URL!.startsWith('file://') ? env.PULUMI_BACKEND_URL!.slice('file://'.length) : undefined;
+  const stateDir = fileBackendDir(env.PULUMI_BACKEND_URL!);
   if (stateDir) mkdirSync(stateDir, { recursive: true });
 
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: DEMO_STACK, projectName: PROJECT, program },
-    { workDir: root, envVars: env, pulumiHome: env.PULUMI_HOME!, pulumiCommand: await PulumiCommand.get({ root: layout.installRoot }) },
-  );
-  await ensureDemoConfig({ stack, demoDir: join(root, '.demo'), pulumiBinary: layout.pulumiBinary, env });
+  await captureOk(cli.pulumiBinary, ['stack', 'select', '--create', DEMO_STACK], root, env);
+  say(`stack "${DEMO_STACK}" of ${join(root, 'Pulumi.yaml')} on ${env.PULUMI_BACKEND_URL}`);
+  await ensureDemoConfig({ workDir: root, stackName: DEMO_STACK, demoDir: join(root, '.demo'), pulumiBinary: cli.pulumiBinary, env });
 
-  const result = await stack.up({ color: 'never', onOutput: (text) => process.stdout.write(text) });
-  const changes = Object.entries(result.summary.resourceChanges ?? {}).filter(([op]) => op !== 'same');
-  const outputs = result.outputs;
-  const rows: [string, string][] = [
-    ['thumbprint', String(outputs.thumbprint?.value ?? '')],
-    ['notAfter', String(outputs.notAfter?.value ?? '')],
-    ['plan', String(outputs.plan?.value ?? '')],
-    ['previous', String(outputs.previousThumbprint?.value ?? '-')],
-    ['store', String(outputs.store?.value ?? '')],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\nOAuthTokenIssuer certificate (stack "${DEMO_STACK}"):`);
-  for (const [key, value] of rows) console.log(`  ${key.padEnd(width)}  ${value}`);
-  console.log(changes.length === 0 ? '\nNo changes.' : `\nChanges: ${changes.map(([op, n]) => `${n} ${op}`).join(', ')}`);
+  await show(cli, ['up', '--yes'], root, env);
+  const changes = Object.entries(await lastChanges(cli, root, env)).filter(([op, n]) => op !== 'same' && n > 0);
+  say(changes.length === 0 ? 'no changes: `pulumi up` left every resource unchanged.' : `changes: ${changes.map(([op, n]) => `${n} ${op}`).join(', ')}.`);
+  await show(cli, ['stack', 'output'], root, env);
 }
 
 if (require.main === module) {

@@ -7,6 +7,8 @@
 //   node -r ts-node/register/transpile-only scripts/engine-env.ts paths   -> KEY=value lines
 //   node -r ts-node/register/transpile-only scripts/engine-env.ts env     -> KEY=value lines
 //   node -r ts-node/register/transpile-only scripts/engine-env.ts node-paths -> KEY=value lines (scripts/install-node)
+//   node -r ts-node/register/transpile-only scripts/engine-env.ts cli   -> which Pulumi CLI runs (findPulumiCli)
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -94,6 +96,194 @@ export function requirePulumiInstalled(env: Env = process.env, root: string = pr
   return layout;
 }
 
+/** The Node language host beside a `pulumi` binary (the official one, or scripts/install-pulumi's stand-in). */
+export const NODEJS_LANGUAGE_HOST = 'pulumi-language-nodejs';
+
+/** Where the Pulumi CLI that runs a command comes from (see {@link findPulumiCli}). */
+export interface PulumiCli {
+  /** `path`: the user's own CLI, the first `pulumi` on PATH. `pinned`: the build in the machine cache. */
+  source: 'path' | 'pinned';
+  pulumiBinary: string;
+  /** The directory put first on PATH for the CLI's child processes (plugins, language host). */
+  binDir: string;
+  /** What `pulumi version` printed (path), or the pinned version. */
+  version: string;
+}
+
+export interface PulumiCliChoice {
+  /** The user's CLI when it qualifies; undefined when the pinned build must be used. */
+  onPath?: PulumiCli;
+  /** The pinned build's layout (installed or not): the fallback. */
+  pinned: PulumiLayout;
+  /** Why a `pulumi` found on PATH is not used (printed by the callers); undefined when none was found or it is used. */
+  rejected?: string;
+}
+
+/**
+ * The oldest Pulumi CLI a user's own install may be to run this project's commands instead of the
+ * pinned build: the pinned version itself (tools/pulumi-cli/go.mod). It is the one engine every
+ * integration test runs (preview --diff output, `preview --expect-no-changes`, secret config read
+ * from stdin, the dynamic provider's plugin protocol), so it is the oldest one this project can
+ * vouch for; an older CLI may well work, but nothing here shows it. Newer 3.x releases are used as
+ * they are (Pulumi keeps 3.x compatible); another major version is not.
+ */
+export function minimumPulumiCliVersion(root: string = projectRoot()): string {
+  return pinnedPulumiVersion(root);
+}
+
+/** `[major, minor, patch]` of what `pulumi version` prints (`v3.274.1`, `v3.274.1-dev.0`...), or undefined. */
+export function parseCliVersion(text: string): [number, number, number] | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+
+/**
+ * Whether the version `pulumi version` printed qualifies: parses, same major as the minimum, and
+ * not older. Returns why not, or undefined when it does.
+ */
+export function cliVersionProblem(printed: string, minimum: string): string | undefined {
+  const seen = parseCliVersion(printed);
+  const min = parseCliVersion(minimum);
+  if (min === undefined) throw new Error(`The minimum Pulumi CLI version "${minimum}" is not vX.Y.Z`);
+  const shown = JSON.stringify(printed.trim().slice(0, 60));
+  if (seen === undefined) return `its \`pulumi version\` printed ${shown}, not a version`;
+  if (seen[0] !== min[0]) return `it is ${printed.trim()}, another major version than the ${minimum} this project is tested with`;
+  const older = seen[1] < min[1] || (seen[1] === min[1] && seen[2] < min[2]);
+  if (older) return `it is ${printed.trim()}, older than ${minimum}, the oldest this project supports (the version its tests run)`;
+  return undefined;
+}
+
+/** The first executable `name` in a PATH list, as the shell would find it. */
+function onPathList(name: string, pathList: string | undefined, skip: readonly string[] = []): string | undefined {
+  for (const dir of (pathList ?? '').split(path.delimiter)) {
+    if (!dir || skip.includes(path.resolve(dir))) continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (fs.statSync(candidate).isFile()) {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not there, or not executable: the shell would look further too
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Which Pulumi CLI runs the project's commands (`npm run pulumi`, `npm run demo`): the one place
+ * this is decided. The first `pulumi` on `env.PATH` (what the user would get by typing `pulumi`)
+ * is used when its `pulumi version` is at least {@link minimumPulumiCliVersion} and a Node
+ * language host sits beside it (as the official installer puts it), so a machine with Pulumi
+ * installed needs neither Go nor a build. Otherwise the pinned build in the machine cache
+ * (scripts/install-pulumi, which builds it from the Go module proxy when missing) is the
+ * fallback, and `rejected` says why the one on PATH was passed over. The cache's own bin
+ * directory is not searched: it is the fallback, not a user's install.
+ */
+export function findPulumiCli(env: Env = process.env, root: string = projectRoot()): PulumiCliChoice {
+  const pinned = pulumiLayout(env, root);
+  const found = onPathList('pulumi', env.PATH, [path.resolve(pinned.binDir)]);
+  if (found === undefined) return { pinned };
+  const result = spawnSync(found, ['version'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 30_000,
+    // Reading the version must not write to ~/.pulumi nor ask the network about updates.
+    env: { ...env, PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_HOME: env.PULUMI_HOME ?? path.join(root, '.pulumi-home') },
+  });
+  const printed = result.status === 0 ? result.stdout.trim() : '';
+  let problem: string | undefined;
+  if (result.status !== 0) {
+    problem = result.error ? `\`pulumi version\` could not run (${result.error.message})` : `\`pulumi version\` failed (exit ${result.status ?? result.signal})`;
+  } else {
+    problem = cliVersionProblem(printed, minimumPulumiCliVersion(root));
+  }
+  if (problem === undefined) {
+    // The engine runs the language host found beside its own executable (symlinks resolved), or on PATH.
+    let real = found;
+    try {
+      real = fs.realpathSync(found);
+    } catch {
+      // keep the path as found
+    }
+    const beside = onPathList(NODEJS_LANGUAGE_HOST, path.dirname(real)) ?? onPathList(NODEJS_LANGUAGE_HOST, path.dirname(found));
+    if (beside === undefined && onPathList(NODEJS_LANGUAGE_HOST, env.PATH, [path.resolve(pinned.binDir)]) === undefined) {
+      problem = `it has no Node language host (${NODEJS_LANGUAGE_HOST}) beside it nor on PATH, which \`runtime: nodejs\` projects need`;
+    }
+  }
+  if (problem !== undefined) {
+    return { pinned, rejected: `Not using the Pulumi CLI found on PATH at ${found}: ${problem}. Using the pinned Pulumi CLI ${pinned.version} instead.` };
+  }
+  return { pinned, onPath: { source: 'path', pulumiBinary: found, binDir: path.dirname(found), version: printed } };
+}
+
+/** Whether the pinned build is complete: the CLI, the dynamic provider plugin and the Node language host. */
+function pinnedComplete(layout: PulumiLayout): boolean {
+  return [layout.pulumiBinary, layout.nodejsProviderPlugin, path.join(layout.binDir, NODEJS_LANGUAGE_HOST)].every((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface EnsurePulumiCliOptions {
+  env?: Env;
+  root?: string;
+  /** Where progress lines go (the installer's too). @default process.stderr */
+  log?: (line: string) => void;
+  /** Run scripts/install-pulumi even when the pinned build looks complete (it refreshes the plugin and language host copies). */
+  refresh?: boolean;
+  /** Where scripts/install-pulumi's stdout goes: `stderr` keeps the caller's stdout clean. @default 'stderr' */
+  installOutput?: 'stderr' | 'inherit';
+  /** Runs the installer (tests replace it); returns its exit status. */
+  install?: (root: string, env: Env, output: 'stderr' | 'inherit') => number | null;
+}
+
+function runInstallPulumi(root: string, env: Env, output: 'stderr' | 'inherit'): number | null {
+  const result = spawnSync('bash', [path.join(root, 'scripts', 'install-pulumi')], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', output === 'stderr' ? 2 : 'inherit', 'inherit'],
+  });
+  return result.status;
+}
+
+/**
+ * The CLI to run, ready to use ({@link findPulumiCli}): the user's own when it qualifies, else the
+ * pinned build, built from the Go module proxy first when it is missing (scripts/install-pulumi
+ * prints its progress). Throws an actionable error when neither is possible.
+ */
+export function ensurePulumiCli(options: EnsurePulumiCliOptions = {}): PulumiCli {
+  const env = options.env ?? process.env;
+  const root = options.root ?? projectRoot();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const choice = findPulumiCli(env, root);
+  if (choice.onPath) return choice.onPath;
+  const layout = choice.pinned;
+  if (choice.rejected) log(choice.rejected);
+  if (options.refresh || !pinnedComplete(layout)) {
+    if (!fs.existsSync(layout.pulumiBinary)) {
+      log(
+        `${choice.rejected ? '' : 'No Pulumi CLI on PATH. '}Building the pinned Pulumi CLI ${layout.version} from the Go module proxy into ${layout.installRoot} ` +
+          '(scripts/install-pulumi: once per machine, several minutes the first time). To skip the build, install the Pulumi CLI ' +
+          `${minimumPulumiCliVersion(root)} or later (https://www.pulumi.com/docs/install/) and put it on PATH.`,
+      );
+    }
+    const status = (options.install ?? runInstallPulumi)(root, env, options.installOutput ?? 'stderr');
+    if (status !== 0 || !pinnedComplete(layout)) {
+      throw new Error(
+        `scripts/install-pulumi failed (exit ${status}), so there is no Pulumi CLI to run. Install the Pulumi CLI ` +
+          `${minimumPulumiCliVersion(root)} or later (https://www.pulumi.com/docs/install/) and put it on PATH, ` +
+          'or fix what install-pulumi reported above (it needs Go to build the pinned CLI) and run again.',
+      );
+    }
+  }
+  return { source: 'pinned', pulumiBinary: layout.pulumiBinary, binDir: layout.binDir, version: layout.version };
+}
+
 /**
  * The Node.js that the consumer end-to-end test runs users' programs on besides the machine's own
  * (issue #8, section 4): the newest LTS line users have, while the repository's tooling stays on
@@ -172,6 +362,13 @@ export interface EngineEnvOptions {
   /** Force this passphrase (the test harness, for the throwaway stacks it creates). */
   passphrase?: string;
   /**
+   * The CLI that will run ({@link ensurePulumiCli}): its directory goes first on PATH. For a
+   * user's own CLI the cache's bin directory is left off PATH, because the engine prefers a
+   * language host found on PATH over the one beside its binary (and warns): the stand-in must not
+   * replace the official host. @default the pinned build
+   */
+  cli?: Pick<PulumiCli, 'source' | 'binDir'>;
+  /**
    * The stack the command will run on. Without a passphrase in `base`, the demo passphrase is
    * used for the demo's own stack on the embedded backend, and any other stack is an error
    * ({@link passphraseRequiredMessage}). Unset: no passphrase is added.
@@ -197,7 +394,7 @@ export function engineEnv(options: EngineEnvOptions = {}): Record<string, string
     // The copied plugin shim resolves @pulumi/pulumi/cmd/dynamic-provider from its working
     // directory; NODE_PATH makes it find this project's copy from any directory.
     NODE_PATH: [path.join(root, 'node_modules'), base.NODE_PATH].filter(Boolean).join(path.delimiter),
-    PATH: [layout.binDir, base.PATH].filter(Boolean).join(path.delimiter),
+    PATH: enginePath(options.cli, layout, base.PATH),
   };
   out.PULUMI_BACKEND_URL =
     options.backendUrl ?? base.PULUMI_BACKEND_URL ?? `file://${path.join(root, '.pulumi-state')}`;
@@ -210,6 +407,12 @@ export function engineEnv(options: EngineEnvOptions = {}): Record<string, string
     out.PULUMI_CONFIG_PASSPHRASE = LOCAL_DEMO_PASSPHRASE;
   }
   return out;
+}
+
+function enginePath(cli: Pick<PulumiCli, 'source' | 'binDir'> | undefined, layout: PulumiLayout, basePath: string | undefined): string {
+  if (cli === undefined || cli.source === 'pinned') return [layout.binDir, basePath].filter(Boolean).join(path.delimiter);
+  const rest = (basePath ?? '').split(path.delimiter).filter((dir) => dir && path.resolve(dir) !== path.resolve(layout.binDir) && path.resolve(dir) !== path.resolve(cli.binDir));
+  return [cli.binDir, ...rest].join(path.delimiter);
 }
 
 /** Whether the environment names a passphrase for the passphrase secrets provider. */
@@ -313,10 +516,21 @@ if (require.main === module) {
       NODE_BINARY: layout.nodeBinary,
       NODE_LOCK_FILE: layout.lockFile,
     });
+  } else if (command === 'cli') {
+    // The choice ensurePulumiCli() would make, without installing anything.
+    const choice = findPulumiCli();
+    const cli = choice.onPath;
+    printLines({
+      PULUMI_CLI_SOURCE: cli ? 'path' : 'pinned',
+      PULUMI_BINARY: cli ? cli.pulumiBinary : choice.pinned.pulumiBinary,
+      PULUMI_CLI_VERSION: cli ? cli.version : choice.pinned.version,
+      PULUMI_CLI_MINIMUM: minimumPulumiCliVersion(),
+    });
+    if (choice.rejected) process.stderr.write(`${choice.rejected}\n`);
   } else if (command === 'env') {
     printLines(engineEnv());
   } else {
-    process.stderr.write('usage: engine-env.ts paths|node-paths|env\n');
+    process.stderr.write('usage: engine-env.ts paths|node-paths|cli|env\n');
     process.exit(2);
   }
 }
