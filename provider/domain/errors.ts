@@ -47,6 +47,21 @@ export const OPERATION_ERROR_CODES = [
   'STORE_OWNED_ELSEWHERE',
   /** A bug of ours, not the store's: says what was being done and asks for a report. */
   'INTERNAL_ERROR',
+  // Front End convergence (issue #10): the roll rules, the shell, the servers.
+  /** A scheduled roll's effective date is less than 24 hours before the current certificate's NotAfter. */
+  'ROLL_TOO_LATE',
+  /** The pool's shell command cannot be started (not installed, not executable). */
+  'SHELL_NOT_FOUND',
+  /** The shell ran but failed: non-zero exit, a terminating error, output that is not the JSON asked for or too large. */
+  'SHELL_FAILED',
+  /** A shell call did not finish within its time limit; it was killed. */
+  'SHELL_TIMEOUT',
+  /** `Invoke-Command -ComputerName` could not reach a Front End Server. */
+  'SERVER_UNREACHABLE',
+  /** A Skype cmdlet reported an error (its text is quoted; it never holds a secret). */
+  'CMDLET_FAILED',
+  /** Replication or a server did not reach the declared certificate in time: a partial success. */
+  'POOL_NOT_CONVERGED',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

@@ -6,6 +6,7 @@
  * Pure: no Pulumi, no clock.
  */
 import { isPlausibleDomain } from './sip-domain';
+import { checkPoolSpec, type FrontEndPoolSpec } from './pool-spec';
 import { parseIsoInstant } from './time';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
@@ -45,6 +46,8 @@ export interface DeclaredInputs {
   readonly minKeyBits: number;
   readonly warnBeforeExpiryDays: number;
   readonly adopt: boolean;
+  /** The Front End pool to converge (issue #10); absent: the store only. */
+  readonly pool?: FrontEndPoolSpec;
 }
 
 function describe(value: unknown): string {
@@ -197,10 +200,13 @@ export function checkDeclaredInputs(
     }
   }
 
+  const pool = known('pool') ? checkPoolSpec(raw.pool) : { problems: [] };
+  for (const message of pool.problems) issues.push({ argument: 'pool', property: 'pool', message });
+
   const complete = sipDomain !== undefined && secretName !== undefined;
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveDate !== undefined ? { effectiveDate } : {}), minKeyBits, warnBeforeExpiryDays, adopt },
+    inputs: { sipDomain, secretName, ...(effectiveDate !== undefined ? { effectiveDate } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
   };
 }

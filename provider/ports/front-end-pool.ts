@@ -1,41 +1,63 @@
 /**
- * The port the Front End convergence (the rolls issue) implements: the Skype Front End Servers
- * of a pool, as the Skype for Business Server Management Shell shows them. Defined now so the
- * resource's shape does not change when it arrives; nothing implements it yet.
+ * The port the Front End convergence implements (issue #10): the Skype for Business Server
+ * deployment, as the Skype for Business Server Management Shell shows it. The PowerShell adapter
+ * (provider/adapters/powershell/) is the one implementation; tests run it against the cmdlet
+ * emulator (docs/skype-emulator.md).
  *
  * Semantics follow the documented cmdlets (docs/skype-oauth-token-issuer.md):
- * `Get-CsCertificate -Type OAuthTokenIssuer` lists a server's current (and previous) certificate;
- * `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint X [-EffectiveDate D -Roll]`
- * and `Import-CsCertificate` run once, on any one Front End, and replication deploys the
- * certificate to every Front End; where replication is off, each server imports it itself.
+ * `Get-CsCertificate -Type OAuthTokenIssuer` lists the current certificate (its
+ * `PreviousThumbprint` names the previous one) and a scheduled roll not yet effective;
+ * `Import-CsCertificate -Identity Global ...` / `Set-CsCertificate -Identity Global ...
+ * [-EffectiveDate D -Roll]` run once, and replication deploys the assignment to every Front End.
  */
 
-/** The OAuthTokenIssuer certificates one Front End Server reports. */
+/** The OAuthTokenIssuer certificates one Front End Server (or the CMS itself) reports. */
 export interface FrontEndCertificates {
-  /** The server's FQDN, e.g. `fe01.contoso.com`. */
+  /** The server's FQDN, e.g. `fe01.contoso.com`; `global` for the Central Management Store. */
   readonly server: string;
   /** Thumbprint of the current OAuthTokenIssuer certificate; absent: none assigned. */
   readonly current?: string;
+  /** NotAfter of the current certificate, ISO 8601. */
+  readonly currentNotAfter?: string;
   /** Thumbprint of the previous one, if Skype still keeps it. */
   readonly previous?: string;
   /** A scheduled roll not yet effective. */
   readonly scheduled?: { readonly thumbprint: string; readonly effectiveDate: string };
 }
 
+/** One replica's replication state (`Get-CsManagementStoreReplicationStatus`). */
+export interface ReplicaState {
+  readonly server: string;
+  readonly upToDate: boolean;
+}
+
+/** What the deployment reports at one look. */
+export interface PoolSnapshot {
+  /** The Central Management Store's global assignment (`Get-CsCertificate -Identity Global`). */
+  readonly global: FrontEndCertificates;
+  readonly replicas: readonly ReplicaState[];
+  /** Every server of the pool, in the pool's order. */
+  readonly servers: readonly FrontEndCertificates[];
+}
+
+/** How the certificate is assigned globally: imported from the PFX, or set by thumbprint. */
+export interface AssignRequest {
+  readonly thumbprint: string;
+  /** Present: import the PFX (with its key) and assign it; absent: set the one Skype knows. */
+  readonly pfx?: { readonly pfxBase64: string; readonly password: string | null };
+  /** A scheduled roll: the effective date as the servers read it (their culture and zone). */
+  readonly serverDate?: string;
+}
+
 /** What the provider asks of the pool. */
 export interface FrontEndPool {
-  /** A short description for messages, e.g. `pool fe-pool.contoso.com (3 servers)`. */
+  /** A short description for messages, e.g. `PowerShell pool of 3 Front End Servers`. */
   readonly description: string;
-  /** What every Front End Server reports now: the facts drift detection compares. */
-  inspect(): Promise<readonly FrontEndCertificates[]>;
-  /**
-   * Assigns the certificate globally (import with its key, then set it; with an effective date,
-   * a roll). Idempotent: assigning the certificate that is already current changes nothing.
-   */
-  assign(request: {
-    readonly pfxBase64: string;
-    readonly password: string | null;
-    readonly thumbprint: string;
-    readonly effectiveDate?: string;
-  }): Promise<void>;
+  readonly servers: readonly string[];
+  /** The CMS, the replication status and every server, servers inspected in parallel (bounded). */
+  inspect(): Promise<PoolSnapshot>;
+  /** Assigns the certificate globally (`-Identity Global`): now, or as a roll. */
+  assign(request: AssignRequest): Promise<void>;
+  /** Forces a full replication of one replica (`Invoke-CsManagementStoreReplication -ReplicaFqdn`). */
+  replicate(server: string): Promise<void>;
 }

@@ -1,0 +1,184 @@
+/**
+ * Plans how a Skype deployment's Front End Servers reach the declared OAuthTokenIssuer
+ * certificate: a value that can be printed (its `summary` joins the store's line in `pulumi
+ * preview --diff`) and tested with `toEqual`, applied elsewhere (provider/pulumi/converge-pool.ts).
+ *
+ * The deployment, as Skype runs it (docs/skype-oauth-token-issuer.md, STAGE's renewal steps):
+ * import the PFX once, on one Front End → `Set-CsCertificate -Identity global` (now) or with
+ * `-EffectiveDate ... -Roll` (scheduled) → the Central Management Store replicates it → every
+ * server reports it → the previous certificate is removed once it has expired.
+ *
+ * Rules, each with its own code and a sentence with the fix:
+ * - ROLL_TOO_LATE: a scheduled roll's effective date must be at least 24 hours before the
+ *   current certificate's NotAfter (Exchange and other partners keep OAuth material that long);
+ *   an immediate set is always allowed, so an emergency is never blocked;
+ * - CERT_NOT_YET_VALID / CERT_EXPIRES_BEFORE_EFFECTIVE_DATE: the new certificate is valid at the
+ *   moment it becomes current and after it;
+ * - an effective date already past means now (the store's line says so; see roll-plan.ts);
+ * - the same desired state twice plans nothing; a different not-yet-effective roll re-plans.
+ * Pure: `now` and every fact are parameters.
+ */
+import type { Finding } from './errors';
+import { formatServerDate, type DateCulture } from './server-date';
+import { shortThumbprint } from './roll-plan';
+import { becomesCurrentAt, HOUR_MS, isoMinute } from './time';
+
+/** Skype's lead time for an OAuthTokenIssuer roll (STAGE: at least 24 h before expiry). */
+export const ROLL_LEAD_TIME_MS = 24 * HOUR_MS;
+
+/** What one Front End Server reported at the last look. */
+export interface ServerReport {
+  readonly server: string;
+  readonly current?: string;
+  readonly previous?: string;
+  /** A roll set with `-Roll -EffectiveDate`, not yet effective. */
+  readonly pending?: { readonly thumbprint: string; readonly effectiveDate: Date };
+}
+
+/** How the pool is reached and how its servers read dates. */
+export interface PoolSettings {
+  readonly servers: readonly string[];
+  readonly dateCulture: DateCulture;
+  /** IANA name, e.g. `Europe/Berlin`. */
+  readonly serverTimeZone: string;
+}
+
+/** The certificate the resource declares, with the validity facts the rules need. */
+export interface DesiredDeployment {
+  readonly thumbprint: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Absent: current now. */
+  readonly effectiveDate?: Date;
+}
+
+/** What is known of the deployment (refresh, state, or the servers themselves during up). */
+export interface DeploymentFacts {
+  /** Per-server reports; a server of the pool without one is not known to be up to date. */
+  readonly reports: readonly ServerReport[];
+  /** The certificate current on the deployment, with its NotAfter when known. */
+  readonly current?: { readonly thumbprint: string; readonly notAfter?: Date };
+}
+
+/** One step, in order. */
+export type DeploymentStep =
+  | { readonly kind: 'import'; readonly thumbprint: string }
+  | { readonly kind: 'set'; readonly thumbprint: string }
+  | { readonly kind: 'roll'; readonly thumbprint: string; readonly effectiveDate: string; readonly serverDate: string }
+  | { readonly kind: 'replicate' }
+  | { readonly kind: 'verify'; readonly server: string; readonly current?: string; readonly pending?: string }
+  | { readonly kind: 'remove-previous'; readonly thumbprint: string; readonly notBefore: string };
+
+export interface DeploymentPlan {
+  /**
+   * `none`: every server already has the declared state (a deployment found so is adopted).
+   * `set`: current now. `roll`: scheduled. `reschedule`: a different roll is pending; it is replaced.
+   */
+  readonly action: 'none' | 'set' | 'roll' | 'reschedule';
+  readonly steps: readonly DeploymentStep[];
+  /** Servers known not to have the declared state, each with what it reported. */
+  readonly behind: readonly string[];
+  /** One line for reviewers, joined to the store's line by check. */
+  readonly summary: string;
+}
+
+export type DeploymentIssueCode = 'ROLL_TOO_LATE' | 'CERT_NOT_YET_VALID' | 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE';
+
+export interface DeploymentOutcome {
+  readonly plan?: DeploymentPlan;
+  readonly issues: readonly Finding<DeploymentIssueCode>[];
+}
+
+/** Whether a server already has what is declared: current, or the same roll pending. */
+export function serverHasDesired(report: ServerReport | undefined, desired: DesiredDeployment, now: Date): boolean {
+  if (!report) return false;
+  if (report.current === desired.thumbprint) return true;
+  const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
+  return scheduled && report.pending?.thumbprint === desired.thumbprint && report.pending.effectiveDate.getTime() === desired.effectiveDate!.getTime();
+}
+
+function describeReport(report: ServerReport): string {
+  const parts = [report.current ? `current ${shortThumbprint(report.current)}` : 'no current certificate'];
+  if (report.pending) parts.push(`${shortThumbprint(report.pending.thumbprint)} pending at ${isoMinute(report.pending.effectiveDate)}`);
+  return parts.join(', ');
+}
+
+/** The rules; every problem at once. */
+function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, now: Date): Finding<DeploymentIssueCode>[] {
+  const issues: Finding<DeploymentIssueCode>[] = [];
+  const at = becomesCurrentAt(now, desired.effectiveDate);
+  const scheduled = at.getTime() > now.getTime();
+  const current = facts.current;
+  if (scheduled && current && current.thumbprint !== desired.thumbprint && current.notAfter) {
+    const latest = new Date(current.notAfter.getTime() - ROLL_LEAD_TIME_MS);
+    if (at.getTime() > latest.getTime()) {
+      issues.push({
+        code: 'ROLL_TOO_LATE',
+        message: `The \`effectiveDate\` ${isoMinute(at)} is less than 24 hours before the current OAuthTokenIssuer certificate ${current.thumbprint} expires (NotAfter ${isoMinute(current.notAfter)}); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before ${isoMinute(latest)}, or leave \`effectiveDate\` out to make the certificate current now.`,
+      });
+    }
+  }
+  if (at.getTime() < desired.notBefore.getTime()) {
+    issues.push({
+      code: 'CERT_NOT_YET_VALID',
+      message: `The certificate ${desired.thumbprint} is not valid until ${isoMinute(desired.notBefore)}, after it would become current (${isoMinute(at)}); set \`effectiveDate\` to ${isoMinute(desired.notBefore)} or later.`,
+    });
+  }
+  if (at.getTime() >= desired.notAfter.getTime()) {
+    issues.push({
+      code: 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE',
+      message: `The certificate ${desired.thumbprint} expires at ${isoMinute(desired.notAfter)}, before it would become current (${isoMinute(at)}); use a certificate valid after that moment, or an earlier \`effectiveDate\`.`,
+    });
+  }
+  return issues;
+}
+
+/** Plans the deployment from `facts` to `desired`, or says every rule it breaks. */
+export function planDeployment(facts: DeploymentFacts, desired: DesiredDeployment, pool: PoolSettings, now: Date): DeploymentOutcome {
+  const reports = new Map(facts.reports.map((r) => [r.server.toLowerCase(), r]));
+  const reportOf = (server: string) => reports.get(server.toLowerCase());
+  const behindServers = pool.servers.filter((server) => !serverHasDesired(reportOf(server), desired, now));
+  const n = pool.servers.length;
+  const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
+  if (behindServers.length === 0) {
+    return {
+      plan: { action: 'none', steps: [], behind: [], summary: `servers: all ${n} ${scheduled ? `have ${shortThumbprint(desired.thumbprint)} scheduled` : `have ${shortThumbprint(desired.thumbprint)} current`}` },
+      issues: [],
+    };
+  }
+  const issues = checkRules(facts, desired, now);
+  if (issues.length > 0) return { issues };
+
+  // Skype knows the certificate already (a server lists it): Set-CsCertificate by thumbprint
+  // is enough, no second import (a rollback to the previous certificate, a re-planned roll).
+  const known = facts.reports.some((r) => r.current === desired.thumbprint || r.previous === desired.thumbprint || r.pending?.thumbprint === desired.thumbprint);
+  const steps: DeploymentStep[] = known ? [] : [{ kind: 'import', thumbprint: desired.thumbprint }];
+  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && (p.thumbprint !== desired.thumbprint || p.effectiveDate.getTime() !== desired.effectiveDate?.getTime()));
+  let action: DeploymentPlan['action'];
+  let what: string;
+  if (scheduled) {
+    const at = desired.effectiveDate!;
+    const serverDate = formatServerDate(at, pool.dateCulture, pool.serverTimeZone);
+    steps.push({ kind: 'roll', thumbprint: desired.thumbprint, effectiveDate: at.toISOString(), serverDate });
+    action = otherPending ? 'reschedule' : 'roll';
+    what = `${otherPending ? `replace the roll of ${shortThumbprint(otherPending.thumbprint)} at ${isoMinute(otherPending.effectiveDate)}; ` : ''}roll ${shortThumbprint(desired.thumbprint)} at ${isoMinute(at)} = -EffectiveDate "${serverDate}" (${pool.dateCulture}, ${pool.serverTimeZone})`;
+  } else {
+    steps.push({ kind: 'set', thumbprint: desired.thumbprint });
+    action = 'set';
+    what = `set ${shortThumbprint(desired.thumbprint)} current now`;
+  }
+  steps.push({ kind: 'replicate' });
+  for (const server of pool.servers) {
+    steps.push(scheduled ? { kind: 'verify', server, pending: desired.thumbprint } : { kind: 'verify', server, current: desired.thumbprint });
+  }
+  // The replaced certificate stays as previous (partners validate old tokens against it) until
+  // it expires; STAGE's last step removes it then.
+  const replaced = facts.current;
+  if (replaced && replaced.thumbprint !== desired.thumbprint && replaced.notAfter) {
+    steps.push({ kind: 'remove-previous', thumbprint: replaced.thumbprint, notBefore: replaced.notAfter.toISOString() });
+  }
+  const reported = behindServers.filter((server) => reportOf(server) !== undefined);
+  const behind = reported.map((server) => `${server} (${describeReport(reportOf(server)!)})`);
+  const lead = behind.length > 0 ? `${behind.join(', ')} behind; ` : '';
+  return { plan: { action, steps, behind: reported, summary: `servers: ${lead}${what}, then verify ${n}` }, issues: [] };
+}

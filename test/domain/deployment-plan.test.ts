@@ -1,0 +1,193 @@
+import { planDeployment, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
+import { formatServerDate, isAmbiguousServerTime, isTimeZone, type DateCulture } from '../../provider/domain/server-date';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const A = 'A'.repeat(40);
+const B = 'B'.repeat(40);
+const C = 'C'.repeat(40);
+const LATER = new Date('2026-12-01T00:00:00Z');
+const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
+const POOL: PoolSettings = { servers: SERVERS, dateCulture: 'en-US', serverTimeZone: 'UTC' };
+const VALID = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
+
+/** Every server reports the same. */
+const all = (report: { current?: string; previous?: string; pending?: { thumbprint: string; effectiveDate: Date } }): DeploymentFacts['reports'] =>
+  SERVERS.map((server) => ({ server, ...report }));
+
+const desired = (overrides: Partial<DesiredDeployment> = {}): DesiredDeployment => ({ thumbprint: B, ...VALID, ...overrides });
+const verifyCurrent = (thumbprint: string) => SERVERS.map((server) => ({ kind: 'verify', server, current: thumbprint }));
+const verifyPending = (thumbprint: string) => SERVERS.map((server) => ({ kind: 'verify', server, pending: thumbprint }));
+
+describe('planDeployment', () => {
+  it('a first certificate: import, set now, replicate, verify each server', () => {
+    expect(planDeployment({ reports: [] }, desired(), POOL, NOW)).toEqual({
+      plan: {
+        action: 'set',
+        steps: [{ kind: 'import', thumbprint: B }, { kind: 'set', thumbprint: B }, { kind: 'replicate' }, ...verifyCurrent(B)],
+        behind: [],
+        summary: 'servers: set BBBB.. current now, then verify 3',
+      },
+      issues: [],
+    });
+  });
+
+  it('a scheduled roll: -Roll -EffectiveDate in the server culture, then removal of the old one after it expires', () => {
+    const facts: DeploymentFacts = { reports: all({ current: A }), current: { thumbprint: A, notAfter: new Date('2027-01-01T00:00:00Z') } };
+    expect(planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW)).toEqual({
+      plan: {
+        action: 'roll',
+        steps: [
+          { kind: 'import', thumbprint: B },
+          { kind: 'roll', thumbprint: B, effectiveDate: '2026-12-01T00:00:00.000Z', serverDate: '12/1/2026 12:00:00 AM' },
+          { kind: 'replicate' },
+          ...verifyPending(B),
+          { kind: 'remove-previous', thumbprint: A, notBefore: '2027-01-01T00:00:00.000Z' },
+        ],
+        behind: SERVERS,
+        summary:
+          'servers: fe01.contoso.com (current AAAA..), fe02.contoso.com (current AAAA..), fe03.contoso.com (current AAAA..) behind; roll BBBB.. at 2026-12-01T00:00Z = -EffectiveDate "12/1/2026 12:00:00 AM" (en-US, UTC), then verify 3',
+      },
+      issues: [],
+    });
+  });
+
+  it.each([
+    ['the certificate current everywhere (adopted: no action)', all({ current: B, previous: A }), desired(), 'servers: all 3 have BBBB.. current'],
+    ['the same roll pending everywhere', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: LATER }), 'servers: all 3 have BBBB.. scheduled'],
+    ['a scheduled roll whose date has passed, current everywhere', all({ current: B, previous: A }), desired({ effectiveDate: new Date('2026-05-01T00:00:00Z') }), 'servers: all 3 have BBBB.. current'],
+    ['server names in another case', SERVERS.map((s) => ({ server: s.toUpperCase(), current: B })), desired(), 'servers: all 3 have BBBB.. current'],
+  ])('plans nothing when the desired state is there: %s', (_name, reports, wanted, summary) => {
+    expect(planDeployment({ reports }, wanted, POOL, NOW)).toEqual({ plan: { action: 'none', steps: [], behind: [], summary }, issues: [] });
+  });
+
+  it('one server changed by hand: names it, and sets again without importing (Skype knows the certificate)', () => {
+    const reports = [
+      { server: SERVERS[0]!, current: B, previous: A },
+      { server: SERVERS[1]!, current: C, previous: B },
+      { server: SERVERS[2]!, current: B, previous: A },
+    ];
+    expect(planDeployment({ reports, current: { thumbprint: B } }, desired(), POOL, NOW)).toEqual({
+      plan: {
+        action: 'set',
+        steps: [{ kind: 'set', thumbprint: B }, { kind: 'replicate' }, ...verifyCurrent(B)],
+        behind: [SERVERS[1]],
+        summary: 'servers: fe02.contoso.com (current CCCC..) behind; set BBBB.. current now, then verify 3',
+      },
+      issues: [],
+    });
+  });
+
+  it('a server that never reported is not known to be up to date', () => {
+    const reports = all({ current: B }).slice(0, 2);
+    const outcome = planDeployment({ reports }, desired(), POOL, NOW);
+    expect(outcome.plan?.action).toBe('set');
+    expect(outcome.plan?.behind).toEqual([]);
+  });
+
+  it('changing a roll not yet effective re-plans it (another date)', () => {
+    const reports = all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } });
+    const moved = new Date('2026-11-01T00:00:00Z');
+    expect(planDeployment({ reports, current: { thumbprint: A } }, desired({ effectiveDate: moved }), POOL, NOW)).toEqual({
+      plan: {
+        action: 'reschedule',
+        steps: [{ kind: 'roll', thumbprint: B, effectiveDate: '2026-11-01T00:00:00.000Z', serverDate: '11/1/2026 12:00:00 AM' }, { kind: 'replicate' }, ...verifyPending(B)],
+        behind: SERVERS,
+        summary:
+          'servers: fe01.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe02.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe03.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z) behind; replace the roll of BBBB.. at 2026-12-01T00:00Z; roll BBBB.. at 2026-11-01T00:00Z = -EffectiveDate "11/1/2026 12:00:00 AM" (en-US, UTC), then verify 3',
+      },
+      issues: [],
+    });
+  });
+
+  it('changing a roll not yet effective re-plans it (another certificate), importing the new one', () => {
+    const reports = all({ current: A, pending: { thumbprint: C, effectiveDate: LATER } });
+    const plan = planDeployment({ reports }, desired({ effectiveDate: LATER }), POOL, NOW).plan;
+    expect(plan?.action).toBe('reschedule');
+    expect(plan?.steps.slice(0, 2)).toEqual([
+      { kind: 'import', thumbprint: B },
+      { kind: 'roll', thumbprint: B, effectiveDate: '2026-12-01T00:00:00.000Z', serverDate: '12/1/2026 12:00:00 AM' },
+    ]);
+  });
+
+  it('an effective date in the past means now: a set, not a roll', () => {
+    const plan = planDeployment({ reports: all({ current: A }) }, desired({ effectiveDate: new Date('2026-01-01T00:00:00Z') }), POOL, NOW).plan;
+    expect(plan?.action).toBe('set');
+    expect(plan?.steps.map((s) => s.kind)).toEqual(['import', 'set', 'replicate', 'verify', 'verify', 'verify']);
+  });
+
+  const NOT_AFTER = new Date('2026-12-01T12:00:00Z');
+  it.each([
+    ['23 hours before NotAfter', new Date('2026-11-30T13:00:00Z'), ['ROLL_TOO_LATE']],
+    ['after NotAfter', new Date('2026-12-02T00:00:00Z'), ['ROLL_TOO_LATE']],
+    ['exactly 24 hours before NotAfter', new Date('2026-11-30T12:00:00Z'), []],
+    ['48 hours before NotAfter', new Date('2026-11-29T12:00:00Z'), []],
+  ])('the 24-hour lead time of a scheduled roll: %s', (_name, effectiveDate, codes) => {
+    const outcome = planDeployment({ reports: all({ current: A }), current: { thumbprint: A, notAfter: NOT_AFTER } }, desired({ effectiveDate }), POOL, NOW);
+    expect(outcome.issues.map((i) => i.code)).toEqual(codes);
+    expect(outcome.plan === undefined).toBe(codes.length > 0);
+  });
+
+  it('ROLL_TOO_LATE names the dates and the fix', () => {
+    const outcome = planDeployment({ reports: [], current: { thumbprint: A, notAfter: NOT_AFTER } }, desired({ effectiveDate: new Date('2026-11-30T13:00:00Z') }), POOL, NOW);
+    expect(outcome.issues).toEqual([
+      {
+        code: 'ROLL_TOO_LATE',
+        message: `The \`effectiveDate\` 2026-11-30T13:00Z is less than 24 hours before the current OAuthTokenIssuer certificate ${A} expires (NotAfter 2026-12-01T12:00Z); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before 2026-11-30T12:00Z, or leave \`effectiveDate\` out to make the certificate current now.`,
+      },
+    ]);
+  });
+
+  it('an immediate set is always allowed, even hours before the current certificate expires', () => {
+    const outcome = planDeployment({ reports: all({ current: A }), current: { thumbprint: A, notAfter: new Date('2026-06-01T01:00:00Z') } }, desired(), POOL, NOW);
+    expect(outcome.issues).toEqual([]);
+    expect(outcome.plan?.action).toBe('set');
+  });
+
+  it.each([
+    ['not yet valid at the effective date', desired({ notBefore: new Date('2026-12-02T00:00:00Z'), effectiveDate: LATER }), ['CERT_NOT_YET_VALID']],
+    ['not yet valid now (immediate set)', desired({ notBefore: new Date('2026-07-01T00:00:00Z') }), ['CERT_NOT_YET_VALID']],
+    ['expired by the effective date', desired({ notAfter: new Date('2026-11-01T00:00:00Z'), effectiveDate: LATER }), ['CERT_EXPIRES_BEFORE_EFFECTIVE_DATE']],
+    ['valid from exactly the effective date', desired({ notBefore: LATER, effectiveDate: LATER }), []],
+  ])('the new certificate is valid when it becomes current and after: %s', (_name, wanted, codes) => {
+    expect(planDeployment({ reports: [] }, wanted, POOL, NOW).issues.map((i) => i.code)).toEqual(codes);
+  });
+});
+
+describe('formatServerDate: the effective date as the server reads it', () => {
+  it.each<[string, string, DateCulture, string, string]>([
+    ['midnight UTC, en-US', '2026-12-01T00:00:00Z', 'en-US', 'UTC', '12/1/2026 12:00:00 AM'],
+    ['noon UTC, en-US', '2026-12-01T12:00:00Z', 'en-US', 'UTC', '12/1/2026 12:00:00 PM'],
+    ['afternoon, en-US', '2015-07-21T13:05:09Z', 'en-US', 'UTC', '7/21/2015 1:05:09 PM'],
+    ['en-GB: day first, 24 hours, two digits', '2026-03-04T17:30:00Z', 'en-GB', 'UTC', '04/03/2026 17:30:00'],
+    ['de-DE: dots', '2026-03-04T17:30:00Z', 'de-DE', 'UTC', '04.03.2026 17:30:00'],
+    ['Berlin in winter (UTC+1)', '2026-12-01T00:00:00Z', 'de-DE', 'Europe/Berlin', '01.12.2026 01:00:00'],
+    ['Berlin in summer (UTC+2)', '2026-07-01T00:00:00Z', 'de-DE', 'Europe/Berlin', '01.07.2026 02:00:00'],
+    ['New York: the previous day', '2026-12-01T03:00:00Z', 'en-US', 'America/New_York', '11/30/2026 10:00:00 PM'],
+    ['London in summer (BST)', '2026-07-01T00:00:00Z', 'en-GB', 'Europe/London', '01/07/2026 01:00:00'],
+    ['Kolkata (half-hour offset)', '2026-12-01T00:00:00Z', 'en-US', 'Asia/Kolkata', '12/1/2026 5:30:00 AM'],
+  ])('%s', (_name, iso, culture, zone, expected) => {
+    expect(formatServerDate(new Date(iso), culture, zone)).toBe(expected);
+  });
+
+  it('a roll plan line shows the UTC instant and the server string', () => {
+    const outcome = planDeployment({ reports: [] }, desired({ effectiveDate: LATER }), { ...POOL, dateCulture: 'de-DE', serverTimeZone: 'Europe/Berlin' }, NOW);
+    expect(outcome.plan?.summary).toBe('servers: roll BBBB.. at 2026-12-01T00:00Z = -EffectiveDate "01.12.2026 01:00:00" (de-DE, Europe/Berlin), then verify 3');
+  });
+
+  it.each([
+    ['UTC', true],
+    ['Europe/Berlin', true],
+    ['Mars/Olympus_Mons', false],
+    ['', false],
+    [42, false],
+  ])('isTimeZone(%p) is %p', (zone, ok) => {
+    expect(isTimeZone(zone)).toBe(ok);
+  });
+
+  it.each([
+    ['the hour Berlin repeats (DST ends)', '2026-10-25T00:30:00Z', true],
+    ['an ordinary hour', '2026-10-25T03:30:00Z', false],
+  ])('isAmbiguousServerTime: %s', (_name, iso, ambiguous) => {
+    expect(isAmbiguousServerTime(new Date(iso), 'Europe/Berlin')).toBe(ambiguous);
+  });
+});
