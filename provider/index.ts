@@ -1,6 +1,13 @@
 /** sfb-oauth-cert: the Skype for Business OAuthTokenIssuer certificate as a Pulumi resource. */
 export { OAuthTokenIssuerCertificate, CertificateStores, pfxFromFile } from './pulumi/resource';
-export type { OAuthTokenIssuerCertificateArgs, CertificateStoreSpec, LocalStoreOptions } from './pulumi/resource';
+export type {
+  OAuthTokenIssuerCertificateArgs,
+  CertificateStoreSpec,
+  LocalStoreOptions,
+  LocalCertificateStoreSpec,
+  AwsSecretsManagerStoreOptions,
+  AwsSecretsManagerStoreSpec,
+} from './pulumi/resource';
 export { validatePfx, MAX_PFX_ITERATIONS } from './validate-pfx';
 export type { PfxValidation, ValidatePfxOptions } from './validate-pfx';
 export { planRoll } from './domain/roll-plan';

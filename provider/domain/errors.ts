@@ -62,6 +62,11 @@ export const OPERATION_ERROR_CODES = [
   'CMDLET_FAILED',
   /** Replication or a server did not reach the declared certificate in time: a partial success. */
   'POOL_NOT_CONVERGED',
+  // AWS Secrets Manager store (issue #9).
+  /** The certificate's document would pass Secrets Manager's 65,536-byte limit on a secret value. */
+  'SECRET_TOO_LARGE',
+  /** AWS KMS refused the secret's key (missing, disabled, or not usable by the deploying identity). */
+  'STORE_KMS_FAILURE',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

@@ -5,6 +5,7 @@
  * preview (issue #7 item 3: nothing defaults silently, every input gets a clear code and fix).
  * Pure: no Pulumi, no clock.
  */
+import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
 import { isPlausibleDomain } from './sip-domain';
 import { checkPoolSpec, type FrontEndPoolSpec } from './pool-spec';
 import { parseIsoInstant } from './time';
@@ -181,7 +182,9 @@ export function checkDeclaredInputs(
     }
   }
 
-  if (known('storePassphrase')) {
+  const storeKind = known('store') && typeof raw.store === 'object' && raw.store !== null ? (raw.store as { kind?: unknown }).kind : undefined;
+  // The AWS store has no passphrase: IAM and KMS protect it.
+  if (known('storePassphrase') && storeKind !== AWS_STORE_KIND) {
     const passphrase = raw.storePassphrase;
     if (typeof passphrase !== 'string' || passphrase.length === 0) {
       issues.push({
@@ -193,7 +196,9 @@ export function checkDeclaredInputs(
   }
   if (known('store')) {
     const store = raw.store as { kind?: unknown; directory?: unknown } | null | undefined;
-    if (typeof store !== 'object' || store === null || store.kind !== 'local') {
+    if (typeof store === 'object' && store !== null && store.kind === AWS_STORE_KIND) {
+      for (const message of awsStoreOptionProblems(store as Record<string, unknown>, isKnown)) issues.push({ argument: 'store', property: 'store', message });
+    } else if (typeof store !== 'object' || store === null || store.kind !== 'local') {
       issues.push({ argument: 'store', property: 'store', message: 'The `store` argument is not a store this version knows; build it with CertificateStores.local().' });
     } else if (typeof store.directory !== 'string' || store.directory.length === 0 || store.directory.includes('\u0000')) {
       issues.push({ argument: 'store', property: 'store', message: `The local store's directory must be a non-empty path; got ${describe(store.directory)}; leave it out for ".sfb-store" beside the program.` });

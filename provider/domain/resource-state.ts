@@ -5,15 +5,28 @@
  */
 
 /** The version of the state shape this provider writes. */
+import type { AWS_STORE_KIND, AwsStoreOptions } from './aws-store-options';
 import { SfbError } from './errors';
 
 export const STATE_SCHEMA_VERSION = 1;
 
 /** Where the certificate is stored. Non-secret: the passphrase travels separately. */
-export interface StoreSpec {
+export type StoreSpec = LocalStoreSpec | AwsStoreSpec;
+
+/** The embedded local store. */
+export interface LocalStoreSpec {
   readonly kind: 'local';
   /** Directory of the embedded local store, as written (relative: to the program's directory). */
   readonly directory: string;
+}
+
+/**
+ * AWS Secrets Manager (issue #9): the options of CertificateStores.awsSecretsManager, all
+ * non-secret (credentials come from the SDK's default chain when the provider runs, never from
+ * state). Identity of the store: kind and region; the rest changes in place.
+ */
+export interface AwsStoreSpec extends AwsStoreOptions {
+  readonly kind: typeof AWS_STORE_KIND;
 }
 
 /** The inputs after `check`: what the user declared plus the reviewable facts. */
@@ -28,8 +41,8 @@ export interface CheckedInputs {
   readonly warnBeforeExpiryDays: number;
   readonly secretName: string;
   readonly store: StoreSpec;
-  /** The passphrase of the embedded store. Secret. */
-  readonly storePassphrase: string;
+  /** The passphrase of the embedded store. Secret. `null` for the AWS store, which has none. */
+  readonly storePassphrase: string | null;
   /**
    * Who manages the secret: `<organization>/<project>/<stack>` of the declaring program. The store
    * records it; another owner is refused unless `adopt` is set (issue #7 C).

@@ -30,8 +30,17 @@ export interface StoredVersion {
    */
   readonly versionId: string;
   readonly stages: readonly CertificateStage[];
-  /** ISO 8601 time the version was written. */
-  readonly createdAt: string;
+  /**
+   * ISO 8601 time the version was written; absent when the store's metadata call does not give
+   * it (AWS DescribeSecret lists versions and labels without dates).
+   */
+  readonly createdAt?: string;
+  /**
+   * The version's thumbprint when the store knows it without reading the secret value (the AWS
+   * store: from a version id of ours, which starts with it), so a refresh needs no
+   * GetSecretValue per label. Absent: read it from the payload.
+   */
+  readonly thumbprint?: string;
 }
 
 /** Metadata of one secret: its versions and whether it is scheduled for deletion. */
@@ -81,6 +90,11 @@ export interface PutVersionRequest {
   readonly stage: 'current' | 'pending';
   /** Checked and recorded with the write, see {@link OwnerClaim}. */
   readonly claim?: OwnerClaim;
+  /**
+   * The certificate's NotAfter (ISO 8601), kept beside the payload where the backend has room
+   * (the AWS store's document), for operators reading the secret. Not part of the payload.
+   */
+  readonly notAfter?: string;
 }
 
 /** Errors a store raises carry one of these codes (see provider/domain/errors.ts). */

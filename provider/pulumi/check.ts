@@ -15,6 +15,8 @@ import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
+import { AWS_STORE_KIND } from '../domain/aws-store-options';
+import { secretDocumentSizeProblem } from '../domain/secret-document';
 import { validatePfxRecording } from '../validate-pfx';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 
@@ -115,6 +117,12 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
     ({ errors, warnings } = validation);
   }
   for (const error of errors) failures.push({ property: propertyFor(error.code, effectiveDate !== undefined), reason: `${error.code}: ${error.message}` });
+  if (!failures.length && facts && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND) {
+    // Secrets Manager refuses a value over 65,536 bytes: say so in preview, not half-way through up.
+    const fields = { pfxBase64: Buffer.from(pfx as string, 'base64').toString('base64'), password: password as string | null, thumbprint: facts.thumbprint, notAfter: facts.notAfter, ...(effectiveDate ? { effectiveDate } : {}) };
+    const tooLarge = secretDocumentSizeProblem(fields);
+    if (tooLarge !== undefined) failures.push({ property: 'certificate', reason: `SECRET_TOO_LARGE: ${tooLarge}` });
+  }
   if (failures.length > 0 || !facts) return { inputs: news, failures, warnings };
 
   const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
@@ -163,16 +171,21 @@ function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSl
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date = new Date()): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
+  // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
+  // deletion options change in place (a replace would create, then delete, the same secret).
   const comparable = (props: Record<string, unknown>, key: string): unknown => {
     const value = props[key];
     if (key !== 'store' || typeof value !== 'object' || value === null) return value ?? null;
     const spec = value as StoreSpec;
+    if (spec.kind === AWS_STORE_KIND) return { kind: spec.kind, region: spec.region };
     return { ...spec, directory: typeof spec.directory === 'string' ? resolve(spec.directory) : spec.directory };
   };
   const same = (key: string) => JSON.stringify(comparable(state, key)) === JSON.stringify(comparable(news, key));
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
+  const awsOptionsChanged = !replaces.includes('store') && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND && sortedJson(state.store) !== sortedJson(news.store);
   // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
   const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
+  if (awsOptionsChanged) updates.push('store');
   // State written before owners were recorded has none: that is not a change of owner.
   if (state.owner !== undefined && !same('owner')) updates.push('owner');
   if ((state.adopt ?? false) !== (news.adopt ?? false)) updates.push('adopt');
@@ -184,4 +197,11 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
   if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/** JSON with object keys sorted, so two specs compare equal whatever order state kept their keys in. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }

@@ -18,7 +18,9 @@
  * or the store passphrase.
  */
 import { resolve } from 'node:path';
+import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { createLocalStore } from '../adapters/local-store';
+import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
@@ -32,20 +34,29 @@ export const RECOVERY_WINDOW_DAYS = 30;
 export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';
 
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
-export function openStore(spec: StoreSpec, passphrase: string): CertificateStore {
-  if (spec?.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String(spec?.kind)}" is not known; use CertificateStores.local().`);
+export function openStore(spec: StoreSpec, passphrase: string | null): CertificateStore {
+  if (spec?.kind === AWS_STORE_KIND) {
+    // Credentials: the SDK's default chain, when each call is made (never state, never captured).
+    const { kind: _kind, recoveryWindowDays: _window, ...options } = spec;
+    return createAwsSecretsManagerStore(options);
+  }
+  if (spec?.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String((spec as { kind?: unknown } | undefined)?.kind)}" is not known; use CertificateStores.local().`);
   // A relative directory is relative to the program's directory, where the engine starts this
   // provider: state then stays the same whichever path a checkout (or CI runner) has.
-  return createLocalStore({ directory: resolve(spec.directory), passphrase, passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
+  return createLocalStore({ directory: resolve(spec.directory), passphrase: passphrase ?? '', passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
 }
 
 /** The versions holding each label, as the planner sees them (thumbprints from the payloads). */
 async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
   const holding = (stage: CertificateStage) => secret.versions.find((v) => v.stages.includes(stage));
   // The payload names its certificate (the store validates it as 40 hex digits on every read),
-  // whoever wrote the version.
+  // whoever wrote the version. A store that knows it from the metadata (AWS: our version ids
+  // start with it) saves a read per label, so a refresh is one call (issue #9).
   const payloadOf = (versionId: string) => store.getVersion(name, versionId);
-  const refOf = async (versionId: string): Promise<VersionRef> => ({ versionId, thumbprint: (await payloadOf(versionId)).thumbprint });
+  const refOf = async (versionId: string): Promise<VersionRef> => ({
+    versionId,
+    thumbprint: secret.versions.find((v) => v.versionId === versionId)?.thumbprint ?? (await payloadOf(versionId)).thumbprint,
+  });
   const current = holding('current');
   const previous = holding('previous');
   const pending = holding('pending');
@@ -137,7 +148,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
   };
   for (const step of plan.steps) {
-    if (step.kind === 'write-version') await store.putVersion({ name, versionId: step.versionId, payload, stage: step.stage, claim });
+    if (step.kind === 'write-version') await store.putVersion({ name, versionId: step.versionId, payload, stage: step.stage, claim, notAfter: inputs.notAfter });
     else await store.moveStage(name, step.stage, step.versionId, claim);
   }
   if (previousOwner !== undefined && previousOwner !== claim.owner) {
@@ -288,7 +299,9 @@ export async function remove(olds: Record<string, unknown>): Promise<void> {
     if (secret.owner !== undefined && secret.owner !== owner) return forget(secret.owner);
     try {
       // Never adopt to delete: the claim only checks, under the store's lock.
-      await store.scheduleDeletion(name, RECOVERY_WINDOW_DAYS, owner === undefined ? undefined : { owner, adopt: false });
+      const spec = inputs.store as StoreSpec;
+      const window = spec?.kind === AWS_STORE_KIND ? (spec.recoveryWindowDays ?? DEFAULT_AWS_RECOVERY_WINDOW_DAYS) : RECOVERY_WINDOW_DAYS;
+      await store.scheduleDeletion(name, window, owner === undefined ? undefined : { owner, adopt: false });
     } catch (error) {
       // Another stack adopted it between the look and the deletion.
       if (!isSfbError(error) || error.code !== 'STORE_OWNED_ELSEWHERE') throw error;

@@ -5,15 +5,49 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { SfbError } from '../domain/errors';
+import { AWS_STORE_KIND, awsStoreOptionProblems } from '../domain/aws-store-options';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
-export interface CertificateStoreSpec {
+export type CertificateStoreSpec = LocalCertificateStoreSpec | AwsSecretsManagerStoreSpec;
+
+/** The embedded local store, from {@link CertificateStores.local}. */
+export interface LocalCertificateStoreSpec {
   readonly kind: 'local';
   readonly directory: string;
   readonly passphrase: pulumi.Input<string>;
+}
+
+/** AWS Secrets Manager, from {@link CertificateStores.awsSecretsManager}. */
+export interface AwsSecretsManagerStoreSpec extends AwsSecretsManagerStoreOptions {
+  readonly kind: typeof AWS_STORE_KIND;
+}
+
+/**
+ * Options of the AWS Secrets Manager store. Credentials are never options: the provider uses the
+ * AWS SDK's default chain (AWS_PROFILE, environment variables, SSO, the instance or task role)
+ * each time it calls AWS. See docs/aws-store.md for the IAM permissions.
+ */
+export interface AwsSecretsManagerStoreOptions {
+  /** The region of the secret, e.g. `us-east-1`. Changing it replaces the resource (another store). */
+  readonly region: string;
+  /**
+   * Another endpoint (a VPC endpoint, a test server). @default the region's, or the SDK's
+   * AWS_ENDPOINT_URL_SECRETS_MANAGER environment variable when set
+   */
+  readonly endpoint?: string;
+  /** KMS key (id, ARN or alias) the secret is encrypted with, set when the secret is created. @default aws/secretsmanager */
+  readonly kmsKeyId?: string;
+  /** Tags for the secret (besides `sfb-oauth-cert:owner`, which the provider sets). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** The secret's description, set when the secret is created. */
+  readonly description?: string;
+  /** Days a destroyed certificate stays recoverable, 7 to 30. @default 30 */
+  readonly recoveryWindowDays?: number;
+  /** Delete at once on `pulumi destroy`, with no recovery window (opt-in). @default false */
+  readonly forceDeleteWithoutRecovery?: boolean;
 }
 
 /** Options of the embedded local store. */
@@ -50,7 +84,29 @@ export const CertificateStores = {
     // directory, so state does not change with the checkout's path.
     return { kind: 'local', directory, passphrase };
   },
+
+  /**
+   * AWS Secrets Manager: one secret per certificate, versions labelled AWSCURRENT, AWSPREVIOUS and
+   * AWSPENDING by Secrets Manager itself. Options are checked now (a bad one throws
+   * INVALID_ARGUMENT naming it) and again in preview.
+   */
+  awsSecretsManager(options: AwsSecretsManagerStoreOptions): AwsSecretsManagerStoreSpec {
+    const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+    const problems = awsStoreOptionProblems(given, isKnownNow);
+    if (problems.length > 0) throw new SfbError('INVALID_ARGUMENT', problems.join(' '));
+    // Only the options given, so state holds no `undefined` keys and compares stably.
+    const keys = ['region', 'endpoint', 'kmsKeyId', 'tags', 'description', 'recoveryWindowDays', 'forceDeleteWithoutRecovery'] as const;
+    const spec: Record<string, unknown> = { kind: AWS_STORE_KIND };
+    for (const key of keys) if (given[key] !== undefined && given[key] !== null) spec[key] = given[key];
+    return spec as unknown as AwsSecretsManagerStoreSpec;
+  },
 };
+
+/** The non-secret part of a store spec, as the provider receives it. */
+function storeInput(store: CertificateStoreSpec): Record<string, unknown> {
+  if (store.kind === 'local') return { kind: store.kind, directory: store.directory };
+  return { ...store };
+}
 
 /** Arguments of {@link OAuthTokenIssuerCertificate}. */
 export interface OAuthTokenIssuerCertificateArgs {
@@ -141,8 +197,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       warnBeforeExpiryDays: args.warnBeforeExpiryDays,
       secretName: args.secretName,
       adopt: args.adopt,
-      store: { kind: store.kind, directory: store.directory },
-      storePassphrase: store.passphrase,
+      store: storeInput(store),
+      storePassphrase: store.kind === 'local' ? store.passphrase : null,
     };
     const { issues } = checkDeclaredInputs(declared, isKnownNow);
     if (issues.length > 0) {
@@ -157,8 +213,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       warnBeforeExpiryDays: args.warnBeforeExpiryDays ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS,
       // Absent: the provider's check derives it from the canonical SIP domain.
       secretName: args.secretName ?? null,
-      store: { kind: store.kind, directory: store.directory },
-      storePassphrase: pulumi.secret(store.passphrase),
+      store: storeInput(store),
+      storePassphrase: store.kind === 'local' ? pulumi.secret(store.passphrase) : null,
       owner: ownerOfThisProgram(),
       adopt: args.adopt ?? false,
       // Outputs, filled by the provider:

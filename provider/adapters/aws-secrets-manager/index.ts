@@ -1,0 +1,414 @@
+/**
+ * The AWS Secrets Manager store: the {@link CertificateStore} port over
+ * `@aws-sdk/client-secrets-manager` (the only file that imports it). One secret per certificate
+ * resource; each certificate version is a secret version whose id is our content-derived version
+ * id (passed as ClientRequestToken, so a retried or repeated write never makes a second version).
+ *
+ * Stage labels are Secrets Manager's own, not emulated: current = AWSCURRENT, previous =
+ * AWSPREVIOUS, pending = AWSPENDING. PutSecretValue with VersionStages [AWSCURRENT] makes Secrets
+ * Manager move AWSPREVIOUS onto the version that was current; UpdateSecretVersionStage promotes.
+ * Reads always name the version (VersionId), never rely on the default stage (moto, for one,
+ * may answer a stage-less GetSecretValue with a stale version).
+ *
+ * Owners are the tag `sfb-oauth-cert:owner`. Secrets Manager has no conditional write, so the
+ * owner check is a read (DescribeSecret) just before the write: two stacks starting a change of
+ * one secret within that moment could both pass it (docs/aws-store.md). Creation is exclusive
+ * (CreateSecret carries the tag and fails for the second creator, which then sees the owner).
+ *
+ * Credentials come from the SDK's default chain at call time, and a client is built inside each
+ * operation and destroyed after it: nothing here is captured by the serialized provider
+ * (pulumi/pulumi#13960), and rotated credentials are picked up on the next call.
+ */
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  type DescribeSecretCommandOutput,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+
+import { awsStoreOptionProblems, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
+import { SfbError } from '../../domain/errors';
+import { decodeSecretDocument, encodeSecretDocument, secretDocumentSizeProblem } from '../../domain/secret-document';
+import type {
+  CertificatePayload,
+  CertificateStage,
+  CertificateStore,
+  OwnerClaim,
+  PutVersionRequest,
+  StoredSecret,
+  StoredVersion,
+} from '../../ports/certificate-store';
+// The port's rules (secret names, version ids, payloads, owners, recovery windows) are Secrets
+// Manager's; the local store states them once and this store applies the same ones.
+import { assertSecretName, assertVersionId } from '../local-store/names';
+import { assertClaim, assertOwnerClaim, assertRecoveryWindow, payloadProblem, STAGES, type SecretRecord } from '../local-store/secret-rules';
+import { awsErrorName, type CallContext, translateAwsError } from './errors';
+
+/** Our stage names and Secrets Manager's labels. */
+export const AWS_LABELS: Readonly<Record<CertificateStage, string>> = {
+  current: 'AWSCURRENT',
+  previous: 'AWSPREVIOUS',
+  pending: 'AWSPENDING',
+};
+
+/** Attempts per SDK call (the first and the retries) unless configured. */
+export const DEFAULT_MAX_ATTEMPTS = 4;
+
+/** Configuration of {@link createAwsSecretsManagerStore}. */
+export interface AwsSecretsManagerStoreConfig extends Omit<AwsStoreOptions, 'recoveryWindowDays'> {
+  /**
+   * Attempts per call in the SDK's standard retry mode; only throttling, 5xx and network
+   * failures are retried, with the SDK's backoff and retry quota. @default 4
+   */
+  readonly maxAttempts?: number;
+  /** Milliseconds to wait for a TCP connection. @default 5000 */
+  readonly connectionTimeoutMs?: number;
+  /** Milliseconds to wait for a response. @default 30000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Creates the store. Nothing is called until the first operation; bad options throw INVALID_ARGUMENT. */
+export function createAwsSecretsManagerStore(config: AwsSecretsManagerStoreConfig): CertificateStore {
+  const problems = awsStoreOptionProblems({ ...config });
+  const { maxAttempts = DEFAULT_MAX_ATTEMPTS, connectionTimeoutMs = 5000, requestTimeoutMs = 30000 } = config;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) problems.push(`The AWS store's maxAttempts ${String(maxAttempts)} is not a whole number from 1 to 10.`);
+  if (problems.length > 0) throw new SfbError('INVALID_ARGUMENT', problems.join(' '));
+  return new AwsSecretsManagerStore({ ...config, maxAttempts, connectionTimeoutMs, requestTimeoutMs });
+}
+
+/** Version ids our provider writes: the thumbprint, then a digest (versionIdFor in provider/pulumi/check.ts). */
+const OUR_VERSION_ID = /^([0-9A-F]{40})-[0-9a-f]{16}$/;
+
+type Settings = AwsSecretsManagerStoreConfig & { readonly maxAttempts: number; readonly connectionTimeoutMs: number; readonly requestTimeoutMs: number };
+
+/** A secret as DescribeSecret shows it, with what the port needs taken out. */
+interface Described {
+  readonly secret: StoredSecret;
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+class AwsSecretsManagerStore implements CertificateStore {
+  readonly description: string;
+
+  constructor(private readonly settings: Settings) {
+    const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? process.env.AWS_ENDPOINT_URL;
+    this.description = `AWS Secrets Manager store in ${settings.region}${endpoint ? ` at ${endpoint}` : ''}`;
+  }
+
+  async describe(name: string): Promise<StoredSecret | undefined> {
+    assertSecretName(name);
+    return this.session(name, 'describe it', async (sm) => (await sm.describe())?.secret);
+  }
+
+  async describeExisting(name: string): Promise<StoredSecret> {
+    const secret = await this.describe(name);
+    if (secret !== undefined) return secret;
+    throw new SfbError(
+      'STORE_NOT_FOUND',
+      `The ${this.description} has no secret "${name}": it was deleted without a recovery window, purged after its window ended, or the region, endpoint or AWS account (of the credentials) is not the one it was created in. Check the store's region and \`aws sts get-caller-identity\`; if it was deleted, recover it from a backup.`,
+    );
+  }
+
+  async getVersion(name: string, versionId: string): Promise<CertificatePayload> {
+    assertSecretName(name);
+    assertVersionId(versionId);
+    return this.session(name, `read version ${versionId} of it`, async (sm) => {
+      const out = await sm.call(`read version ${versionId} of it`, (client) =>
+        client.send(new GetSecretValueCommand({ SecretId: name, VersionId: versionId })),
+      );
+      if (typeof out.SecretString !== 'string') throw this.corrupt(name, versionId, 'it has no SecretString');
+      const decoded = decodeSecretDocument(out.SecretString);
+      if (!decoded.ok) {
+        if (decoded.newer) {
+          throw new SfbError('STATE_UNSUPPORTED', `Version ${versionId} of secret "${name}" in the ${this.description} was written by a newer sfb-oauth-cert (${decoded.reason}); upgrade the sfb-oauth-cert package.`);
+        }
+        throw this.corrupt(name, versionId, decoded.reason);
+      }
+      const { notAfter: _notAfter, ...payload } = decoded.fields;
+      const problem = payloadProblem(payload);
+      if (problem !== undefined) throw this.corrupt(name, versionId, problem);
+      return payload;
+    });
+  }
+
+  async putVersion(request: PutVersionRequest): Promise<StoredSecret> {
+    const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
+    assertSecretName(name);
+    assertVersionId(versionId);
+    if (stage !== 'current' && stage !== 'pending') {
+      throw new SfbError('INVALID_ARGUMENT', `The stage ${JSON.stringify(stage)} for version ${versionId} of secret "${name}" is not valid: write a version as "current" or "pending".`);
+    }
+    const problem = payloadProblem(payload);
+    if (problem !== undefined) {
+      throw new SfbError('INVALID_ARGUMENT', `The payload of version ${versionId} of secret "${name}" is not valid: ${problem}. Pass the PFX as base64, the password as a string or null, and the thumbprint as 40 uppercase hex digits.`);
+    }
+    assertOwnerClaim(claim);
+    const fields = {
+      pfxBase64: payload.pfxBase64,
+      password: payload.password,
+      thumbprint: payload.thumbprint,
+      ...(typeof notAfter === 'string' ? { notAfter } : {}),
+      ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
+    };
+    const tooLarge = secretDocumentSizeProblem(fields);
+    if (tooLarge !== undefined) throw new SfbError('SECRET_TOO_LARGE', tooLarge);
+    const document = encodeSecretDocument(fields);
+    const action = `write version ${versionId} of it`;
+    return this.session(name, action, async (sm) => {
+      let found = await sm.describe();
+      if (found === undefined) {
+        found = await sm.create(stage === 'current' ? { versionId, document } : undefined, claim);
+        // Created with this version as its first value: done (AWSCURRENT is on it).
+        if (found === undefined) return (await sm.describe(true))!.secret;
+      }
+      this.refuseIfDeleted(found.secret, action);
+      await sm.claim(found, claim, action);
+      await sm.call(action, (client) =>
+        client.send(new PutSecretValueCommand({ SecretId: name, ClientRequestToken: versionId, SecretString: document, VersionStages: [AWS_LABELS[stage]] })),
+      );
+      return (await sm.describe(true))!.secret;
+    });
+  }
+
+  async moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret> {
+    assertSecretName(name);
+    assertVersionId(versionId);
+    if (!STAGES.includes(stage)) {
+      throw new SfbError('INVALID_ARGUMENT', `The stage ${JSON.stringify(stage)} for secret "${name}" is not valid: move one of ${STAGES.map((s) => `"${s}"`).join(', ')}.`);
+    }
+    assertOwnerClaim(claim);
+    const action = `move the ${stage} label onto version ${versionId}`;
+    return this.session(name, action, async (sm) => {
+      const found = this.requireSecret(await sm.describe(), name, action);
+      this.refuseIfDeleted(found.secret, action);
+      await sm.claim(found, claim, action);
+      const target = found.secret.versions.find((v) => v.versionId === versionId);
+      if (target === undefined) {
+        const known = found.secret.versions.map((v) => v.versionId).join(', ');
+        throw new SfbError(
+          'STORE_NOT_FOUND',
+          `The secret "${name}" has no version ${versionId} (it has ${known === '' ? 'none' : known}; Secrets Manager drops unlabeled versions over time). Use one of its versions, or write the certificate again.`,
+        );
+      }
+      if (target.stages.includes(stage)) return sm.withOwner(found, claim).secret;
+      const holder = found.secret.versions.find((v) => v.stages.includes(stage));
+      // Moving AWSCURRENT makes Secrets Manager move AWSPREVIOUS onto the version it came from.
+      await sm.call(action, (client) =>
+        client.send(
+          new UpdateSecretVersionStageCommand({
+            SecretId: name,
+            VersionStage: AWS_LABELS[stage],
+            MoveToVersionId: versionId,
+            ...(holder === undefined ? {} : { RemoveFromVersionId: holder.versionId }),
+          }),
+        ),
+      );
+      return (await sm.describe(true))!.secret;
+    });
+  }
+
+  async scheduleDeletion(name: string, recoveryWindowDays: number, claim?: OwnerClaim): Promise<void> {
+    assertSecretName(name);
+    // Validated before looking, as DeleteSecret does: a bad window is reported even for a missing secret.
+    assertRecoveryWindow(recoveryWindowDays);
+    assertOwnerClaim(claim);
+    const action = 'schedule its deletion';
+    await this.session(name, action, async (sm) => {
+      const found = this.requireSecret(await sm.describe(), name, action);
+      this.refuseIfDeleted(found.secret, action);
+      await sm.claim(found, claim, action);
+      const force = this.settings.forceDeleteWithoutRecovery === true;
+      try {
+        await sm.call(action, (client) =>
+          client.send(new DeleteSecretCommand({ SecretId: name, ...(force ? { ForceDeleteWithoutRecovery: true } : { RecoveryWindowInDays: recoveryWindowDays }) })),
+        );
+      } catch (error) {
+        // A retry of a DeleteSecret that did reach AWS finds the secret already scheduled: done.
+        const after = await sm.describe(true).catch(() => undefined);
+        if (after?.secret.deletionDate === undefined) throw error;
+      }
+    });
+  }
+
+  async restore(name: string, claim?: OwnerClaim): Promise<StoredSecret> {
+    assertSecretName(name);
+    assertOwnerClaim(claim);
+    const action = 'restore it';
+    return this.session(name, action, async (sm) => {
+      const found = this.requireSecret(await sm.describe(), name, action);
+      // RestoreSecret first: Secrets Manager refuses TagResource on a secret scheduled for deletion.
+      assertClaim(recordOf(found), name, claim, action);
+      if (found.secret.deletionDate === undefined) {
+        await sm.claim(found, claim, action);
+        return sm.withOwner(found, claim).secret;
+      }
+      await sm.call(action, (client) => client.send(new RestoreSecretCommand({ SecretId: name })));
+      const restored = (await sm.describe(true))!;
+      await sm.claim(restored, claim, action);
+      return sm.withOwner(restored, claim).secret;
+    });
+  }
+
+  async claim(name: string, claim: OwnerClaim): Promise<StoredSecret> {
+    assertSecretName(name);
+    if (claim === undefined) throw new SfbError('INVALID_ARGUMENT', `Claiming secret "${name}" needs an owner; pass { owner: "organization/project/stack" }.`);
+    assertOwnerClaim(claim);
+    const action = 'manage it';
+    return this.session(name, action, async (sm) => {
+      const found = this.requireSecret(await sm.describe(), name, action);
+      await sm.claim(found, claim, action);
+      return sm.withOwner(found, claim).secret;
+    });
+  }
+
+  /** One client for one operation, destroyed after it (never kept: see the file comment). */
+  private async session<T>(name: string, action: string, work: (sm: Session) => Promise<T>): Promise<T> {
+    const { region, endpoint, maxAttempts, connectionTimeoutMs, requestTimeoutMs } = this.settings;
+    const client = new SecretsManagerClient({
+      region,
+      // Absent: the SDK's own resolution, AWS_ENDPOINT_URL_SECRETS_MANAGER included.
+      ...(endpoint === undefined ? {} : { endpoint }),
+      maxAttempts,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
+    });
+    try {
+      return await work(new Session(client, name, this.settings, { action, name, where: `The ${this.description}`, maxAttempts }));
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private requireSecret(found: Described | undefined, name: string, action: string): Described {
+    if (found === undefined) {
+      throw new SfbError('STORE_NOT_FOUND', `The secret "${name}" does not exist in the ${this.description}, so the store cannot ${action}. Check the secret name and region, or write a version first.`);
+    }
+    return found;
+  }
+
+  /** As the local store (and Secrets Manager): only describe and restore work on a secret scheduled for deletion. */
+  private refuseIfDeleted(secret: StoredSecret, action: string): void {
+    if (secret.deletionDate !== undefined) {
+      throw new SfbError(
+        'STORE_CONFLICT',
+        `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
+      );
+    }
+  }
+
+  private corrupt(name: string, versionId: string, reason: string): SfbError {
+    return new SfbError(
+      'STORE_CORRUPT',
+      `Version ${versionId} of secret "${name}" in the ${this.description} is not a certificate document of sfb-oauth-cert: ${reason}. It was written by something else; put the declared certificate back with \`pulumi up\`, or restore the secret's value from a backup.`,
+    );
+  }
+}
+
+/** The owner as the shared rule (assertClaim) reads it. */
+function recordOf(found: Described): SecretRecord {
+  return { name: found.secret.name, versions: [], ...(found.secret.owner === undefined ? {} : { owner: found.secret.owner }) };
+}
+
+/** The SDK calls of one operation, sharing one client and one error context. */
+class Session {
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly name: string,
+    private readonly settings: Settings,
+    private readonly context: CallContext,
+  ) {}
+
+  /** One SDK call, its failure translated (after the SDK's own retries). */
+  async call<T>(action: string, send: (client: SecretsManagerClient) => Promise<T>): Promise<T> {
+    try {
+      return await send(this.client);
+    } catch (error) {
+      throw translateAwsError(error, { ...this.context, action });
+    }
+  }
+
+  /**
+   * DescribeSecret: versions with their labels, tags, the deletion date. `undefined` when there
+   * is no such secret. `mustExist`: after a write, a missing secret is an error.
+   */
+  async describe(mustExist = false): Promise<Described | undefined> {
+    let out: DescribeSecretCommandOutput;
+    try {
+      out = await this.client.send(new DescribeSecretCommand({ SecretId: this.name }));
+    } catch (error) {
+      if (!mustExist && awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw translateAwsError(error, { ...this.context, action: 'describe it' });
+    }
+    const tags = new Map((out.Tags ?? []).filter((t) => typeof t.Key === 'string').map((t) => [t.Key as string, t.Value ?? '']));
+    const versions: StoredVersion[] = Object.entries(out.VersionIdsToStages ?? {}).map(([versionId, labels]) => {
+      const thumbprint = OUR_VERSION_ID.exec(versionId)?.[1];
+      return {
+        versionId,
+        stages: STAGES.filter((stage) => (labels ?? []).includes(AWS_LABELS[stage])),
+        ...(thumbprint === undefined ? {} : { thumbprint }),
+      };
+    });
+    const owner = tags.get(OWNER_TAG_KEY);
+    const secret: StoredSecret = {
+      name: this.name,
+      versions,
+      ...(out.DeletedDate instanceof Date ? { deletionDate: out.DeletedDate.toISOString() } : {}),
+      ...(owner === undefined || owner === '' ? {} : { owner }),
+    };
+    return { secret, tags };
+  }
+
+  /**
+   * CreateSecret, tagged with the owner and the configured tags, with a first value (which
+   * Secrets Manager labels AWSCURRENT) or none. Returns `undefined` when this call created it;
+   * the existing secret when another writer created it first (then the caller's checks apply).
+   */
+  async create(first: { readonly versionId: string; readonly document: string } | undefined, claim: OwnerClaim | undefined): Promise<Described | undefined> {
+    const { kmsKeyId, description, tags = {} } = this.settings;
+    const allTags = [...Object.entries(tags).map(([Key, Value]) => ({ Key, Value })), ...(claim ? [{ Key: OWNER_TAG_KEY, Value: claim.owner }] : [])];
+    try {
+      await this.client.send(
+        new CreateSecretCommand({
+          Name: this.name,
+          ...(first ? { ClientRequestToken: first.versionId, SecretString: first.document } : {}),
+          ...(kmsKeyId === undefined ? {} : { KmsKeyId: kmsKeyId }),
+          ...(description === undefined ? {} : { Description: description }),
+          ...(allTags.length > 0 ? { Tags: allTags } : {}),
+        }),
+      );
+    } catch (error) {
+      const name = awsErrorName(error);
+      // Someone (or our own earlier attempt) created it first, or a deleted one holds the name.
+      if (name !== 'ResourceExistsException' && name !== 'InvalidRequestException') throw translateAwsError(error, { ...this.context, action: 'create it' });
+      const existing = await this.describe();
+      if (existing === undefined) throw translateAwsError(error, { ...this.context, action: 'create it' });
+      return existing;
+    }
+    return first === undefined ? this.describe(true) : undefined;
+  }
+
+  /**
+   * The owner rule (STORE_OWNED_ELSEWHERE unless adopting), then the owner tag and any
+   * configured tag the secret lacks, in one TagResource call, only when something differs.
+   */
+  async claim(found: Described, claim: OwnerClaim | undefined, action: string): Promise<void> {
+    assertClaim(recordOf(found), this.name, claim, action);
+    const wanted: Record<string, string> = { ...(this.settings.tags ?? {}), ...(claim ? { [OWNER_TAG_KEY]: claim.owner } : {}) };
+    const missing = Object.entries(wanted).filter(([key, value]) => found.tags.get(key) !== value);
+    if (missing.length === 0) return;
+    await this.call(`tag it (${missing.map(([key]) => key).join(', ')})`, (client) =>
+      client.send(new TagResourceCommand({ SecretId: this.name, Tags: missing.map(([Key, Value]) => ({ Key, Value })) })),
+    );
+  }
+
+  /** The secret with the claim's owner recorded (what a successful claim leaves). */
+  withOwner(found: Described, claim: OwnerClaim | undefined): Described {
+    return claim === undefined ? found : { ...found, secret: { ...found.secret, owner: claim.owner } };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The rules for the AWS Secrets Manager store's options, pure, so the resource's constructor and
+ * `check` (offline, in `pulumi preview`) refuse a bad option with its name and the fix, and the
+ * adapter applies the same rules before calling AWS. Limits are Secrets Manager's and the AWS
+ * tagging rules':
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html
+ */
+
+/** The store kind recorded in state for the AWS store. */
+export const AWS_STORE_KIND = 'aws-secrets-manager';
+
+/** The tag that records which stack manages a secret (see OwnerClaim in provider/ports). */
+export const OWNER_TAG_KEY = 'sfb-oauth-cert:owner';
+
+/** DeleteSecret's recovery window: 7 to 30 days; 30 when not given, as on Secrets Manager. */
+export const DEFAULT_AWS_RECOVERY_WINDOW_DAYS = 30;
+const MIN_RECOVERY_DAYS = 7;
+const MAX_RECOVERY_DAYS = 30;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const MAX_DESCRIPTION = 2048;
+const MAX_KMS_KEY_ID = 2048;
+const MAX_TAGS = 50;
+// Tag keys and values: letters, digits, spaces and _ . : / = + - @ (AWS's rule for tags).
+const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u;
+
+/** The options as declared (the non-secret part of the resource's `store` input). */
+export interface AwsStoreOptions {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly kmsKeyId?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly description?: string;
+  readonly recoveryWindowDays?: number;
+  readonly forceDeleteWithoutRecovery?: boolean;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (value === null) return 'null';
+  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${String(value)}` : `a ${typeof value}`;
+}
+
+/**
+ * Every problem with the options, each a full sentence naming the option, the value seen and the
+ * fix. Empty: the options are usable. `isKnown` passes over values not known yet (preview).
+ */
+export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, isKnown: (value: unknown) => boolean = () => true): string[] {
+  const problems: string[] = [];
+  const known = (key: string) => raw[key] !== undefined && raw[key] !== null && isKnown(raw[key]);
+  const prefix = 'The AWS Secrets Manager store option';
+  if (isKnown(raw.region) && (typeof raw.region !== 'string' || !REGION.test(raw.region))) {
+    problems.push(`${prefix} \`region\` is ${shown(raw.region)}, not an AWS region; write it like "us-east-1" (the region the secret lives in).`);
+  }
+  if (known('endpoint')) {
+    const endpoint = raw.endpoint;
+    let ok = false;
+    if (typeof endpoint === 'string') {
+      try {
+        const url = new URL(endpoint);
+        ok = (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      problems.push(`${prefix} \`endpoint\` is ${typeof endpoint === 'string' ? 'not an http(s) URL without credentials' : shown(endpoint)}; write it like "https://vpce-0123.secretsmanager.us-east-1.vpce.amazonaws.com", or leave it out for the region's endpoint (or AWS_ENDPOINT_URL_SECRETS_MANAGER).`);
+    }
+  }
+  if (known('kmsKeyId') && (typeof raw.kmsKeyId !== 'string' || raw.kmsKeyId.length === 0 || raw.kmsKeyId.length > MAX_KMS_KEY_ID)) {
+    problems.push(`${prefix} \`kmsKeyId\` is ${shown(raw.kmsKeyId)}; give a KMS key id, ARN or alias ("alias/sfb-certificates"), or leave it out for the account's aws/secretsmanager key.`);
+  }
+  if (known('description') && (typeof raw.description !== 'string' || raw.description.length > MAX_DESCRIPTION)) {
+    problems.push(`${prefix} \`description\` must be a string of at most ${MAX_DESCRIPTION} characters; got ${typeof raw.description === 'string' ? `${raw.description.length} characters` : shown(raw.description)}.`);
+  }
+  if (known('recoveryWindowDays')) {
+    const days = raw.recoveryWindowDays;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < MIN_RECOVERY_DAYS || days > MAX_RECOVERY_DAYS) {
+      problems.push(`${prefix} \`recoveryWindowDays\` is ${shown(days)}; use a whole number of days from ${MIN_RECOVERY_DAYS} to ${MAX_RECOVERY_DAYS} (what DeleteSecret accepts), or leave it out for ${DEFAULT_AWS_RECOVERY_WINDOW_DAYS}.`);
+    }
+  }
+  if (known('forceDeleteWithoutRecovery') && typeof raw.forceDeleteWithoutRecovery !== 'boolean') {
+    problems.push(`${prefix} \`forceDeleteWithoutRecovery\` must be true or false; got ${shown(raw.forceDeleteWithoutRecovery)}.`);
+  }
+  if (known('forceDeleteWithoutRecovery') && raw.forceDeleteWithoutRecovery === true && known('recoveryWindowDays')) {
+    problems.push(`${prefix}s \`forceDeleteWithoutRecovery\` and \`recoveryWindowDays\` exclude each other (DeleteSecret takes one or the other); keep one.`);
+  }
+  if (known('tags')) {
+    const tags = raw.tags;
+    if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+      problems.push(`${prefix} \`tags\` must be an object of tag names to values, like { team: "unified-comms" }; got ${shown(tags)}.`);
+    } else {
+      const entries = Object.entries(tags as Record<string, unknown>);
+      if (entries.length > MAX_TAGS - 1) problems.push(`${prefix} \`tags\` has ${entries.length} tags; a secret holds at most ${MAX_TAGS}, one of them ${OWNER_TAG_KEY}: keep at most ${MAX_TAGS - 1}.`);
+      for (const [key, value] of entries) {
+        if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
+          problems.push(`${prefix} \`tags\` has the tag name ${shown(key)}, which a secret cannot carry: use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" and not ${OWNER_TAG_KEY} (the provider sets that one).`);
+        } else if (typeof value !== 'string' || !TAG_VALUE.test(value)) {
+          problems.push(`${prefix} \`tags\` has the tag ${key} with ${typeof value === 'string' ? 'a value that is not 0 to 256 letters, digits, spaces and _ . : / = + - @' : `the value ${shown(value)}, not a string`}; change the value.`);
+        }
+      }
+    }
+  }
+  return problems;
+}
