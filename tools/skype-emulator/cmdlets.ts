@@ -1,0 +1,142 @@
+/**
+ * The accepted commands and their parameter tables, restated from skype-cmdlets.md section 1
+ * (Skype) and from PowerShell 7 (the plumbing the adapter needs). Positions are 0-based order
+ * among positional parameters (the docs' "Pos 2" of `[[-Identity] <XdsIdentity>]` is the first
+ * positional argument).
+ */
+import { SHOULD_PROCESS_PARAMETERS, type CmdletSpec, type ParamSpec } from './binder';
+
+const ALL = '__AllParameterSets';
+const shouldProcess = (params: ParamSpec[]): ParamSpec[] => [...params, ...SHOULD_PROCESS_PARAMETERS];
+
+export const SET_CS_CERTIFICATE: CmdletSpec = {
+  name: 'Set-CsCertificate',
+  sets: ['CertificateReference', 'Thumbprint', 'Path'],
+  params: shouldProcess([
+    { name: 'Reference', type: 'CertificateReference', sets: ['CertificateReference'], mandatoryIn: ['CertificateReference'], byValue: true },
+    { name: 'Thumbprint', type: 'String', sets: ['Thumbprint'], mandatoryIn: ['Thumbprint'] },
+    { name: 'Path', type: 'String', sets: ['Path'], mandatoryIn: ['Path'] },
+    // Mandatory in the Path set as the syntax block shows (skype-cmdlets.md: the 2025 yaml's
+    // "Required: False" contradicts it; the emulator follows the syntax block).
+    { name: 'Identity', type: 'XdsIdentity', mandatoryIn: ['Path'] },
+    { name: 'Type', type: 'CertType[]', mandatoryIn: ['Path'] },
+    { name: 'Password', type: 'String', sets: ['Path'] },
+    { name: 'EffectiveDate', type: 'DateTime', aliases: ['EffectiveTime'] },
+    { name: 'Roll', type: 'Switch' },
+    { name: 'NetportId', type: 'String', sets: ['CertificateReference', 'Thumbprint'] },
+    { name: 'Force', type: 'Switch' },
+    { name: 'Report', type: 'String' },
+  ]),
+};
+
+export const IMPORT_CS_CERTIFICATE: CmdletSpec = {
+  name: 'Import-CsCertificate',
+  sets: ['Local', 'CMS'],
+  defaultSet: 'Local',
+  params: shouldProcess([
+    { name: 'Path', type: 'String', mandatoryIn: ['Local', 'CMS'] },
+    { name: 'Password', type: 'String' },
+    { name: 'PrivateKeyExportable', type: 'Boolean', sets: ['Local'] },
+    { name: 'Identity', type: 'XdsIdentity', sets: ['CMS'], mandatoryIn: ['CMS'], position: 0 },
+    { name: 'Type', type: 'CertType[]', sets: ['CMS'], mandatoryIn: ['CMS'] },
+    { name: 'EffectiveDate', type: 'DateTime', aliases: ['EffectiveTime'] },
+    { name: 'Roll', type: 'Switch' },
+    { name: 'Force', type: 'Switch' },
+    { name: 'Report', type: 'String' },
+  ]),
+};
+
+export const GET_CS_CERTIFICATE: CmdletSpec = {
+  name: 'Get-CsCertificate',
+  sets: [ALL],
+  params: [
+    { name: 'Type', type: 'CertType[]' },
+    { name: 'NetportId', type: 'String' },
+    { name: 'Report', type: 'String' },
+    { name: 'Identity', type: 'XdsIdentity', position: 0 },
+  ],
+};
+
+export const REMOVE_CS_CERTIFICATE: CmdletSpec = {
+  name: 'Remove-CsCertificate',
+  sets: [ALL],
+  params: shouldProcess([
+    { name: 'Type', type: 'CertType[]' },
+    { name: 'NetportId', type: 'String' },
+    { name: 'Force', type: 'Switch' },
+    { name: 'Report', type: 'String' },
+    { name: 'Identity', type: 'XdsIdentity', position: 0 },
+    { name: 'Previous', type: 'Switch' },
+  ]),
+};
+
+export const GET_REPLICATION_STATUS: CmdletSpec = {
+  name: 'Get-CsManagementStoreReplicationStatus',
+  sets: [ALL],
+  params: [
+    { name: 'ReplicaFqdn', type: 'String', position: 0, byPropertyName: true },
+    { name: 'CentralManagementStoreStatus', type: 'Switch', byPropertyName: true },
+  ],
+};
+
+export const INVOKE_REPLICATION: CmdletSpec = {
+  name: 'Invoke-CsManagementStoreReplication',
+  sets: [ALL],
+  params: [
+    { name: 'ReplicaFqdn', type: 'String', position: 0, byPropertyName: true },
+    { name: 'Force', type: 'Switch' },
+  ],
+};
+
+/** PowerShell's own: only the parameters the adapter needs (the ComputerName set). */
+export const INVOKE_COMMAND: CmdletSpec = {
+  name: 'Invoke-Command',
+  sets: ['ComputerName'],
+  params: [
+    { name: 'ComputerName', type: 'String[]', aliases: ['Cn'], mandatoryIn: ['ComputerName'], position: 0 },
+    { name: 'ScriptBlock', type: 'ScriptBlock', aliases: ['Command'], mandatoryIn: ['ComputerName'], position: 1 },
+  ],
+};
+
+export const CONVERT_TO_JSON: CmdletSpec = {
+  name: 'ConvertTo-Json',
+  sets: [ALL],
+  params: [
+    { name: 'InputObject', type: 'Object', mandatoryIn: [ALL], position: 0, byValue: true },
+    { name: 'Depth', type: 'Int32' },
+    { name: 'Compress', type: 'Switch' },
+    { name: 'AsArray', type: 'Switch' },
+    { name: 'EnumsAsStrings', type: 'Switch' },
+  ],
+};
+
+export const SELECT_OBJECT: CmdletSpec = {
+  name: 'Select-Object',
+  sets: [ALL],
+  params: [
+    { name: 'InputObject', type: 'Object', byValue: true },
+    { name: 'Property', type: 'Object[]', position: 0 },
+    { name: 'ExpandProperty', type: 'String' },
+    { name: 'First', type: 'Int32' },
+  ],
+};
+
+export const IMPORT_DATA_FILE: CmdletSpec = {
+  name: 'Import-PowerShellDataFile',
+  sets: ['ByPath', 'ByLiteralPath'],
+  defaultSet: 'ByPath',
+  params: [
+    { name: 'Path', type: 'String[]', sets: ['ByPath'], mandatoryIn: ['ByPath'], position: 0 },
+    { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['ByLiteralPath'], mandatoryIn: ['ByLiteralPath'] },
+  ],
+};
+
+export const CMDLETS: readonly CmdletSpec[] = [
+  SET_CS_CERTIFICATE, IMPORT_CS_CERTIFICATE, GET_CS_CERTIFICATE, REMOVE_CS_CERTIFICATE,
+  GET_REPLICATION_STATUS, INVOKE_REPLICATION, INVOKE_COMMAND, CONVERT_TO_JSON, SELECT_OBJECT, IMPORT_DATA_FILE,
+];
+
+export function findCmdlet(name: string): CmdletSpec | undefined {
+  const lower = name.toLowerCase();
+  return CMDLETS.find((c) => c.name.toLowerCase() === lower);
+}

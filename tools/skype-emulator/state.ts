@@ -1,0 +1,216 @@
+/**
+ * The emulated deployment on disk: the Central Management Store (versions of the global
+ * certificate assignments), each Front End's replica of it, the certificates imported, the
+ * clock, and the configuration (servers, culture, time zone, replication delay, stale servers).
+ *
+ * Layout of the state directory ($SFB_SKYPE_EMULATOR_DIR), docs/skype-emulator.md:
+ *   state.json    this file's EmulatorState, written atomically (write-file-atomic)
+ *   clock.json    {"now": ISO 8601 | null}: the emulated clock; null is the real clock
+ *   scripts.log   one JSON line per script received (for the tests' secret scans)
+ * Every run holds proper-lockfile's lock on state.json from reading to writing, so two scripts at
+ * once run one after the other, each on the other's result.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { parseIsoInstant } from '../../provider/domain/time';
+import { isCulture, isTimeZone, type Culture } from './culture';
+
+export const STATE_DIR_VARIABLE = 'SFB_SKYPE_EMULATOR_DIR';
+
+/** One assignment of a certificate to a use. Dates are ISO 8601 UTC. */
+export interface Assignment {
+  readonly thumbprint: string;
+  /** When it became (or becomes) current. */
+  readonly effectiveDate: string;
+  /** When the assignment was written. */
+  readonly updateTime: string;
+}
+
+/** Skype's two copies per type (current, previous), plus a roll not yet effective. */
+export interface Slot {
+  readonly current?: Assignment;
+  readonly previous?: Assignment;
+  readonly scheduled?: Assignment;
+}
+
+export type Slots = Readonly<Record<string, Slot>>;
+
+/** One version of the CMS's global assignments. */
+export interface CmsVersion {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly slots: Slots;
+}
+
+export interface Replica {
+  /** The CMS version this server holds. */
+  version: number;
+  /** Set by Invoke-CsManagementStoreReplication (or un-staling): a full resync completes then. */
+  resyncAt?: string;
+}
+
+/** What Get-CsCertificate reports of an imported certificate (non-secret facts only). */
+export interface CertificateRecord {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly alternativeNames: readonly string[];
+  readonly keyBits: number | null;
+  /** Whether the PFX held the certificate's private key (OAuthTokenIssuer needs it). */
+  readonly hasPrivateKey: boolean;
+  /** Imported into the global (CMS) store: usable on every server. */
+  global: boolean;
+  /** Servers whose local store holds it. */
+  importedOn: string[];
+  privateKeyExportable: boolean;
+}
+
+export interface EmulatorConfig {
+  /** Front End FQDNs, lower case, in pool order. */
+  servers: string[];
+  /** The server a script runs on outside Invoke-Command (where the Management Shell is open). */
+  localServer: string;
+  culture: Culture;
+  timeZone: string;
+  /** Emulated seconds between a CMS change and the replicas holding it. */
+  replicationDelaySeconds: number;
+  /** Servers whose replica never catches up. */
+  stale: string[];
+}
+
+export interface EmulatorState {
+  readonly format: 1;
+  config: EmulatorConfig;
+  cms: { history: CmsVersion[] };
+  replicas: Record<string, Replica>;
+  certificates: Record<string, CertificateRecord>;
+  /** Local-scope assignments (other types without -Identity Global), per server. */
+  local: Record<string, Record<string, Slot>>;
+}
+
+/** A usage problem of the emulator itself (exit status 2), not a PowerShell error. */
+export class EmulatorUsageError extends Error {
+  override readonly name = 'EmulatorUsageError';
+}
+
+export function stateDirFrom(env: NodeJS.ProcessEnv, cwd: string): string {
+  const dir = env[STATE_DIR_VARIABLE];
+  if (dir === undefined || dir === '') {
+    throw new EmulatorUsageError(
+      `${STATE_DIR_VARIABLE} is not set: set it to the emulator's state directory (made by \`sfb-skype-emulator admin init\`); the emulator keeps no state anywhere else.`,
+    );
+  }
+  return resolve(cwd, dir);
+}
+
+export const statePath = (dir: string): string => join(dir, 'state.json');
+export const clockPath = (dir: string): string => join(dir, 'clock.json');
+export const scriptLogPath = (dir: string): string => join(dir, 'scripts.log');
+
+export function initialState(config: EmulatorConfig, now: Date): EmulatorState {
+  return {
+    format: 1,
+    config,
+    cms: { history: [{ version: 0, createdAt: now.toISOString(), slots: {} }] },
+    replicas: Object.fromEntries(config.servers.map((s) => [s, { version: 0 }])),
+    certificates: {},
+    local: Object.fromEntries(config.servers.map((s) => [s, {}])),
+  };
+}
+
+/** Creates the directory (0700) and writes the first state and the clock. */
+export function createStateDir(dir: string, state: EmulatorState, clockNow: string | null, force: boolean): void {
+  if (existsSync(statePath(dir)) && !force) {
+    throw new EmulatorUsageError(`${dir} already holds an emulated deployment (state.json); pass --force to start a new one there.`);
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  writeFileAtomic.sync(statePath(dir), `${JSON.stringify(state, null, 1)}\n`, { mode: 0o600 });
+  writeClock(dir, clockNow);
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new EmulatorUsageError(`${file} does not exist: run \`sfb-skype-emulator admin init --servers ...\` with ${STATE_DIR_VARIABLE} set to this directory first.`);
+    }
+    throw new EmulatorUsageError(`The emulator's ${what} ${file} cannot be read (${code ?? (error as Error).message}); run \`admin init --force\` to start over.`);
+  }
+}
+
+export function readState(dir: string): EmulatorState {
+  const state = readJson(statePath(dir), 'state') as EmulatorState;
+  if (state.format !== 1) throw new EmulatorUsageError(`${statePath(dir)} has an unknown format; run \`admin init --force\` to start over.`);
+  return state;
+}
+
+export function writeState(dir: string, state: EmulatorState): void {
+  writeFileAtomic.sync(statePath(dir), `${JSON.stringify(state, null, 1)}\n`, { mode: 0o600 });
+}
+
+/** The emulated clock's override, or null for the real clock. */
+export function readClock(dir: string): string | null {
+  if (!existsSync(clockPath(dir))) return null;
+  const clock = readJson(clockPath(dir), 'clock') as { now?: unknown };
+  if (clock.now === null || clock.now === undefined) return null;
+  const parsed = parseIsoInstant(clock.now);
+  if (!parsed.ok) throw new EmulatorUsageError(`${clockPath(dir)}: "now" ${parsed.reason}; write an ISO 8601 instant or null.`);
+  return parsed.date.toISOString();
+}
+
+export function writeClock(dir: string, now: string | null): void {
+  writeFileAtomic.sync(clockPath(dir), `${JSON.stringify({ now })}\n`, { mode: 0o600 });
+}
+
+/** The emulated now: the clock file's override, else the real clock. */
+export function emulatedNow(dir: string): Date {
+  const override = readClock(dir);
+  return override === null ? new Date() : new Date(override);
+}
+
+/** Runs `work` holding the state directory's lock (waits for another run to finish). */
+export async function withStateLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  if (!existsSync(statePath(dir))) readState(dir);
+  if (!statSync(dir).isDirectory()) throw new EmulatorUsageError(`${dir} is not a directory.`);
+  const release = await lockfile.lock(statePath(dir), {
+    stale: 10_000,
+    update: 2_000,
+    retries: { retries: 600, minTimeout: 20, maxTimeout: 200 },
+    realpath: false,
+  });
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+/** Appends one record to scripts.log (under the lock). */
+export function logScript(dir: string, record: Record<string, unknown>): void {
+  appendFileSync(scriptLogPath(dir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+}
+
+export function validateConfig(config: EmulatorConfig): void {
+  if (config.servers.length === 0) throw new EmulatorUsageError('--servers names no server: give the Front End FQDNs, comma-separated (fe01.contoso.com,fe02.contoso.com).');
+  for (const server of config.servers) {
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(server)) {
+      throw new EmulatorUsageError(`--servers: "${server}" is not a host name; give FQDNs such as fe01.contoso.com.`);
+    }
+  }
+  if (new Set(config.servers).size !== config.servers.length) throw new EmulatorUsageError('--servers names a server twice; name each Front End once.');
+  if (!config.servers.includes(config.localServer)) throw new EmulatorUsageError(`--local-server "${config.localServer}" is not among --servers; name one of ${config.servers.join(', ')}.`);
+  if (!isCulture(config.culture)) throw new EmulatorUsageError(`--culture "${String(config.culture)}" is not supported; choose en-US, en-GB or de-DE.`);
+  if (!isTimeZone(config.timeZone)) throw new EmulatorUsageError(`--time-zone "${config.timeZone}" is not an IANA time zone; give a name such as UTC or Europe/Berlin.`);
+  if (!Number.isInteger(config.replicationDelaySeconds) || config.replicationDelaySeconds < 0) {
+    throw new EmulatorUsageError(`--replication-delay "${String(config.replicationDelaySeconds)}" is not a whole number of seconds >= 0.`);
+  }
+  for (const s of config.stale) if (!config.servers.includes(s)) throw new EmulatorUsageError(`stale server "${s}" is not among the servers (${config.servers.join(', ')}).`);
+}
