@@ -182,3 +182,50 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   const lead = behind.length > 0 ? `${behind.join(', ')} behind; ` : '';
   return { plan: { action, steps, behind: reported, summary: `servers: ${lead}${what}, then verify ${n}` }, issues: [] };
 }
+
+/** One server's entry in the resource's `servers` output (state): what it reported. */
+export interface ServerOutput {
+  readonly current: string | null;
+  readonly previous: string | null;
+  readonly pending?: { readonly thumbprint: string; readonly effectiveDate: string };
+  /** NotAfter of the current certificate, ISO 8601: the 24-hour rule needs it in preview. */
+  readonly currentNotAfter?: string;
+}
+
+/** The `servers` output: FQDN → what it reported at the last look. */
+export type ServersOutput = Readonly<Record<string, ServerOutput>>;
+
+const THUMBPRINT = /^[0-9A-F]{40}$/;
+
+/**
+ * The reports a `servers` output (from state) holds. State is input here: anything not of the
+ * shape this version writes is left out, so that server counts as not known to be up to date.
+ */
+export function reportsFromOutput(servers: unknown): ServerReport[] {
+  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return [];
+  const reports: ServerReport[] = [];
+  for (const [server, raw] of Object.entries(servers as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const entry = raw as Record<string, unknown>;
+    const thumbprint = (value: unknown) => (typeof value === 'string' && THUMBPRINT.test(value) ? value : undefined);
+    const pendingRaw = entry.pending as Record<string, unknown> | undefined | null;
+    const pendingThumbprint = thumbprint(pendingRaw?.thumbprint);
+    const pendingDate = typeof pendingRaw?.effectiveDate === 'string' ? new Date(pendingRaw.effectiveDate) : undefined;
+    const current = thumbprint(entry.current);
+    const previous = thumbprint(entry.previous);
+    reports.push({
+      server,
+      ...(current ? { current } : {}),
+      ...(previous ? { previous } : {}),
+      ...(pendingThumbprint && pendingDate && !Number.isNaN(pendingDate.getTime()) ? { pending: { thumbprint: pendingThumbprint, effectiveDate: pendingDate } } : {}),
+    });
+  }
+  return reports;
+}
+
+/** The servers of `pool` that a `servers` output does not show with the declared state. */
+export function serversBehind(servers: unknown, pool: PoolSettings, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): string[] {
+  const reports = new Map(reportsFromOutput(servers).map((r) => [r.server.toLowerCase(), r]));
+  const wanted = { ...desired, notBefore: now, notAfter: now };
+  return pool.servers.filter((server) => !serverHasDesired(reports.get(server.toLowerCase()), wanted, now));
+}

@@ -18,6 +18,9 @@ import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
 import { validatePfxRecording } from '../validate-pfx';
+import { previewPool } from './converge-pool';
+import { serversBehind } from '../domain/deployment-plan';
+import type { FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 
 /** What Pulumi's check returns on failure. */
@@ -128,6 +131,17 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
   const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
   const existing = slotsFromState(olds, now);
   const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) }, now);
+  // The Front End pool (issue #10): the deployment's line joins the store's; its rules
+  // (ROLL_TOO_LATE, validity at the effective date) fail the preview.
+  const pool = declared.inputs.pool;
+  let summary = plan.summary;
+  if (pool) {
+    const desired = { thumbprint: facts.thumbprint, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter), ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) };
+    const deployment = previewPool(olds, pool, desired, now);
+    for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
+    if (deployment.plan) summary = `${summary}; ${deployment.plan.summary}`;
+  }
+  if (failures.length > 0) return { inputs: news, failures, warnings };
   const inputs: Record<string, unknown> = {
     ...news,
     sipDomain,
@@ -144,10 +158,12 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
     notAfter: facts.notAfter,
     certificateFacts: facts,
     versionId,
-    plan: plan.summary,
+    plan: summary,
   };
   if (effectiveDate) inputs.effectiveDate = effectiveDate;
   else delete inputs.effectiveDate;
+  if (pool) inputs.pool = pool;
+  else delete inputs.pool;
   return { inputs, failures, warnings };
 }
 
@@ -195,6 +211,15 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= now.getTime()) updates.push('pendingThumbprint');
   // A refresh recorded drift and the store has since come back to the declared certificate:
   // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
+  // The Front End pool (issue #10): another pool, or servers that (at the last refresh or up)
+  // did not report the declared certificate: an update converges them.
+  if (JSON.stringify(state.pool ?? null) !== JSON.stringify(news.pool ?? null)) updates.push('pool');
+  else if (news.pool && typeof news.thumbprint === 'string') {
+    const spec = news.pool as FrontEndPoolSpec;
+    const when = parseIsoInstant(news.effectiveDate);
+    const behind = serversBehind(state.servers, { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, now);
+    if (behind.length > 0) updates.push('servers');
+  }
   if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }

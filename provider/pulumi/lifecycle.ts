@@ -20,6 +20,7 @@
 import { resolve } from 'node:path';
 import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { createLocalStore } from '../adapters/local-store';
+import { poolRefresh, poolStep } from './converge-pool';
 import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, SfbError } from '../domain/errors';
@@ -192,11 +193,15 @@ export function failureMessage(error: unknown, operation: Operation, secretName:
 /** Pulumi `create`. */
 export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
   const checked = inputs as unknown as CheckedInputs;
+  let outs: CertificateState;
   try {
-    return { id: checked.secretName, outs: await converge(checked, now, undefined) };
+    outs = await converge(checked, now, undefined);
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
+  // The Front End step (issue #10), after the store step: its failure keeps this state.
+  const withServers = await poolStep(checked.secretName, outs as unknown as Record<string, unknown>, inputs, now, (e) => failureMessage(e, 'create', inputs.secretName));
+  return { id: checked.secretName, outs: withServers as unknown as CertificateState };
 }
 
 /**
@@ -206,25 +211,30 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
  */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
   const checked = news as unknown as CheckedInputs;
-  let message: string;
+  let outs: CertificateState;
   try {
-    return { outs: await converge(checked, now, String(olds.versionId ?? '')) };
+    outs = await converge(checked, now, String(olds.versionId ?? ''));
   } catch (error) {
-    message = failureMessage(error, 'update', news.secretName);
+    const message = failureMessage(error, 'update', news.secretName);
+    let properties: Record<string, unknown> = olds;
+    try {
+      properties = migrateState(olds).state;
+    } catch {
+      // The state was unreadable before this update too; keep it as it was.
+    }
+    throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
-  let properties: Record<string, unknown> = olds;
-  try {
-    properties = migrateState(olds).state;
-  } catch {
-    // The state was unreadable before this update too; keep it as it was.
-  }
-  throw Object.assign(new Error(message), { id, properties, reasons: [message] });
+  // The Front End step (issue #10), after the store step: its failure keeps the new store state.
+  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, news, now, (e) => failureMessage(e, 'update', news.secretName));
+  return { outs: withServers as unknown as CertificateState };
 }
 
 /** Pulumi `read` (refresh): what the store really holds now. */
 export async function read(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
   try {
-    return await readStore(id, olds, now);
+    const result = await readStore(id, olds, now);
+    // The Front End step (issue #10): what every server reports now.
+    return result.props ? { ...result, props: await poolRefresh(result.props, now) } : result;
   } catch (error) {
     throw new Error(failureMessage(error, 'refresh', olds.secretName));
   }

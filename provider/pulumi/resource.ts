@@ -9,6 +9,8 @@ import { AWS_STORE_KIND, awsStoreOptionProblems } from '../domain/aws-store-opti
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
+import type { FrontEndPoolArgs } from './front-end-pools';
+export { FrontEndPools, type FrontEndPoolArgs, type PowerShellPoolOptions } from './front-end-pools';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
 export type CertificateStoreSpec = LocalCertificateStoreSpec | AwsSecretsManagerStoreSpec;
@@ -137,6 +139,12 @@ export interface OAuthTokenIssuerCertificateArgs {
    * @default false
    */
   readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The Front End Servers to converge (issue #10): after the store, `pulumi up` assigns the
+   * certificate (`-Identity Global`) and waits until every server reports it.
+   * @default none: the certificate is kept in the store only
+   */
+  readonly pool?: FrontEndPoolArgs;
 }
 
 /**
@@ -179,6 +187,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
   declare readonly versionId: pulumi.Output<string>;
   declare readonly secretName: pulumi.Output<string>;
   declare readonly storeDescription: pulumi.Output<string>;
+  /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending? }. */
+  declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } }> | undefined>;
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     if (typeof args !== 'object' || args === null) {
@@ -197,6 +207,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       warnBeforeExpiryDays: args.warnBeforeExpiryDays,
       secretName: args.secretName,
       adopt: args.adopt,
+      pool: args.pool,
       store: storeInput(store),
       storePassphrase: store.kind === 'local' ? store.passphrase : null,
     };
@@ -217,6 +228,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       storePassphrase: store.kind === 'local' ? pulumi.secret(store.passphrase) : null,
       owner: ownerOfThisProgram(),
       adopt: args.adopt ?? false,
+      pool: args.pool ?? null,
       // Outputs, filled by the provider:
       thumbprint: undefined,
       subject: undefined,
@@ -229,6 +241,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       pendingThumbprint: undefined,
       versionId: undefined,
       storeDescription: undefined,
+      servers: undefined,
     };
     super(oauthTokenIssuerProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_KEYS] }, 'sfb', 'OAuthTokenIssuerCertificate');
   }

@@ -1,0 +1,261 @@
+/**
+ * The Front End step of `pulumi up` and `pulumi refresh` (issue #10), after the store step:
+ * gather (the pool's CMS, replication status and servers), decide (deployment-plan.ts), act
+ * (assign once, globally), then wait, bounded, with progress lines, until every replica is up to
+ * date and every server reports the declared certificate current (or the declared roll pending).
+ *
+ * A server that does not get there in time fails the operation with POOL_NOT_CONVERGED naming
+ * it; lifecycle.ts keeps the state as a partial success (the store step done, `servers` as last
+ * seen), so the next `pulumi up` sees the server behind and resumes. A deployment that already
+ * has the declared certificate is adopted: nothing is run but the inspection.
+ *
+ * Secrets: the PFX and password go to the adapter only when a step imports; they are never logged.
+ */
+import { createPowerShellPool } from '../adapters/powershell';
+import { isSfbError, SfbError } from '../domain/errors';
+import {
+  planDeployment,
+  serverHasDesired,
+  type DesiredDeployment,
+  type PoolSettings,
+  type ServerOutput,
+  type ServerReport,
+  type ServersOutput,
+} from '../domain/deployment-plan';
+import type { FrontEndPoolSpec } from '../domain/pool-spec';
+import { shortThumbprint } from '../domain/roll-plan';
+import { isoMinute, parseIsoInstant } from '../domain/time';
+import type { FrontEndCertificates, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
+
+/** What the pool step needs of the checked inputs. */
+export interface PoolInputs {
+  readonly pool?: FrontEndPoolSpec | null;
+  readonly pfx?: string;
+  readonly password?: string | null;
+  readonly thumbprint: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly effectiveDate?: string | null;
+}
+
+/** What the step may be given instead of the real world (tests, the benchmark). */
+export interface PoolDeps {
+  readonly open: (spec: FrontEndPoolSpec) => FrontEndPool;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly progress: (line: string) => void;
+}
+
+// The dynamic provider host turns stderr lines into engine diagnostics: progress shows in the
+// output of `pulumi up` as it happens.
+const defaultDeps: PoolDeps = {
+  open: createPowerShellPool,
+  clock: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  progress: (line) => console.warn(`sfb-oauth-cert: ${line}`),
+};
+
+/** A failed pool step: the error, and what the servers showed last (kept in state). */
+export class PoolStepError extends SfbError {
+  constructor(
+    code: SfbError['code'],
+    message: string,
+    readonly servers: ServersOutput | undefined,
+  ) {
+    super(code, message);
+  }
+}
+
+export function settingsOf(spec: FrontEndPoolSpec): PoolSettings {
+  return { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone };
+}
+
+function desiredOf(inputs: PoolInputs): DesiredDeployment {
+  const when = inputs.effectiveDate ? parseIsoInstant(inputs.effectiveDate) : undefined;
+  return {
+    thumbprint: inputs.thumbprint,
+    notBefore: new Date(inputs.notBefore),
+    notAfter: new Date(inputs.notAfter),
+    ...(when?.ok ? { effectiveDate: when.date } : {}),
+  };
+}
+
+function reportOf(certificates: FrontEndCertificates): ServerReport {
+  const pending = certificates.scheduled ? { thumbprint: certificates.scheduled.thumbprint, effectiveDate: new Date(certificates.scheduled.effectiveDate) } : undefined;
+  return {
+    server: certificates.server,
+    ...(certificates.current ? { current: certificates.current } : {}),
+    ...(certificates.previous ? { previous: certificates.previous } : {}),
+    ...(pending ? { pending } : {}),
+  };
+}
+
+/** The `servers` output of a snapshot. */
+export function serversOutput(snapshot: PoolSnapshot): ServersOutput {
+  const entries = snapshot.servers.map((s): [string, ServerOutput] => [
+    s.server,
+    {
+      current: s.current ?? null,
+      previous: s.previous ?? null,
+      ...(s.scheduled ? { pending: { thumbprint: s.scheduled.thumbprint, effectiveDate: s.scheduled.effectiveDate } } : {}),
+      ...(s.currentNotAfter ? { currentNotAfter: s.currentNotAfter } : {}),
+    },
+  ]);
+  return Object.fromEntries(entries);
+}
+
+function describeServer(s: FrontEndCertificates): string {
+  const parts = [s.current ? `current ${shortThumbprint(s.current)}` : 'no current certificate'];
+  if (s.scheduled) parts.push(`${shortThumbprint(s.scheduled.thumbprint)} pending at ${isoMinute(new Date(s.scheduled.effectiveDate))}`);
+  return `${s.server} (${parts.join(', ')})`;
+}
+
+/** Servers behind and replicas not up to date, in one look. */
+function lag(snapshot: PoolSnapshot, desired: DesiredDeployment, now: Date): { behind: FrontEndCertificates[]; stale: string[] } {
+  const behind = snapshot.servers.filter((s) => !serverHasDesired(reportOf(s), desired, now));
+  const servers = new Set(snapshot.servers.map((s) => s.server.toLowerCase()));
+  const stale = snapshot.replicas.filter((r) => servers.has(r.server) && !r.upToDate).map((r) => r.server);
+  return { behind, stale };
+}
+
+/**
+ * Brings the pool to the declared certificate. Returns the `servers` output, or undefined
+ * without a pool. Throws {@link PoolStepError}.
+ */
+export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps = defaultDeps): Promise<ServersOutput | undefined> {
+  const spec = inputs.pool;
+  if (!spec) return undefined;
+  const pool = deps.open(spec);
+  const desired = desiredOf(inputs);
+  let snapshot: PoolSnapshot | undefined;
+  try {
+    snapshot = await pool.inspect();
+    const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...(snapshot.global.currentNotAfter ? { notAfter: new Date(snapshot.global.currentNotAfter) } : {}) } : undefined;
+    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}) }, desired, settingsOf(spec), now);
+    if (!outcome.plan) throw new SfbError(outcome.issues[0]!.code, outcome.issues.map((i) => i.message).join(' '));
+    const plan = outcome.plan;
+    if (plan.action === 'none' && lag(snapshot, desired, now).stale.length === 0) {
+      deps.progress(`${pool.description}: ${plan.summary}; nothing to do.`);
+      return serversOutput(snapshot);
+    }
+    // Skype's assignment is global: once the CMS has it, only replication is missing.
+    if (!serverHasDesired(reportOf(snapshot.global), desired, now)) {
+      const roll = plan.steps.find((s) => s.kind === 'roll');
+      const imports = plan.steps.some((s) => s.kind === 'import');
+      if (imports && typeof inputs.pfx !== 'string') {
+        throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and report it at the sfb-oauth-cert issue tracker if it repeats.`);
+      }
+      deps.progress(`${pool.description}: ${plan.summary}`);
+      await pool.assign({
+        thumbprint: desired.thumbprint,
+        ...(imports ? { pfx: { pfxBase64: inputs.pfx!, password: inputs.password ?? null } } : {}),
+        ...(roll?.kind === 'roll' ? { serverDate: roll.serverDate } : {}),
+      });
+    }
+    const deadline = deps.clock() + spec.replicationTimeoutSeconds * 1000;
+    const forced = new Set<string>();
+    for (;;) {
+      snapshot = await pool.inspect();
+      const { behind, stale } = lag(snapshot, desired, now);
+      if (behind.length === 0 && stale.length === 0) {
+        deps.progress(`${pool.description}: every server reports ${shortThumbprint(desired.thumbprint)} ${desired.effectiveDate && desired.effectiveDate.getTime() > now.getTime() ? 'scheduled' : 'current'}; replication up to date.`);
+        return serversOutput(snapshot);
+      }
+      // A replica that says it is up to date but shows another certificate was changed by hand:
+      // a full replication puts the CMS's assignment back (Invoke-CsManagementStoreReplication).
+      for (const server of behind) {
+        if (!forced.has(server.server) && !stale.includes(server.server.toLowerCase())) {
+          forced.add(server.server);
+          deps.progress(`${server.server} differs from the Central Management Store (${describeServer(server)}); starting a full replication of it.`);
+          await pool.replicate(server.server);
+        }
+      }
+      const left = Math.max(0, Math.ceil((deadline - deps.clock()) / 1000));
+      if (left === 0) {
+        const names = behind.map(describeServer);
+        const notReplicated = stale.filter((s) => !behind.some((b) => b.server.toLowerCase() === s));
+        throw new SfbError(
+          'POOL_NOT_CONVERGED',
+          `After ${spec.replicationTimeoutSeconds} s, ${[...names, ...notReplicated.map((s) => `${s} (replication not up to date)`)].join(', ')} ${names.length + notReplicated.length === 1 ? 'has' : 'have'} not reached the declared OAuthTokenIssuer certificate ${desired.thumbprint} (${snapshot.servers.length - behind.length} of ${snapshot.servers.length} servers have). The assignment is in the Central Management Store and the store holds the certificate; the resource keeps this state, and the next \`pulumi up\` resumes. Check replication on ${[...behind.map((b) => b.server), ...notReplicated][0]} (Get-CsManagementStoreReplicationStatus -ReplicaFqdn <server>; Invoke-CsManagementStoreReplication -ReplicaFqdn <server>), or raise the pool's \`replicationTimeoutSeconds\`.`,
+        );
+      }
+      deps.progress(`waiting for ${behind.length + stale.filter((s) => !behind.some((b) => b.server.toLowerCase() === s)).length} of ${snapshot.servers.length} servers: ${[...behind.map(describeServer), ...stale.map((s) => `${s} replication not up to date`)].join('; ')} (${left} s left)`);
+      await deps.sleep(Math.min(spec.pollIntervalSeconds * 1000, left * 1000));
+    }
+  } catch (error) {
+    if (!isSfbError(error)) throw error;
+    throw new PoolStepError(error.code, error.message, snapshot ? serversOutput(snapshot) : undefined);
+  }
+}
+
+/** Refresh: what every server reports now, and the servers that differ from the declared state. */
+export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<{ servers: ServersOutput; drift: string[] } | undefined> {
+  const spec = inputs.pool;
+  if (!spec) return undefined;
+  const snapshot = await deps.open(spec).inspect();
+  const desired = desiredOf(inputs);
+  return { servers: serversOutput(snapshot), drift: lag(snapshot, desired, now).behind.map(describeServer) };
+}
+
+/**
+ * The pool step of create and update, after the store step: `outs` gains `servers`. A failure is a
+ * partial success: the store step's state with the servers as last seen, so the next `pulumi up`
+ * sees what is behind and resumes (`describeFailure` is lifecycle's failureMessage).
+ */
+export async function poolStep(
+  id: string,
+  outs: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  now: Date,
+  describeFailure: (error: unknown) => string,
+  deps: PoolDeps = defaultDeps,
+): Promise<Record<string, unknown>> {
+  if (!inputs.pool) {
+    const { servers: _dropped, ...rest } = outs;
+    return rest;
+  }
+  try {
+    return { ...outs, servers: await convergePool(inputs as unknown as PoolInputs, now, deps) };
+  } catch (error) {
+    const message = describeFailure(error);
+    const servers = error instanceof PoolStepError ? error.servers : undefined;
+    const properties: Record<string, unknown> = { ...outs, ...(servers ? { servers } : {}), plan: `${String(outs.plan)}; servers: not converged (${isSfbError(error) ? error.code : 'failed'}), the next up resumes` };
+    // The engine keeps these properties as the resource's state; the host adds its serialized
+    // provider only on success, so it is carried here.
+    if (inputs.__provider !== undefined) properties.__provider = inputs.__provider;
+    throw Object.assign(new Error(message), { id, properties, reasons: [message] });
+  }
+}
+
+/** Refresh's pool step: `servers` as reported now, and a drift line when a server differs. */
+export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<Record<string, unknown>> {
+  if (!props.pool) return props;
+  const seen = await readPool(props as unknown as PoolInputs, now, deps);
+  if (!seen) return props;
+  const next: Record<string, unknown> = { ...props, servers: seen.servers };
+  if (seen.drift.length > 0 && !(typeof props.plan === 'string' && props.plan.startsWith('drift:'))) {
+    next.plan = `drift: ${seen.drift.join(', ')} instead of the declared ${String(props.thumbprint)}`;
+  }
+  return next;
+}
+
+/**
+ * Preview's view of the pool. Check runs offline and sees the old inputs, not the servers: it
+ * assumes the last `up` left every server of the old pool with the certificate declared then
+ * (a refresh shows otherwise as drift, and diff then asks for an update). So the same desired
+ * state plans nothing, a changed roll not yet effective re-plans, and the 24-hour rule checks the
+ * certificate current now (the one declared before, whose NotAfter check recorded).
+ */
+export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpec, desired: DesiredDeployment, now: Date): ReturnType<typeof planDeployment> {
+  const oldPool = olds.pool as FrontEndPoolSpec | undefined | null;
+  const oldThumbprint = typeof olds.thumbprint === 'string' ? olds.thumbprint : undefined;
+  const oldDate = parseIsoInstant(olds.effectiveDate);
+  const oldScheduled = oldDate.ok && oldDate.date.getTime() > now.getTime();
+  const reports: ServerReport[] =
+    oldPool && Array.isArray(oldPool.servers) && oldThumbprint
+      ? oldPool.servers.map((server) => (oldScheduled && oldDate.ok ? { server, pending: { thumbprint: oldThumbprint, effectiveDate: oldDate.date } } : { server, current: oldThumbprint }))
+      : [];
+  const oldNotAfter = typeof olds.notAfter === 'string' ? new Date(olds.notAfter) : undefined;
+  const current = oldThumbprint && !oldScheduled ? { thumbprint: oldThumbprint, ...(oldNotAfter && !Number.isNaN(oldNotAfter.getTime()) ? { notAfter: oldNotAfter } : {}) } : undefined;
+  return planDeployment({ reports, ...(current ? { current } : {}) }, desired, settingsOf(spec), now);
+}

@@ -1,0 +1,55 @@
+/**
+ * `FrontEndPools`: named factories for the resource's `pool` argument (issue #10). Without a
+ * pool the resource keeps the certificate in the store only.
+ */
+import { SfbError } from '../domain/errors';
+import { checkPoolSpec, POOL_KIND } from '../domain/pool-spec';
+import type { DateCulture } from '../domain/server-date';
+
+/** Options of {@link FrontEndPools.powershell}. */
+export interface PowerShellPoolOptions {
+  /** FQDN of every Front End Server of the deployment, e.g. `["fe01.contoso.com", "fe02.contoso.com"]`. */
+  readonly servers: readonly string[];
+  /**
+   * The shell and its arguments; the script goes to its stdin. It must load the Skype for
+   * Business Server Management Shell (its cmdlets) and reach the servers with `Invoke-Command`.
+   * @default ["pwsh", "-NoProfile", "-NonInteractive", "-Command", "-"]
+   */
+  readonly command?: readonly string[];
+  /**
+   * The servers' Region and Language format, in which `-EffectiveDate` is written:
+   * `en-US` (`M/d/yyyy h:mm:ss tt`), `en-GB` (`dd/MM/yyyy HH:mm:ss`) or `de-DE` (`dd.MM.yyyy HH:mm:ss`).
+   * @default "en-US"
+   */
+  readonly dateCulture?: DateCulture;
+  /** The servers' time zone, an IANA name (`Europe/Berlin`). @default "UTC" */
+  readonly serverTimeZone?: string;
+  /** How long `pulumi up` waits for replication and every server. @default 900 */
+  readonly replicationTimeoutSeconds?: number;
+  /** Pause between two looks at the servers while waiting. @default 10 */
+  readonly pollIntervalSeconds?: number;
+  /** Limit of one shell call. @default 120 */
+  readonly callTimeoutSeconds?: number;
+  /** How many shell calls inspect servers at once. @default 8 */
+  readonly parallelism?: number;
+}
+
+/** The `pool` argument as the resource passes it on (plain, non-secret values). */
+export interface FrontEndPoolArgs extends PowerShellPoolOptions {
+  readonly kind: typeof POOL_KIND;
+}
+
+/** Factories for the resource's `pool` argument. */
+export const FrontEndPools = {
+  /**
+   * The Front End Servers, reached through the Skype for Business Server Management Shell
+   * (PowerShell): `Import-CsCertificate`/`Set-CsCertificate -Identity Global` once, replication,
+   * then every server checked with `Invoke-Command -ComputerName`.
+   */
+  powershell(options: PowerShellPoolOptions): FrontEndPoolArgs {
+    const args: FrontEndPoolArgs = { kind: POOL_KIND, ...options };
+    const { problems } = checkPoolSpec(args);
+    if (problems.length > 0) throw new SfbError('INVALID_ARGUMENT', `FrontEndPools.powershell: ${problems.join(' ')}`);
+    return args;
+  },
+};
