@@ -127,7 +127,10 @@ export function translateAwsError(error: unknown, context: CallContext): unknown
       true,
     );
   }
-  const code = e.code ?? name;
+  // A Node error from another realm (a test runner's sandbox) reaches here wrapped by the SDK as
+  // "AWS SDK error wrapper for Error: connect ECONNREFUSED ...": take the code from that text.
+  const wrapped = typeof e.message === 'string' ? /\b(E[A-Z_]{3,})\b/.exec(e.message)?.[1] : undefined;
+  const code = e.code ?? (wrapped !== undefined && NETWORK_CODES.has(wrapped) ? wrapped : name);
   if (NETWORK_CODES.has(code) || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError') {
     return new SfbError(
       'STORE_UNAVAILABLE',

@@ -1,0 +1,209 @@
+/**
+ * The AWS Secrets Manager store behind the fault-injecting proxy (test/harness/fault-proxy.ts)
+ * in front of moto (issue #9): throttling and 500s are retried by the SDK, bounded, with no
+ * duplicate version; connection resets too (before and after the call reached moto); errors
+ * that retrying cannot fix are not retried and get their code; the endpoint going down in the
+ * middle of an update leaves the previous certificate current, and the next update converges.
+ * Calls are counted at the endpoint. Needs moto (`scripts/moto start`): fails without it.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
+import { isSfbError } from '../../provider/domain/errors';
+import * as handlers from '../../provider/pulumi/handlers';
+import type { CertificateStore } from '../../provider/ports/certificate-store';
+import { aVersion } from '../contract/certificate-store.contract';
+import { FaultProxy } from '../harness/fault-proxy';
+import { MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
+import { bytesOf, entry } from '../support/pfx-corpus';
+
+Object.assign(process.env, motoAwsEnv());
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const OWNER = 'organization/certs/prod';
+type Props = Record<string, unknown>;
+
+let proxy: FaultProxy;
+let sdk: SecretsManagerClient;
+
+beforeAll(async () => {
+  const moto = await requireMoto();
+  proxy = await FaultProxy.start(moto);
+  sdk = secretsManagerClient(moto);
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await proxy?.stop();
+});
+beforeEach(() => proxy.reset());
+
+function aStore(maxAttempts = 4): CertificateStore {
+  return createAwsSecretsManagerStore({ region: MOTO_REGION, endpoint: proxy.endpoint, maxAttempts, connectionTimeoutMs: 1000 });
+}
+
+const uniqueName = () => `sfb/faults/${randomUUID()}`;
+
+/** Labels of a secret read with plain SDK calls, not through the adapter. */
+async function labelsBySdk(name: string): Promise<Record<string, string[]>> {
+  const out = await sdk.send(new DescribeSecretCommand({ SecretId: name }));
+  return Object.fromEntries(Object.entries(out.VersionIdsToStages ?? {}).map(([id, stages]) => [id, [...(stages ?? [])].sort()]));
+}
+
+describe('retried faults (the SDK standard retry strategy)', () => {
+  it.each([
+    ['throttling (400 ThrottlingException) twice', 'throttle' as const],
+    ['a 500 twice', 'server-error' as const],
+    ['a connection reset before the call reached the endpoint, twice', 'reset' as const],
+  ])('retries %s on PutSecretValue: one version, labels right', async (_label, fault) => {
+    const store = aStore();
+    const name = uniqueName();
+    const A = aVersion('A');
+    const B = aVersion('B');
+    await store.putVersion({ name, ...A, stage: 'current' });
+    proxy.reset();
+    proxy.inject({ action: 'PutSecretValue', fault, times: 2 });
+    await store.putVersion({ name, ...B, stage: 'current' });
+    expect(proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual([fault, fault, 'forwarded']);
+    expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSPREVIOUS'], [B.versionId]: ['AWSCURRENT'] });
+  });
+
+  it('retries a write whose answer was lost after moto made it (reset after): the retry is a no-op, no duplicate version', async () => {
+    const store = aStore();
+    const name = uniqueName();
+    const A = aVersion('A');
+    const B = aVersion('B');
+    await store.putVersion({ name, ...A, stage: 'current' });
+    proxy.reset();
+    proxy.inject({ action: 'PutSecretValue', fault: 'reset-after' });
+    await store.putVersion({ name, ...B, stage: 'current' });
+    expect(proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual(['reset-after', 'forwarded']);
+    expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSPREVIOUS'], [B.versionId]: ['AWSCURRENT'] });
+  });
+
+  it('retries a 500 on DescribeSecret and on GetSecretValue', async () => {
+    const store = aStore();
+    const name = uniqueName();
+    const A = aVersion('A');
+    await store.putVersion({ name, ...A, stage: 'current' });
+    proxy.reset();
+    proxy.inject({ action: 'DescribeSecret', fault: 'server-error' });
+    proxy.inject({ action: 'GetSecretValue', fault: 'throttle' });
+    expect((await store.describe(name))?.versions.map((v) => v.versionId)).toEqual([A.versionId]);
+    expect(await store.getVersion(name, A.versionId)).toEqual(A.payload);
+    expect(proxy.counts()).toEqual({ DescribeSecret: 2, GetSecretValue: 2 });
+  });
+
+  it('gives up after maxAttempts with STORE_UNAVAILABLE (retryable), naming the throttling and the attempts', async () => {
+    const store = aStore(3);
+    const name = uniqueName();
+    proxy.inject({ action: 'DescribeSecret', fault: 'throttle', times: 10 });
+    const error = await store.describe(name).catch((e: unknown) => e);
+    expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
+    expect(isSfbError(error) && error.retryable).toBe(true);
+    expect((error as Error).message).toContain('throttled the request to describe it (ThrottlingException) after 3 attempts');
+    expect(proxy.counts()).toEqual({ DescribeSecret: 3 });
+  });
+});
+
+describe('errors retrying cannot fix: one call, our code, the fix', () => {
+  it.each([
+    ['AccessDeniedException', 400, 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: secretsmanager:DescribeSecret', 'STORE_ACCESS_DENIED', 'give it the secretsmanager permissions listed in docs/aws-store.md'],
+    ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.', 'STORE_ACCESS_DENIED', 'aws sts get-caller-identity'],
+    ['DecryptionFailure', 400, "Secrets Manager can't decrypt the protected secret text using the provided KMS key.", 'STORE_KMS_FAILURE', 'kms:Decrypt'],
+    ['InvalidRequestException', 400, "You can't perform this operation on the secret because it was marked for deletion.", 'STORE_CONFLICT', 'Restore the secret first'],
+    ['InvalidParameterException', 400, 'Invalid parameter', 'INVALID_ARGUMENT', "Check the store's options"],
+  ])('%s (HTTP %d) becomes our code and the fix', async (type, status, message, code, fix) => {
+    const store = aStore();
+    proxy.inject({ action: 'DescribeSecret', fault: { status, type, message } });
+    const error = await store.describe(uniqueName()).catch((e: unknown) => e);
+    expect(isSfbError(error) && error.code).toBe(code);
+    expect((error as Error).message).toContain(fix);
+    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+  });
+
+  it('reports a reachable-but-refusing endpoint (connection refused) as STORE_UNAVAILABLE naming the endpoint', async () => {
+    const store = aStore(2);
+    await proxy.down();
+    try {
+      const error = await store.describe(uniqueName()).catch((e: unknown) => e);
+      expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
+      expect((error as Error).message).toContain(`could not be reached to describe it (ECONNREFUSED) after 2 attempts`);
+      expect((error as Error).message).toContain(proxy.endpoint);
+    } finally {
+      await proxy.up();
+    }
+  });
+});
+
+describe('through the provider handlers', () => {
+  const A = entry('openssl3-default');
+  const B = entry('rsa-4096');
+
+  function newsFor(e: typeof A, name: string): Props {
+    return {
+      sipDomain: 'contoso.com',
+      pfx: bytesOf(e).toString('base64'),
+      password: e.password,
+      minKeyBits: 2048,
+      warnBeforeExpiryDays: 30,
+      secretName: name,
+      store: { kind: 'aws-secrets-manager', region: MOTO_REGION, endpoint: proxy.endpoint },
+      storePassphrase: null,
+      owner: OWNER,
+      adopt: false,
+    };
+  }
+
+  async function checked(olds: Props, news: Props): Promise<Props> {
+    const result = await handlers.check(olds, news, NOW);
+    expect(result.failures).toEqual([]);
+    return result.inputs;
+  }
+
+  async function currentBySdk(name: string): Promise<string | undefined> {
+    return (await sdk.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSCURRENT' }))).VersionId;
+  }
+
+  it('the endpoint down in the middle of an update: a clear error, the previous certificate still current, the next update converges', async () => {
+    const name = uniqueName();
+    const first = await checked({}, newsFor(A, name));
+    const { outs: state } = await handlers.create(first, NOW);
+    const second = await checked(state as unknown as Props, newsFor(B, name));
+    proxy.reset();
+    proxy.inject({ action: 'PutSecretValue', fault: 'down' });
+    const failure = await handlers.update(name, state as unknown as Props, second, NOW).catch((e: unknown) => e);
+    await proxy.up();
+    expect((failure as Error).message).toMatch(/^STORE_UNAVAILABLE: The AWS Secrets Manager store in us-east-1 at http:\/\/127\.0\.0\.1:\d+ could not be reached to write version /);
+    // A partial success keeps the old state, so the next up sees the difference and finishes.
+    expect((failure as { properties?: Props }).properties?.versionId).toBe(first.versionId);
+    expect(await currentBySdk(name)).toBe(first.versionId);
+    const { outs } = await handlers.update(name, state as unknown as Props, second, NOW);
+    expect(outs.versionId).toBe(second.versionId);
+    expect(await labelsBySdk(name)).toEqual({ [String(first.versionId)]: ['AWSPREVIOUS'], [String(second.versionId)]: ['AWSCURRENT'] });
+  });
+
+  it('a refresh makes one call (DescribeSecret) when nothing is scheduled, and reads thumbprints from our version ids', async () => {
+    const name = uniqueName();
+    const first = await checked({}, newsFor(A, name));
+    const { outs: s1 } = await handlers.create(first, NOW);
+    const second = await checked(s1 as unknown as Props, newsFor(B, name));
+    const { outs: s2 } = await handlers.update(name, s1 as unknown as Props, second, NOW);
+    proxy.reset();
+    const { props } = await handlers.read(name, s2 as unknown as Props, NOW);
+    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+    expect(props?.previousThumbprint).toBe(first.thumbprint);
+    expect(props?.thumbprint).toBe(second.thumbprint);
+    expect(props?.plan).toBe(s2.plan);
+  });
+
+  it('a retried update (the same certificate again) writes nothing new', async () => {
+    const name = uniqueName();
+    const first = await checked({}, newsFor(A, name));
+    const { outs } = await handlers.create(first, NOW);
+    proxy.reset();
+    await handlers.update(name, outs as unknown as Props, first, NOW);
+    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+  });
+});
