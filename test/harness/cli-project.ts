@@ -84,10 +84,19 @@ export class CliProject {
     }
   }
 
-  /** `pulumi --non-interactive <args>` in the project directory; `stdin` is written and closed (secrets go this way). */
-  run(args: string[], stdin = ''): Promise<CliResult> {
+  /**
+   * `pulumi --non-interactive <args>` in the project directory; `stdin` is written and closed
+   * (secrets go this way). After `timeoutMs` the CLI gets SIGINT (it cancels and stops its
+   * plugins), then SIGKILL 10 s later: a hang ends as a result with a signal, not a stray process.
+   */
+  run(args: string[], stdin = '', timeoutMs?: number): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.cli.pulumiBinary, ['--non-interactive', ...args], { cwd: this.dir, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const timers: NodeJS.Timeout[] = [];
+      if (timeoutMs !== undefined) {
+        timers.push(setTimeout(() => child.kill('SIGINT'), timeoutMs));
+        timers.push(setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000));
+      }
       let stdout = '';
       let stderr = '';
       let output = '';
@@ -101,6 +110,7 @@ export class CliProject {
       });
       child.once('error', reject);
       child.once('close', (code, signal) => {
+        for (const timer of timers) clearTimeout(timer);
         this.printed.push(output);
         resolve({ code, signal, stdout, stderr, output });
       });
