@@ -349,4 +349,26 @@ module.exports = { tsNodeRegistered: require.extensions['.ts'] !== undefined };
     expect(left).toEqual([]);
     expect(result.output).not.toContain(PATH_WARNING);
   });
+
+  it('exits with its program when the CLI is killed outright (the engine health check)', async () => {
+    const p = await project({
+      files: {
+        'index.js':
+          "require('@pulumi/pulumi');\nrequire('fs').writeFileSync('started', String(process.pid));\n" +
+          'setInterval(() => {}, 1000);\nmodule.exports = new Promise(() => {});\n',
+      },
+      runtimeOptions: ['typescript: false'],
+    });
+    // Shortened from the official 5 minutes so the test can wait for it.
+    p.env.SFB_LANGUAGE_HOST_HEALTHCHECK_MS = '1000';
+    const { child, done } = p.start(['up', '--yes']);
+    await waitFor('the program to start', () => fs.existsSync(path.join(p.dir, 'started')), 60_000);
+    // SIGKILL: the CLI gets no chance to stop its plugins; only the host's own check can notice.
+    child.kill('SIGKILL');
+    await done;
+    await waitFor('the host and its program to exit', () => processesUnder(p.dir).length === 0, 20_000).catch(() => undefined);
+    const left = processesUnder(p.dir);
+    killLeftovers(p.dir);
+    expect(left).toEqual([]);
+  });
 });
