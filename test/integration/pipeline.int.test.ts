@@ -74,7 +74,7 @@ describe('the pipeline commands, as processes of the real CLI', () => {
 
   afterAll(() => project?.cleanup());
 
-  it('config set --secret keeps the values encrypted in the stack file', () => {
+  it('secret config (set on stdin) stays encrypted in the stack file', () => {
     const stackFile = fs.readFileSync(path.join(project.dir, 'Pulumi.pipeline.yaml'), 'utf8');
     expect(stackFile).toMatch(/pfxPassword:\s*\n\s*secure: /);
     expect(stackFile).not.toContain(A.password!);
