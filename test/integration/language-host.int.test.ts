@@ -206,6 +206,25 @@ describe('the Node language host stand-in, through the real CLI on a Pulumi.yaml
     expect(path.dirname(HOST)).toBe(path.dirname(layout.pulumiBinary));
   });
 
+  it('starts from the machine cache alone (no checkout, no NODE_PATH) and prints its port first', async () => {
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const host = spawn(HOST, ['127.0.0.1:1'], { cwd: os.tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    host.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    host.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => host.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the port line', () => stdout.includes('\n') || host.exitCode !== null, 10_000);
+    } finally {
+      host.kill('SIGINT');
+    }
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^\d+\n$/);
+    expect(await exited).toBe(0);
+  });
+
   it('runs preview, up, a no-op up, refresh and destroy of a dynamic resource, with stack config and secret config reaching the program', async () => {
     const secret = 'lh-secret-value-never-printed';
     const p = await project({ files: { 'index.ts': LIFECYCLE_PROGRAM }, main: 'index.ts' });
