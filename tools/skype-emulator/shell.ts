@@ -85,7 +85,8 @@ export class Shell {
     const tree = await parsePowerShell(source);
     if (tree.rootNode.hasError) {
       const at = firstSyntaxError(tree.rootNode) ?? tree.rootNode;
-      throw new PsError('ParserError', `Line ${at.startPosition.row + 1}, column ${at.startPosition.column + 1}: unexpected '${at.text.slice(0, 40)}': the script is not valid PowerShell.`);
+      const what = at.isMissing || at.text === '' ? `missing ${at.isMissing ? `'${at.type}'` : 'token'}` : `unexpected '${at.text.slice(0, 40)}'`;
+      throw new PsError('ParserError', `Line ${at.startPosition.row + 1}, column ${at.startPosition.column + 1}: ${what}: the script is not valid PowerShell.`);
     }
     const scope = new Scope(this.state.config.localServer);
     try {
