@@ -94,7 +94,15 @@ export function serverHasDesired(report: ServerReport | undefined, desired: Desi
   if (!report) return false;
   if (report.current === desired.thumbprint) return true;
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
-  return scheduled && report.pending?.thumbprint === desired.thumbprint && report.pending.effectiveDate.getTime() === desired.effectiveDate!.getTime();
+  return scheduled && report.pending?.thumbprint === desired.thumbprint && sameSecond(report.pending.effectiveDate, desired.effectiveDate!);
+}
+
+/**
+ * The server is given whole seconds (its culture's pattern has no fraction), so a declared
+ * `2026-12-01T00:00:00.500Z` is pending at `00:00:00` there: the same roll, not a new one.
+ */
+function sameSecond(a: Date, b: Date): boolean {
+  return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
 }
 
 function describeReport(report: ServerReport): string {
@@ -153,7 +161,7 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   // is enough, no second import (a rollback to the previous certificate, a re-planned roll).
   const known = facts.reports.some((r) => r.current === desired.thumbprint || r.previous === desired.thumbprint || r.pending?.thumbprint === desired.thumbprint);
   const steps: DeploymentStep[] = known ? [] : [{ kind: 'import', thumbprint: desired.thumbprint }];
-  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && (p.thumbprint !== desired.thumbprint || p.effectiveDate.getTime() !== desired.effectiveDate?.getTime()));
+  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && (p.thumbprint !== desired.thumbprint || !desired.effectiveDate || !sameSecond(p.effectiveDate, desired.effectiveDate)));
   let action: DeploymentPlan['action'];
   let what: string;
   if (scheduled) {

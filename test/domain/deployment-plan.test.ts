@@ -55,6 +55,7 @@ describe('planDeployment', () => {
     ['the certificate current everywhere (adopted: no action)', all({ current: B, previous: A }), desired(), 'servers: all 3 have BBBB.. current'],
     ['the same roll pending everywhere', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: LATER }), 'servers: all 3 have BBBB.. scheduled'],
     ['a scheduled roll whose date has passed, current everywhere', all({ current: B, previous: A }), desired({ effectiveDate: new Date('2026-05-01T00:00:00Z') }), 'servers: all 3 have BBBB.. current'],
+    ['a roll declared with milliseconds, pending on the servers to the second (they are given whole seconds)', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: new Date(LATER.getTime() + 500) }), 'servers: all 3 have BBBB.. scheduled'],
     ['server names in another case', SERVERS.map((s) => ({ server: s.toUpperCase(), current: B })), desired(), 'servers: all 3 have BBBB.. current'],
   ])('plans nothing when the desired state is there: %s', (_name, reports, wanted, summary) => {
     expect(planDeployment({ reports }, wanted, POOL, NOW)).toEqual({ plan: { action: 'none', steps: [], behind: [], summary }, issues: [] });
