@@ -149,7 +149,11 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
   };
   for (const step of plan.steps) {
-    if (step.kind === 'write-version') await store.putVersion({ name, versionId: step.versionId, payload, stage: step.stage, claim, notAfter: inputs.notAfter });
+    // The planner sees labelled versions only. A declared version the store still keeps without
+    // a label (A → B → C, then A again) must be moved onto: writing it again is a no-op (the
+    // store contract, as Secrets Manager's PutSecretValue), which left C current.
+    const kept = secret?.versions.some((v) => v.versionId === step.versionId) === true;
+    if (step.kind === 'write-version' && !kept) await store.putVersion({ name, versionId: step.versionId, payload, stage: step.stage, claim, notAfter: inputs.notAfter });
     else await store.moveStage(name, step.stage, step.versionId, claim);
   }
   if (previousOwner !== undefined && previousOwner !== claim.owner) {

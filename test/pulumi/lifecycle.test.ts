@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as localStore from '../../provider/adapters/local-store';
 import { createLocalStore, localStorePaths } from '../../provider/adapters/local-store';
 import * as handlers from '../../provider/pulumi/handlers';
-import type { CertificateStore } from '../../provider/ports/certificate-store';
+import type { CertificateStage, CertificateStore } from '../../provider/ports/certificate-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -304,5 +304,27 @@ describe('what refresh reads', () => {
 
     expect(refreshed.props).toMatchObject({ versionId: outside, thumbprint: B.expected.thumbprint, previousThumbprint: A.expected.thumbprint });
     expect(await fs.readdir(directory)).toHaveLength(1);
+  });
+});
+
+describe('declaring again a certificate the store keeps without a label', () => {
+  // Found by test/integration/aws-team.int.test.ts: a write of a version id the store already
+  // holds is a no-op (the store contract; Secrets Manager's PutSecretValue does the same), so
+  // after A → B → C, declaring A again reported A current while the store kept C.
+  it('moves current onto the existing version (A → B → C → A)', async () => {
+    const { directory, state: first, store } = await aCreatedStack();
+    let state = first;
+    const C = entry('wildcard');
+    for (const e of [B, C, A]) {
+      const inputs = await checked(state, newsFor(e, directory));
+      state = (await handlers.update(SECRET, state, inputs, NOW)).outs as unknown as Props;
+    }
+    const secret = await store.describe(SECRET);
+    const holding = (stage: CertificateStage) => secret?.versions.find((v) => v.stages.includes(stage))?.versionId;
+    expect(state).toMatchObject({ thumbprint: A.expected.thumbprint, previousThumbprint: C.expected.thumbprint });
+    expect(holding('current')).toBe(state.versionId);
+    expect((await store.getVersion(SECRET, holding('current')!)).thumbprint).toBe(A.expected.thumbprint);
+    expect((await store.getVersion(SECRET, holding('previous')!)).thumbprint).toBe(C.expected.thumbprint);
+    expect(secret?.versions).toHaveLength(3);
   });
 });
