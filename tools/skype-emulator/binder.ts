@@ -138,8 +138,9 @@ const asList = (value: PsValue): PsValue[] => (Array.isArray(value) ? value : [v
 export function convertArgument(spec: CmdletSpec, param: ParamSpec, value: PsValue, ctx: BindContext): unknown {
   switch (param.type) {
     case 'Object':
-    case 'Object[]':
       return value;
+    case 'Object[]':
+      return asList(value);
     case 'String':
       if (value instanceof PsScriptBlock || value instanceof PsObject) throw cannotConvertObject(spec, param, value, ctx);
       return value === null ? null : argText(value, ctx);

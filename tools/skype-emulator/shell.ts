@@ -90,7 +90,8 @@ export class Shell {
     }
     const scope = new Scope(this.state.config.localServer);
     try {
-      for (const value of await this.runStatements(tree.rootNode, scope)) this.print(value);
+      // Output is printed statement by statement, so what ran before an error is on stdout.
+      await this.runStatements(tree.rootNode, scope, (value) => this.print(value));
     } finally {
       settle(this.state, this.now);
     }
@@ -115,17 +116,20 @@ export class Shell {
   }
 
   /** Runs a program or script block body: its statements, in order, collecting their output. */
-  private async runStatements(node: SyntaxNode, scope: Scope): Promise<PsValue[]> {
+  private async runStatements(node: SyntaxNode, scope: Scope, emit?: (value: PsValue) => void): Promise<PsValue[]> {
     const output: PsValue[] = [];
     for (const child of node.namedChildren) {
       switch (child.type) {
         case 'statement_list':
         case 'script_block_body':
-          output.push(...(await this.runStatements(child, scope)));
+          output.push(...(await this.runStatements(child, scope, emit)));
           break;
-        case 'pipeline':
-          output.push(...(await this.runPipeline(child, scope)));
+        case 'pipeline': {
+          const values = await this.runPipeline(child, scope);
+          if (emit) values.forEach(emit);
+          else output.push(...values);
           break;
+        }
         case 'empty_statement':
         case 'comment':
           break;
