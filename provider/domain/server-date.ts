@@ -2,7 +2,7 @@
  * The effective date as a Skype server reads it. `Set-CsCertificate -EffectiveDate` takes a
  * DateTime, which PowerShell converts from a string in the server's regional format and local
  * time ("EffectiveDate must follow the server's regional (Region and Language) format"; every
- * Microsoft example is US English, `7/31/2012 8:00 AM`: ../shared/reference/skype-cmdlets.md,
+ * Microsoft example is US English, `7/31/2012 8:00 AM`: docs/skype-oauth-token-issuer.md,
  * STAGE). So the instant the user declares (ISO 8601, a zone) is written in the server's culture
  * and time zone, and the plan line shows both, so a reviewer sees what the server will be told.
  *
