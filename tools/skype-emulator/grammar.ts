@@ -1,5 +1,6 @@
 /**
- * The real PowerShell grammar (tree-sitter-powershell, ../shared/notes/powershell-grammar.md).
+ * The real PowerShell grammar (tree-sitter 0.25 with tree-sitter-powershell 0.26.4; both ship
+ * linux-x64 prebuilt addons, so npm ci compiles nothing).
  * The grammar package is an ES module with top-level await, so it is loaded with a real dynamic
  * import; TypeScript compiling to CommonJS would turn `import()` into `require()`, which fails
  * (ERR_REQUIRE_ASYNC_MODULE), hence the Function wrapper.
