@@ -2,7 +2,7 @@
  * `FrontEndPools`: named factories for the resource's `pool` argument (issue #10). Without a
  * pool the resource keeps the certificate in the store only.
  */
-import { SfbError } from '../domain/errors';
+import { programError } from './program-error';
 import { checkPoolSpec, POOL_KIND } from '../domain/pool-spec';
 import type { DateCulture } from '../domain/server-date';
 
@@ -49,7 +49,7 @@ export const FrontEndPools = {
   powershell(options: PowerShellPoolOptions): FrontEndPoolArgs {
     const args: FrontEndPoolArgs = { kind: POOL_KIND, ...options };
     const { problems } = checkPoolSpec(args);
-    if (problems.length > 0) throw new SfbError('INVALID_ARGUMENT', `FrontEndPools.powershell: ${problems.join(' ')}`);
+    if (problems.length > 0) throw programError('INVALID_ARGUMENT', `FrontEndPools.powershell: ${problems.join(' ')}`);
     return args;
   },
 };

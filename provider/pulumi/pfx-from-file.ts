@@ -2,7 +2,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
 import { MAX_PFX_INPUT_BYTES, pfxBytesFrom, pfxTooLarge } from '../adapters/pfx/pfx-input';
-import { SfbError } from '../domain/errors';
+import { isSfbError, SfbError } from '../domain/errors';
+import { programError } from './program-error';
 
 /**
  * Reads a PFX file (binary or base64 text) as the base64 the `pfx` argument takes.
@@ -14,6 +15,16 @@ import { SfbError } from '../domain/errors';
  * certificates are checked by the resource during preview, where every finding has its code.
  */
 export function pfxFromFile(path: string): pulumi.Output<string> {
+  try {
+    return pulumi.secret(readPfxFileAsBase64(path));
+  } catch (error) {
+    // Thrown while the user's program runs: reported by the SDK as the message alone, at once.
+    if (isSfbError(error)) throw programError(error.code, error.message);
+    throw error;
+  }
+}
+
+function readPfxFileAsBase64(path: string): string {
   if (typeof path !== 'string' || path === '') {
     const seen = path === '' ? 'an empty string' : path === null ? 'null' : typeof path;
     throw new SfbError('INVALID_ARGUMENT', `pfxFromFile needs the path of the PFX file as a string; got ${seen}; pass e.g. pfxFromFile(config.require('pfxFile')).`);
@@ -26,5 +37,5 @@ export function pfxFromFile(path: string): pulumi.Output<string> {
   }
   // Normalised here so that what cannot be a PFX (PEM text, base64 of something else) fails now
   // with the reader's hint, rather than later as "does not decode to PKCS#12" (issue #7, item 4).
-  return pulumi.secret(pfxBytesFrom(read.bytes, inputName).toString('base64'));
+  return pfxBytesFrom(read.bytes, inputName).toString('base64');
 }

@@ -4,7 +4,7 @@
  * `pulumi up` stores it; `pulumi refresh` reports what the store holds.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { SfbError } from '../domain/errors';
+import { programError } from './program-error';
 import { AWS_STORE_KIND, awsStoreOptionProblems } from '../domain/aws-store-options';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { oauthTokenIssuerProvider } from './provider';
@@ -77,7 +77,7 @@ export const CertificateStores = {
       // Read by the program (not the provider), so it never lands in the serialized provider.
       process.env.SFB_STORE_PASSPHRASE;
     if (passphrase === undefined) {
-      throw new SfbError(
+      throw programError(
         'INVALID_ARGUMENT',
         'The local certificate store needs a passphrase; run `pulumi config set --secret sfb-oauth-cert:storePassphrase` and type the value at the prompt (or pipe it from a file: `pulumi config set --secret sfb-oauth-cert:storePassphrase < passphrase.txt`), never on the command line, or set the SFB_STORE_PASSPHRASE environment variable.',
       );
@@ -95,7 +95,7 @@ export const CertificateStores = {
   awsSecretsManager(options: AwsSecretsManagerStoreOptions): AwsSecretsManagerStoreSpec {
     const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
     const problems = awsStoreOptionProblems(given, isKnownNow);
-    if (problems.length > 0) throw new SfbError('INVALID_ARGUMENT', problems.join(' '));
+    if (problems.length > 0) throw programError('INVALID_ARGUMENT', problems.join(' '));
     // Only the options given, so state holds no `undefined` keys and compares stably.
     const keys = ['region', 'endpoint', 'kmsKeyId', 'tags', 'description', 'recoveryWindowDays', 'forceDeleteWithoutRecovery'] as const;
     const spec: Record<string, unknown> = { kind: AWS_STORE_KIND };
@@ -192,7 +192,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     if (typeof args !== 'object' || args === null) {
-      throw new SfbError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
+      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
     }
     const store = args.store ?? CertificateStores.local();
     // Every value already known is checked now, so a forgotten config value fails at once with the
@@ -213,7 +213,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     };
     const { issues } = checkDeclaredInputs(declared, isKnownNow);
     if (issues.length > 0) {
-      throw new SfbError('INVALID_ARGUMENT', `OAuthTokenIssuer certificate "${name}": ${issues.map((issue) => issue.message).join(' ')}`);
+      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuer certificate "${name}": ${issues.map((issue) => issue.message).join(' ')}`);
     }
     const props: Record<string, unknown> = {
       sipDomain: args.sipDomain,

@@ -49,7 +49,11 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
     const error = construct({ ...valid, ...change });
     expect(isSfbError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'SfbError INVALID_ARGUMENT' });
-    expect((error as Error).message).toMatch(/^OAuthTokenIssuer certificate "oauth": /);
+    expect((error as Error).message).toMatch(/^INVALID_ARGUMENT: OAuthTokenIssuer certificate "oauth": /);
+    // Marked for the SDK as a RunError: printed as its message alone, without a slow inspect.
+    expect((error as Record<string, unknown>).__pulumiRunError).toBe(true);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).stack).not.toContain('\n');
     expect((error as Error).message).toMatch(message);
   });
 
