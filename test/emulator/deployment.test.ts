@@ -275,6 +275,28 @@ describe('PowerShell plumbing', () => {
     expect(await p.ok('Get-CsCertificate -Identity Global | Select-Object -ExpandProperty AlternativeNames')).toEqual(['sfb-fe01.contoso.com', 'sip.contoso.com']);
   });
 
+  it('ConvertTo-Json -Depth truncates deeper values to their string form and warns on stderr, as PowerShell 7 does', async () => {
+    const p = await pool();
+    const result = await p.ps('Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus | Select-Object -Property ActiveReplicas | ConvertTo-Json -Depth 0 -Compress');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('{"ActiveReplicas":"fe01.contoso.com fe02.contoso.com fe03.contoso.com"}\n');
+    expect(result.stderr).toBe('WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of 0.\n');
+  });
+
+  it('a type other than OAuthTokenIssuer without -Identity is assigned on that server only; with -Identity Global it replicates', async () => {
+    const p = await pool();
+    const { file, password } = fixture('rsa-4096');
+    const { pfx, psd1 } = p.secretFiles(file, password);
+    await p.ok(`$s = Import-PowerShellDataFile -LiteralPath '${psd1}'\nImport-CsCertificate -Path '${pfx}' -Password $s.Password`);
+    await p.ok(`Set-CsCertificate -Type 'Default' -Thumbprint '${B}'`);
+    const uses = async (server: string): Promise<unknown[]> =>
+      (await p.json<Reference>(`Invoke-Command -ComputerName '${server}' -ScriptBlock { Get-CsCertificate -Type 'Default' } | ConvertTo-Json -Compress -AsArray`)).map((r) => [r.Thumbprint, r.SourceScope]);
+    expect(await uses('fe01.contoso.com')).toEqual([[B, 'Local']]);
+    expect(await uses('fe02.contoso.com')).toEqual([]);
+    await p.ok(`Set-CsCertificate -Identity Global -Type 'Default' -Thumbprint '${B}'`);
+    expect(await uses('fe02.contoso.com')).toEqual([[B, 'Global']]);
+  });
+
   it('output before an error stays on stdout, and what ran before it took effect', async () => {
     const p = await pool();
     const result = await p.ps(`${p.importScript('openssl3-default')}\n'before'\nFoo\n'after'`);
