@@ -11,7 +11,7 @@
  * repository's public demo passphrase protects only this "demo" stack on the embedded backend;
  * with PULUMI_BACKEND_URL pointing elsewhere, set PULUMI_CONFIG_PASSPHRASE_FILE.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +98,40 @@ export async function ensureDemoConfig(target: DemoConfigTarget): Promise<boolea
   return true;
 }
 
+/** The emulated Front End pool of the demo: three servers of contoso.com. */
+const DEMO_SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
+
+/** Runs the emulator's admin CLI (not a Pulumi command) and returns what it printed. */
+function runEmulator(emulator: string, args: string[], env: Record<string, string>): string {
+  return execFileSync(process.execPath, [emulator, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * The demo's Skype deployment: the cmdlet emulator (docs/skype-emulator.md) with three Front End
+ * Servers, its state under .demo/, and the stack config that points the pool at it. Made once.
+ */
+async function ensureDemoPool(root: string, cli: { pulumiBinary: string; env: Record<string, string> }): Promise<{ emulator: string; emulatorEnv: Record<string, string> }> {
+  const dir = join(root, '.demo', 'skype-emulator');
+  const emulator = join(root, 'bin', 'sfb-skype-emulator');
+  const emulatorEnv = { SFB_SKYPE_EMULATOR_DIR: dir };
+  if (!existsSync(join(dir, 'state.json'))) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    runEmulator(emulator, ['admin', 'init', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
+    console.log(`demo: an emulated Skype for Business deployment with ${DEMO_SERVERS.join(', ')} in ${dir}`);
+  }
+  const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-Command', '-'];
+  const config = JSON.parse(await captureOk(cli.pulumiBinary, ['config', '--json', '--stack', DEMO_STACK], root, cli.env)) as Record<string, { value?: string }>;
+  const project = projectName(root);
+  const setIfChanged = async (key: string, value: unknown) => {
+    const wanted = JSON.stringify(value);
+    if (config[`${project}:${key}`]?.value === wanted) return;
+    await captureOk(cli.pulumiBinary, ['config', 'set', '--stack', DEMO_STACK, '--', key, wanted], root, cli.env);
+  };
+  await setIfChanged('frontEndServers', DEMO_SERVERS);
+  await setIfChanged('frontEndShell', shell);
+  return { emulator, emulatorEnv };
+}
+
 /** Runs a CLI command in the user's view: the command line first, its output straight to the terminal. */
 function show(cli: PulumiCli, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
   console.log(`\n$ pulumi ${args.join(' ')}`);
@@ -130,10 +164,14 @@ async function main(): Promise<void> {
   say(`stack "${DEMO_STACK}" of ${join(root, 'Pulumi.yaml')} on ${env.PULUMI_BACKEND_URL}`);
   await ensureDemoConfig({ workDir: root, stackName: DEMO_STACK, demoDir: join(root, '.demo'), pulumiBinary: cli.pulumiBinary, env });
 
+  const pool = await ensureDemoPool(root, { pulumiBinary: cli.pulumiBinary, env });
+
   await show(cli, ['up', '--yes'], root, env);
   const changes = Object.entries(await lastChanges(cli, root, env)).filter(([op, n]) => op !== 'same' && n > 0);
   say(changes.length === 0 ? 'no changes: `pulumi up` left every resource unchanged.' : `changes: ${changes.map(([op, n]) => `${n} ${op}`).join(', ')}.`);
   await show(cli, ['stack', 'output'], root, env);
+  console.log('\n$ sfb-skype-emulator admin show    # each emulated Front End Server');
+  console.log(runEmulator(pool.emulator, ['admin', 'show'], pool.emulatorEnv).trimEnd());
 }
 
 if (require.main === module) {
