@@ -30,7 +30,7 @@ const files = [join(root, 'README.md'), ...['docs', 'provider', 'scripts', 'test
  * `config set ... --secret ... <key> <value>` (flags in any order). A key alone (the value typed at
  * the prompt) or a redirect from a file (`< file`) is what we recommend.
  */
-const VALUE_ON_ARGV = /config set\b(?=[^`'\n]*--secret)(?:\s+--?[\w-]+)*\s+\w[\w:.-]*(?:\s+--?[\w-]+)*\s+(?!<\s|\()[^\s`'|)]+/;
+const VALUE_ON_ARGV = /config set\b(?=[^`'\n]*--secret)(?:\s+--?[\w-]+)*\s+\w[\w:.-]*(?:\s+--?[\w-]+)*\s+(?!<\s|\(|#)[^\s`'|)]+/;
 /** This file names the patterns it looks for. */
 const self = resolve(__filename);
 
@@ -70,6 +70,8 @@ describe('the repository text', () => {
     expect(VALUE_ON_ARGV.test('pulumi config set sfb-oauth-cert:storePassphrase --secret hunter2')).toBe(true);
     expect(VALUE_ON_ARGV.test('run `pulumi config set --secret sfb-oauth-cert:storePassphrase` and type the value')).toBe(false);
     expect(VALUE_ON_ARGV.test('`pulumi config set --secret sfb-oauth-cert:storePassphrase < passphrase.txt`')).toBe(false);
+    // A shell comment after the key is not a value.
+    expect(VALUE_ON_ARGV.test('pulumi config set --secret pfxPassword      # type the password at the prompt')).toBe(false);
   });
 
   it('asks for the store passphrase at the prompt or from a file, not on the command line', () => {

@@ -3,8 +3,9 @@
 // (docs/engine.md, "The Node language host stand-in"). The CLI starts it for every `pulumi
 // preview/up/refresh/destroy` of a `runtime: nodejs` project; it serves the LanguageRuntime gRPC
 // service and runs the program with @pulumi/pulumi's own runner (`@pulumi/pulumi/cmd/run`), started
-// exactly as the official host starts it. The protocol facts it follows were measured against CLI
-// v3.274.1: ../shared/notes/language-host.md.
+// exactly as the official host starts it. The protocol facts it follows were read from the engine's
+// source (pkg/v3@v3.274.1) and the official host's, then checked against that CLI with -v=9;
+// docs/engine.md restates them.
 //
 // scripts/install-pulumi bundles this file (tools/language-host/build.ts) into one JS file in the
 // machine cache, with a `pulumi-language-nodejs` wrapper beside the `pulumi` binary.

@@ -1,6 +1,6 @@
 // How the language host starts a Pulumi Node program, as plain functions of plain values (no gRPC,
 // no processes), so each rule is in one place and readable next to the facts it follows:
-// ../shared/notes/language-host.md, "Run: how the official host starts the program".
+// docs/engine.md, "The Node language host stand-in" (how the official host starts the program).
 
 /** The `runtime.options` of Pulumi.yaml that this host honours. */
 export interface RuntimeOptions {
