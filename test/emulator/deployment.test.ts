@@ -129,7 +129,7 @@ describe('current, previous and the roll at its effective date (emulated clock)'
     expect((await p.json<Reference>(GET_GLOBAL)).map((r) => [r.Thumbprint, r.PreviousThumbprint])).toEqual([[B, A]]);
     await importFixture(p, 'self-signed');
     expect((await p.json<Reference>(GET_GLOBAL)).map((r) => [r.Thumbprint, r.PreviousThumbprint])).toEqual([[C, B]]);
-    await p.ok('Remove-CsCertificate -Type OAuthTokenIssuer -Previous');
+    await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous');
     expect((await p.json<Reference>(GET_GLOBAL)).map((r) => [r.Thumbprint, r.PreviousThumbprint])).toEqual([[C, null]]);
     await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Force');
     expect(await p.json(GET_GLOBAL)).toEqual([]);
@@ -184,6 +184,86 @@ describe('the server culture and time zone read -EffectiveDate', () => {
     const result = await p.ps(p.importScript('openssl3-default', text));
     expect(result.stderr).toBe(`Import-CsCertificate: Cannot bind parameter 'EffectiveDate'. Cannot convert value "${text}" to type "System.DateTime". Error: "${reason}"\n`);
     expect(result.code).toBe(1);
+  });
+});
+
+describe('Remove-CsCertificate, and -Identity omitted: the local computer (question 7)', () => {
+  const show = (references: Reference[]): unknown[] => references.map((r) => [r.Thumbprint, r.PreviousThumbprint, r.SourceScope]);
+  const onEach = async (p: Pool): Promise<unknown[]> => Promise.all(SERVERS.map(async (s) => show(await p.json<Reference>(onServer(s)))));
+
+  it('Set-CsCertificate without -Identity through Invoke-Command is a local assignment on that server only; Remove-CsCertificate there hands it back to the global one', async () => {
+    const p = await pool({ replicationDelay: 60 });
+    await importFixture(p, 'openssl3-default');
+    await p.admin('advance', '60');
+    const { file, password } = fixture('rsa-4096');
+    const { pfx, psd1 } = p.secretFiles(file, password);
+    const version = (await p.show()).cms.version;
+    await p.ok(`Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { $s = Import-PowerShellDataFile -LiteralPath '${psd1}'; Import-CsCertificate -Path '${pfx}' -Password $s.Password; Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${B}' }`);
+    expect(await onEach(p)).toEqual([[[A, null, 'Global']], [[B, null, 'Local']], [[A, null, 'Global']]]);
+    expect(show(await p.json<Reference>(GET_GLOBAL))).toEqual([[A, null, 'Global']]);
+    const after = await p.show();
+    expect(after.cms.version).toBe(version);
+    expect(after.servers.map((s) => [s.oauthTokenIssuer.current, s.upToDate])).toEqual([[A, true], [B, true], [A, true]]);
+    // Replication carries the CMS only: it never undoes a local assignment.
+    await p.ok("Invoke-CsManagementStoreReplication -ReplicaFqdn 'fe02.contoso.com'");
+    await p.admin('advance', '60');
+    expect(show(await p.json<Reference>(onServer('fe02.contoso.com')))).toEqual([[B, null, 'Local']]);
+    // In use: it asks, which a non-interactive shell refuses; nothing changes.
+    const asked = await p.ps("Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer }");
+    expect(asked).toMatchObject({ code: 1, stderr: 'Remove-CsCertificate: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.\n' });
+    expect(show(await p.json<Reference>(onServer('fe02.contoso.com')))).toEqual([[B, null, 'Local']]);
+    await p.ok("Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer -Force }");
+    expect(await onEach(p)).toEqual([[[A, null, 'Global']], [[A, null, 'Global']], [[A, null, 'Global']]]);
+    expect((await p.show()).cms.version).toBe(version);
+  });
+
+  it('-Identity Global -Previous removes the previous certificate from the CMS; the replicas follow a replication delay later', async () => {
+    const p = await pool({ replicationDelay: 60 });
+    await importFixture(p, 'openssl3-default');
+    await importFixture(p, 'rsa-4096');
+    await p.admin('advance', '60');
+    expect(await onEach(p)).toEqual(SERVERS.map(() => [[B, A, 'Global']]));
+    const version = (await p.show()).cms.version;
+    // The previous certificate is not in use: no prompt, -Force or not.
+    await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous');
+    expect(show(await p.json<Reference>(GET_GLOBAL))).toEqual([[B, null, 'Global']]);
+    expect((await p.show()).cms.version).toBe(version + 1);
+    expect(await onEach(p)).toEqual(SERVERS.map(() => [[B, A, 'Global']]));
+    await p.admin('advance', '60');
+    expect(await onEach(p)).toEqual(SERVERS.map(() => [[B, null, 'Global']]));
+    // No previous left: -Previous does nothing and writes no version.
+    await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force');
+    expect((await p.show()).cms.version).toBe(version + 1);
+  });
+
+  it("STAGE's literal `Remove-CsCertificate -Type OAuthTokenIssuer -Previous` (no -Identity) acts on the local computer: the global previous stays", async () => {
+    const p = await pool();
+    await importFixture(p, 'openssl3-default');
+    await importFixture(p, 'rsa-4096');
+    const version = (await p.show()).cms.version;
+    await p.ok('Remove-CsCertificate -Type OAuthTokenIssuer -Previous');
+    expect(show(await p.json<Reference>(GET_GLOBAL))).toEqual([[B, A, 'Global']]);
+    expect((await p.show()).cms.version).toBe(version);
+  });
+
+  it('-Previous on a local assignment removes the local previous only; removing the current one with -Force empties the CMS', async () => {
+    const p = await pool();
+    await importFixture(p, 'openssl3-default');
+    await importFixture(p, 'rsa-4096');
+    await p.ok(`Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${A}'`);
+    await p.ok(`Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${B}'`);
+    expect(show(await p.json<Reference>(onServer('fe01.contoso.com')))).toEqual([[B, A, 'Local']]);
+    await p.ok('Remove-CsCertificate -Type OAuthTokenIssuer -Previous');
+    expect(show(await p.json<Reference>(onServer('fe01.contoso.com')))).toEqual([[B, null, 'Local']]);
+    expect(show(await p.json<Reference>(GET_GLOBAL))).toEqual([[B, A, 'Global']]);
+    const whatIf = await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Force -WhatIf');
+    expect(whatIf).toEqual(['What if: Performing the operation "Remove-CsCertificate" on target "OAuthTokenIssuer".']);
+    expect(show(await p.json<Reference>(GET_GLOBAL))).toEqual([[B, A, 'Global']]);
+    await p.ok('Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Force');
+    // The previous one is not promoted: nothing is current in the CMS, the local one still is.
+    expect(await p.json(GET_GLOBAL)).toEqual([]);
+    expect(show(await p.json<Reference>(onServer('fe02.contoso.com')))).toEqual([]);
+    expect(show(await p.json<Reference>(onServer('fe01.contoso.com')))).toEqual([[B, null, 'Local']]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { parseIsoInstant } from '../../provider/domain/time';
 import { CULTURES, formatServerDate, isCulture, type Culture } from './culture';
-import { cmsSlots, latestCms, replicaSlots, replicaStatus, settle } from './deployment';
+import { cmsSlots, latestCms, replicaStatus, serverSlots, settle } from './deployment';
 import {
   createStateDir, EmulatorUsageError, emulatedNow, initialState, readClock, readState, validateConfig, withStateLock,
   writeClock, writeState, type EmulatorConfig, type EmulatorState, type Slot,
@@ -87,7 +87,9 @@ export function describe(state: EmulatorState, now: Date, clock: string | null):
         upToDate: status.upToDate,
         version: state.replicas[server]?.version ?? 0,
         lastUpdateCreation: status.lastUpdateCreation,
-        oauthTokenIssuer: summarise(replicaSlots(state, server, now).OAuthTokenIssuer),
+        // What the server uses: a local-scope assignment in place of its replica's global one.
+        oauthTokenIssuer: summarise(serverSlots(state, server, now).OAuthTokenIssuer?.slot),
+        oauthTokenIssuerScope: serverSlots(state, server, now).OAuthTokenIssuer?.scope ?? null,
       };
     }),
     certificates: Object.values(state.certificates),
@@ -105,7 +107,8 @@ function text(state: EmulatorState, now: Date, clock: string | null): string {
     ...state.config.servers.map((server) => {
       const status = replicaStatus(state, server);
       const flags = `${status.upToDate ? 'up to date' : 'NOT up to date'}${state.config.stale.includes(server) ? ', stale' : ''}`;
-      return `${server}  ${line(replicaSlots(state, server, now).OAuthTokenIssuer)}  (${flags})`;
+      const used = serverSlots(state, server, now).OAuthTokenIssuer;
+      return `${server}  ${line(used?.slot)}${used?.scope === 'Local' ? '  LOCAL assignment' : ''}  (${flags})`;
     }),
   ];
   return `${rows.join('\n')}\n`;

@@ -67,6 +67,28 @@ export function replicaSlots(state: EmulatorState, server: string, now: Date): R
   return effectiveSlots(cmsVersion(state, state.replicas[server]?.version ?? 0).slots, now);
 }
 
+/** Whether a local-scope slot overrides the global assignment on its server: it assigns something. */
+export function localOverrides(slot: Slot | undefined): slot is Slot {
+  return slot !== undefined && (slot.current !== undefined || slot.scheduled !== undefined);
+}
+
+/**
+ * What a server uses per type at `now`: its local-scope assignment (Set-CsCertificate without
+ * -Identity, run on that server) where it has one, else its replica of the global one. A local
+ * assignment stays on that server only (it is not in the CMS, so replication never undoes it);
+ * removing it (Remove-CsCertificate without -Identity, on that server) hands the server back to
+ * the global assignment (docs/skype-emulator.md, question 7).
+ */
+export function serverSlots(state: EmulatorState, server: string, now: Date): Record<string, { slot: Slot; scope: 'Global' | 'Local' }> {
+  const out: Record<string, { slot: Slot; scope: 'Global' | 'Local' }> = {};
+  for (const [type, slot] of Object.entries(replicaSlots(state, server, now))) out[type] = { slot, scope: 'Global' };
+  for (const [type, slot] of Object.entries(state.local[server] ?? {})) {
+    const effective = effectiveSlot(slot, now);
+    if (localOverrides(effective)) out[type] = { slot: effective, scope: 'Local' };
+  }
+  return out;
+}
+
 export interface ReplicaStatus {
   readonly server: string;
   readonly upToDate: boolean;

@@ -13,7 +13,7 @@ import {
   INVOKE_COMMAND, INVOKE_REPLICATION, REMOVE_CS_CERTIFICATE, SELECT_OBJECT, SET_CS_CERTIFICATE,
 } from './cmdlets';
 import { formatServerDate } from './culture';
-import { assign, cmsSlots, commitCms, effectiveSlot, replicaSlots, replicaStatus, settle, unassign } from './deployment';
+import { assign, cmsSlots, commitCms, effectiveSlot, replicaStatus, serverSlots, settle, unassign } from './deployment';
 import { firstSyntaxError, parsePowerShell } from './grammar';
 import { openPfx } from './pfx';
 import type { CertificateRecord, EmulatorState, Slot } from './state';
@@ -432,24 +432,30 @@ export class Shell {
     const types = bound.get<string[]>('Type');
     const wanted = (type: string): boolean => !types || types.includes(type);
     const out: PsValue[] = [];
-    const global = bound.get<string>('Identity') === 'Global' ? cmsSlots(this.state, this.now) : replicaSlots(this.state, scope.server, this.now);
-    for (const type of CERT_TYPES) {
-      const slot = global[type];
-      if (slot && wanted(type)) out.push(...this.slotObjects(type, slot, 'Global'));
-    }
-    if (bound.get<string>('Identity') !== 'Global') {
-      const local = this.state.local[scope.server] ?? {};
+    if (bound.get<string>('Identity') === 'Global') {
+      const global = cmsSlots(this.state, this.now);
       for (const type of CERT_TYPES) {
-        const slot = local[type];
-        if (slot && wanted(type)) out.push(...this.slotObjects(type, effectiveSlot(slot, this.now), 'Local'));
+        const slot = global[type];
+        if (slot && wanted(type)) out.push(...this.slotObjects(type, slot, 'Global'));
       }
+      return out;
+    }
+    // Without -Identity: what this server uses, its local assignment in place of the global one.
+    const used = serverSlots(this.state, scope.server, this.now);
+    for (const type of CERT_TYPES) {
+      const entry = used[type];
+      if (entry && wanted(type)) out.push(...this.slotObjects(type, entry.slot, entry.scope));
     }
     return out;
   }
 
-  /** Whether a type is assigned in the global scope: -Identity Global, or OAuthTokenIssuer always (docs/skype-emulator.md). */
-  private isGlobal(bound: Bound, type: string): boolean {
-    return bound.get<string>('Identity') === 'Global' || type === 'OAuthTokenIssuer';
+  /**
+   * Whether Set/Remove act on the global scope: only with -Identity Global. Omitted means the
+   * local computer (the server the command runs on), for every type, OAuthTokenIssuer included,
+   * as the parameter tables say (docs/skype-emulator.md, question 7).
+   */
+  private isGlobal(bound: Bound): boolean {
+    return bound.get<string>('Identity') === 'Global';
   }
 
   private rollDate(bound: Bound, command: string): Date | undefined {
@@ -485,7 +491,7 @@ export class Shell {
     const globalSlots = cmsSlots(this.state, this.now);
     let globalChanged = false;
     for (const type of types) {
-      if (this.isGlobal(bound, type)) {
+      if (this.isGlobal(bound)) {
         const next = assign(globalSlots[type] ?? {}, thumbprint, this.now, rollAt);
         if (next) {
           globalSlots[type] = next;
@@ -591,29 +597,38 @@ export class Shell {
     });
   }
 
+  /**
+   * Remove-CsCertificate: with -Identity Global, from the CMS (a new version the replicas take);
+   * without, from the local-scope assignment of the server it runs on. Removes the current
+   * certificate, or with -Previous the previous one. The current one is in use: the cmdlet asks
+   * first, which -NonInteractive refuses unless -Force. Nothing assigned in that scope (or no
+   * previous certificate with -Previous): nothing is removed, no error.
+   */
   private removeCertificate(bound: Bound, scope: Scope): PsValue[] {
     const command = REMOVE_CS_CERTIFICATE.name;
     const previous = bound.get<boolean>('Previous') === true;
+    const isGlobal = this.isGlobal(bound);
     const globalSlots = cmsSlots(this.state, this.now);
     const local = (this.state.local[scope.server] ??= {});
-    const types = bound.get<string[]>('Type') ?? CERT_TYPES.filter((t) => globalSlots[t] || local[t]);
+    const slotOf = (type: string): Slot | undefined => (isGlobal ? globalSlots[type] : local[type] && effectiveSlot(local[type], this.now));
+    const types = bound.get<string[]>('Type') ?? CERT_TYPES.filter((t) => slotOf(t) !== undefined);
     if (this.whatIf(bound, command, types.join(', '))) return [];
     this.report(bound, command);
-    let globalChanged = false;
+    const changes: [string, Slot][] = [];
     for (const type of types) {
-      const isGlobal = this.isGlobal(bound, type);
-      const slot = isGlobal ? globalSlots[type] : local[type] && effectiveSlot(local[type], this.now);
+      const slot = slotOf(type);
       if (!slot) continue;
-      // The current certificate is in use: the cmdlet asks first, which -NonInteractive cannot.
       if (!previous && slot.current && bound.get<boolean>('Force') !== true) throw new PsError(command, NON_INTERACTIVE);
       const next = unassign(slot, previous);
-      if (!next) continue;
-      if (isGlobal) {
-        globalSlots[type] = next;
-        globalChanged = true;
-      } else local[type] = next;
+      if (next) changes.push([type, next]);
     }
-    if (globalChanged) commitCms(this.state, globalSlots, this.now);
+    // All types or none: a prompt refused for one type leaves the others as they were.
+    for (const [type, next] of changes) {
+      if (isGlobal) globalSlots[type] = next;
+      else if (next.current || next.scheduled || next.previous) local[type] = next;
+      else delete local[type];
+    }
+    if (isGlobal && changes.length > 0) commitCms(this.state, globalSlots, this.now);
     return [];
   }
 
