@@ -23,6 +23,11 @@ export interface FrontEndCertificates {
   readonly previous?: string;
   /** A scheduled roll not yet effective. */
   readonly scheduled?: { readonly thumbprint: string; readonly effectiveDate: string };
+  /**
+   * `local`: what the server reports is its own local-scope assignment (set on it without
+   * `-Identity Global`, by hand), which replication never undoes; absent: the global one.
+   */
+  readonly scope?: 'local';
 }
 
 /** One replica's replication state (`Get-CsManagementStoreReplicationStatus`). */
@@ -60,4 +65,8 @@ export interface FrontEndPool {
   assign(request: AssignRequest): Promise<void>;
   /** Forces a full replication of one replica (`Invoke-CsManagementStoreReplication -ReplicaFqdn`). */
   replicate(server: string): Promise<void>;
+  /** Removes the previous certificate globally (`Remove-CsCertificate -Identity Global -Previous`). */
+  removePrevious(): Promise<void>;
+  /** Removes one server's local-scope assignment, so it uses the global one again. */
+  removeLocal(server: string): Promise<void>;
 }

@@ -146,6 +146,53 @@ describe('the PowerShell adapter against the emulator', () => {
     expect(d.scripts().at(-1)!.script).toBe("$ErrorActionPreference = 'Stop'\nInvoke-CsManagementStoreReplication -ReplicaFqdn 'fe02.contoso.com'\n");
   });
 
+  it('removes the previous certificate globally (-Identity Global -Previous -Force): gone from the CMS and, after replication, from every server', async () => {
+    const d = fresh({ delay: 30 });
+    const pool = createPowerShellPool(d.spec());
+    const a = A.expected.thumbprint!;
+    const b = B.expected.thumbprint!;
+    await pool.assign({ thumbprint: a, pfx: { pfxBase64: bytesOf(A).toString('base64'), password: A.password! } });
+    await pool.assign({ thumbprint: b, pfx: { pfxBase64: bytesOf(B).toString('base64'), password: B.password! } });
+    d.admin('advance', '30');
+    expect((await pool.inspect()).servers.map((s) => [s.current, s.previous])).toEqual(SERVERS.map(() => [b, a]));
+    await pool.removePrevious();
+    expect(d.scripts().at(-1)!.script).toBe("$ErrorActionPreference = 'Stop'\nRemove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force\n");
+    const removed = await pool.inspect();
+    expect([removed.global.current, removed.global.previous]).toEqual([b, undefined]);
+    expect(removed.replicas.every((r) => !r.upToDate)).toBe(true);
+    d.admin('advance', '30');
+    const replicated = await pool.inspect();
+    expect(replicated.servers).toEqual(SERVERS.map((server) => ({ server, current: b, currentNotAfter: expect.any(String) as string })));
+    expect(replicated.replicas.every((r) => r.upToDate)).toBe(true);
+  });
+
+  it('a server set by hand (Set-CsCertificate without -Identity on fe02) reads as a local assignment there only; removeLocal gives it back the global one', async () => {
+    const d = fresh();
+    const pool = createPowerShellPool(d.spec());
+    const a = A.expected.thumbprint!;
+    const b = B.expected.thumbprint!;
+    await pool.assign({ thumbprint: b, pfx: { pfxBase64: bytesOf(B).toString('base64'), password: B.password! } });
+    await pool.assign({ thumbprint: a, pfx: { pfxBase64: bytesOf(A).toString('base64'), password: A.password! } });
+    const operator = await runShell({
+      command: d.spec().command,
+      script: `Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${b}' }\n`,
+      timeoutMs: 30_000,
+      doing: 'an operator setting fe02 by hand',
+    });
+    expect(operator).toMatchObject({ code: 0, stderr: '' });
+    const drifted = await pool.inspect();
+    expect(drifted.global.current).toBe(a);
+    expect(drifted.servers.map((s) => [s.server, s.current, s.scope])).toEqual([
+      ['fe01.contoso.com', a, undefined],
+      ['fe02.contoso.com', b, 'local'],
+      ['fe03.contoso.com', a, undefined],
+    ]);
+    await pool.removeLocal('fe02.contoso.com');
+    expect(d.scripts().at(-1)!.script).toBe("$ErrorActionPreference = 'Stop'\nInvoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer -Force }\n");
+    const corrected = await pool.inspect();
+    expect(corrected.servers.map((s) => [s.current, s.previous, s.scope])).toEqual(SERVERS.map(() => [a, b, undefined]));
+  });
+
   it('inspects 20 servers in at most `parallelism` shell calls', async () => {
     const servers = Array.from({ length: 20 }, (_, i) => `fe${String(i + 1).padStart(2, '0')}.contoso.com`);
     const d = fresh({ servers });

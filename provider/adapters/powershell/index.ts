@@ -8,6 +8,9 @@
  *   50-server pool costs a few processes, not fifty in a row.
  * - Assign: `Import-CsCertificate` (the PFX and password in 0600 files, secret-files.ts) or
  *   `Set-CsCertificate` by thumbprint, `-Identity Global`, once; replication does the rest.
+ * - Upkeep: `Remove-CsCertificate -Identity Global -Previous -Force` (the expired previous one);
+ *   `Remove-CsCertificate -Force` through `Invoke-Command` on one server (a local assignment
+ *   made there by hand, which replication never undoes).
  * - Errors become SHELL_NOT_FOUND / SHELL_TIMEOUT / SHELL_FAILED / SERVER_UNREACHABLE /
  *   CMDLET_FAILED, naming the server and the fix. The shell's error text is quoted (bounded): it
  *   cannot hold a secret, because no script holds one.
@@ -16,7 +19,7 @@ import { SfbError } from '../../domain/errors';
 import type { FrontEndPoolSpec } from '../../domain/pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot } from '../../ports/front-end-pool';
 import { globalOf, jsonLines, replicasOf, serversOf } from './parse';
-import { globalInspectScript, importScript, replicateScript, serversInspectScript, setScript } from './scripts';
+import { globalInspectScript, importScript, removeLocalScript, removePreviousScript, replicateScript, serversInspectScript, setScript } from './scripts';
 import { withSecretFiles } from './secret-files';
 import { runShell, type ShellResult } from './shell';
 
@@ -95,6 +98,12 @@ export function createPowerShellPool(spec: FrontEndPoolSpec): FrontEndPool {
     },
     async replicate(server: string): Promise<void> {
       await call(replicateScript(server), `starting a full replication of ${server}`, [server]);
+    },
+    async removePrevious(): Promise<void> {
+      await call(removePreviousScript(), 'removing the expired previous OAuthTokenIssuer certificate (-Identity Global -Previous)');
+    },
+    async removeLocal(server: string): Promise<void> {
+      await call(removeLocalScript(server), `removing the local OAuthTokenIssuer assignment made on ${server}`, [server]);
     },
   };
 }

@@ -69,6 +69,8 @@ export function certificatesOf(server: string, objects: readonly Record<string, 
     current: currentThumbprint,
     currentNotAfter: instantOf(current.NotAfter, doing, where(1, 'NotAfter')),
     ...(previous ? { previous } : {}),
+    // SourceScope (docs/skype-emulator.md): "Local" is an assignment made on that server alone.
+    ...(typeof current.SourceScope === 'string' && current.SourceScope.toLowerCase() === 'local' ? { scope: 'local' as const } : {}),
   };
   if (!scheduled) return result;
   return {

@@ -40,3 +40,23 @@ export function setScript(thumbprint: string, serverDate: string | undefined): s
 export function replicateScript(server: string): string {
   return [HEADER, `Invoke-CsManagementStoreReplication -ReplicaFqdn ${singleQuoted(server)}`, ''].join('\n');
 }
+
+/**
+ * Removes the previous certificate from the global scope, once it has expired (STAGE's last
+ * renewal step). `-Identity Global` is written out: without it the cmdlet acts on the local
+ * computer only (skype-cmdlets.md question 7; docs/skype-emulator.md). `-Force` because the
+ * shell is non-interactive: a prompt would fail the call (the previous certificate is not in
+ * use, so none is expected; -Force makes sure).
+ */
+export function removePreviousScript(): string {
+  return [HEADER, 'Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force', ''].join('\n');
+}
+
+/**
+ * Removes a local-scope assignment made by hand on one server (Set-CsCertificate without
+ * -Identity, run there): the server then uses the global assignment again, as every other does.
+ * `-Force`: the local certificate is in use, and the shell cannot answer the prompt.
+ */
+export function removeLocalScript(server: string): string {
+  return [HEADER, `Invoke-Command -ComputerName ${singleQuoted(server)} -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer -Force }`, ''].join('\n');
+}
