@@ -58,6 +58,8 @@ export interface DeploymentFacts {
   readonly reports: readonly ServerReport[];
   /** The certificate current on the deployment, with its NotAfter when known. */
   readonly current?: { readonly thumbprint: string; readonly notAfter?: Date };
+  /** The previous certificate the deployment keeps, with its NotAfter when known. */
+  readonly previous?: { readonly thumbprint: string; readonly notAfter?: Date };
 }
 
 /** One step, in order. */
@@ -73,8 +75,9 @@ export interface DeploymentPlan {
   /**
    * `none`: every server already has the declared state (a deployment found so is adopted).
    * `set`: current now. `roll`: scheduled. `reschedule`: a different roll is pending; it is replaced.
+   * `remove-previous`: every server has it; only the expired previous certificate is removed.
    */
-  readonly action: 'none' | 'set' | 'roll' | 'reschedule';
+  readonly action: 'none' | 'set' | 'roll' | 'reschedule' | 'remove-previous';
   readonly steps: readonly DeploymentStep[];
   /** Servers known not to have the declared state, each with what it reported. */
   readonly behind: readonly string[];
@@ -148,11 +151,15 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   const behindServers = pool.servers.filter((server) => !serverHasDesired(reportOf(server), desired, now));
   const n = pool.servers.length;
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
+  // STAGE's last step: the previous certificate goes once it has expired (partners no longer
+  // hold tokens it signed). An immediate set drops it anyway (Skype keeps two).
+  const expired = facts.previous && facts.previous.thumbprint !== desired.thumbprint && facts.previous.notAfter && facts.previous.notAfter.getTime() <= now.getTime() ? facts.previous : undefined;
+  const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter!)})` : undefined;
+  const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter!.toISOString() }] : []);
   if (behindServers.length === 0) {
-    return {
-      plan: { action: 'none', steps: [], behind: [], summary: `servers: all ${n} ${scheduled ? `have ${shortThumbprint(desired.thumbprint)} scheduled` : `have ${shortThumbprint(desired.thumbprint)} current`}` },
-      issues: [],
-    };
+    const have = `servers: all ${n} ${scheduled ? `have ${shortThumbprint(desired.thumbprint)} scheduled` : `have ${shortThumbprint(desired.thumbprint)} current`}`;
+    if (removal) return { plan: { action: 'remove-previous', steps: removeStep(), behind: [], summary: `${have}; ${removal}` }, issues: [] };
+    return { plan: { action: 'none', steps: [], behind: [], summary: have }, issues: [] };
   }
   const issues = checkRules(facts, desired, now);
   if (issues.length > 0) return { issues };
@@ -185,10 +192,12 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   if (replaced && replaced.thumbprint !== desired.thumbprint && replaced.notAfter) {
     steps.push({ kind: 'remove-previous', thumbprint: replaced.thumbprint, notBefore: replaced.notAfter.toISOString() });
   }
+  const keepsExpired = scheduled && removal !== undefined;
+  if (keepsExpired) steps.push(...removeStep());
   const reported = behindServers.filter((server) => reportOf(server) !== undefined);
   const behind = reported.map((server) => `${server} (${describeReport(reportOf(server)!)})`);
   const lead = behind.length > 0 ? `${behind.join(', ')} behind; ` : '';
-  return { plan: { action, steps, behind: reported, summary: `servers: ${lead}${what}, then verify ${n}` }, issues: [] };
+  return { plan: { action, steps, behind: reported, summary: `servers: ${lead}${what}, then verify ${n}${keepsExpired ? `; ${removal}` : ''}` }, issues: [] };
 }
 
 /** One server's entry in the resource's `servers` output (state): what it reported. */
@@ -198,6 +207,12 @@ export interface ServerOutput {
   readonly pending?: { readonly thumbprint: string; readonly effectiveDate: string };
   /** NotAfter of the current certificate, ISO 8601: the 24-hour rule needs it in preview. */
   readonly currentNotAfter?: string;
+  /**
+   * NotAfter of the previous certificate, ISO 8601, when known (Skype reports only the previous
+   * thumbprint: the provider carries what it saw when that certificate was current). Once it has
+   * passed, an up removes the previous certificate.
+   */
+  readonly previousNotAfter?: string;
 }
 
 /** The `servers` output: FQDN → what it reported at the last look. */
@@ -231,9 +246,34 @@ export function reportsFromOutput(servers: unknown): ServerReport[] {
   return reports;
 }
 
-/** The servers of `pool` that a `servers` output does not show with the declared state. */
+/**
+ * The previous certificate a `servers` output (from state) shows kept past its NotAfter, if any:
+ * the first such server's, with that NotAfter.
+ */
+export function expiredPrevious(servers: unknown, now: Date): { readonly thumbprint: string; readonly notAfter: Date } | undefined {
+  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return undefined;
+  for (const raw of Object.values(servers as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const entry = raw as Record<string, unknown>;
+    if (typeof entry.previous !== 'string' || !THUMBPRINT.test(entry.previous) || typeof entry.previousNotAfter !== 'string') continue;
+    const notAfter = new Date(entry.previousNotAfter);
+    if (!Number.isNaN(notAfter.getTime()) && notAfter.getTime() <= now.getTime()) return { thumbprint: entry.previous, notAfter };
+  }
+  return undefined;
+}
+
+/**
+ * The servers of `pool` an up has work on, from a `servers` output: those that do not show the
+ * declared state, and (STAGE's last step) those that still keep a previous certificate whose
+ * NotAfter has passed, other than the declared one.
+ */
 export function serversBehind(servers: unknown, pool: PoolSettings, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): string[] {
   const reports = new Map(reportsFromOutput(servers).map((r) => [r.server.toLowerCase(), r]));
   const wanted = { ...desired, notBefore: now, notAfter: now };
-  return pool.servers.filter((server) => !serverHasDesired(reports.get(server.toLowerCase()), wanted, now));
+  const expired = expiredPrevious(servers, now);
+  const keepsExpired = (report: ServerReport | undefined) => expired !== undefined && expired.thumbprint !== desired.thumbprint && report?.previous === expired.thumbprint;
+  return pool.servers.filter((server) => {
+    const report = reports.get(server.toLowerCase());
+    return !serverHasDesired(report, wanted, now) || keepsExpired(report);
+  });
 }

@@ -14,6 +14,7 @@
 import { createPowerShellPool } from '../adapters/powershell';
 import { isSfbError, SfbError } from '../domain/errors';
 import {
+  expiredPrevious,
   planDeployment,
   serverHasDesired,
   type DesiredDeployment,
@@ -36,6 +37,35 @@ export interface PoolInputs {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly effectiveDate?: string | null;
+  /**
+   * The `servers` output last recorded (the old state's): the NotAfter of certificates seen
+   * current before, which Skype no longer reports once they are previous.
+   */
+  readonly servers?: unknown;
+}
+
+/** NotAfter (ISO 8601) of each certificate seen, by thumbprint. */
+type KnownNotAfter = Map<string, string>;
+
+/** What is known of certificates' NotAfter: the declared one, the last `servers` output, snapshots. */
+function knownNotAfter(inputs: PoolInputs, ...snapshots: (PoolSnapshot | undefined)[]): KnownNotAfter {
+  const known: KnownNotAfter = new Map();
+  const add = (thumbprint: unknown, notAfter: unknown) => {
+    if (typeof thumbprint === 'string' && typeof notAfter === 'string' && parseIsoInstant(notAfter).ok) known.set(thumbprint.toUpperCase(), notAfter);
+  };
+  if (typeof inputs.servers === 'object' && inputs.servers !== null) {
+    for (const raw of Object.values(inputs.servers as Record<string, unknown>)) {
+      if (typeof raw !== 'object' || raw === null) continue;
+      const entry = raw as Record<string, unknown>;
+      add(entry.current, entry.currentNotAfter);
+      add(entry.previous, entry.previousNotAfter);
+    }
+  }
+  for (const snapshot of snapshots) {
+    for (const s of snapshot ? [snapshot.global, ...snapshot.servers] : []) add(s.current, s.currentNotAfter);
+  }
+  add(inputs.thumbprint, inputs.notAfter);
+  return known;
 }
 
 /** What the step may be given instead of the real world (tests, the benchmark). */
@@ -90,29 +120,33 @@ function reportOf(certificates: FrontEndCertificates): ServerReport {
   };
 }
 
-/** The `servers` output of a snapshot. */
-export function serversOutput(snapshot: PoolSnapshot): ServersOutput {
-  const entries = snapshot.servers.map((s): [string, ServerOutput] => [
-    s.server,
-    {
-      current: s.current ?? null,
-      previous: s.previous ?? null,
-      ...(s.scheduled ? { pending: { thumbprint: s.scheduled.thumbprint, effectiveDate: s.scheduled.effectiveDate } } : {}),
-      ...(s.currentNotAfter ? { currentNotAfter: s.currentNotAfter } : {}),
-    },
-  ]);
+/** The `servers` output of a snapshot; the previous certificate's NotAfter when `known`. */
+export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new Map()): ServersOutput {
+  const entries = snapshot.servers.map((s): [string, ServerOutput] => {
+    const previousNotAfter = s.previous ? known.get(s.previous) : undefined;
+    return [
+      s.server,
+      {
+        current: s.current ?? null,
+        previous: s.previous ?? null,
+        ...(s.scheduled ? { pending: { thumbprint: s.scheduled.thumbprint, effectiveDate: s.scheduled.effectiveDate } } : {}),
+        ...(s.currentNotAfter ? { currentNotAfter: s.currentNotAfter } : {}),
+        ...(previousNotAfter ? { previousNotAfter } : {}),
+      },
+    ];
+  });
   return Object.fromEntries(entries);
 }
 
 function describeServer(s: FrontEndCertificates): string {
-  const parts = [s.current ? `current ${shortThumbprint(s.current)}` : 'no current certificate'];
+  const parts = [s.current ? `current ${shortThumbprint(s.current)}${s.scope === 'local' ? ' set on the server itself' : ''}` : 'no current certificate'];
   if (s.scheduled) parts.push(`${shortThumbprint(s.scheduled.thumbprint)} pending at ${isoMinute(new Date(s.scheduled.effectiveDate))}`);
   return `${s.server} (${parts.join(', ')})`;
 }
 
-/** Servers behind and replicas not up to date, in one look. */
-function lag(snapshot: PoolSnapshot, desired: DesiredDeployment, now: Date): { behind: FrontEndCertificates[]; stale: string[] } {
-  const behind = snapshot.servers.filter((s) => !serverHasDesired(reportOf(s), desired, now));
+/** Servers behind (or still keeping `removed`, a previous certificate removed) and replicas not up to date, in one look. */
+function lag(snapshot: PoolSnapshot, desired: DesiredDeployment, now: Date, removed?: string): { behind: FrontEndCertificates[]; stale: string[] } {
+  const behind = snapshot.servers.filter((s) => !serverHasDesired(reportOf(s), desired, now) || (removed !== undefined && s.previous === removed));
   const servers = new Set(snapshot.servers.map((s) => s.server.toLowerCase()));
   const stale = snapshot.replicas.filter((r) => servers.has(r.server) && !r.upToDate).map((r) => r.server);
   return { behind, stale };
@@ -128,16 +162,23 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   const pool = deps.open(spec);
   const desired = desiredOf(inputs);
   let snapshot: PoolSnapshot | undefined;
+  // Every certificate's NotAfter seen so far (before the set, the old current's): the expired
+  // previous one is recognised, and recorded in `servers` for preview and the next up.
+  let known = knownNotAfter(inputs);
   try {
     snapshot = await pool.inspect();
-    const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...(snapshot.global.currentNotAfter ? { notAfter: new Date(snapshot.global.currentNotAfter) } : {}) } : undefined;
-    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}) }, desired, settingsOf(spec), now);
+    known = knownNotAfter(inputs, snapshot);
+    const notAfterOf = (thumbprint: string | undefined) => (thumbprint && known.has(thumbprint) ? { notAfter: new Date(known.get(thumbprint)!) } : {});
+    const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...notAfterOf(snapshot.global.current) } : undefined;
+    const previous = snapshot.global.previous ? { thumbprint: snapshot.global.previous, ...notAfterOf(snapshot.global.previous) } : undefined;
+    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
     if (!outcome.plan) throw new SfbError(outcome.issues[0]!.code, outcome.issues.map((i) => i.message).join(' '));
     const plan = outcome.plan;
     if (plan.action === 'none' && lag(snapshot, desired, now).stale.length === 0) {
       deps.progress(`${pool.description}: ${plan.summary}; nothing to do.`);
-      return serversOutput(snapshot);
+      return serversOutput(snapshot, known);
     }
+    if (plan.action === 'remove-previous') deps.progress(`${pool.description}: ${plan.summary}`);
     // Skype's assignment is global: once the CMS has it, only replication is missing.
     if (!serverHasDesired(reportOf(snapshot.global), desired, now)) {
       const roll = plan.steps.find((s) => s.kind === 'roll');
@@ -154,20 +195,39 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
     }
     const deadline = deps.clock() + spec.replicationTimeoutSeconds * 1000;
     const forced = new Set<string>();
+    let removed: string | undefined;
     for (;;) {
       snapshot = await pool.inspect();
-      const { behind, stale } = lag(snapshot, desired, now);
+      const { behind, stale } = lag(snapshot, desired, now, removed);
       if (behind.length === 0 && stale.length === 0) {
-        deps.progress(`${pool.description}: every server reports ${shortThumbprint(desired.thumbprint)} ${desired.effectiveDate && desired.effectiveDate.getTime() > now.getTime() ? 'scheduled' : 'current'}; replication up to date.`);
-        return serversOutput(snapshot);
+        // STAGE's last step, on up only (refresh changes nothing): once every server has the
+        // declared state, the previous certificate goes if it has expired. Once: the loop then
+        // waits until no server keeps it.
+        const previous = snapshot.global.previous;
+        const previousNotAfter = previous ? known.get(previous) : undefined;
+        if (removed === undefined && previous && previous !== desired.thumbprint && previousNotAfter && Date.parse(previousNotAfter) <= now.getTime()) {
+          removed = previous;
+          deps.progress(`${pool.description}: removing the previous certificate ${shortThumbprint(previous)} (expired ${isoMinute(new Date(previousNotAfter))}) with Remove-CsCertificate -Identity Global -Previous.`);
+          await pool.removePrevious();
+          continue;
+        }
+        deps.progress(`${pool.description}: every server reports ${shortThumbprint(desired.thumbprint)} ${desired.effectiveDate && desired.effectiveDate.getTime() > now.getTime() ? 'scheduled' : 'current'}${removed ? `, previous ${shortThumbprint(removed)} removed` : ''}; replication up to date.`);
+        return serversOutput(snapshot, known);
       }
-      // A replica that says it is up to date but shows another certificate was changed by hand:
-      // a full replication puts the CMS's assignment back (Invoke-CsManagementStoreReplication).
+      // A server that differs although its replica is up to date was changed by hand. Set on the
+      // server itself (a local assignment, which replication never undoes): that assignment is
+      // removed there, and the server uses the global one again, as the others do. Otherwise a
+      // full replication puts the CMS's assignment back (Invoke-CsManagementStoreReplication).
       for (const server of behind) {
         if (!forced.has(server.server) && !stale.includes(server.server.toLowerCase())) {
           forced.add(server.server);
-          deps.progress(`${server.server} differs from the Central Management Store (${describeServer(server)}); starting a full replication of it.`);
-          await pool.replicate(server.server);
+          if (server.scope === 'local') {
+            deps.progress(`${server.server} uses a certificate set on the server itself (${describeServer(server)}); removing that local assignment so it uses the global one.`);
+            await pool.removeLocal(server.server);
+          } else {
+            deps.progress(`${server.server} differs from the Central Management Store (${describeServer(server)}); starting a full replication of it.`);
+            await pool.replicate(server.server);
+          }
         }
       }
       const left = Math.max(0, Math.ceil((deadline - deps.clock()) / 1000));
@@ -184,7 +244,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
     }
   } catch (error) {
     if (!isSfbError(error)) throw error;
-    throw new PoolStepError(error.code, error.message, snapshot ? serversOutput(snapshot) : undefined);
+    throw new PoolStepError(error.code, error.message, snapshot ? serversOutput(snapshot, known) : undefined);
   }
 }
 
@@ -194,7 +254,7 @@ export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDep
   if (!spec) return undefined;
   const snapshot = await deps.open(spec).inspect();
   const desired = desiredOf(inputs);
-  return { servers: serversOutput(snapshot), drift: lag(snapshot, desired, now).behind.map(describeServer) };
+  return { servers: serversOutput(snapshot, knownNotAfter(inputs, snapshot)), drift: lag(snapshot, desired, now).behind.map(describeServer) };
 }
 
 /**
@@ -257,5 +317,7 @@ export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpe
       : [];
   const oldNotAfter = typeof olds.notAfter === 'string' ? new Date(olds.notAfter) : undefined;
   const current = oldThumbprint && !oldScheduled ? { thumbprint: oldThumbprint, ...(oldNotAfter && !Number.isNaN(oldNotAfter.getTime()) ? { notAfter: oldNotAfter } : {}) } : undefined;
-  return planDeployment({ reports, ...(current ? { current } : {}) }, desired, settingsOf(spec), now);
+  // The last look recorded the previous certificate's NotAfter: past it, the up removes it.
+  const previous = oldPool ? expiredPrevious(olds.servers, now) : undefined;
+  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
 }

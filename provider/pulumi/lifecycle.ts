@@ -229,7 +229,9 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
   // The Front End step (issue #10), after the store step: its failure keeps the new store state.
-  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, news, now, (e) => failureMessage(e, 'update', news.secretName));
+  // The old `servers` output goes along: the NotAfter of certificates it saw current, which
+  // Skype no longer reports once they are previous (the expired previous one is removed).
+  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers }, now, (e) => failureMessage(e, 'update', news.secretName));
   return { outs: withServers as unknown as CertificateState };
 }
 

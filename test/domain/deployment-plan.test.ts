@@ -1,4 +1,4 @@
-import { planDeployment, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
+import { expiredPrevious, planDeployment, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
 import { formatServerDate, isAmbiguousServerTime, isTimeZone, type DateCulture } from '../../provider/domain/server-date';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -151,6 +151,54 @@ describe('planDeployment', () => {
     ['valid from exactly the effective date', desired({ notBefore: LATER, effectiveDate: LATER }), []],
   ])('the new certificate is valid when it becomes current and after: %s', (_name, wanted, codes) => {
     expect(planDeployment({ reports: [] }, wanted, POOL, NOW).issues.map((i) => i.code)).toEqual(codes);
+  });
+});
+
+describe('the previous certificate once it has expired (STAGE\'s last step)', () => {
+  const expired = new Date('2026-05-31T23:59:00Z');
+  it('every server has the declared certificate and the previous one has expired: remove it, said in the plan line', () => {
+    const facts: DeploymentFacts = { reports: all({ current: B, previous: A }), current: { thumbprint: B }, previous: { thumbprint: A, notAfter: expired } };
+    expect(planDeployment(facts, desired(), POOL, NOW)).toEqual({
+      plan: {
+        action: 'remove-previous',
+        steps: [{ kind: 'remove-previous', thumbprint: A, notBefore: '2026-05-31T23:59:00.000Z' }],
+        behind: [],
+        summary: 'servers: all 3 have BBBB.. current; remove previous AAAA.. (expired 2026-05-31T23:59Z)',
+      },
+      issues: [],
+    });
+  });
+
+  it('not yet expired, or its NotAfter unknown: nothing to do', () => {
+    for (const previous of [{ thumbprint: A, notAfter: new Date('2026-06-01T00:01:00Z') }, { thumbprint: A }]) {
+      expect(planDeployment({ reports: all({ current: B, previous: A }), previous }, desired(), POOL, NOW).plan?.action).toBe('none');
+    }
+  });
+
+  it('a scheduled roll keeps the expired previous one until then: it is removed too, and the line says so', () => {
+    const facts: DeploymentFacts = { reports: all({ current: C, previous: A }), current: { thumbprint: C, notAfter: new Date('2027-01-01T00:00:00Z') }, previous: { thumbprint: A, notAfter: expired } };
+    const plan = planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW).plan!;
+    expect(plan.steps.filter((s) => s.kind === 'remove-previous')).toEqual([
+      { kind: 'remove-previous', thumbprint: C, notBefore: '2027-01-01T00:00:00.000Z' },
+      { kind: 'remove-previous', thumbprint: A, notBefore: '2026-05-31T23:59:00.000Z' },
+    ]);
+    expect(plan.summary).toMatch(/, then verify 3; remove previous AAAA\.\. \(expired 2026-05-31T23:59Z\)$/);
+  });
+
+  it('an immediate set drops it anyway (Skype keeps two): no separate removal', () => {
+    const facts: DeploymentFacts = { reports: all({ current: C, previous: A }), current: { thumbprint: C }, previous: { thumbprint: A, notAfter: expired } };
+    const plan = planDeployment(facts, desired(), POOL, NOW).plan!;
+    expect(plan.summary).toBe('servers: fe01.contoso.com (current CCCC..), fe02.contoso.com (current CCCC..), fe03.contoso.com (current CCCC..) behind; set BBBB.. current now, then verify 3');
+  });
+
+  it('the servers output: an expired previous kept makes those servers need an up; one still valid, or the declared one, does not', () => {
+    const output = (previousNotAfter: string, previous = A) => Object.fromEntries(SERVERS.map((s) => [s, { current: B, previous, previousNotAfter }]));
+    expect(expiredPrevious(output('2026-05-31T23:59:00.000Z'), NOW)).toEqual({ thumbprint: A, notAfter: expired });
+    expect(serversBehind(output('2026-05-31T23:59:00.000Z'), POOL, { thumbprint: B }, NOW)).toEqual(SERVERS);
+    expect(serversBehind(output('2026-06-01T00:01:00.000Z'), POOL, { thumbprint: B }, NOW)).toEqual([]);
+    expect(expiredPrevious(output('2026-06-01T00:01:00.000Z'), NOW)).toBeUndefined();
+    expect(serversBehind(output('2026-05-31T23:59:00.000Z', B), POOL, { thumbprint: B }, NOW)).toEqual([]);
+    expect(serversBehind({ ...output('2026-05-31T23:59:00.000Z'), 'fe02.contoso.com': { current: B, previous: null } }, POOL, { thumbprint: B }, NOW)).toEqual(['fe01.contoso.com', 'fe03.contoso.com']);
   });
 });
 
