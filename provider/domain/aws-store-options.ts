@@ -26,14 +26,28 @@ const MAX_TAGS = 50;
 const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u;
 
-/** The options as declared (the non-secret part of the resource's `store` input). */
+/**
+ * Options of the AWS Secrets Manager store. Credentials are never options: the provider uses the
+ * AWS SDK's default chain (AWS_PROFILE, environment variables, SSO, the instance or task role)
+ * each time it calls AWS. See docs/aws-store.md for the IAM permissions.
+ */
 export interface AwsStoreOptions {
+  /** The region of the secret, e.g. `us-east-1`. Changing it replaces the resource (another store). */
   readonly region: string;
+  /**
+   * Another endpoint (a VPC endpoint, a test server). @default the region's, or the SDK's
+   * AWS_ENDPOINT_URL_SECRETS_MANAGER environment variable when set
+   */
   readonly endpoint?: string;
+  /** KMS key (id, ARN or alias) the secret is encrypted with, set when the secret is created. @default aws/secretsmanager */
   readonly kmsKeyId?: string;
+  /** Tags for the secret (besides `sfb-oauth-cert:owner`, which the provider sets). */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The secret's description, set when the secret is created. */
   readonly description?: string;
+  /** Days a destroyed certificate stays recoverable, 7 to 30. @default 30 */
   readonly recoveryWindowDays?: number;
+  /** Delete at once on `pulumi destroy`, with no recovery window (opt-in). @default false */
   readonly forceDeleteWithoutRecovery?: boolean;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { programError } from './program-error';
-import { AWS_STORE_KIND, awsStoreOptionProblems } from '../domain/aws-store-options';
+import { AWS_STORE_KIND, awsStoreOptionProblems, type AwsStoreOptions } from '../domain/aws-store-options';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
@@ -28,29 +28,10 @@ export interface AwsSecretsManagerStoreSpec extends AwsSecretsManagerStoreOption
 }
 
 /**
- * Options of the AWS Secrets Manager store. Credentials are never options: the provider uses the
- * AWS SDK's default chain (AWS_PROFILE, environment variables, SSO, the instance or task role)
- * each time it calls AWS. See docs/aws-store.md for the IAM permissions.
+ * Options of the AWS Secrets Manager store (one declaration, with its rules, in
+ * provider/domain/aws-store-options.ts).
  */
-export interface AwsSecretsManagerStoreOptions {
-  /** The region of the secret, e.g. `us-east-1`. Changing it replaces the resource (another store). */
-  readonly region: string;
-  /**
-   * Another endpoint (a VPC endpoint, a test server). @default the region's, or the SDK's
-   * AWS_ENDPOINT_URL_SECRETS_MANAGER environment variable when set
-   */
-  readonly endpoint?: string;
-  /** KMS key (id, ARN or alias) the secret is encrypted with, set when the secret is created. @default aws/secretsmanager */
-  readonly kmsKeyId?: string;
-  /** Tags for the secret (besides `sfb-oauth-cert:owner`, which the provider sets). */
-  readonly tags?: Readonly<Record<string, string>>;
-  /** The secret's description, set when the secret is created. */
-  readonly description?: string;
-  /** Days a destroyed certificate stays recoverable, 7 to 30. @default 30 */
-  readonly recoveryWindowDays?: number;
-  /** Delete at once on `pulumi destroy`, with no recovery window (opt-in). @default false */
-  readonly forceDeleteWithoutRecovery?: boolean;
-}
+export type AwsSecretsManagerStoreOptions = AwsStoreOptions;
 
 /** Options of the embedded local store. */
 export interface LocalStoreOptions {
