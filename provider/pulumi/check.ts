@@ -18,7 +18,7 @@ import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
 import { validatePfxRecording } from '../validate-pfx';
-import { previewPool } from './converge-pool';
+import { previewPool, retiredCertificate } from './converge-pool';
 import { serversBehind } from '../domain/deployment-plan';
 import type { FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
@@ -164,6 +164,10 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
   else delete inputs.effectiveDate;
   if (pool) inputs.pool = pool;
   else delete inputs.pool;
+  // The certificate the declared one replaced: preview plans its removal once it has expired.
+  const retired = pool ? retiredCertificate(olds, facts.thumbprint) : undefined;
+  if (retired) inputs.retiredCertificate = retired;
+  else delete inputs.retiredCertificate;
   return { inputs, failures, warnings };
 }
 

@@ -14,7 +14,6 @@
 import { createPowerShellPool } from '../adapters/powershell';
 import { isSfbError, SfbError } from '../domain/errors';
 import {
-  expiredPrevious,
   planDeployment,
   serverHasDesired,
   type DesiredDeployment,
@@ -300,6 +299,20 @@ export async function poolRefresh(props: Record<string, unknown>, now: Date, dep
 }
 
 /**
+ * The certificate the declared one replaced, with its NotAfter: what Skype keeps as previous
+ * once the declared one is current. Check sees only the old inputs (never the `servers` output),
+ * so it carries this in the inputs (`retiredCertificate`): the thumbprint and NotAfter declared
+ * before when the certificate changes, else the one carried so far. Preview plans the removal
+ * from it; diff asks for the update only while a server still reports it (serversBehind).
+ */
+export function retiredCertificate(olds: Record<string, unknown>, thumbprint: string): { thumbprint: string; notAfter: string } | undefined {
+  const valid = (t: unknown, n: unknown) => typeof t === 'string' && /^[0-9A-F]{40}$/.test(t) && t !== thumbprint && parseIsoInstant(n).ok;
+  if (olds.thumbprint !== thumbprint) return valid(olds.thumbprint, olds.notAfter) ? { thumbprint: olds.thumbprint as string, notAfter: olds.notAfter as string } : undefined;
+  const carried = olds.retiredCertificate as Record<string, unknown> | undefined | null;
+  return carried && valid(carried.thumbprint, carried.notAfter) ? { thumbprint: carried.thumbprint as string, notAfter: carried.notAfter as string } : undefined;
+}
+
+/**
  * Preview's view of the pool. Check runs offline and sees the old inputs, not the servers: it
  * assumes the last `up` left every server of the old pool with the certificate declared then
  * (a refresh shows otherwise as drift, and diff then asks for an update). So the same desired
@@ -317,7 +330,9 @@ export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpe
       : [];
   const oldNotAfter = typeof olds.notAfter === 'string' ? new Date(olds.notAfter) : undefined;
   const current = oldThumbprint && !oldScheduled ? { thumbprint: oldThumbprint, ...(oldNotAfter && !Number.isNaN(oldNotAfter.getTime()) ? { notAfter: oldNotAfter } : {}) } : undefined;
-  // The last look recorded the previous certificate's NotAfter: past it, the up removes it.
-  const previous = oldPool ? expiredPrevious(olds.servers, now) : undefined;
+  // The certificate the declared one replaced (check carries it in the inputs): past its
+  // NotAfter, the up removes it.
+  const retired = oldPool ? retiredCertificate(olds, desired.thumbprint) : undefined;
+  const previous = retired ? { thumbprint: retired.thumbprint, notAfter: new Date(retired.notAfter) } : undefined;
   return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
 }

@@ -10,14 +10,18 @@
  * success naming it, then converges; a scheduled roll in de-DE / Europe/Berlin (preview shows the
  * server string; after the emulator clock passes the date, refresh shows current and previous
  * swapped on every server); a roll too close to the current certificate's expiry is refused at
- * preview. A second stack adopts the deployment with no action.
+ * preview. A second stack adopts the deployment with no action. Then: one server set by hand on
+ * itself (a local assignment on fe02 only) shows as drift of fe02 alone and the next up removes
+ * that assignment there, touching nothing else; and a previous certificate whose NotAfter passes
+ * (a short-lived one, made by makeDemoPfx) is planned for removal in preview and removed from
+ * every server by the next up (Remove-CsCertificate -Identity Global -Previous).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
-import { DAY_MS, HOUR_MS } from '../../provider/domain/time';
+import { DAY_MS, HOUR_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
 import { engineEnv, LOCAL_DEMO_PASSPHRASE, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
@@ -100,7 +104,7 @@ class Emulator {
     return this.log()
       .slice(from)
       .map((r) => r.script)
-      .filter((s) => /Import-CsCertificate|Set-CsCertificate|Invoke-CsManagementStoreReplication/.test(s));
+      .filter((s) => /Import-CsCertificate|Set-CsCertificate|Invoke-CsManagementStoreReplication|Remove-CsCertificate/.test(s));
   }
 }
 
@@ -156,7 +160,7 @@ class Project {
   }
 }
 
-type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } };
+type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; previousNotAfter?: string };
 const everyServer = (value: Partial<ServerOut>) => Object.fromEntries(SERVERS.map((s) => [s, expect.objectContaining(value)]));
 const wholeMinute = (ms: number) => new Date(Math.ceil(ms / 60_000) * 60_000);
 const isoZ = (d: Date) => d.toISOString().replace(/\.000Z$/, 'Z');
@@ -299,6 +303,61 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(emulator.changesSince(before)).toEqual([]);
     expect((await second.output<ServerOut>()).servers).toEqual(everyServer({ current: a }));
     project.outputs.push(...second.outputs);
+  });
+
+  it('one server set by hand on itself (fe02 only): refresh shows fe02 alone as drift; the next up removes that local assignment there and touches nothing else', async () => {
+    const { servers: untouched } = await project.output<ServerOut>();
+    const operator = await emulator.script(`Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${b}' }\n`);
+    expect(operator).toMatchObject({ code: 0, stderr: '' });
+    await project.ok(['refresh', '--yes']);
+    const drifted = await project.output<ServerOut>();
+    expect(drifted.plan).toBe(`drift: fe02.contoso.com (current ${b.slice(0, 4)}.. set on the server itself) instead of the declared ${a}`);
+    expect(untouched['fe01.contoso.com']).toMatchObject({ current: a });
+    expect(drifted.servers).toEqual({ ...untouched, 'fe02.contoso.com': expect.objectContaining({ current: b, previous: null }) });
+    const before = emulator.log().length;
+    const up = await project.ok(['up', '--yes']);
+    expect(up).toContain('OAuthTokenIssuerCertificate oauth updated');
+    expect(emulator.changesSince(before)).toEqual([
+      "$ErrorActionPreference = 'Stop'\nInvoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer -Force }\n",
+    ]);
+    const corrected = await project.output<ServerOut>();
+    expect(corrected.servers).toEqual(untouched);
+    expect(corrected.plan).not.toMatch(/^drift:/);
+  });
+
+  it('the previous certificate once its NotAfter has passed: preview plans its removal with the date, the next up removes it from every server, refresh alone does not', async () => {
+    // Expires about two minutes from now, in real time: the provider decides with its own clock.
+    const notAfter = new Date(Math.ceil((Date.now() + 120_000) / 1000) * 1000);
+    const shortPfx = makeDemoPfx({ sipDomain: 'contoso.com', password: PASSWORD, notBefore: new Date(notAfter.getTime() - DAY_MS), validDays: 1 });
+    const base64 = shortPfx.toString('base64');
+    secrets.push(base64.slice(0, 24), base64.slice(base64.length >> 1, (base64.length >> 1) + 24));
+    fs.writeFileSync(path.join(project.dir, 'short.pfx'), shortPfx);
+    const short = (await validatePfx(shortPfx, PASSWORD)).thumbprint!;
+    // The short-lived certificate current, then A again: the short one is previous everywhere.
+    await project.set('pfxFile', 'short.pfx');
+    await project.ok(['up', '--yes']);
+    await project.set('pfxFile', 'a.pfx');
+    await project.ok(['up', '--yes']);
+    const kept = await project.output<ServerOut>();
+    expect(kept.servers).toEqual(everyServer({ current: a, previous: short, previousNotAfter: notAfter.toISOString() }));
+    // Before its NotAfter: nothing to do.
+    expect(await project.ok(['preview', '--diff'])).not.toContain('remove previous');
+    await new Promise((r) => setTimeout(r, Math.max(0, notAfter.getTime() - Date.now() + 1500)));
+    // A refresh reads, it never removes.
+    const beforeRefresh = emulator.log().length;
+    await project.ok(['refresh', '--yes']);
+    expect(emulator.changesSince(beforeRefresh)).toEqual([]);
+    expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: a, previous: short }));
+    const preview = await project.ok(['preview', '--diff']);
+    expect(preview).toContain(`servers: all 3 have ${a.slice(0, 4)}.. current; remove previous ${short.slice(0, 4)}.. (expired ${isoMinute(notAfter)})`);
+    const before = emulator.log().length;
+    await project.ok(['up', '--yes']);
+    expect(emulator.changesSince(before)).toEqual(["$ErrorActionPreference = 'Stop'\nRemove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force\n"]);
+    expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: a, previous: null }));
+    // Done: the next up has nothing to send.
+    const after = emulator.log().length;
+    expect(await project.ok(['up', '--yes'])).not.toContain('OAuthTokenIssuerCertificate oauth updat');
+    expect(emulator.changesSince(after)).toEqual([]);
   });
 
   it('no secret in any script the emulator received, any argv, or any CLI output', () => {
