@@ -34,6 +34,7 @@ import {
 
 import { awsStoreOptionProblems, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
 import { SfbError } from '../../domain/errors';
+import { refuseIfScheduledForDeletion } from '../../domain/store-rules';
 import { decodeSecretDocument, encodeSecretDocument, secretDocumentSizeProblem } from '../../domain/secret-document';
 import type {
   CertificatePayload,
@@ -167,7 +168,7 @@ class AwsSecretsManagerStore implements CertificateStore {
         // Created with this version as its first value: done (AWSCURRENT is on it).
         if (found === undefined) return (await sm.describe(true))!.secret;
       }
-      this.refuseIfDeleted(found.secret, action);
+      refuseIfScheduledForDeletion(found.secret, action);
       await sm.claim(found, claim, action);
       await sm.call(action, (client) =>
         client.send(new PutSecretValueCommand({ SecretId: name, ClientRequestToken: versionId, SecretString: document, VersionStages: [AWS_LABELS[stage]] })),
@@ -186,7 +187,7 @@ class AwsSecretsManagerStore implements CertificateStore {
     const action = `move the ${stage} label onto version ${versionId}`;
     return this.session(name, action, async (sm) => {
       const found = this.requireSecret(await sm.describe(), name, action);
-      this.refuseIfDeleted(found.secret, action);
+      refuseIfScheduledForDeletion(found.secret, action);
       await sm.claim(found, claim, action);
       const target = found.secret.versions.find((v) => v.versionId === versionId);
       if (target === undefined) {
@@ -221,7 +222,7 @@ class AwsSecretsManagerStore implements CertificateStore {
     const action = 'schedule its deletion';
     await this.session(name, action, async (sm) => {
       const found = this.requireSecret(await sm.describe(), name, action);
-      this.refuseIfDeleted(found.secret, action);
+      refuseIfScheduledForDeletion(found.secret, action);
       await sm.claim(found, claim, action);
       const force = this.settings.forceDeleteWithoutRecovery === true;
       try {
@@ -292,15 +293,6 @@ class AwsSecretsManagerStore implements CertificateStore {
     return found;
   }
 
-  /** As the local store (and Secrets Manager): only describe and restore work on a secret scheduled for deletion. */
-  private refuseIfDeleted(secret: StoredSecret, action: string): void {
-    if (secret.deletionDate !== undefined) {
-      throw new SfbError(
-        'STORE_CONFLICT',
-        `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
-      );
-    }
-  }
 
   private corrupt(name: string, versionId: string, reason: string): SfbError {
     return new SfbError(

@@ -10,6 +10,7 @@
  */
 import { SfbError } from '../../domain/errors';
 import { DAY_MS, parseIsoInstant } from '../../domain/time';
+import { refuseIfScheduledForDeletion } from '../../domain/store-rules';
 import type {
   CertificatePayload,
   CertificateStage,
@@ -126,7 +127,7 @@ export function isPurgeDue(record: SecretRecord, now: Date): boolean {
 /** The payload of `versionId`, or the error Secrets Manager's GetSecretValue would give. */
 export function decideGetVersion(record: SecretRecord | undefined, name: string, versionId: string): CertificatePayload {
   const secret = requireSecret(record, name, `read version ${versionId}`);
-  refuseIfDeleted(secret, `read version ${versionId}`);
+  refuseIfScheduledForDeletion(secret, `read version ${versionId}`);
   return requireVersion(secret, versionId).payload;
 }
 
@@ -136,7 +137,7 @@ export function decideGetVersion(record: SecretRecord | undefined, name: string,
  * versions are immutable. Otherwise the version is appended and labelled.
  */
 export function decidePutVersion(record: SecretRecord | undefined, request: PutVersionRequest, now: Date): Decision {
-  if (record !== undefined) refuseIfDeleted(record, `write version ${request.versionId}`);
+  if (record !== undefined) refuseIfScheduledForDeletion(record, `write version ${request.versionId}`);
   const existing = record?.versions.find((version) => version.versionId === request.versionId);
   if (record !== undefined && existing !== undefined) {
     if (samePayload(existing.payload, request.payload)) return { kind: 'unchanged', record };
@@ -171,7 +172,7 @@ export function decideMoveStage(
 ): Decision {
   const action = `move the ${stage} label onto version ${versionId}`;
   const secret = requireSecret(record, name, action);
-  refuseIfDeleted(secret, action);
+  refuseIfScheduledForDeletion(secret, action);
   const target = requireVersion(secret, versionId);
   if (target.stages.includes(stage)) return { kind: 'unchanged', record: secret };
   const moved =
@@ -194,7 +195,7 @@ export function decideScheduleDeletion(
   assertRecoveryWindow(recoveryWindowDays);
   const action = 'schedule its deletion';
   const secret = requireSecret(record, name, action);
-  refuseIfDeleted(secret, action);
+  refuseIfScheduledForDeletion(secret, action);
   const deletionDate = new Date(now.getTime() + recoveryWindowDays * DAY_MS).toISOString();
   return { kind: 'write', record: { ...secret, deletionDate } };
 }
@@ -334,12 +335,3 @@ function requireVersion(secret: SecretRecord, versionId: string): VersionRecord 
   return version;
 }
 
-/** Secrets Manager refuses every operation but describe and restore on a secret marked for deletion. */
-function refuseIfDeleted(secret: SecretRecord, action: string): void {
-  if (secret.deletionDate !== undefined) {
-    throw new SfbError(
-      'STORE_CONFLICT',
-      `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
-    );
-  }
-}
