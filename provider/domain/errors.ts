@@ -67,6 +67,18 @@ export const OPERATION_ERROR_CODES = [
   'SECRET_TOO_LARGE',
   /** AWS KMS refused the secret's key (missing, disabled, or not usable by the deploying identity). */
   'STORE_KMS_FAILURE',
+  // Windows PowerShell 5.1 Management Shell (issue #15).
+  /** The session that runs Import/Set-CsCertificate is not in the Front End Servers' time zone: -EffectiveDate would land at another instant. */
+  'TIME_ZONE_MISMATCH',
+  /** The effective date falls in a repeated or skipped local hour of the servers' time zone (a DST change). */
+  'EFFECTIVE_DATE_AMBIGUOUS',
+  // Hardening (issue #19).
+  /** A roll the declaration did not ask for is pending on the servers; up does not replace it unless told to. */
+  'FOREIGN_ROLL_PENDING',
+  /** The secret exists but holds no document of this provider: nothing is written to it unless adopted. */
+  'STORE_NOT_OURS',
+  /** The Node.js running the provider is older than the supported range. */
+  'NODE_UNSUPPORTED',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

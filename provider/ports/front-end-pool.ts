@@ -28,6 +28,28 @@ export interface FrontEndCertificates {
    * `-Identity Global`, by hand), which replication never undoes; absent: the global one.
    */
   readonly scope?: 'local';
+  /**
+   * The server's Windows time zone id as `[TimeZoneInfo]::Local.Id` reports it, e.g.
+   * `W. Europe Standard Time` (issue #15); absent where the shell did not report it.
+   */
+  readonly timeZone?: string;
+  /**
+   * Present when this server could not be read at this look (remoting failed, the cmdlet failed
+   * there): the other fields are then absent, and the other servers are still reported.
+   */
+  readonly unreachable?: { readonly code: 'SERVER_UNREACHABLE' | 'CMDLET_FAILED'; readonly message: string };
+}
+
+/** The PowerShell session that runs the CMS-side cmdlets (Import/Set/Remove-CsCertificate). */
+export interface ShellSession {
+  /** `[TimeZoneInfo]::Local.Id`, a Windows time zone id, e.g. `W. Europe Standard Time`. */
+  readonly timeZone: string;
+  /** `[CultureInfo]::CurrentCulture.Name`, e.g. `de-DE`; reported, never used to write a date. */
+  readonly culture: string;
+  /** `$PSVersionTable.PSVersion`, e.g. `5.1.17763.1`. */
+  readonly psVersion: string;
+  /** `$PSVersionTable.PSEdition`: `Desktop` (Windows PowerShell 5.1) or `Core` (PowerShell 7). */
+  readonly edition: string;
 }
 
 /** One replica's replication state (`Get-CsManagementStoreReplicationStatus`). */
@@ -43,6 +65,8 @@ export interface PoolSnapshot {
   readonly replicas: readonly ReplicaState[];
   /** Every server of the pool, in the pool's order. */
   readonly servers: readonly FrontEndCertificates[];
+  /** The session the CMS-side cmdlets run in (issue #15); absent from shells that do not report it. */
+  readonly session?: ShellSession;
 }
 
 /** How the certificate is assigned globally: imported from the PFX, or set by thumbprint. */
