@@ -14,12 +14,15 @@
  *   an immediate set is always allowed, so an emergency is never blocked;
  * - CERT_NOT_YET_VALID / CERT_EXPIRES_BEFORE_EFFECTIVE_DATE: the new certificate is valid at the
  *   moment it becomes current and after it;
+ * - EFFECTIVE_DATE_AMBIGUOUS: a scheduled roll's instant is not next to a daylight saving change
+ *   of the servers' time zone (server-date.ts: how Skype stores such a local time is unknown);
  * - an effective date already past means now (the store's line says so; see roll-plan.ts);
  * - the same desired state twice plans nothing; a different not-yet-effective roll re-plans.
  * Pure: `now` and every fact are parameters.
  */
 import type { Finding } from './errors';
-import { formatServerDate, type DateCulture } from './server-date';
+import { clockChangeNear, isoSecond, localTime } from './server-date';
+import { agreedServerZone, describeZone, type ServerZone, type ZoneReport } from './server-zone';
 import { shortThumbprint } from './roll-plan';
 import { becomesCurrentAt, HOUR_MS, isoMinute } from './time';
 
@@ -35,12 +38,14 @@ export interface ServerReport {
   readonly pending?: { readonly thumbprint: string; readonly effectiveDate: Date };
 }
 
-/** How the pool is reached and how its servers read dates. */
+/** The pool's servers and the time zone they are in. */
 export interface PoolSettings {
   readonly servers: readonly string[];
-  readonly dateCulture: DateCulture;
-  /** IANA name, e.g. `Europe/Berlin`. */
-  readonly serverTimeZone: string;
+  /**
+   * The servers' time zone (issue #15): as they reported it during up; in preview, as the last
+   * look recorded it, or the declared `serverTimeZone` before any look.
+   */
+  readonly zone: ServerZone;
 }
 
 /** The certificate the resource declares, with the validity facts the rules need. */
@@ -60,13 +65,23 @@ export interface DeploymentFacts {
   readonly current?: { readonly thumbprint: string; readonly notAfter?: Date };
   /** The previous certificate the deployment keeps, with its NotAfter when known. */
   readonly previous?: { readonly thumbprint: string; readonly notAfter?: Date };
+  /**
+   * The time zones inspect reported (issue #15): every server's and the session's that runs the
+   * cmdlets. Present during up: a scheduled roll then uses the zone they agree on, or stops with
+   * TIME_ZONE_MISMATCH; absent in preview, which plans in `PoolSettings.zone`.
+   */
+  readonly zones?: { readonly servers: readonly ZoneReport[]; readonly session?: { readonly timeZone: string } };
 }
 
 /** One step, in order. */
 export type DeploymentStep =
   | { readonly kind: 'import'; readonly thumbprint: string }
   | { readonly kind: 'set'; readonly thumbprint: string }
-  | { readonly kind: 'roll'; readonly thumbprint: string; readonly effectiveDate: string; readonly serverDate: string }
+  /**
+   * `effectiveAt`: the instant, ISO 8601 UTC; `sessionTimeZone`: the Windows id of the servers'
+   * zone, which the session running the cmdlet must be in (it builds the DateTime from the instant).
+   */
+  | { readonly kind: 'roll'; readonly thumbprint: string; readonly effectiveAt: string; readonly sessionTimeZone: string }
   | { readonly kind: 'replicate' }
   | { readonly kind: 'verify'; readonly server: string; readonly current?: string; readonly pending?: string }
   | { readonly kind: 'remove-previous'; readonly thumbprint: string; readonly notBefore: string };
@@ -85,7 +100,7 @@ export interface DeploymentPlan {
   readonly summary: string;
 }
 
-export type DeploymentIssueCode = 'ROLL_TOO_LATE' | 'CERT_NOT_YET_VALID' | 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE';
+export type DeploymentIssueCode = 'ROLL_TOO_LATE' | 'CERT_NOT_YET_VALID' | 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE' | 'EFFECTIVE_DATE_AMBIGUOUS' | 'TIME_ZONE_MISMATCH';
 
 export interface DeploymentOutcome {
   readonly plan?: DeploymentPlan;
@@ -101,8 +116,9 @@ export function serverHasDesired(report: ServerReport | undefined, desired: Desi
 }
 
 /**
- * The server is given whole seconds (its culture's pattern has no fraction), so a declared
- * `2026-12-01T00:00:00.500Z` is pending at `00:00:00` there: the same roll, not a new one.
+ * Compared to the second: the servers are given the exact instant, but whether Skype keeps a
+ * fraction of a second is not documented, and rolls set by earlier versions were given whole
+ * seconds; a declared `2026-12-01T00:00:00.500Z` pending at `00:00:00` is the same roll, not a new one.
  */
 function sameSecond(a: Date, b: Date): boolean {
   return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
@@ -114,8 +130,36 @@ function describeReport(report: ServerReport): string {
   return parts.join(', ');
 }
 
+/** The servers' local time of `instant`, for the plan line: `10:00 W. Europe Standard Time`, the date too when it is not the UTC date. */
+function serversLocalTime(instant: Date, zone: ServerZone): string {
+  const local = localTime(instant, zone.iana);
+  const sameDay = local.date === instant.toISOString().slice(0, 10);
+  return `${local.time}${sameDay ? '' : ` on ${local.date}`} ${zone.windows}`;
+}
+
+/**
+ * EFFECTIVE_DATE_AMBIGUOUS (issue #15 item 8): in the hour the servers' clocks go back, one local
+ * time names two instants, and a roll written as `31.10.2027 02:30:00` in Berlin landed an hour
+ * off on every server. The DateTime is now built from the instant, but how Skype stores a local
+ * time of that hour (or of the hour the clocks skip) is unconfirmed: refused until a capture from
+ * a real server shows it.
+ */
+function clockChangeIssue(at: Date, zone: ServerZone): Finding<'EFFECTIVE_DATE_AMBIGUOUS'> | undefined {
+  const change = clockChangeNear(at, zone.iana);
+  if (!change) return undefined;
+  const local = localTime(at, zone.iana);
+  const what =
+    change.kind === 'repeated'
+      ? `inside the hour their clocks go back at ${isoSecond(change.at)}, where that local time names two instants`
+      : `next to the hour their clocks skip at ${isoSecond(change.at)}, where a local time of the skipped hour names this instant or the one an hour away`;
+  return {
+    code: 'EFFECTIVE_DATE_AMBIGUOUS',
+    message: `The \`effectiveDate\` ${isoSecond(at)} is ${local.time} on ${local.date} on the Front End Servers (${describeZone(zone)}), ${what}; how Skype stores -EffectiveDate there is not confirmed, so the roll could land at another instant. Choose an effective date at or before ${isoSecond(change.safeBefore)}, or at or after ${isoSecond(change.safeAfter)}.`,
+  };
+}
+
 /** The rules; every problem at once. */
-function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, now: Date): Finding<DeploymentIssueCode>[] {
+function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, zone: ServerZone | undefined, now: Date): Finding<DeploymentIssueCode>[] {
   const issues: Finding<DeploymentIssueCode>[] = [];
   const at = becomesCurrentAt(now, desired.effectiveDate);
   const scheduled = at.getTime() > now.getTime();
@@ -129,6 +173,8 @@ function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, now: Dat
       });
     }
   }
+  const clockChange = scheduled && zone ? clockChangeIssue(at, zone) : undefined;
+  if (clockChange) issues.push(clockChange);
   if (at.getTime() < desired.notBefore.getTime()) {
     issues.push({
       code: 'CERT_NOT_YET_VALID',
@@ -161,7 +207,12 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
     if (removal) return { plan: { action: 'remove-previous', steps: removeStep(), behind: [], summary: `${have}; ${removal}` }, issues: [] };
     return { plan: { action: 'none', steps: [], behind: [], summary: have }, issues: [] };
   }
-  const issues = checkRules(facts, desired, now);
+  // A scheduled roll is given in the zone the servers reported, never an assumed one. An
+  // immediate set carries no date, so it needs no zone (an emergency is never blocked).
+  const agreed = scheduled && facts.zones ? agreedServerZone(facts.zones.servers, facts.zones.session) : undefined;
+  if (agreed && 'issue' in agreed) return { issues: [agreed.issue, ...checkRules(facts, desired, undefined, now)] };
+  const zone = agreed?.zone ?? pool.zone;
+  const issues = checkRules(facts, desired, zone, now);
   if (issues.length > 0) return { issues };
 
   // Skype knows the certificate already (a server lists it): Set-CsCertificate by thumbprint
@@ -173,10 +224,9 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   let what: string;
   if (scheduled) {
     const at = desired.effectiveDate!;
-    const serverDate = formatServerDate(at, pool.dateCulture, pool.serverTimeZone);
-    steps.push({ kind: 'roll', thumbprint: desired.thumbprint, effectiveDate: at.toISOString(), serverDate });
+    steps.push({ kind: 'roll', thumbprint: desired.thumbprint, effectiveAt: at.toISOString(), sessionTimeZone: zone.windows });
     action = otherPending ? 'reschedule' : 'roll';
-    what = `${otherPending ? `replace the roll of ${shortThumbprint(otherPending.thumbprint)} at ${isoMinute(otherPending.effectiveDate)}; ` : ''}roll ${shortThumbprint(desired.thumbprint)} at ${isoMinute(at)} = -EffectiveDate "${serverDate}" (${pool.dateCulture}, ${pool.serverTimeZone})`;
+    what = `${otherPending ? `replace the roll of ${shortThumbprint(otherPending.thumbprint)} at ${isoMinute(otherPending.effectiveDate)}; ` : ''}roll ${shortThumbprint(desired.thumbprint)} at ${isoSecond(at)} (${serversLocalTime(at, zone)} on the servers)`;
   } else {
     steps.push({ kind: 'set', thumbprint: desired.thumbprint });
     action = 'set';
@@ -203,6 +253,8 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
 /** One server's entry in the resource's `servers` output (state): what it reported. */
 export interface ServerOutput {
   readonly current: string | null;
+  /** The server's Windows time zone id, when it reported one (issue #15): what preview plans in after a look. */
+  readonly timeZone?: string;
   readonly previous: string | null;
   readonly pending?: { readonly thumbprint: string; readonly effectiveDate: string };
   /** NotAfter of the current certificate, ISO 8601: the 24-hour rule needs it in preview. */
@@ -247,6 +299,20 @@ export function reportsFromOutput(servers: unknown): ServerReport[] {
 }
 
 /**
+ * The Windows time zone every server of a `servers` output (from state) reported at the last
+ * look, or undefined when none did or they did not agree (up then stops with TIME_ZONE_MISMATCH).
+ */
+export function recordedTimeZone(servers: unknown): string | undefined {
+  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return undefined;
+  const zones = new Set<string>();
+  for (const raw of Object.values(servers as Record<string, unknown>)) {
+    const zone = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).timeZone : undefined;
+    if (typeof zone === 'string' && zone.length > 0 && zone.length <= 128) zones.add(zone);
+  }
+  return zones.size === 1 ? [...zones][0] : undefined;
+}
+
+/**
  * The previous certificate a `servers` output (from state) shows kept past its NotAfter, if any:
  * the first such server's, with that NotAfter.
  */
@@ -267,7 +333,7 @@ export function expiredPrevious(servers: unknown, now: Date): { readonly thumbpr
  * declared state, and (STAGE's last step) those that still keep a previous certificate whose
  * NotAfter has passed, other than the declared one.
  */
-export function serversBehind(servers: unknown, pool: PoolSettings, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): string[] {
+export function serversBehind(servers: unknown, pool: Pick<PoolSettings, 'servers'>, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): string[] {
   const reports = new Map(reportsFromOutput(servers).map((r) => [r.server.toLowerCase(), r]));
   const wanted = { ...desired, notBefore: now, notAfter: now };
   const expired = expiredPrevious(servers, now);

@@ -72,6 +72,10 @@ export const OPERATION_ERROR_CODES = [
   'TIME_ZONE_MISMATCH',
   /** The effective date falls in a repeated or skipped local hour of the servers' time zone (a DST change). */
   'EFFECTIVE_DATE_AMBIGUOUS',
+  /** Warning: the declared `serverTimeZone` is not the zone the Front End Servers reported; the reported one is used. */
+  'SERVER_TIME_ZONE_DIFFERS',
+  /** Warning: a pool option this version accepts but ignores (`dateCulture`), so typed programs keep compiling. */
+  'POOL_OPTION_DEPRECATED',
   // Hardening (issue #19).
   /** A roll the declaration did not ask for is pending on the servers; up does not replace it unless told to. */
   'FOREIGN_ROLL_PENDING',

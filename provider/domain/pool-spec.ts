@@ -7,7 +7,9 @@
  * and the fix (resource-inputs.ts reports them as INVALID_ARGUMENT on the `pool` property).
  */
 import { isPlausibleDomain } from './sip-domain';
-import { DATE_CULTURES, DATE_PATTERNS, DEFAULT_DATE_CULTURE, DEFAULT_SERVER_TIME_ZONE, isDateCulture, isTimeZone, type DateCulture } from './server-date';
+import type { Finding } from './errors';
+import { DEFAULT_SERVER_TIME_ZONE, isTimeZone } from './server-date';
+import { zoneOfIana } from './server-zone';
 
 export const POOL_KIND = 'powershell';
 
@@ -36,7 +38,10 @@ export interface FrontEndPoolSpec {
   /** FQDNs of every Front End Server of the deployment, e.g. `fe01.contoso.com`. */
   readonly servers: readonly string[];
   readonly command: readonly string[];
-  readonly dateCulture: DateCulture;
+  /**
+   * The servers' time zone (IANA) that preview assumes before the first look at the servers; after
+   * one, the zone they reported is used (issue #15, server-zone.ts).
+   */
   readonly serverTimeZone: string;
   readonly replicationTimeoutSeconds: number;
   readonly pollIntervalSeconds: number;
@@ -53,10 +58,10 @@ function shown(value: unknown): string {
 }
 
 /**
- * Checks a declared pool; returns the spec with defaults, or the problems (sentences).
- * `undefined`/`null`: no pool (store only).
+ * Checks a declared pool; returns the spec with defaults, or the problems (sentences), and the
+ * warnings (a deprecated option). `undefined`/`null`: no pool (store only).
  */
-export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpec; readonly problems: readonly string[] } {
+export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpec; readonly problems: readonly string[]; readonly warnings?: readonly Finding<'POOL_OPTION_DEPRECATED'>[] } {
   if (value === undefined || value === null) return { problems: [] };
   const problems: string[] = [];
   const fix = 'build it with FrontEndPools.powershell({ servers: ["fe01.contoso.com", ...] })';
@@ -89,17 +94,23 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     else command = raw.command as string[];
   }
 
-  let dateCulture: DateCulture = DEFAULT_DATE_CULTURE;
+  // Issue #15: the effective date is no longer written as text, so no culture is involved; the
+  // option stays accepted (and ignored) so that typed programs keep compiling.
+  const warnings: Finding<'POOL_OPTION_DEPRECATED'>[] = [];
   if (raw.dateCulture !== undefined && raw.dateCulture !== null) {
-    if (!isDateCulture(raw.dateCulture)) {
-      problems.push(`The pool's \`dateCulture\` ${shown(raw.dateCulture)} is not one this version writes dates in; use the servers' Region and Language format: ${DATE_CULTURES.map((c) => `"${c}" (${DATE_PATTERNS[c]})`).join(', ')}; or leave it out for "${DEFAULT_DATE_CULTURE}".`);
-    } else dateCulture = raw.dateCulture;
+    warnings.push({
+      code: 'POOL_OPTION_DEPRECATED',
+      message: `The pool's \`dateCulture\` (${shown(raw.dateCulture)}) is deprecated and ignored: the effective date reaches the servers as an instant, not as text in a culture, so the servers' Region and Language format no longer matters; remove it.`,
+    });
   }
 
   let serverTimeZone = DEFAULT_SERVER_TIME_ZONE;
   if (raw.serverTimeZone !== undefined && raw.serverTimeZone !== null) {
     if (!isTimeZone(raw.serverTimeZone)) {
       problems.push(`The pool's \`serverTimeZone\` ${shown(raw.serverTimeZone)} is not an IANA time zone name; write the servers' zone like "Europe/Berlin" or "America/New_York", or leave it out for "${DEFAULT_SERVER_TIME_ZONE}".`);
+    } else if (!zoneOfIana(raw.serverTimeZone)) {
+      // A Windows server can only be in a zone Windows has (CLDR's windowsZones table).
+      problems.push(`The pool's \`serverTimeZone\` ${shown(raw.serverTimeZone)} has no Windows time zone in CLDR's table, so no Front End Server can be in it; write the IANA name of the servers' Windows zone, like "Europe/Berlin" for "W. Europe Standard Time", or leave it out for "${DEFAULT_SERVER_TIME_ZONE}".`);
     } else serverTimeZone = raw.serverTimeZone;
   }
 
@@ -113,6 +124,6 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
       problems.push(`The pool's \`${key}\` must be a whole number from ${min} to ${max}; got ${shown(v)}; or leave it out for ${fallback}.`);
     } else numbers[key] = v;
   }
-  if (problems.length > 0) return { problems };
-  return { spec: { kind: POOL_KIND, servers, command, dateCulture, serverTimeZone, ...numbers }, problems };
+  if (problems.length > 0) return { problems, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { spec: { kind: POOL_KIND, servers, command, serverTimeZone, ...numbers }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -1,31 +1,17 @@
 /**
- * The effective date as a Skype server reads it. `Set-CsCertificate -EffectiveDate` takes a
- * DateTime, which PowerShell converts from a string in the server's regional format and local
- * time ("EffectiveDate must follow the server's regional (Region and Language) format"; every
- * Microsoft example is US English, `7/31/2012 8:00 AM`: docs/skype-oauth-token-issuer.md,
- * STAGE). So the instant the user declares (ISO 8601, a zone) is written in the server's culture
- * and time zone, and the plan line shows both, so a reviewer sees what the server will be told.
+ * The effective date on the Front End Servers' clocks (issue #15). No culture is involved
+ * anywhere: the script builds the DateTime from the UTC instant (docs/shell-contract.md, "Dates"),
+ * and the session that runs the cmdlet is in the servers' time zone (server-zone.ts). What is left
+ * to decide here is what the servers' local time is for an instant, for the plan line, and
+ * whether that local time is safe: in the hour a clock goes back one local time names two
+ * instants, and how Skype stores `-EffectiveDate` there is not documented (skype-cmdlets.md, open
+ * questions), so such an instant is refused until a capture from a real server shows it.
  *
- * Pure: Intl gives the wall-clock fields in an IANA time zone; the patterns are .NET's general
- * date/long time ("G") patterns of the three cultures supported.
+ * Pure: Intl gives the wall-clock fields of an instant in an IANA time zone; no clock is read.
  */
+import { HOUR_MS } from './time';
 
-/** The cultures whose `G` pattern this formatter knows. */
-export const DATE_CULTURES = ['en-US', 'en-GB', 'de-DE'] as const;
-export type DateCulture = (typeof DATE_CULTURES)[number];
-export const DEFAULT_DATE_CULTURE: DateCulture = 'en-US';
 export const DEFAULT_SERVER_TIME_ZONE = 'UTC';
-
-/** The .NET pattern of each culture, for messages and docs. */
-export const DATE_PATTERNS: Readonly<Record<DateCulture, string>> = {
-  'en-US': 'M/d/yyyy h:mm:ss tt',
-  'en-GB': 'dd/MM/yyyy HH:mm:ss',
-  'de-DE': 'dd.MM.yyyy HH:mm:ss',
-};
-
-export function isDateCulture(value: unknown): value is DateCulture {
-  return typeof value === 'string' && (DATE_CULTURES as readonly string[]).includes(value);
-}
 
 /** Whether Intl knows the IANA time zone (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(value: unknown): value is string {
@@ -47,53 +33,86 @@ interface WallClock {
   readonly second: number;
 }
 
+// One formatter per zone: the DST search below asks for a few dozen wall clocks per date.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function wallClock(instant: Date, timeZone: string): WallClock {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute'), second: field('second') };
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-/**
- * `instant` as the server's `G` format in its time zone: en-US `12/1/2026 12:00:00 AM`,
- * en-GB `01/12/2026 00:00:00`, de-DE `01.12.2026 00:00:00`. Seconds are always written, so
- * the server's DateTime is the declared instant to the second.
- */
-export function formatServerDate(instant: Date, culture: DateCulture, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  const time24 = `${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
-  switch (culture) {
-    case 'en-US': {
-      const hour12 = w.hour % 12 === 0 ? 12 : w.hour % 12;
-      return `${w.month}/${w.day}/${w.year} ${hour12}:${two(w.minute)}:${two(w.second)} ${w.hour < 12 ? 'AM' : 'PM'}`;
-    }
-    case 'en-GB':
-      return `${two(w.day)}/${two(w.month)}/${w.year} ${time24}`;
-    case 'de-DE':
-      return `${two(w.day)}.${two(w.month)}.${w.year} ${time24}`;
-  }
+/** The zone's offset from UTC at `ms` (whole seconds), in milliseconds. */
+function offsetAt(ms: number, timeZone: string): number {
+  const second = Math.floor(ms / 1000) * 1000;
+  const w = wallClock(new Date(second), timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - second;
 }
 
+/** An instant to the second in UTC, milliseconds only when there are some: `2027-11-02T09:00:00Z`. */
+export function isoSecond(instant: Date): string {
+  return instant.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** The servers' local date and time of `instant`: `{ date: '2027-11-02', time: '10:00' }` (seconds only when not zero). */
+export function localTime(instant: Date, timeZone: string): { readonly date: string; readonly time: string } {
+  const w = wallClock(instant, timeZone);
+  return { date: `${w.year}-${two(w.month)}-${two(w.day)}`, time: `${two(w.hour)}:${two(w.minute)}${w.second === 0 ? '' : `:${two(w.second)}`}` };
+}
+
+/** A daylight saving change (or any change of the zone's offset) next to an effective date. */
+export interface ClockChange {
+  /** `repeated`: the clocks go back (autumn), an hour of local time happens twice; `skipped`: they go forward (spring). */
+  readonly kind: 'repeated' | 'skipped';
+  /** The instant of the change. */
+  readonly at: Date;
+  /** The nearest safe instants, to the second: the last one before the unsafe span and the first one after it. */
+  readonly safeBefore: Date;
+  readonly safeAfter: Date;
+}
+
+// The largest daylight saving shift in the tz database is 2 hours (Antarctica/Troll); no zone
+// changes its offset twice within 6 hours, so one look either side finds every change that matters.
+const SEARCH_MS = 3 * HOUR_MS;
+
 /**
- * Whether the server's local time names `instant` unambiguously: in the hour a clock goes back
- * (daylight saving ends) one wall-clock time means two instants, and the server picks one.
+ * The clock change whose unsafe span holds `instant` in `timeZone`, if any. A change at T by Δ
+ * makes the span [T − Δ, T + Δ) unsafe: going back, these are exactly the instants whose local
+ * time is repeated; going forward, these are the instants a skipped local time names when it is
+ * written with either offset (Berlin's `02:30+01:00` and `02:30+02:00` on the spring day).
  */
-export function isAmbiguousServerTime(instant: Date, timeZone: string): boolean {
-  const shown = wallClock(instant, timeZone);
-  const same = (other: Date) => {
-    const w = wallClock(other, timeZone);
-    return w.year === shown.year && w.month === shown.month && w.day === shown.day && w.hour === shown.hour && w.minute === shown.minute && w.second === shown.second;
-  };
-  const HOUR = 60 * 60 * 1000;
-  return same(new Date(instant.getTime() - HOUR)) || same(new Date(instant.getTime() + HOUR));
+export function clockChangeNear(instant: Date, timeZone: string): ClockChange | undefined {
+  const t = instant.getTime();
+  let low = t - SEARCH_MS;
+  let high = t + SEARCH_MS;
+  const before = offsetAt(low, timeZone);
+  const after = offsetAt(high, timeZone);
+  if (before === after) return undefined;
+  // Offsets change on whole seconds: bisect to the first second with the new offset.
+  while (high - low > 1000) {
+    const middle = Math.floor((low + high) / 2000) * 1000;
+    if (middle <= low) break;
+    if (offsetAt(middle, timeZone) === before) low = middle;
+    else high = middle;
+  }
+  const at = Math.ceil(high / 1000) * 1000;
+  const shift = Math.abs(after - before);
+  if (t < at - shift || t >= at + shift) return undefined;
+  return { kind: after < before ? 'repeated' : 'skipped', at: new Date(at), safeBefore: new Date(at - shift - 1000), safeAfter: new Date(at + shift) };
 }

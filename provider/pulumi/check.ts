@@ -18,9 +18,9 @@ import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
 import { validatePfxRecording } from '../validate-pfx';
-import { previewPool, retiredCertificate } from './converge-pool';
-import { serversBehind } from '../domain/deployment-plan';
-import type { FrontEndPoolSpec } from '../domain/pool-spec';
+import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
+import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
+import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 
 /** What Pulumi's check returns on failure. */
@@ -72,7 +72,7 @@ function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefin
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
   readonly failures: CheckFailure[];
-  readonly warnings: readonly Finding<PfxWarningCode>[];
+  readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED'>[];
 }
 
 /** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
@@ -86,6 +86,13 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 
 /** {@link check} without the printing. */
 export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
+  const outcome = await checkCertificateInputs(olds, news, now);
+  // The pool's deprecated options (issue #15: `dateCulture`) are reported whatever else is found.
+  const poolWarnings = isUnknown(news.pool) ? [] : (checkPoolSpec(news.pool).warnings ?? []);
+  return poolWarnings.length > 0 ? { ...outcome, warnings: [...outcome.warnings, ...poolWarnings] } : outcome;
+}
+
+async function checkCertificateInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
   const declared = checkDeclaredInputs(news, (value) => !isUnknown(value));
   const failures: CheckFailure[] = declared.issues.map((issue) => ({ property: issue.property, reason: `INVALID_ARGUMENT: ${issue.message}` }));
   const pfx = news.pfx;
@@ -221,11 +228,34 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
   else if (news.pool && typeof news.thumbprint === 'string') {
     const spec = news.pool as FrontEndPoolSpec;
     const when = parseIsoInstant(news.effectiveDate);
-    const behind = serversBehind(state.servers, { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, now);
+    const behind = serversBehind(state.servers, { servers: spec.servers }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, now);
     if (behind.length > 0) updates.push('servers');
   }
+  if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, now);
   if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Preview after a look at the servers (issue #15). Check sees only the old inputs, diff the state:
+ * so the zone the servers reported at the last look (recorded in `servers`) is checked here. A
+ * declared `serverTimeZone` that differs is reported, and the plan's rules run again in the
+ * reported zone: an effective date next to a clock change there stops the preview
+ * (EFFECTIVE_DATE_AMBIGUOUS), as up would.
+ */
+function checkRecordedZone(state: Record<string, unknown>, news: Record<string, unknown>, now: Date): void {
+  const spec = news.pool as FrontEndPoolSpec;
+  const recorded = recordedTimeZone(state.servers);
+  const { warning } = settingsOf(spec, recorded);
+  if (!warning) return;
+  console.warn(`warning ${warning.code}: ${warning.message}`);
+  const when = parseIsoInstant(news.effectiveDate);
+  const notBefore = parseIsoInstant(news.notBefore);
+  const notAfter = parseIsoInstant(news.notAfter);
+  if (!notBefore.ok || !notAfter.ok) return;
+  const desired = { thumbprint: news.thumbprint as string, notBefore: notBefore.date, notAfter: notAfter.date, ...(when.ok ? { effectiveDate: when.date } : {}) };
+  const outcome = previewPool(state, spec, desired, now, recorded);
+  if (!outcome.plan) throw new Error(outcome.issues.map((issue) => `${issue.code}: ${issue.message}`).join(' '));
 }
 
 /** JSON with object keys sorted, so two specs compare equal whatever order state kept their keys in. */

@@ -23,6 +23,7 @@ import {
   type ServersOutput,
 } from '../domain/deployment-plan';
 import type { FrontEndPoolSpec } from '../domain/pool-spec';
+import { previewServerZone, type PreviewZone } from '../domain/server-zone';
 import { shortThumbprint } from '../domain/roll-plan';
 import { isoMinute, parseIsoInstant } from '../domain/time';
 import type { FrontEndCertificates, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
@@ -95,8 +96,15 @@ export class PoolStepError extends SfbError {
   }
 }
 
-export function settingsOf(spec: FrontEndPoolSpec): PoolSettings {
-  return { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone };
+/**
+ * The pool's settings, in the zone preview plans in: the one `recorded` at the last look (a
+ * Windows id), else the declared `serverTimeZone` (checkPoolSpec made sure Windows has it).
+ * During up, a scheduled roll uses the zone the servers report instead (DeploymentFacts.zones).
+ */
+export function settingsOf(spec: FrontEndPoolSpec, recorded?: string): { settings: PoolSettings; warning?: PreviewZone['warning'] } {
+  const preview = previewServerZone(spec.serverTimeZone, recorded);
+  if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; report it at the sfb-oauth-cert issue tracker.`);
+  return { settings: { servers: spec.servers, zone: preview.zone }, ...(preview.warning ? { warning: preview.warning } : {}) };
 }
 
 function desiredOf(inputs: PoolInputs): DesiredDeployment {
@@ -129,6 +137,7 @@ export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new
         current: s.current ?? null,
         previous: s.previous ?? null,
         ...(s.scheduled ? { pending: { thumbprint: s.scheduled.thumbprint, effectiveDate: s.scheduled.effectiveDate } } : {}),
+        ...(s.timeZone ? { timeZone: s.timeZone } : {}),
         ...(s.currentNotAfter ? { currentNotAfter: s.currentNotAfter } : {}),
         ...(previousNotAfter ? { previousNotAfter } : {}),
       },
@@ -170,7 +179,8 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
     const notAfterOf = (thumbprint: string | undefined) => (thumbprint && known.has(thumbprint) ? { notAfter: new Date(known.get(thumbprint)!) } : {});
     const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...notAfterOf(snapshot.global.current) } : undefined;
     const previous = snapshot.global.previous ? { thumbprint: snapshot.global.previous, ...notAfterOf(snapshot.global.previous) } : undefined;
-    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
+    const zones = { servers: snapshot.servers, ...(snapshot.session ? { session: snapshot.session } : {}) };
+    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}), zones }, desired, settingsOf(spec).settings, now);
     if (!outcome.plan) throw new SfbError(outcome.issues[0]!.code, outcome.issues.map((i) => i.message).join(' '));
     const plan = outcome.plan;
     if (plan.action === 'none' && lag(snapshot, desired, now).stale.length === 0) {
@@ -189,7 +199,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
       await pool.assign({
         thumbprint: desired.thumbprint,
         ...(imports ? { pfx: { pfxBase64: inputs.pfx!, password: inputs.password ?? null } } : {}),
-        ...(roll?.kind === 'roll' ? { serverDate: roll.serverDate } : {}),
+        ...(roll?.kind === 'roll' ? { effectiveAt: roll.effectiveAt, sessionTimeZone: roll.sessionTimeZone } : {}),
       });
     }
     const deadline = deps.clock() + spec.replicationTimeoutSeconds * 1000;
@@ -319,7 +329,7 @@ export function retiredCertificate(olds: Record<string, unknown>, thumbprint: st
  * state plans nothing, a changed roll not yet effective re-plans, and the 24-hour rule checks the
  * certificate current now (the one declared before, whose NotAfter check recorded).
  */
-export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpec, desired: DesiredDeployment, now: Date): ReturnType<typeof planDeployment> {
+export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpec, desired: DesiredDeployment, now: Date, recordedZone?: string): ReturnType<typeof planDeployment> {
   const oldPool = olds.pool as FrontEndPoolSpec | undefined | null;
   const oldThumbprint = typeof olds.thumbprint === 'string' ? olds.thumbprint : undefined;
   const oldDate = parseIsoInstant(olds.effectiveDate);
@@ -334,5 +344,5 @@ export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpe
   // NotAfter, the up removes it.
   const retired = oldPool ? retiredCertificate(olds, desired.thumbprint) : undefined;
   const previous = retired ? { thumbprint: retired.thumbprint, notAfter: new Date(retired.notAfter) } : undefined;
-  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
+  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec, recordedZone).settings, now);
 }

@@ -4,7 +4,6 @@
  */
 import { programError } from './program-error';
 import { checkPoolSpec, POOL_KIND } from '../domain/pool-spec';
-import type { DateCulture } from '../domain/server-date';
 
 /** Options of {@link FrontEndPools.powershell}. */
 export interface PowerShellPoolOptions {
@@ -17,12 +16,15 @@ export interface PowerShellPoolOptions {
    */
   readonly command?: readonly string[];
   /**
-   * The servers' Region and Language format, in which `-EffectiveDate` is written:
-   * `en-US` (`M/d/yyyy h:mm:ss tt`), `en-GB` (`dd/MM/yyyy HH:mm:ss`) or `de-DE` (`dd.MM.yyyy HH:mm:ss`).
-   * @default "en-US"
+   * @deprecated Ignored, with a warning (issue #15): the effective date reaches the servers as an
+   * instant, not as text in their Region and Language format. Kept so that programs compile.
    */
-  readonly dateCulture?: DateCulture;
-  /** The servers' time zone, an IANA name (`Europe/Berlin`). @default "UTC" */
+  readonly dateCulture?: string;
+  /**
+   * The servers' time zone, an IANA name (`Europe/Berlin`): what preview assumes before the first
+   * look at the servers. After one, the zone they report is used, and a different declared one
+   * is reported as a warning. @default "UTC"
+   */
   readonly serverTimeZone?: string;
   /** How long `pulumi up` waits for replication and every server. @default 900 */
   readonly replicationTimeoutSeconds?: number;

@@ -1,5 +1,5 @@
 import { expiredPrevious, planDeployment, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
-import { formatServerDate, isAmbiguousServerTime, isTimeZone, type DateCulture } from '../../provider/domain/server-date';
+import { zoneOfIana } from '../../provider/domain/server-zone';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -7,7 +7,7 @@ const B = 'B'.repeat(40);
 const C = 'C'.repeat(40);
 const LATER = new Date('2026-12-01T00:00:00Z');
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
-const POOL: PoolSettings = { servers: SERVERS, dateCulture: 'en-US', serverTimeZone: 'UTC' };
+const POOL: PoolSettings = { servers: SERVERS, zone: zoneOfIana('UTC')! };
 const VALID = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
 
 /** Every server reports the same. */
@@ -31,21 +31,21 @@ describe('planDeployment', () => {
     });
   });
 
-  it('a scheduled roll: -Roll -EffectiveDate in the server culture, then removal of the old one after it expires', () => {
+  it('a scheduled roll: the instant and the zone the session must be in, then removal of the old one after it expires', () => {
     const facts: DeploymentFacts = { reports: all({ current: A }), current: { thumbprint: A, notAfter: new Date('2027-01-01T00:00:00Z') } };
     expect(planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW)).toEqual({
       plan: {
         action: 'roll',
         steps: [
           { kind: 'import', thumbprint: B },
-          { kind: 'roll', thumbprint: B, effectiveDate: '2026-12-01T00:00:00.000Z', serverDate: '12/1/2026 12:00:00 AM' },
+          { kind: 'roll', thumbprint: B, effectiveAt: '2026-12-01T00:00:00.000Z', sessionTimeZone: 'UTC' },
           { kind: 'replicate' },
           ...verifyPending(B),
           { kind: 'remove-previous', thumbprint: A, notBefore: '2027-01-01T00:00:00.000Z' },
         ],
         behind: SERVERS,
         summary:
-          'servers: fe01.contoso.com (current AAAA..), fe02.contoso.com (current AAAA..), fe03.contoso.com (current AAAA..) behind; roll BBBB.. at 2026-12-01T00:00Z = -EffectiveDate "12/1/2026 12:00:00 AM" (en-US, UTC), then verify 3',
+          'servers: fe01.contoso.com (current AAAA..), fe02.contoso.com (current AAAA..), fe03.contoso.com (current AAAA..) behind; roll BBBB.. at 2026-12-01T00:00:00Z (00:00 UTC on the servers), then verify 3',
       },
       issues: [],
     });
@@ -55,7 +55,7 @@ describe('planDeployment', () => {
     ['the certificate current everywhere (adopted: no action)', all({ current: B, previous: A }), desired(), 'servers: all 3 have BBBB.. current'],
     ['the same roll pending everywhere', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: LATER }), 'servers: all 3 have BBBB.. scheduled'],
     ['a scheduled roll whose date has passed, current everywhere', all({ current: B, previous: A }), desired({ effectiveDate: new Date('2026-05-01T00:00:00Z') }), 'servers: all 3 have BBBB.. current'],
-    ['a roll declared with milliseconds, pending on the servers to the second (they are given whole seconds)', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: new Date(LATER.getTime() + 500) }), 'servers: all 3 have BBBB.. scheduled'],
+    ['a roll declared with milliseconds, pending on the servers to the second', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: new Date(LATER.getTime() + 500) }), 'servers: all 3 have BBBB.. scheduled'],
     ['server names in another case', SERVERS.map((s) => ({ server: s.toUpperCase(), current: B })), desired(), 'servers: all 3 have BBBB.. current'],
   ])('plans nothing when the desired state is there: %s', (_name, reports, wanted, summary) => {
     expect(planDeployment({ reports }, wanted, POOL, NOW)).toEqual({ plan: { action: 'none', steps: [], behind: [], summary }, issues: [] });
@@ -91,10 +91,10 @@ describe('planDeployment', () => {
     expect(planDeployment({ reports, current: { thumbprint: A } }, desired({ effectiveDate: moved }), POOL, NOW)).toEqual({
       plan: {
         action: 'reschedule',
-        steps: [{ kind: 'roll', thumbprint: B, effectiveDate: '2026-11-01T00:00:00.000Z', serverDate: '11/1/2026 12:00:00 AM' }, { kind: 'replicate' }, ...verifyPending(B)],
+        steps: [{ kind: 'roll', thumbprint: B, effectiveAt: '2026-11-01T00:00:00.000Z', sessionTimeZone: 'UTC' }, { kind: 'replicate' }, ...verifyPending(B)],
         behind: SERVERS,
         summary:
-          'servers: fe01.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe02.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe03.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z) behind; replace the roll of BBBB.. at 2026-12-01T00:00Z; roll BBBB.. at 2026-11-01T00:00Z = -EffectiveDate "11/1/2026 12:00:00 AM" (en-US, UTC), then verify 3',
+          'servers: fe01.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe02.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z), fe03.contoso.com (current AAAA.., BBBB.. pending at 2026-12-01T00:00Z) behind; replace the roll of BBBB.. at 2026-12-01T00:00Z; roll BBBB.. at 2026-11-01T00:00:00Z (00:00 UTC on the servers), then verify 3',
       },
       issues: [],
     });
@@ -106,7 +106,7 @@ describe('planDeployment', () => {
     expect(plan?.action).toBe('reschedule');
     expect(plan?.steps.slice(0, 2)).toEqual([
       { kind: 'import', thumbprint: B },
-      { kind: 'roll', thumbprint: B, effectiveDate: '2026-12-01T00:00:00.000Z', serverDate: '12/1/2026 12:00:00 AM' },
+      { kind: 'roll', thumbprint: B, effectiveAt: '2026-12-01T00:00:00.000Z', sessionTimeZone: 'UTC' },
     ]);
   });
 
@@ -202,41 +202,3 @@ describe('the previous certificate once it has expired (STAGE\'s last step)', ()
   });
 });
 
-describe('formatServerDate: the effective date as the server reads it', () => {
-  it.each<[string, string, DateCulture, string, string]>([
-    ['midnight UTC, en-US', '2026-12-01T00:00:00Z', 'en-US', 'UTC', '12/1/2026 12:00:00 AM'],
-    ['noon UTC, en-US', '2026-12-01T12:00:00Z', 'en-US', 'UTC', '12/1/2026 12:00:00 PM'],
-    ['afternoon, en-US', '2015-07-21T13:05:09Z', 'en-US', 'UTC', '7/21/2015 1:05:09 PM'],
-    ['en-GB: day first, 24 hours, two digits', '2026-03-04T17:30:00Z', 'en-GB', 'UTC', '04/03/2026 17:30:00'],
-    ['de-DE: dots', '2026-03-04T17:30:00Z', 'de-DE', 'UTC', '04.03.2026 17:30:00'],
-    ['Berlin in winter (UTC+1)', '2026-12-01T00:00:00Z', 'de-DE', 'Europe/Berlin', '01.12.2026 01:00:00'],
-    ['Berlin in summer (UTC+2)', '2026-07-01T00:00:00Z', 'de-DE', 'Europe/Berlin', '01.07.2026 02:00:00'],
-    ['New York: the previous day', '2026-12-01T03:00:00Z', 'en-US', 'America/New_York', '11/30/2026 10:00:00 PM'],
-    ['London in summer (BST)', '2026-07-01T00:00:00Z', 'en-GB', 'Europe/London', '01/07/2026 01:00:00'],
-    ['Kolkata (half-hour offset)', '2026-12-01T00:00:00Z', 'en-US', 'Asia/Kolkata', '12/1/2026 5:30:00 AM'],
-  ])('%s', (_name, iso, culture, zone, expected) => {
-    expect(formatServerDate(new Date(iso), culture, zone)).toBe(expected);
-  });
-
-  it('a roll plan line shows the UTC instant and the server string', () => {
-    const outcome = planDeployment({ reports: [] }, desired({ effectiveDate: LATER }), { ...POOL, dateCulture: 'de-DE', serverTimeZone: 'Europe/Berlin' }, NOW);
-    expect(outcome.plan?.summary).toBe('servers: roll BBBB.. at 2026-12-01T00:00Z = -EffectiveDate "01.12.2026 01:00:00" (de-DE, Europe/Berlin), then verify 3');
-  });
-
-  it.each([
-    ['UTC', true],
-    ['Europe/Berlin', true],
-    ['Mars/Olympus_Mons', false],
-    ['', false],
-    [42, false],
-  ])('isTimeZone(%p) is %p', (zone, ok) => {
-    expect(isTimeZone(zone)).toBe(ok);
-  });
-
-  it.each([
-    ['the hour Berlin repeats (DST ends)', '2026-10-25T00:30:00Z', true],
-    ['an ordinary hour', '2026-10-25T03:30:00Z', false],
-  ])('isAmbiguousServerTime: %s', (_name, iso, ambiguous) => {
-    expect(isAmbiguousServerTime(new Date(iso), 'Europe/Berlin')).toBe(ambiguous);
-  });
-});
