@@ -154,7 +154,7 @@ function clockChangeIssue(at: Date, zone: ServerZone): Finding<'EFFECTIVE_DATE_A
       : `next to the hour their clocks skip at ${isoSecond(change.at)}, where a local time of the skipped hour names this instant or the one an hour away`;
   return {
     code: 'EFFECTIVE_DATE_AMBIGUOUS',
-    message: `The \`effectiveDate\` ${isoSecond(at)} is ${local.time} on ${local.date} on the Front End Servers (${describeZone(zone)}), ${what}; how Skype stores -EffectiveDate there is not confirmed, so the roll could land at another instant. Choose an effective date at or before ${isoSecond(change.safeBefore)}, or at or after ${isoSecond(change.safeAfter)}.`,
+    message: `The \`effectiveDate\` ${isoSecond(at)} is ${local.time} on ${local.date} on the Front End Servers, in ${describeZone(zone)}, ${what}; how Skype stores -EffectiveDate there is not confirmed, so the roll could land at another instant. Choose an effective date at or before ${isoSecond(change.safeBefore)}, or at or after ${isoSecond(change.safeAfter)}.`,
   };
 }
 

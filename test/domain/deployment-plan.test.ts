@@ -1,4 +1,4 @@
-import { expiredPrevious, planDeployment, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
+import { expiredPrevious, planDeployment, recordedTimeZone, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
 import { zoneOfIana } from '../../provider/domain/server-zone';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -202,3 +202,99 @@ describe('the previous certificate once it has expired (STAGE\'s last step)', ()
   });
 });
 
+
+describe('the effective date in the servers\' time zone (issue #15)', () => {
+  const BERLIN: PoolSettings = { servers: SERVERS, zone: zoneOfIana('Europe/Berlin')! };
+  const NEW_YORK: PoolSettings = { servers: SERVERS, zone: zoneOfIana('America/New_York')! };
+  const AFTER = new Date('2027-01-01T00:00:00Z');
+  const LONG_VALID = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
+  const rollAt = (iso: string) => desired({ ...LONG_VALID, effectiveDate: new Date(iso) });
+  const facts: DeploymentFacts = { reports: all({ current: A }), current: { thumbprint: A, notAfter: new Date('2030-01-01T00:00:00Z') } };
+  const NOW_2027 = AFTER;
+
+  it('the plan line shows the UTC instant and the servers\' local time with the zone, never a culture string', () => {
+    const outcome = planDeployment({ reports: [] }, rollAt('2027-11-02T09:00:00Z'), BERLIN, NOW_2027);
+    expect(outcome.plan?.summary).toBe('servers: roll BBBB.. at 2027-11-02T09:00:00Z (10:00 W. Europe Standard Time on the servers), then verify 3');
+    expect(outcome.plan?.steps).toContainEqual({ kind: 'roll', thumbprint: B, effectiveAt: '2027-11-02T09:00:00.000Z', sessionTimeZone: 'W. Europe Standard Time' });
+  });
+
+  it('the local date is shown when it is not the UTC date', () => {
+    const outcome = planDeployment({ reports: [] }, rollAt('2027-12-01T03:00:00Z'), NEW_YORK, NOW_2027);
+    expect(outcome.plan?.summary).toBe('servers: roll BBBB.. at 2027-12-01T03:00:00Z (22:00 on 2027-11-30 Eastern Standard Time on the servers), then verify 3');
+  });
+
+  it('issue #15 item 8: a roll in Berlin\'s repeated autumn hour is refused, naming the nearest safe instants', () => {
+    expect(planDeployment(facts, rollAt('2027-10-31T00:30:00Z'), BERLIN, NOW_2027)).toEqual({
+      issues: [
+        {
+          code: 'EFFECTIVE_DATE_AMBIGUOUS',
+          message:
+            'The `effectiveDate` 2027-10-31T00:30:00Z is 02:30 on 2027-10-31 on the Front End Servers, in W. Europe Standard Time (Europe/Berlin), inside the hour their clocks go back at 2027-10-31T01:00:00Z, where that local time names two instants; how Skype stores -EffectiveDate there is not confirmed, so the roll could land at another instant. Choose an effective date at or before 2027-10-30T23:59:59Z, or at or after 2027-10-31T02:00:00Z.',
+        },
+      ],
+    });
+  });
+
+  it('the spring gap is refused too, with its own sentence', () => {
+    const outcome = planDeployment(facts, rollAt('2027-03-28T01:30:00Z'), BERLIN, NOW_2027);
+    expect(outcome.issues).toEqual([
+      {
+        code: 'EFFECTIVE_DATE_AMBIGUOUS',
+        message:
+          'The `effectiveDate` 2027-03-28T01:30:00Z is 03:30 on 2027-03-28 on the Front End Servers, in W. Europe Standard Time (Europe/Berlin), next to the hour their clocks skip at 2027-03-28T01:00:00Z, where a local time of the skipped hour names this instant or the one an hour away; how Skype stores -EffectiveDate there is not confirmed, so the roll could land at another instant. Choose an effective date at or before 2027-03-27T23:59:59Z, or at or after 2027-03-28T02:00:00Z.',
+      },
+    ]);
+  });
+
+  it.each([
+    ['Berlin autumn, inside', BERLIN, '2027-10-31T01:59:59Z', ['EFFECTIVE_DATE_AMBIGUOUS']],
+    ['Berlin autumn, the safe instant before', BERLIN, '2027-10-30T23:59:59Z', []],
+    ['Berlin autumn, the safe instant after', BERLIN, '2027-10-31T02:00:00Z', []],
+    ['Berlin spring, inside', BERLIN, '2027-03-28T00:30:00Z', ['EFFECTIVE_DATE_AMBIGUOUS']],
+    ['Berlin spring, outside', BERLIN, '2027-03-28T02:00:00Z', []],
+    ['New York autumn, the repeated 01:30 (EDT)', NEW_YORK, '2027-11-07T05:30:00Z', ['EFFECTIVE_DATE_AMBIGUOUS']],
+    ['New York autumn, outside', NEW_YORK, '2027-11-07T07:00:00Z', []],
+    ['New York spring, 02:30 EST', NEW_YORK, '2027-03-14T07:30:00Z', ['EFFECTIVE_DATE_AMBIGUOUS']],
+    ['New York spring, outside', NEW_YORK, '2027-03-14T08:00:00Z', []],
+    ['UTC: the Berlin hour is an ordinary one', POOL, '2027-10-31T00:30:00Z', []],
+  ])('%s: %s', (_name, pool, iso, codes) => {
+    const outcome = planDeployment(facts, rollAt(iso), pool, NOW_2027);
+    expect(outcome.issues.map((i) => i.code)).toEqual(codes);
+    expect(outcome.plan?.action).toBe(codes.length === 0 ? 'roll' : undefined);
+  });
+
+  it('an immediate set needs no zone: no clock-change rule, no zone agreement', () => {
+    const zones = { servers: [{ server: SERVERS[0]!, timeZone: 'UTC' }, { server: SERVERS[1]!, timeZone: 'Tokyo Standard Time' }], session: { timeZone: 'Pacific Standard Time' } };
+    expect(planDeployment({ ...facts, zones }, desired(), BERLIN, NOW_2027).plan?.action).toBe('set');
+  });
+
+  describe('during up: the zone the servers reported, not the declared one', () => {
+    const reported = (servers: string, session: string) => ({ servers: SERVERS.map((server) => ({ server, timeZone: servers })), session: { timeZone: session } });
+
+    it('a roll is given in the reported zone, and the clock-change rule runs in it', () => {
+      const inBerlin = { ...facts, zones: reported('W. Europe Standard Time', 'W. Europe Standard Time') };
+      expect(planDeployment(inBerlin, rollAt('2027-11-02T09:00:00Z'), POOL, NOW_2027).plan?.steps).toContainEqual({ kind: 'roll', thumbprint: B, effectiveAt: '2027-11-02T09:00:00.000Z', sessionTimeZone: 'W. Europe Standard Time' });
+      expect(planDeployment(inBerlin, rollAt('2027-10-31T00:30:00Z'), POOL, NOW_2027).issues.map((i) => i.code)).toEqual(['EFFECTIVE_DATE_AMBIGUOUS']);
+    });
+
+    it('a session in another zone stops the roll with TIME_ZONE_MISMATCH (and the other rules still report)', () => {
+      const outcome = planDeployment({ ...facts, current: { thumbprint: A, notAfter: new Date('2027-11-02T12:00:00Z') }, zones: reported('W. Europe Standard Time', 'UTC') }, rollAt('2027-11-02T09:00:00Z'), BERLIN, NOW_2027);
+      expect(outcome.plan).toBeUndefined();
+      expect(outcome.issues.map((i) => i.code)).toEqual(['TIME_ZONE_MISMATCH', 'ROLL_TOO_LATE']);
+    });
+
+    it('the same roll already pending everywhere plans nothing, whatever the zones', () => {
+      const pending = { reports: all({ current: A, pending: { thumbprint: B, effectiveDate: new Date('2027-11-02T09:00:00Z') } }), zones: reported('UTC', 'Tokyo Standard Time') };
+      expect(planDeployment(pending, rollAt('2027-11-02T09:00:00Z'), POOL, NOW_2027).plan?.action).toBe('none');
+    });
+  });
+
+  it('the servers output records each server\'s zone; recordedTimeZone is the one they agree on', () => {
+    const output = (zones: (string | undefined)[]) => Object.fromEntries(SERVERS.map((s, i) => [s, { current: B, previous: null, ...(zones[i] ? { timeZone: zones[i] } : {}) }]));
+    expect(recordedTimeZone(output(['W. Europe Standard Time', 'W. Europe Standard Time', 'W. Europe Standard Time']))).toBe('W. Europe Standard Time');
+    expect(recordedTimeZone(output(['W. Europe Standard Time', undefined, 'W. Europe Standard Time']))).toBe('W. Europe Standard Time');
+    expect(recordedTimeZone(output(['W. Europe Standard Time', 'UTC', 'W. Europe Standard Time']))).toBeUndefined();
+    expect(recordedTimeZone(output([]))).toBeUndefined();
+    expect(recordedTimeZone('not an output')).toBeUndefined();
+  });
+});
