@@ -74,8 +74,6 @@ export interface AssignRequest {
   readonly thumbprint: string;
   /** Present: import the PFX (with its key) and assign it; absent: set the one Skype knows. */
   readonly pfx?: { readonly pfxBase64: string; readonly password: string | null };
-  /** A scheduled roll: the effective date as the servers read it (their culture and zone). @deprecated replaced by `effectiveAt` (issue #15); removed once nothing sets it. */
-  readonly serverDate?: string;
   /**
    * A scheduled roll (issue #15): the instant, ISO 8601 UTC. The script builds the DateTime from
    * it with no culture involved (`[System.DateTime]::new(<ticks>, 'Utc').ToLocalTime()`).

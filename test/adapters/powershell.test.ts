@@ -99,22 +99,23 @@ describe('the PowerShell adapter against the emulator', () => {
   });
 
   it.each([
-    ['en-US', 'UTC', '12/1/2026 12:00:00 AM'],
-    ['en-GB', 'Europe/London', '01/12/2026 00:00:00'],
-    ['de-DE', 'Europe/Berlin', '01.12.2026 01:00:00'],
-  ])('a scheduled roll in %s (%s): pending until the emulator clock passes it, then current and previous swap on every server', async (culture, timeZone, serverDate) => {
+    ['en-US', 'UTC'],
+    ['en-GB', 'Europe/London'],
+    ['de-DE', 'Europe/Berlin'],
+  ])('a scheduled roll in %s (%s): pending until the emulator clock passes it, then current and previous swap on every server', async (culture, timeZone) => {
+    const effectiveAt = '2026-12-01T00:00:00.000Z';
     const d = fresh({ culture, timeZone });
     const pool = createPowerShellPool(d.spec());
     const a = A.expected.thumbprint!;
     const b = B.expected.thumbprint!;
     await pool.assign({ thumbprint: a, pfx: { pfxBase64: bytesOf(A).toString('base64'), password: A.password! } });
-    await pool.assign({ thumbprint: b, pfx: { pfxBase64: bytesOf(B).toString('base64'), password: B.password! }, serverDate });
+    await pool.assign({ thumbprint: b, pfx: { pfxBase64: bytesOf(B).toString('base64'), password: B.password! }, effectiveAt, sessionTimeZone: 'UTC' });
     const pending = await pool.inspect();
     expect(pending.servers).toEqual(SERVERS.map((server) => ({ server, current: a, currentNotAfter: '2035-01-01T00:00:00.000Z', scheduled: { thumbprint: b, effectiveDate: '2026-12-01T00:00:00.000Z' } })));
     d.admin('set-clock', '2026-12-01T00:00:01Z');
     const rolled = await pool.inspect();
     expect(rolled.servers.map((s) => [s.current, s.previous, s.scheduled])).toEqual(SERVERS.map(() => [b, a, undefined]));
-    expect(d.scripts().some((r) => r.script.includes(`-EffectiveDate '${serverDate}' -Roll`))).toBe(true);
+    expect(d.scripts().some((r) => r.script.includes(`-EffectiveDate '${effectiveAt}' -Roll`))).toBe(true);
   });
 
   it('set by thumbprint for a certificate Skype knows (a rollback), without a PFX', async () => {

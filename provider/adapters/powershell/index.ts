@@ -88,12 +88,12 @@ export function createPowerShellPool(spec: FrontEndPoolSpec): FrontEndPool {
       return { global: globalOf(globalDocument, doing), replicas: replicasOf(replicaDocument, doing), servers: batches.flat() };
     },
     async assign(request: AssignRequest): Promise<void> {
-      const what = `${request.serverDate === undefined ? 'making' : `scheduling (at ${request.serverDate})`} the OAuthTokenIssuer certificate ${request.thumbprint}${request.serverDate === undefined ? ' current' : ''}`;
+      const what = `${request.effectiveAt === undefined ? 'making' : `scheduling (at ${request.effectiveAt})`} the OAuthTokenIssuer certificate ${request.thumbprint}${request.effectiveAt === undefined ? ' current' : ''}`;
       if (request.pfx) {
         const { pfxBase64, password } = request.pfx;
-        await withSecretFiles(Buffer.from(pfxBase64, 'base64'), password, (paths) => call(importScript(paths, request.serverDate), `importing and ${what}`));
+        await withSecretFiles(Buffer.from(pfxBase64, 'base64'), password, (paths) => call(importScript(paths, request.effectiveAt), `importing and ${what}`));
       } else {
-        await call(setScript(request.thumbprint, request.serverDate), what);
+        await call(setScript(request.thumbprint, request.effectiveAt), what);
       }
     },
     async replicate(server: string): Promise<void> {
