@@ -260,9 +260,17 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(preview.stdout + preview.stderr).toContain('is less than 24 hours before the current OAuthTokenIssuer certificate');
   });
 
-  it('a scheduled roll in de-DE / Europe/Berlin: preview shows both instants; after the emulator clock passes it, refresh shows current and previous swapped on every server', async () => {
+  it('a scheduled roll in de-DE / Europe/Berlin: preview shows the instant and the servers\' local time; after the emulator clock passes it, refresh shows current and previous swapped on every server', async () => {
     const soon = (await validatePfx(soonPfx, PASSWORD)).thumbprint!;
-    const at = wholeMinute(Date.now() + 3 * DAY_MS);
+    // Three days ahead, a day later if that is near a Berlin clock change (refused: EFFECTIVE_DATE_AMBIGUOUS).
+    const berlinParts = (d: Date) =>
+      Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((p) => [p.type, p.value]));
+    const berlinOffset = (ms: number) => {
+      const p = berlinParts(new Date(ms));
+      return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - Math.floor(ms / 60_000) * 60_000;
+    };
+    let at = wholeMinute(Date.now() + 3 * DAY_MS);
+    if (berlinOffset(at.getTime() - 3 * HOUR_MS) !== berlinOffset(at.getTime() + 3 * HOUR_MS)) at = new Date(at.getTime() + DAY_MS);
     await project.set('effectiveDate', isoZ(at));
     // The servers read dates in German, in Berlin time; the pool says so.
     emulator.admin('configure', '--culture', 'de-DE', '--time-zone', 'Europe/Berlin');
@@ -272,8 +280,10 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
       .format(at)
       .replace(',', '');
     const preview = await project.ok(['preview', '--diff']);
-    // `preview --diff` shows the plan line JSON-quoted: its inner quotes escaped.
-    expect(preview).toContain(`roll 4D95.. at ${isoZ(at).replace(':00Z', 'Z')} = -EffectiveDate \\"${berlin}\\" (de-DE, Europe/Berlin), then verify 3`);
+    // The plan line: the UTC instant and the servers' wall clock, no culture string (issue #15).
+    const local = berlinParts(at);
+    const localDate = `${local.year}-${local.month}-${local.day}`;
+    expect(preview).toContain(`roll 4D95.. at ${isoZ(at)} (${local.hour}:${local.minute}${localDate === isoZ(at).slice(0, 10) ? '' : ` on ${localDate}`} W. Europe Standard Time on the servers), then verify 3`);
     const before = emulator.log().length;
     await project.ok(['up', '--yes']);
     expect(emulator.changesSince(before).join('\n')).toContain(`-EffectiveDate '${berlin}' -Roll`);
