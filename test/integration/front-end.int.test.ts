@@ -49,7 +49,8 @@ const certificate = new OAuthTokenIssuerCertificate('oauth', {
   pool: FrontEndPools.powershell({
     servers: config.requireObject<string[]>('servers'),
     command: config.requireObject<string[]>('command'),
-    dateCulture: (config.get('dateCulture') ?? 'en-US') as 'en-US',
+    // Deprecated (issue #15): accepted and ignored with a warning; set only by the Berlin roll test.
+    ...(config.get('dateCulture') ? { dateCulture: config.get('dateCulture') } : {}),
     serverTimeZone: config.get('serverTimeZone') ?? 'UTC',
     replicationTimeoutSeconds: 8,
     pollIntervalSeconds: 1,
