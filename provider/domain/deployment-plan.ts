@@ -253,8 +253,6 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
 /** One server's entry in the resource's `servers` output (state): what it reported. */
 export interface ServerOutput {
   readonly current: string | null;
-  /** The server's Windows time zone id, when it reported one (issue #15): what preview plans in after a look. */
-  readonly timeZone?: string;
   readonly previous: string | null;
   readonly pending?: { readonly thumbprint: string; readonly effectiveDate: string };
   /** NotAfter of the current certificate, ISO 8601: the 24-hour rule needs it in preview. */
@@ -265,6 +263,8 @@ export interface ServerOutput {
    * passed, an up removes the previous certificate.
    */
   readonly previousNotAfter?: string;
+  /** The server's Windows time zone id, when it reported one (issue #15): what preview plans in after a look. */
+  readonly timeZone?: string;
 }
 
 /** The `servers` output: FQDN → what it reported at the last look. */

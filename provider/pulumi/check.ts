@@ -245,6 +245,7 @@ export function diff(olds: Record<string, unknown>, news: Record<string, unknown
  */
 function checkRecordedZone(state: Record<string, unknown>, news: Record<string, unknown>, now: Date): void {
   const spec = news.pool as FrontEndPoolSpec;
+  if (typeof spec !== 'object' || spec === null || typeof spec.serverTimeZone !== 'string' || !Array.isArray(spec.servers)) return;
   const recorded = recordedTimeZone(state.servers);
   const { warning } = settingsOf(spec, recorded);
   if (!warning) return;
