@@ -82,7 +82,7 @@ describe('replaceIfUnchanged on Windows: a rename antivirus holds', () => {
     await expect(replaceIfUnchanged(file, Buffer.from('old'), Buffer.from('new'), host, write)).rejects.toMatchObject({
       code: 'FILE_IN_USE',
       retryable: true,
-      message: `The local store could not replace ${file} (EPERM) for 9.8 s, although the new version was written beside it, so the directory is writable: another process holds the file open, usually an antivirus scanner, a backup or indexing service, or an editor. Nothing was changed. Exclude the store directory ${directory} from real-time scanning (or close the program that has the file open), then retry.`,
+      message: `The local store could not replace ${file} (EPERM) for 9.8 s, although the new version was written beside it, so the directory is writable: another process holds the file open, usually an antivirus scanner, a backup or indexing service, or an editor (or the file is marked read-only). Nothing was changed. Exclude the store directory ${directory} from real-time scanning (or close the program that has the file open, or clear the read-only attribute with \`attrib -r\`), then retry.`,
     });
     expect(attempts).toBe(HELD_FILE_RETRY_DELAYS_MS.length + 1);
     expect(await fs.readFile(file, 'utf8')).toBe('old');

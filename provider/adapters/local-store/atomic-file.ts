@@ -174,7 +174,7 @@ class NotWaitedOut extends Error {
 function heldFileError(error: unknown, file: string, action: string, evidence?: string): SfbError {
   return new SfbError(
     'FILE_IN_USE',
-    `The local store could not ${action} ${file} (${errorCode(error) ?? 'unknown error'}) for ${patienceText()}${evidence === undefined ? '' : `, although ${evidence}`}: another process holds the file open, usually an antivirus scanner, a backup or indexing service, or an editor. Nothing was changed. Exclude the store directory ${path.dirname(file)} from real-time scanning (or close the program that has the file open), then retry.`,
+    `The local store could not ${action} ${file} (${errorCode(error) ?? 'unknown error'}) for ${patienceText()}${evidence === undefined ? '' : `, although ${evidence}`}: another process holds the file open, usually an antivirus scanner, a backup or indexing service, or an editor (or the file is marked read-only). Nothing was changed. Exclude the store directory ${path.dirname(file)} from real-time scanning (or close the program that has the file open, or clear the read-only attribute with \`attrib -r\`), then retry.`,
     true,
   );
 }
