@@ -8,9 +8,9 @@
  * Pulumi prints a failing property's value next to the reason.
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { Finding, PfxErrorCode, PfxWarningCode } from '../domain/errors';
+import { SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
@@ -22,6 +22,7 @@ import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
 import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
 import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
+import { sameStoreDirectory } from '../domain/store-location';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -194,20 +195,39 @@ function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSl
   return { current: declared };
 }
 
-/** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
-export function diff(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date = new Date()): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+/**
+ * Pulumi `diff`: which changes update in place and which replace (another secret or store).
+ * `platform`: the machine's, which decides how store directories compare (`c:\Sfb` and `C:\sfb`
+ * are one directory on Windows).
+ */
+export function diff(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now: Date = new Date(),
+  platform: NodeJS.Platform = process.platform,
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
   // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
   // deletion options change in place (a replace would create, then delete, the same secret).
+  const paths = platform === 'win32' ? path.win32 : path.posix;
   const comparable = (props: Record<string, unknown>, key: string): unknown => {
     const value = props[key];
     if (key !== 'store' || typeof value !== 'object' || value === null) return value ?? null;
     const spec = value as StoreSpec;
     if (spec.kind === AWS_STORE_KIND) return { kind: spec.kind, region: spec.region };
-    return { ...spec, directory: typeof spec.directory === 'string' ? resolve(spec.directory) : spec.directory };
+    return { ...spec, directory: typeof spec.directory === 'string' ? paths.resolve(spec.directory) : spec.directory };
   };
-  const same = (key: string) => JSON.stringify(comparable(state, key)) === JSON.stringify(comparable(news, key));
+  const same = (key: string): boolean => {
+    const before = comparable(state, key);
+    const after = comparable(news, key);
+    if (key === 'store' && isLocalDirectory(before) && isLocalDirectory(after)) {
+      const { directory: beforeDirectory, ...beforeRest } = before;
+      const { directory: afterDirectory, ...afterRest } = after;
+      return sameStoreDirectory(beforeDirectory, afterDirectory, platform) && JSON.stringify(beforeRest) === JSON.stringify(afterRest);
+    }
+    return JSON.stringify(before) === JSON.stringify(after);
+  };
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
   const awsOptionsChanged = !replaces.includes('store') && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND && sortedJson(state.store) !== sortedJson(news.store);
   // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
@@ -256,7 +276,12 @@ function checkRecordedZone(state: Record<string, unknown>, news: Record<string, 
   if (!notBefore.ok || !notAfter.ok) return;
   const desired = { thumbprint: news.thumbprint as string, notBefore: notBefore.date, notAfter: notAfter.date, ...(when.ok ? { effectiveDate: when.date } : {}) };
   const outcome = previewPool(state, spec, desired, now, recorded);
-  if (!outcome.plan) throw new Error(outcome.issues.map((issue) => `${issue.code}: ${issue.message}`).join(' '));
+  const [first] = outcome.issues;
+  if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
+}
+
+function isLocalDirectory(value: unknown): value is { directory: string } & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { directory?: unknown }).directory === 'string';
 }
 
 /** JSON with object keys sorted, so two specs compare equal whatever order state kept their keys in. */

@@ -256,6 +256,16 @@ describe('diff', () => {
     expect(handlers.diff({ ...relative, schemaVersion: 1 }, { ...a, store: { kind: 'local', directory: '.other-store' } })).toMatchObject({ replaces: ['store'] });
   });
 
+  it('sees store directories that differ only in case as one store on Windows, and as two elsewhere (issue #15)', async () => {
+    const a = await checked({}, newsFor(A, freshDirectory()));
+    const before = { ...a, schemaVersion: 1, store: { kind: 'local', directory: 'c:\\Sfb\\' } };
+    const sameOnWindows = { ...a, store: { kind: 'local', directory: 'C:/sfb' } };
+    expect(handlers.diff(before, sameOnWindows, new Date(), 'win32')).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(handlers.diff(before, { ...a, store: { kind: 'local', directory: 'C:\\sfb-2' } }, new Date(), 'win32')).toMatchObject({ replaces: ['store'] });
+    const posix = { ...a, schemaVersion: 1, store: { kind: 'local', directory: '/srv/Sfb' } };
+    expect(handlers.diff(posix, { ...a, store: { kind: 'local', directory: '/srv/sfb' } }, new Date(), 'linux')).toMatchObject({ replaces: ['store'] });
+  });
+
   it('ignores the plan line, which only describes the change', async () => {
     const a = await checked({}, newsFor(A, freshDirectory()));
     expect(handlers.diff({ ...a, schemaVersion: 1 }, { ...a, plan: 'current 0000.. unchanged' }).changes).toBe(false);

@@ -75,7 +75,13 @@ describe('diff: the zone the servers reported at the last look', () => {
     const state = await stateAfterALook('W. Europe Standard Time');
     const { inputs, failures } = await handlers.check(state, news('2027-10-31T00:30:00Z', {}), NOW);
     expect(failures).toEqual([]);
-    expect(() => handlers.diff(state, inputs, NOW)).toThrow(/^EFFECTIVE_DATE_AMBIGUOUS: The `effectiveDate` 2027-10-31T00:30:00Z is 02:30 on 2027-10-31 on the Front End Servers, in W\. Europe Standard Time \(Europe\/Berlin\)/);
+    let thrown: unknown;
+    try {
+      handlers.diff(state, inputs, NOW);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'EFFECTIVE_DATE_AMBIGUOUS', message: expect.stringMatching(/^The `effectiveDate` 2027-10-31T00:30:00Z is 02:30 on 2027-10-31 on the Front End Servers, in W\. Europe Standard Time \(Europe\/Berlin\)/) });
     expect(warnings).toContain(
       'warning SERVER_TIME_ZONE_DIFFERS: The pool\'s `serverTimeZone` "UTC" (UTC) is not the time zone the Front End Servers reported at the last look, "W. Europe Standard Time"; preview and up use the servers\' W. Europe Standard Time (Europe/Berlin). Set `serverTimeZone` to "Europe/Berlin" so the declaration says what the servers use.',
     );
