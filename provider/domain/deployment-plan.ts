@@ -21,7 +21,7 @@
 import type { Finding } from './errors';
 import { formatServerDate, type DateCulture } from './server-date';
 import { shortThumbprint } from './roll-plan';
-import { becomesCurrentAt, HOUR_MS, isoMinute } from './time';
+import { becomesCurrentAt, HOUR_MS, isoExact, isoMinute } from './time';
 
 /** Skype's lead time for an OAuthTokenIssuer roll (STAGE: at least 24 h before expiry). */
 export const ROLL_LEAD_TIME_MS = 24 * HOUR_MS;
@@ -125,7 +125,7 @@ function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, now: Dat
     if (at.getTime() > latest.getTime()) {
       issues.push({
         code: 'ROLL_TOO_LATE',
-        message: `The \`effectiveDate\` ${isoMinute(at)} is less than 24 hours before the current OAuthTokenIssuer certificate ${current.thumbprint} expires (NotAfter ${isoMinute(current.notAfter)}); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before ${isoMinute(latest)}, or leave \`effectiveDate\` out to make the certificate current now.`,
+        message: `The \`effectiveDate\` ${isoExact(at)} is less than 24 hours before the current OAuthTokenIssuer certificate ${current.thumbprint} expires (NotAfter ${isoExact(current.notAfter)}); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before ${isoExact(latest)}, or leave \`effectiveDate\` out to make the certificate current now.`,
       });
     }
   }

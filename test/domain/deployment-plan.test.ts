@@ -133,9 +133,20 @@ describe('planDeployment', () => {
     expect(outcome.issues).toEqual([
       {
         code: 'ROLL_TOO_LATE',
-        message: `The \`effectiveDate\` 2026-11-30T13:00Z is less than 24 hours before the current OAuthTokenIssuer certificate ${A} expires (NotAfter 2026-12-01T12:00Z); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before 2026-11-30T12:00Z, or leave \`effectiveDate\` out to make the certificate current now.`,
+        message: `The \`effectiveDate\` 2026-11-30T13:00:00Z is less than 24 hours before the current OAuthTokenIssuer certificate ${A} expires (NotAfter 2026-12-01T12:00:00Z); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before 2026-11-30T12:00:00Z, or leave \`effectiveDate\` out to make the certificate current now.`,
       },
     ]);
+  });
+
+  it('ROLL_TOO_LATE prints the exact instants: a roll seconds too late reads as too late (issue #19 item 11)', () => {
+    // Checked to the millisecond: minutes on both sides printed "01:35Z ... at or before 01:35Z".
+    const notAfter = new Date('2027-12-07T01:35:10Z');
+    const outcome = planDeployment({ reports: [], current: { thumbprint: A, notAfter } }, desired({ effectiveDate: new Date('2027-12-06T01:35:30Z') }), POOL, NOW);
+    expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining('The `effectiveDate` 2027-12-06T01:35:30Z is less than 24 hours before')]);
+    expect(outcome.issues[0]!.message).toContain('(NotAfter 2027-12-07T01:35:10Z)');
+    expect(outcome.issues[0]!.message).toContain('Choose an effective date at or before 2027-12-06T01:35:10Z,');
+    const byHalfASecond = planDeployment({ reports: [], current: { thumbprint: A, notAfter } }, desired({ effectiveDate: new Date('2027-12-06T01:35:10.500Z') }), POOL, NOW);
+    expect(byHalfASecond.issues[0]!.message).toMatch(/effectiveDate` 2027-12-06T01:35:10\.500Z .* at or before 2027-12-06T01:35:10Z,/);
   });
 
   it('an immediate set is always allowed, even hours before the current certificate expires', () => {
