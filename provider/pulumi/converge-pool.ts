@@ -18,6 +18,7 @@ import {
   serverHasDesired,
   type DesiredDeployment,
   type PoolSettings,
+  type RollRef,
   type ServerOutput,
   type ServerReport,
   type ServersOutput,
@@ -41,6 +42,17 @@ export interface PoolInputs {
    * current before, which Skype no longer reports once they are previous.
    */
   readonly servers?: unknown;
+  /**
+   * The previous declaration (update only: the old state's `thumbprint` and `effectiveDate`): a
+   * roll it scheduled is this resource's own, not a foreign one (FOREIGN_ROLL_PENDING).
+   */
+  readonly declaredBefore?: { readonly thumbprint?: unknown; readonly effectiveDate?: unknown };
+}
+
+/** The roll the previous declaration scheduled, if it had one. */
+function ownRollsOf(declared: { readonly thumbprint?: unknown; readonly effectiveDate?: unknown } | undefined): RollRef[] {
+  const when = parseIsoInstant(declared?.effectiveDate);
+  return typeof declared?.thumbprint === 'string' && when.ok ? [{ thumbprint: declared.thumbprint, effectiveDate: when.date }] : [];
 }
 
 /** NotAfter (ISO 8601) of each certificate seen, by thumbprint. */
@@ -96,7 +108,7 @@ export class PoolStepError extends SfbError {
 }
 
 export function settingsOf(spec: FrontEndPoolSpec): PoolSettings {
-  return { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone };
+  return { servers: spec.servers, dateCulture: spec.dateCulture, serverTimeZone: spec.serverTimeZone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) };
 }
 
 function desiredOf(inputs: PoolInputs): DesiredDeployment {
@@ -122,6 +134,8 @@ function reportOf(certificates: FrontEndCertificates): ServerReport {
 /** The `servers` output of a snapshot; the previous certificate's NotAfter when `known`. */
 export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new Map()): ServersOutput {
   const entries = snapshot.servers.map((s): [string, ServerOutput] => {
+    // Not read at this look: nothing is known of it, and the entry says why (issue #19 item 10).
+    if (s.unreachable) return [s.server, { current: null, previous: null, unreachable: { code: s.unreachable.code, message: s.unreachable.message } }];
     const previousNotAfter = s.previous ? known.get(s.previous) : undefined;
     return [
       s.server,
@@ -138,6 +152,7 @@ export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new
 }
 
 function describeServer(s: FrontEndCertificates): string {
+  if (s.unreachable) return `${s.server} (could not be read: ${s.unreachable.code})`;
   const parts = [s.current ? `current ${shortThumbprint(s.current)}${s.scope === 'local' ? ' set on the server itself' : ''}` : 'no current certificate'];
   if (s.scheduled) parts.push(`${shortThumbprint(s.scheduled.thumbprint)} pending at ${isoMinute(new Date(s.scheduled.effectiveDate))}`);
   return `${s.server} (${parts.join(', ')})`;
@@ -149,6 +164,17 @@ function lag(snapshot: PoolSnapshot, desired: DesiredDeployment, now: Date, remo
   const servers = new Set(snapshot.servers.map((s) => s.server.toLowerCase()));
   const stale = snapshot.replicas.filter((r) => servers.has(r.server) && !r.upToDate).map((r) => r.server);
   return { behind, stale };
+}
+
+/**
+ * An up cannot converge a server it cannot read: it stops before changing anything (or, in the
+ * wait, before waiting on it), naming each such server with the adapter's sentence; lifecycle
+ * keeps the partial state, the unread servers marked.
+ */
+function failOnUnreadable(snapshot: PoolSnapshot): void {
+  const unread = snapshot.servers.filter((s) => s.unreachable !== undefined);
+  if (unread.length === 0) return;
+  throw new SfbError(unread[0]!.unreachable!.code, unread.map((s) => s.unreachable!.message).join(' '));
 }
 
 /**
@@ -166,11 +192,14 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   let known = knownNotAfter(inputs);
   try {
     snapshot = await pool.inspect();
+    failOnUnreadable(snapshot);
     known = knownNotAfter(inputs, snapshot);
     const notAfterOf = (thumbprint: string | undefined) => (thumbprint && known.has(thumbprint) ? { notAfter: new Date(known.get(thumbprint)!) } : {});
     const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...notAfterOf(snapshot.global.current) } : undefined;
     const previous = snapshot.global.previous ? { thumbprint: snapshot.global.previous, ...notAfterOf(snapshot.global.previous) } : undefined;
-    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
+    const cmsPending = reportOf(snapshot.global).pending;
+    const facts = { reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(cmsPending ? { cmsPending } : {}), ownRolls: ownRollsOf(inputs.declaredBefore) };
+    const outcome = planDeployment(facts, desired, settingsOf(spec), now);
     if (!outcome.plan) throw new SfbError(outcome.issues[0]!.code, outcome.issues.map((i) => i.message).join(' '));
     const plan = outcome.plan;
     if (plan.action === 'none' && lag(snapshot, desired, now).stale.length === 0) {
@@ -197,6 +226,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
     let removed: string | undefined;
     for (;;) {
       snapshot = await pool.inspect();
+      failOnUnreadable(snapshot);
       const { behind, stale } = lag(snapshot, desired, now, removed);
       if (behind.length === 0 && stale.length === 0) {
         // STAGE's last step, on up only (refresh changes nothing): once every server has the
@@ -247,7 +277,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   }
 }
 
-/** Refresh: what every server reports now, and the servers that differ from the declared state. */
+/**
+ * Refresh: what every server reports now, and the servers that differ from the declared state.
+ * A server that could not be read is one of them (marked in `servers`): refresh succeeds with
+ * what it could read, and diff then asks for an update, so the drift gate fails (issue #19 item 10).
+ */
 export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<{ servers: ServersOutput; drift: string[] } | undefined> {
   const spec = inputs.pool;
   if (!spec) return undefined;
@@ -334,5 +368,8 @@ export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpe
   // NotAfter, the up removes it.
   const retired = oldPool ? retiredCertificate(olds, desired.thumbprint) : undefined;
   const previous = retired ? { thumbprint: retired.thumbprint, notAfter: new Date(retired.notAfter) } : undefined;
-  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec), now);
+  // The roll declared before, assumed pending (above), is this resource's own: a changed
+  // declaration replaces it.
+  const ownRolls = oldScheduled && oldThumbprint ? [{ thumbprint: oldThumbprint, effectiveDate: oldDate.date }] : [];
+  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ownRolls }, desired, settingsOf(spec), now);
 }
