@@ -231,7 +231,7 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   // is enough, no second import (a rollback to the previous certificate, a re-planned roll).
   const known = facts.reports.some((r) => r.current === desired.thumbprint || r.previous === desired.thumbprint || r.pending?.thumbprint === desired.thumbprint);
   const steps: DeploymentStep[] = known ? [] : [{ kind: 'import', thumbprint: desired.thumbprint }];
-  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && !isDeclaredRoll(p, desired, now) && !foreign.some((f) => f.roll === p || (f.roll.thumbprint === p.thumbprint && sameSecond(f.roll.effectiveDate, p.effectiveDate))));
+  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && !isDeclaredRoll(p, desired, now) && !foreign.some((f) => f.roll.thumbprint === p.thumbprint && sameSecond(f.roll.effectiveDate, p.effectiveDate)));
   let action: DeploymentPlan['action'];
   let what: string;
   if (scheduled) {
