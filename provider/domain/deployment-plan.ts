@@ -17,14 +17,18 @@
  * - EFFECTIVE_DATE_AMBIGUOUS: a scheduled roll's instant is not next to a daylight saving change
  *   of the servers' time zone (server-date.ts: how Skype stores such a local time is unknown);
  * - an effective date already past means now (the store's line says so; see roll-plan.ts);
- * - the same desired state twice plans nothing; a different not-yet-effective roll re-plans.
+ * - the same desired state twice plans nothing; a different not-yet-effective roll re-plans;
+ * - FOREIGN_ROLL_PENDING (issue #19 item 9): a roll pending on the deployment that neither this
+ *   declaration nor the one before it asked for (scheduled by hand) is drift, and is not
+ *   replaced: what cancels a pending roll is undocumented (skype-cmdlets.md, open questions), so
+ *   the plan refuses unless the pool's `replaceForeignRoll` lets it set the declared state over it.
  * Pure: `now` and every fact are parameters.
  */
 import type { Finding } from './errors';
 import { clockChangeNear, isoSecond, localTime } from './server-date';
 import { agreedServerZone, describeZone, type ServerZone, type ZoneReport } from './server-zone';
 import { shortThumbprint } from './roll-plan';
-import { becomesCurrentAt, HOUR_MS, isoMinute } from './time';
+import { becomesCurrentAt, HOUR_MS, isoExact, isoMinute } from './time';
 
 /** Skype's lead time for an OAuthTokenIssuer roll (STAGE: at least 24 h before expiry). */
 export const ROLL_LEAD_TIME_MS = 24 * HOUR_MS;
@@ -46,6 +50,17 @@ export interface PoolSettings {
    * look recorded it, or the declared `serverTimeZone` before any look.
    */
   readonly zone: ServerZone;
+  /**
+   * Set the declared state over a roll nobody declared (FOREIGN_ROLL_PENDING), on the
+   * assumption that a set cancels a pending roll. @default false
+   */
+  readonly replaceForeignRoll?: boolean;
+}
+
+/** A roll as it is declared or pending: the certificate and the instant it becomes current. */
+export interface RollRef {
+  readonly thumbprint: string;
+  readonly effectiveDate: Date;
 }
 
 /** The certificate the resource declares, with the validity facts the rules need. */
@@ -71,6 +86,13 @@ export interface DeploymentFacts {
    * TIME_ZONE_MISMATCH; absent in preview, which plans in `PoolSettings.zone`.
    */
   readonly zones?: { readonly servers: readonly ZoneReport[]; readonly session?: { readonly timeZone: string } };
+  /** A roll the Central Management Store itself has pending (replicas may not show it yet). */
+  readonly cmsPending?: RollRef;
+  /**
+   * Rolls this resource asked for before (the previous declaration's, while not yet effective):
+   * one still pending is the resource's own and is replaced by a changed declaration, as ever.
+   */
+  readonly ownRolls?: readonly RollRef[];
 }
 
 /** One step, in order. */
@@ -100,19 +122,56 @@ export interface DeploymentPlan {
   readonly summary: string;
 }
 
-export type DeploymentIssueCode = 'ROLL_TOO_LATE' | 'CERT_NOT_YET_VALID' | 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE' | 'EFFECTIVE_DATE_AMBIGUOUS' | 'TIME_ZONE_MISMATCH';
+export type DeploymentIssueCode = 'ROLL_TOO_LATE' | 'CERT_NOT_YET_VALID' | 'CERT_EXPIRES_BEFORE_EFFECTIVE_DATE' | 'EFFECTIVE_DATE_AMBIGUOUS' | 'TIME_ZONE_MISMATCH' | 'FOREIGN_ROLL_PENDING';
 
 export interface DeploymentOutcome {
   readonly plan?: DeploymentPlan;
   readonly issues: readonly Finding<DeploymentIssueCode>[];
 }
 
-/** Whether a server already has what is declared: current, or the same roll pending. */
+/** Whether `pending` is the roll declared: the declared certificate at the declared second, still ahead. */
+function isDeclaredRoll(pending: RollRef, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): boolean {
+  const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
+  return scheduled && pending.thumbprint === desired.thumbprint && sameSecond(pending.effectiveDate, desired.effectiveDate!);
+}
+
+/**
+ * Whether a server already has what is declared: the declared roll pending, or the declared
+ * certificate current with no other roll pending. A roll to another certificate waiting behind
+ * the declared one would replace it at its date (issue #19 item 9): that server is not there.
+ */
 export function serverHasDesired(report: ServerReport | undefined, desired: DesiredDeployment, now: Date): boolean {
   if (!report) return false;
-  if (report.current === desired.thumbprint) return true;
+  if (report.pending) return isDeclaredRoll(report.pending, desired, now);
+  return report.current === desired.thumbprint;
+}
+
+/** The rolls pending on the CMS or a server that neither this declaration nor the one before asked for, each once. */
+export function foreignRolls(facts: DeploymentFacts, desired: Pick<DesiredDeployment, 'thumbprint' | 'effectiveDate'>, now: Date): { readonly roll: RollRef; readonly where: readonly string[] }[] {
+  const found: { roll: RollRef; where: string[] }[] = [];
+  const seen: [string, RollRef | undefined][] = [['the Central Management Store', facts.cmsPending], ...facts.reports.map((r): [string, RollRef | undefined] => [r.server, r.pending])];
+  for (const [where, pending] of seen) {
+    if (!pending || isDeclaredRoll(pending, desired, now)) continue;
+    if ((facts.ownRolls ?? []).some((own) => own.thumbprint === pending.thumbprint && sameSecond(own.effectiveDate, pending.effectiveDate))) continue;
+    const same = found.find((f) => f.roll.thumbprint === pending.thumbprint && sameSecond(f.roll.effectiveDate, pending.effectiveDate));
+    if (same) same.where.push(where);
+    else found.push({ roll: pending, where: [where] });
+  }
+  return found;
+}
+
+function foreignRollIssue(foreign: ReturnType<typeof foreignRolls>, facts: DeploymentFacts, desired: DesiredDeployment, now: Date): Finding<'FOREIGN_ROLL_PENDING'> {
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
-  return scheduled && report.pending?.thumbprint === desired.thumbprint && sameSecond(report.pending.effectiveDate, desired.effectiveDate!);
+  const rolls = foreign.map((f) => `certificate ${f.roll.thumbprint} becomes current at ${isoExact(f.roll.effectiveDate)} on ${f.where.join(', ')}`).join('; ');
+  const declared = scheduled ? `a roll of ${desired.thumbprint} at ${isoExact(desired.effectiveDate!)}` : `${desired.thumbprint} current now`;
+  // Setting the certificate current now again is what the provider itself would run; that it
+  // cancels the roll is the assumption `replaceForeignRoll` rests on (docs/front-end.md).
+  const keep = scheduled ? (facts.current?.thumbprint ?? desired.thumbprint) : desired.thumbprint;
+  const wanted = foreign.length === 1 ? `declare that certificate with \`effectiveDate: "${isoExact(foreign[0]!.roll.effectiveDate)}"\`` : 'declare the one wanted with its `effectiveDate`';
+  return {
+    code: 'FOREIGN_ROLL_PENDING',
+    message: `A roll this resource did not declare is pending: ${rolls}; the declaration is ${declared}. What cancels a pending roll is not documented, so \`pulumi up\` does not replace it. If the roll is wanted, ${wanted}. If not, an administrator cancels it in the Skype for Business Server Management Shell, e.g. \`Set-CsCertificate -Identity Global -Type OAuthTokenIssuer -Thumbprint ${keep}\` (without -Roll), checks with \`Get-CsCertificate -Identity Global -Type OAuthTokenIssuer\` that no roll is left, then runs \`pulumi up\`; or set the pool's \`replaceForeignRoll: true\` to let \`pulumi up\` set the declared state over it.`,
+  };
 }
 
 /**
@@ -169,7 +228,7 @@ function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, zone: Se
     if (at.getTime() > latest.getTime()) {
       issues.push({
         code: 'ROLL_TOO_LATE',
-        message: `The \`effectiveDate\` ${isoMinute(at)} is less than 24 hours before the current OAuthTokenIssuer certificate ${current.thumbprint} expires (NotAfter ${isoMinute(current.notAfter)}); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before ${isoMinute(latest)}, or leave \`effectiveDate\` out to make the certificate current now.`,
+        message: `The \`effectiveDate\` ${isoExact(at)} is less than 24 hours before the current OAuthTokenIssuer certificate ${current.thumbprint} expires (NotAfter ${isoExact(current.notAfter)}); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before ${isoExact(latest)}, or leave \`effectiveDate\` out to make the certificate current now.`,
       });
     }
   }
@@ -202,35 +261,39 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   const expired = facts.previous && facts.previous.thumbprint !== desired.thumbprint && facts.previous.notAfter && facts.previous.notAfter.getTime() <= now.getTime() ? facts.previous : undefined;
   const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter!)})` : undefined;
   const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter!.toISOString() }] : []);
-  if (behindServers.length === 0) {
+  // A roll nobody declared, on a server or only on the CMS so far (replicas follow it): work to do.
+  const foreign = foreignRolls(facts, desired, now);
+  if (behindServers.length === 0 && foreign.length === 0) {
     const have = `servers: all ${n} ${scheduled ? `have ${shortThumbprint(desired.thumbprint)} scheduled` : `have ${shortThumbprint(desired.thumbprint)} current`}`;
     if (removal) return { plan: { action: 'remove-previous', steps: removeStep(), behind: [], summary: `${have}; ${removal}` }, issues: [] };
     return { plan: { action: 'none', steps: [], behind: [], summary: have }, issues: [] };
   }
   // A scheduled roll is given in the zone the servers reported, never an assumed one. An
   // immediate set carries no date, so it needs no zone (an emergency is never blocked).
+  const foreignIssues: Finding<DeploymentIssueCode>[] = foreign.length > 0 && pool.replaceForeignRoll !== true ? [foreignRollIssue(foreign, facts, desired, now)] : [];
   const agreed = scheduled && facts.zones ? agreedServerZone(facts.zones.servers, facts.zones.session) : undefined;
-  if (agreed && 'issue' in agreed) return { issues: [agreed.issue, ...checkRules(facts, desired, undefined, now)] };
+  if (agreed && 'issue' in agreed) return { issues: [...foreignIssues, agreed.issue, ...checkRules(facts, desired, undefined, now)] };
   const zone = agreed?.zone ?? pool.zone;
-  const issues = checkRules(facts, desired, zone, now);
+  const issues = [...foreignIssues, ...checkRules(facts, desired, zone, now)];
   if (issues.length > 0) return { issues };
+  const replacing = foreign.length > 0 ? `replace the roll${foreign.length === 1 ? '' : 's'} not declared (${foreign.map((f) => `${shortThumbprint(f.roll.thumbprint)} at ${isoMinute(f.roll.effectiveDate)}`).join(', ')}; replaceForeignRoll); ` : '';
 
   // Skype knows the certificate already (a server lists it): Set-CsCertificate by thumbprint
   // is enough, no second import (a rollback to the previous certificate, a re-planned roll).
   const known = facts.reports.some((r) => r.current === desired.thumbprint || r.previous === desired.thumbprint || r.pending?.thumbprint === desired.thumbprint);
   const steps: DeploymentStep[] = known ? [] : [{ kind: 'import', thumbprint: desired.thumbprint }];
-  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && (p.thumbprint !== desired.thumbprint || !desired.effectiveDate || !sameSecond(p.effectiveDate, desired.effectiveDate)));
+  const otherPending = facts.reports.map((r) => r.pending).find((p) => p !== undefined && !isDeclaredRoll(p, desired, now) && !foreign.some((f) => f.roll.thumbprint === p.thumbprint && sameSecond(f.roll.effectiveDate, p.effectiveDate)));
   let action: DeploymentPlan['action'];
   let what: string;
   if (scheduled) {
     const at = desired.effectiveDate!;
     steps.push({ kind: 'roll', thumbprint: desired.thumbprint, effectiveAt: at.toISOString(), sessionTimeZone: zone.windows });
-    action = otherPending ? 'reschedule' : 'roll';
-    what = `${otherPending ? `replace the roll of ${shortThumbprint(otherPending.thumbprint)} at ${isoMinute(otherPending.effectiveDate)}; ` : ''}roll ${shortThumbprint(desired.thumbprint)} at ${isoSecond(at)} (${serversLocalTime(at, zone)} on the servers)`;
+    action = otherPending || foreign.length > 0 ? 'reschedule' : 'roll';
+    what = `${replacing}${otherPending ? `replace the roll of ${shortThumbprint(otherPending.thumbprint)} at ${isoMinute(otherPending.effectiveDate)}; ` : ''}roll ${shortThumbprint(desired.thumbprint)} at ${isoSecond(at)} (${serversLocalTime(at, zone)} on the servers)`;
   } else {
     steps.push({ kind: 'set', thumbprint: desired.thumbprint });
     action = 'set';
-    what = `set ${shortThumbprint(desired.thumbprint)} current now`;
+    what = `${replacing}set ${shortThumbprint(desired.thumbprint)} current now`;
   }
   steps.push({ kind: 'replicate' });
   for (const server of pool.servers) {
@@ -265,6 +328,11 @@ export interface ServerOutput {
   readonly previousNotAfter?: string;
   /** The server's Windows time zone id, when it reported one (issue #15): what preview plans in after a look. */
   readonly timeZone?: string;
+  /**
+   * Present when the server could not be read at the last look (issue #19 item 10): `current`
+   * and `previous` are then null, and the server counts as not known to be up to date.
+   */
+  readonly unreachable?: { readonly code: string; readonly message: string };
 }
 
 /** The `servers` output: FQDN → what it reported at the last look. */
@@ -282,6 +350,8 @@ export function reportsFromOutput(servers: unknown): ServerReport[] {
   for (const [server, raw] of Object.entries(servers as Record<string, unknown>)) {
     if (typeof raw !== 'object' || raw === null) continue;
     const entry = raw as Record<string, unknown>;
+    // Not read at the last look: no report, so not known to be up to date.
+    if (entry.unreachable !== undefined && entry.unreachable !== null) continue;
     const thumbprint = (value: unknown) => (typeof value === 'string' && THUMBPRINT.test(value) ? value : undefined);
     const pendingRaw = entry.pending as Record<string, unknown> | undefined | null;
     const pendingThumbprint = thumbprint(pendingRaw?.thumbprint);

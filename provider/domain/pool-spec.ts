@@ -47,6 +47,13 @@ export interface FrontEndPoolSpec {
   readonly pollIntervalSeconds: number;
   readonly callTimeoutSeconds: number;
   readonly parallelism: number;
+  /**
+   * Set the declared state over a roll pending on the deployment that no declaration asked for
+   * (FOREIGN_ROLL_PENDING), on the assumption that setting a certificate cancels a pending roll
+   * (undocumented: docs/front-end.md). Present only when true, so state written before the
+   * option existed compares equal. @default false
+   */
+  readonly replaceForeignRoll?: true;
 }
 
 function shown(value: unknown): string {
@@ -124,6 +131,9 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
       problems.push(`The pool's \`${key}\` must be a whole number from ${min} to ${max}; got ${shown(v)}; or leave it out for ${fallback}.`);
     } else numbers[key] = v;
   }
+  if (raw.replaceForeignRoll !== undefined && raw.replaceForeignRoll !== null && typeof raw.replaceForeignRoll !== 'boolean') {
+    problems.push(`The pool's \`replaceForeignRoll\` must be true or false; got ${shown(raw.replaceForeignRoll)}; or leave it out for false (a roll nobody declared stops \`pulumi up\` with FOREIGN_ROLL_PENDING).`);
+  }
   if (problems.length > 0) return { problems, ...(warnings.length > 0 ? { warnings } : {}) };
-  return { spec: { kind: POOL_KIND, servers, command, serverTimeZone, ...numbers }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { spec: { kind: POOL_KIND, servers, command, serverTimeZone, ...numbers, ...(raw.replaceForeignRoll === true ? { replaceForeignRoll: true as const } : {}) }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -63,6 +63,15 @@ export function isoMinute(date: Date): string {
 }
 
 /**
+ * A moment exactly, in UTC, for messages that compare two instants (issue #19 item 11: minutes
+ * on both sides of a rule checked to the millisecond read as a contradiction):
+ * `2026-12-01T00:00:30Z`, with the milliseconds only when there are some.
+ */
+export function isoExact(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/**
  * The moment a certificate becomes current: the effective date, or now when it is absent or
  * already past (Skype makes a roll whose date has passed current at once). One rule, used by the
  * checks and by the planner (issue #7, item 2).

@@ -18,6 +18,7 @@ import {
   serverHasDesired,
   type DesiredDeployment,
   type PoolSettings,
+  type RollRef,
   type ServerOutput,
   type ServerReport,
   type ServersOutput,
@@ -42,6 +43,17 @@ export interface PoolInputs {
    * current before, which Skype no longer reports once they are previous.
    */
   readonly servers?: unknown;
+  /**
+   * The previous declaration (update only: the old state's `thumbprint` and `effectiveDate`): a
+   * roll it scheduled is this resource's own, not a foreign one (FOREIGN_ROLL_PENDING).
+   */
+  readonly declaredBefore?: { readonly thumbprint?: unknown; readonly effectiveDate?: unknown };
+}
+
+/** The roll the previous declaration scheduled, if it had one. */
+function ownRollsOf(declared: { readonly thumbprint?: unknown; readonly effectiveDate?: unknown } | undefined): RollRef[] {
+  const when = parseIsoInstant(declared?.effectiveDate);
+  return typeof declared?.thumbprint === 'string' && when.ok ? [{ thumbprint: declared.thumbprint, effectiveDate: when.date }] : [];
 }
 
 /** NotAfter (ISO 8601) of each certificate seen, by thumbprint. */
@@ -104,7 +116,7 @@ export class PoolStepError extends SfbError {
 export function settingsOf(spec: FrontEndPoolSpec, recorded?: string): { settings: PoolSettings; warning?: PreviewZone['warning'] } {
   const preview = previewServerZone(spec.serverTimeZone, recorded);
   if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; report it at the sfb-oauth-cert issue tracker.`);
-  return { settings: { servers: spec.servers, zone: preview.zone }, ...(preview.warning ? { warning: preview.warning } : {}) };
+  return { settings: { servers: spec.servers, zone: preview.zone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) }, ...(preview.warning ? { warning: preview.warning } : {}) };
 }
 
 function desiredOf(inputs: PoolInputs): DesiredDeployment {
@@ -130,6 +142,8 @@ function reportOf(certificates: FrontEndCertificates): ServerReport {
 /** The `servers` output of a snapshot; the previous certificate's NotAfter when `known`. */
 export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new Map()): ServersOutput {
   const entries = snapshot.servers.map((s): [string, ServerOutput] => {
+    // Not read at this look: nothing is known of it, and the entry says why (issue #19 item 10).
+    if (s.unreachable) return [s.server, { current: null, previous: null, unreachable: { code: s.unreachable.code, message: s.unreachable.message } }];
     const previousNotAfter = s.previous ? known.get(s.previous) : undefined;
     return [
       s.server,
@@ -147,6 +161,7 @@ export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new
 }
 
 function describeServer(s: FrontEndCertificates): string {
+  if (s.unreachable) return `${s.server} (could not be read: ${s.unreachable.code})`;
   const parts = [s.current ? `current ${shortThumbprint(s.current)}${s.scope === 'local' ? ' set on the server itself' : ''}` : 'no current certificate'];
   if (s.scheduled) parts.push(`${shortThumbprint(s.scheduled.thumbprint)} pending at ${isoMinute(new Date(s.scheduled.effectiveDate))}`);
   return `${s.server} (${parts.join(', ')})`;
@@ -158,6 +173,17 @@ function lag(snapshot: PoolSnapshot, desired: DesiredDeployment, now: Date, remo
   const servers = new Set(snapshot.servers.map((s) => s.server.toLowerCase()));
   const stale = snapshot.replicas.filter((r) => servers.has(r.server) && !r.upToDate).map((r) => r.server);
   return { behind, stale };
+}
+
+/**
+ * An up cannot converge a server it cannot read: it stops before changing anything (or, in the
+ * wait, before waiting on it), naming each such server with the adapter's sentence; lifecycle
+ * keeps the partial state, the unread servers marked.
+ */
+function failOnUnreadable(snapshot: PoolSnapshot): void {
+  const unread = snapshot.servers.filter((s) => s.unreachable !== undefined);
+  if (unread.length === 0) return;
+  throw new SfbError(unread[0]!.unreachable!.code, unread.map((s) => s.unreachable!.message).join(' '));
 }
 
 /**
@@ -175,12 +201,15 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   let known = knownNotAfter(inputs);
   try {
     snapshot = await pool.inspect();
+    failOnUnreadable(snapshot);
     known = knownNotAfter(inputs, snapshot);
     const notAfterOf = (thumbprint: string | undefined) => (thumbprint && known.has(thumbprint) ? { notAfter: new Date(known.get(thumbprint)!) } : {});
     const current = snapshot.global.current ? { thumbprint: snapshot.global.current, ...notAfterOf(snapshot.global.current) } : undefined;
     const previous = snapshot.global.previous ? { thumbprint: snapshot.global.previous, ...notAfterOf(snapshot.global.previous) } : undefined;
     const zones = { servers: snapshot.servers, ...(snapshot.session ? { session: snapshot.session } : {}) };
-    const outcome = planDeployment({ reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}), zones }, desired, settingsOf(spec).settings, now);
+    const cmsPending = reportOf(snapshot.global).pending;
+    const facts = { reports: snapshot.servers.map(reportOf), ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(cmsPending ? { cmsPending } : {}), ownRolls: ownRollsOf(inputs.declaredBefore), zones };
+    const outcome = planDeployment(facts, desired, settingsOf(spec).settings, now);
     if (!outcome.plan) throw new SfbError(outcome.issues[0]!.code, outcome.issues.map((i) => i.message).join(' '));
     const plan = outcome.plan;
     if (plan.action === 'none' && lag(snapshot, desired, now).stale.length === 0) {
@@ -207,6 +236,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
     let removed: string | undefined;
     for (;;) {
       snapshot = await pool.inspect();
+      failOnUnreadable(snapshot);
       const { behind, stale } = lag(snapshot, desired, now, removed);
       if (behind.length === 0 && stale.length === 0) {
         // STAGE's last step, on up only (refresh changes nothing): once every server has the
@@ -257,7 +287,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   }
 }
 
-/** Refresh: what every server reports now, and the servers that differ from the declared state. */
+/**
+ * Refresh: what every server reports now, and the servers that differ from the declared state.
+ * A server that could not be read is one of them (marked in `servers`): refresh succeeds with
+ * what it could read, and diff then asks for an update, so the drift gate fails (issue #19 item 10).
+ */
 export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<{ servers: ServersOutput; drift: string[] } | undefined> {
   const spec = inputs.pool;
   if (!spec) return undefined;
@@ -344,5 +378,8 @@ export function previewPool(olds: Record<string, unknown>, spec: FrontEndPoolSpe
   // NotAfter, the up removes it.
   const retired = oldPool ? retiredCertificate(olds, desired.thumbprint) : undefined;
   const previous = retired ? { thumbprint: retired.thumbprint, notAfter: new Date(retired.notAfter) } : undefined;
-  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}) }, desired, settingsOf(spec, recordedZone).settings, now);
+  // The roll declared before, assumed pending (above), is this resource's own: a changed
+  // declaration replaces it.
+  const ownRolls = oldScheduled && oldThumbprint ? [{ thumbprint: oldThumbprint, effectiveDate: oldDate.date }] : [];
+  return planDeployment({ reports, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ownRolls }, desired, settingsOf(spec, recordedZone).settings, now);
 }

@@ -34,6 +34,14 @@ export interface PowerShellPoolOptions {
   readonly callTimeoutSeconds?: number;
   /** How many shell calls inspect servers at once. @default 8 */
   readonly parallelism?: number;
+  /**
+   * A roll pending on the deployment that no declaration asked for (scheduled by hand) stops
+   * `pulumi up` with FOREIGN_ROLL_PENDING. `true` lets `up` set the declared state over it
+   * instead: this rests on an assumption (that setting a certificate cancels a pending roll; the
+   * cmdlet documentation does not say) until a capture from a real server confirms it.
+   * @default false
+   */
+  readonly replaceForeignRoll?: boolean;
 }
 
 /** The `pool` argument as the resource passes it on (plain, non-secret values). */

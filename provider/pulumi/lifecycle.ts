@@ -231,7 +231,9 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   // The Front End step (issue #10), after the store step: its failure keeps the new store state.
   // The old `servers` output goes along: the NotAfter of certificates it saw current, which
   // Skype no longer reports once they are previous (the expired previous one is removed).
-  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers }, now, (e) => failureMessage(e, 'update', news.secretName));
+  // The previous declaration too: a roll it scheduled is this resource's own, not a foreign one.
+  const declaredBefore = { thumbprint: olds.thumbprint, effectiveDate: olds.effectiveDate };
+  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers, declaredBefore }, now, (e) => failureMessage(e, 'update', news.secretName));
   return { outs: withServers as unknown as CertificateState };
 }
 

@@ -168,8 +168,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
   declare readonly versionId: pulumi.Output<string>;
   declare readonly secretName: pulumi.Output<string>;
   declare readonly storeDescription: pulumi.Output<string>;
-  /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending? }. */
-  declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } }> | undefined>;
+  /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending?, unreachable? } (`unreachable`: it could not be read then). */
+  declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; unreachable?: { code: string; message: string } }> | undefined>;
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     if (typeof args !== 'object' || args === null) {

@@ -203,10 +203,13 @@ describe('the PowerShell adapter against the emulator', () => {
     expect(d.scripts().filter((r) => r.script.includes('Invoke-Command')).length).toBe(4);
   });
 
-  it('SERVER_UNREACHABLE names the server that remoting cannot reach, among others that answer', async () => {
+  it('a server remoting cannot reach is its own record (SERVER_UNREACHABLE, naming it); the others in its batch are still read (issue #19 item 10)', async () => {
     const d = fresh();
     const pool = createPowerShellPool({ ...d.spec({ parallelism: 1 }), servers: [...SERVERS, 'fe09.contoso.com'] });
-    await expect(pool.inspect()).rejects.toMatchObject({ code: 'SERVER_UNREACHABLE', message: expect.stringMatching(/^Front End Server fe09\.contoso\.com could not be reached while reading .*Test-WSMan fe09\.contoso\.com/) });
+    const seen = await pool.inspect();
+    expect(seen.servers.map((s) => [s.server, s.unreachable?.code])).toEqual([...SERVERS.map((s) => [s, undefined]), ['fe09.contoso.com', 'SERVER_UNREACHABLE']]);
+    const down = seen.servers[3]!;
+    expect(down).toEqual({ server: 'fe09.contoso.com', unreachable: { code: 'SERVER_UNREACHABLE', message: expect.stringMatching(/^Front End Server fe09\.contoso\.com could not be reached while reading .*Test-WSMan fe09\.contoso\.com/) } });
   });
 
   it('CMDLET_FAILED quotes the cmdlet: a thumbprint Skype does not know', async () => {

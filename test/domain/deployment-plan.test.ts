@@ -88,7 +88,8 @@ describe('planDeployment', () => {
   it('changing a roll not yet effective re-plans it (another date)', () => {
     const reports = all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } });
     const moved = new Date('2026-11-01T00:00:00Z');
-    expect(planDeployment({ reports, current: { thumbprint: A } }, desired({ effectiveDate: moved }), POOL, NOW)).toEqual({
+    // The roll pending is the one this resource declared before: its own, replaced.
+    expect(planDeployment({ reports, current: { thumbprint: A }, ownRolls: [{ thumbprint: B, effectiveDate: LATER }] }, desired({ effectiveDate: moved }), POOL, NOW)).toEqual({
       plan: {
         action: 'reschedule',
         steps: [{ kind: 'roll', thumbprint: B, effectiveAt: '2026-11-01T00:00:00.000Z', sessionTimeZone: 'UTC' }, { kind: 'replicate' }, ...verifyPending(B)],
@@ -102,7 +103,7 @@ describe('planDeployment', () => {
 
   it('changing a roll not yet effective re-plans it (another certificate), importing the new one', () => {
     const reports = all({ current: A, pending: { thumbprint: C, effectiveDate: LATER } });
-    const plan = planDeployment({ reports }, desired({ effectiveDate: LATER }), POOL, NOW).plan;
+    const plan = planDeployment({ reports, ownRolls: [{ thumbprint: C, effectiveDate: LATER }] }, desired({ effectiveDate: LATER }), POOL, NOW).plan;
     expect(plan?.action).toBe('reschedule');
     expect(plan?.steps.slice(0, 2)).toEqual([
       { kind: 'import', thumbprint: B },
@@ -133,9 +134,20 @@ describe('planDeployment', () => {
     expect(outcome.issues).toEqual([
       {
         code: 'ROLL_TOO_LATE',
-        message: `The \`effectiveDate\` 2026-11-30T13:00Z is less than 24 hours before the current OAuthTokenIssuer certificate ${A} expires (NotAfter 2026-12-01T12:00Z); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before 2026-11-30T12:00Z, or leave \`effectiveDate\` out to make the certificate current now.`,
+        message: `The \`effectiveDate\` 2026-11-30T13:00:00Z is less than 24 hours before the current OAuthTokenIssuer certificate ${A} expires (NotAfter 2026-12-01T12:00:00Z); Skype needs a roll at least 24 hours ahead, because Exchange and other partner servers keep OAuth material that long. Choose an effective date at or before 2026-11-30T12:00:00Z, or leave \`effectiveDate\` out to make the certificate current now.`,
       },
     ]);
+  });
+
+  it('ROLL_TOO_LATE prints the exact instants: a roll seconds too late reads as too late (issue #19 item 11)', () => {
+    // Checked to the millisecond: minutes on both sides printed "01:35Z ... at or before 01:35Z".
+    const notAfter = new Date('2027-12-07T01:35:10Z');
+    const outcome = planDeployment({ reports: [], current: { thumbprint: A, notAfter } }, desired({ effectiveDate: new Date('2027-12-06T01:35:30Z') }), POOL, NOW);
+    expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining('The `effectiveDate` 2027-12-06T01:35:30Z is less than 24 hours before')]);
+    expect(outcome.issues[0]!.message).toContain('(NotAfter 2027-12-07T01:35:10Z)');
+    expect(outcome.issues[0]!.message).toContain('Choose an effective date at or before 2027-12-06T01:35:10Z,');
+    const byHalfASecond = planDeployment({ reports: [], current: { thumbprint: A, notAfter } }, desired({ effectiveDate: new Date('2027-12-06T01:35:10.500Z') }), POOL, NOW);
+    expect(byHalfASecond.issues[0]!.message).toMatch(/effectiveDate` 2027-12-06T01:35:10\.500Z .* at or before 2027-12-06T01:35:10Z,/);
   });
 
   it('an immediate set is always allowed, even hours before the current certificate expires', () => {
@@ -151,6 +163,62 @@ describe('planDeployment', () => {
     ['valid from exactly the effective date', desired({ notBefore: LATER, effectiveDate: LATER }), []],
   ])('the new certificate is valid when it becomes current and after: %s', (_name, wanted, codes) => {
     expect(planDeployment({ reports: [] }, wanted, POOL, NOW).issues.map((i) => i.code)).toEqual(codes);
+  });
+});
+
+describe('a roll nobody declared (FOREIGN_ROLL_PENDING, issue #19 item 9)', () => {
+  const HAND = new Date('2026-09-01T00:00:00Z');
+  const handRoll = { thumbprint: C, effectiveDate: HAND };
+  const foreignMessage = (declared: string, keep: string) =>
+    `A roll this resource did not declare is pending: certificate ${C} becomes current at 2026-09-01T00:00:00Z on the Central Management Store, fe01.contoso.com, fe02.contoso.com, fe03.contoso.com; the declaration is ${declared}. What cancels a pending roll is not documented, so \`pulumi up\` does not replace it. If the roll is wanted, declare that certificate with \`effectiveDate: "2026-09-01T00:00:00Z"\`. If not, an administrator cancels it in the Skype for Business Server Management Shell, e.g. \`Set-CsCertificate -Identity Global -Type OAuthTokenIssuer -Thumbprint ${keep}\` (without -Roll), checks with \`Get-CsCertificate -Identity Global -Type OAuthTokenIssuer\` that no roll is left, then runs \`pulumi up\`; or set the pool's \`replaceForeignRoll: true\` to let \`pulumi up\` set the declared state over it.`;
+
+  it('the declared certificate current everywhere, another one rolled in by hand: refused, naming the roll and the command', () => {
+    const facts: DeploymentFacts = { reports: all({ current: B, previous: A, pending: handRoll }), current: { thumbprint: B }, cmsPending: handRoll };
+    expect(planDeployment(facts, desired(), POOL, NOW)).toEqual({ issues: [{ code: 'FOREIGN_ROLL_PENDING', message: foreignMessage(`${B} current now`, B) }] });
+  });
+
+  it('with replaceForeignRoll: the declared certificate is set over it (no import: Skype knows it), said in the plan line', () => {
+    const facts: DeploymentFacts = { reports: all({ current: B, previous: A, pending: handRoll }), current: { thumbprint: B }, cmsPending: handRoll };
+    expect(planDeployment(facts, desired(), { ...POOL, replaceForeignRoll: true }, NOW).plan).toEqual({
+      action: 'set',
+      steps: [{ kind: 'set', thumbprint: B }, { kind: 'replicate' }, ...verifyCurrent(B)],
+      behind: SERVERS,
+      summary:
+        'servers: fe01.contoso.com (current BBBB.., CCCC.. pending at 2026-09-01T00:00Z), fe02.contoso.com (current BBBB.., CCCC.. pending at 2026-09-01T00:00Z), fe03.contoso.com (current BBBB.., CCCC.. pending at 2026-09-01T00:00Z) behind; replace the roll not declared (CCCC.. at 2026-09-01T00:00Z; replaceForeignRoll); set BBBB.. current now, then verify 3',
+    });
+  });
+
+  it('on the Central Management Store only (not replicated yet): refused all the same', () => {
+    const outcome = planDeployment({ reports: all({ current: B }), current: { thumbprint: B }, cmsPending: handRoll }, desired(), POOL, NOW);
+    expect(outcome.issues.map((i) => i.code)).toEqual(['FOREIGN_ROLL_PENDING']);
+    expect(outcome.issues[0]!.message).toContain(`certificate ${C} becomes current at 2026-09-01T00:00:00Z on the Central Management Store;`);
+  });
+
+  it('a declared roll, and another roll pending by hand: refused too, the command keeps the current certificate', () => {
+    const facts: DeploymentFacts = { reports: all({ current: A, pending: handRoll }), current: { thumbprint: A, notAfter: new Date('2027-06-01T00:00:00Z') }, cmsPending: handRoll };
+    expect(planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW).issues).toEqual([{ code: 'FOREIGN_ROLL_PENDING', message: foreignMessage(`a roll of ${B} at 2026-12-01T00:00:00Z`, A) }]);
+    const replaced = planDeployment(facts, desired({ effectiveDate: LATER }), { ...POOL, replaceForeignRoll: true }, NOW).plan;
+    expect(replaced?.action).toBe('reschedule');
+    expect(replaced?.summary).toContain('replace the roll not declared (CCCC.. at 2026-09-01T00:00Z; replaceForeignRoll); roll BBBB.. at 2026-12-01T00:00:00Z (00:00 UTC on the servers)');
+  });
+
+  it('every problem at once: a foreign roll and ROLL_TOO_LATE', () => {
+    const facts: DeploymentFacts = { reports: all({ current: A, pending: handRoll }), current: { thumbprint: A, notAfter: new Date('2026-12-01T12:00:00Z') } };
+    expect(planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW).issues.map((i) => i.code)).toEqual(['FOREIGN_ROLL_PENDING', 'ROLL_TOO_LATE']);
+  });
+
+  it.each([
+    ['the declared roll itself', all({ current: A, pending: { thumbprint: B, effectiveDate: LATER } }), desired({ effectiveDate: LATER }), []],
+    ['the roll the previous declaration scheduled (replaced as ever)', all({ current: A, pending: handRoll }), desired({ effectiveDate: LATER }), [handRoll]],
+    ['the previous declaration\'s roll at the same second', all({ current: A, pending: handRoll }), desired({ effectiveDate: LATER }), [{ ...handRoll, effectiveDate: new Date(HAND.getTime() + 400) }]],
+  ])('not foreign: %s', (_name, reports, wanted, ownRolls) => {
+    const outcome = planDeployment({ reports, current: { thumbprint: A }, ownRolls }, wanted, POOL, NOW);
+    expect(outcome.issues).toEqual([]);
+  });
+
+  it('serversBehind (diff\'s drift gate): a server with the declared certificate current and a roll nobody declared is behind', () => {
+    const servers = Object.fromEntries(SERVERS.map((s, i) => [s, { current: B, previous: A, ...(i === 1 ? { pending: { thumbprint: C, effectiveDate: HAND.toISOString() } } : {}) }]));
+    expect(serversBehind(servers, POOL, { thumbprint: B }, NOW)).toEqual(['fe02.contoso.com']);
   });
 });
 

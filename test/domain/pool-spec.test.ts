@@ -20,6 +20,14 @@ describe('the pool argument', () => {
     });
   });
 
+  it('replaceForeignRoll (issue #19 item 9): kept only when true, so a spec without it compares equal to state written before it existed; anything but a boolean refused', () => {
+    expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: true }).spec?.replaceForeignRoll).toBe(true);
+    expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: false }).spec).not.toHaveProperty('replaceForeignRoll');
+    expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: 'yes' })).toEqual({
+      problems: ['The pool\'s `replaceForeignRoll` must be true or false; got "yes"; or leave it out for false (a roll nobody declared stops `pulumi up` with FOREIGN_ROLL_PENDING).'],
+    });
+  });
+
   it('no pool: the store only', () => {
     expect(checkPoolSpec(undefined)).toEqual({ problems: [] });
   });

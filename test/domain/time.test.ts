@@ -1,4 +1,4 @@
-import { becomesCurrentAt, isoMinute, parseIsoInstant } from '../../provider/domain/time';
+import { becomesCurrentAt, isoExact, isoMinute, parseIsoInstant } from '../../provider/domain/time';
 
 describe('parseIsoInstant', () => {
   it.each([
@@ -60,6 +60,13 @@ describe('becomesCurrentAt', () => {
     ['the same moment: now', new Date(now.getTime()), now],
     ['a future date: that date', new Date('2026-12-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')],
   ])('%s', (_row, effectiveDate, expected) => expect(becomesCurrentAt(now, effectiveDate)).toEqual(expected));
+});
+
+describe('isoExact', () => {
+  it.each([
+    ['whole seconds', '2026-12-01T10:20:30.000Z', '2026-12-01T10:20:30Z'],
+    ['milliseconds kept', '2026-12-01T10:20:30.456Z', '2026-12-01T10:20:30.456Z'],
+  ])('prints UTC exactly: %s', (_name, iso, shown) => expect(isoExact(new Date(iso))).toBe(shown));
 });
 
 describe('isoMinute', () => {

@@ -4,7 +4,8 @@
  * replication with a delay, a stale server, the server's culture and time zone, remoting, the
  * JSON returned, concurrency, the secret rules, and the admin CLI. Every step is a process.
  */
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { A, fixture, Pool, runEmulator, SERVERS } from './harness';
 
 const B = fixture('rsa-4096').thumbprint;
@@ -472,6 +473,37 @@ describe('admin CLI', () => {
     expect((await p.admin('set-clock', '12/1/2026')).code).toBe(2);
     expect((await p.admin('stale', 'fe09.contoso.com')).stderr).toContain('"fe09.contoso.com" is not among the servers');
     expect((await p.admin('frobnicate')).code).toBe(2);
+  });
+
+  // Issue #19 item 12: valid JSON of another structure was a TypeError from the interpreter.
+  it.each([
+    ['not JSON', '{"format": 1,'],
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['another format', '{"format": 2}'],
+    ['the format alone', '{"format": 1}'],
+    ['servers not a list', (state: Record<string, unknown>) => ({ ...state, config: { ...(state.config as object), servers: 'fe01.contoso.com' } })],
+    ['an empty CMS history', (state: Record<string, unknown>) => ({ ...state, cms: { history: [] } })],
+    ['a replica without its version', (state: Record<string, unknown>) => ({ ...state, replicas: { 'fe01.contoso.com': null } })],
+  ])('a state.json that is %s: the "admin init --force" message, for a script and for admin', async (_name, content) => {
+    const p = await pool();
+    const file = join(p.stateDir, 'state.json');
+    const written = typeof content === 'string' ? content : JSON.stringify(content(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>));
+    writeFileSync(file, written);
+    for (const result of [await p.ps('Get-CsCertificate -Type OAuthTokenIssuer'), await p.admin('show')]) {
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(/^sfb-skype-emulator: The emulator's state .*state\.json (is not a deployment this emulator wrote \(.+\)|cannot be read \(.+\)); run `admin init --force` to start over\.\n$/);
+    }
+  });
+
+  it('a clock.json of the wrong shape: a message naming the file and the way back, not a TypeError', async () => {
+    const p = await pool();
+    writeFileSync(join(p.stateDir, 'clock.json'), 'null');
+    const result = await p.ps('Get-CsCertificate -Type OAuthTokenIssuer');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^sfb-skype-emulator: The emulator's clock .*clock\.json is not an object \{"now": \.\.\.\}; run `admin set-clock real`/);
+    expect((await p.admin('set-clock', 'real')).code).toBe(0);
+    expect((await p.ps('Get-CsCertificate -Type OAuthTokenIssuer')).code).toBe(0);
   });
 
   it('show prints each server\'s state; set-clock real returns to the real clock; configure changes the culture', async () => {

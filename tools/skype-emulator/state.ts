@@ -146,10 +146,38 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/**
+ * What is wrong with the shape of a parsed state.json, or undefined when it is this version's
+ * shape. Checked before any use (issue #19 item 12): valid JSON of another structure (`null`,
+ * `{"format":1}`, a hand edit) otherwise ended in a TypeError deep in the interpreter.
+ */
+export function stateShapeProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return `it holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`;
+  if (value.format !== 1) return 'its "format" is not 1';
+  const { config, cms, replicas, certificates, local } = value;
+  if (!isObject(config)) return '"config" is not an object';
+  if (!isStringList(config.servers) || !isStringList(config.stale)) return '"config.servers" or "config.stale" is not a list of names';
+  if (typeof config.localServer !== 'string' || typeof config.culture !== 'string' || typeof config.timeZone !== 'string') return '"config" lacks its localServer, culture or timeZone';
+  if (typeof config.replicationDelaySeconds !== 'number') return '"config.replicationDelaySeconds" is not a number';
+  if (!isObject(cms) || !Array.isArray(cms.history) || cms.history.length === 0) return '"cms.history" is not a non-empty list';
+  const badVersion = cms.history.findIndex((v: unknown) => !isObject(v) || typeof v.version !== 'number' || typeof v.createdAt !== 'string' || !isObject(v.slots));
+  if (badVersion >= 0) return `"cms.history" entry ${badVersion + 1} is not a version ({version, createdAt, slots})`;
+  if (!isObject(replicas) || !Object.values(replicas).every((r) => isObject(r) && typeof r.version === 'number')) return '"replicas" is not a map of {version}';
+  if (!isObject(certificates) || !Object.values(certificates).every(isObject)) return '"certificates" is not a map of records';
+  if (!isObject(local) || !Object.values(local).every(isObject)) return '"local" is not a map of assignments';
+  return undefined;
+}
+
 export function readState(dir: string): EmulatorState {
-  const state = readJson(statePath(dir), 'state') as EmulatorState;
-  if (state.format !== 1) throw new EmulatorUsageError(`${statePath(dir)} has an unknown format; run \`admin init --force\` to start over.`);
-  return state;
+  const state = readJson(statePath(dir), 'state');
+  const problem = stateShapeProblem(state);
+  if (problem !== undefined) {
+    throw new EmulatorUsageError(`The emulator's state ${statePath(dir)} is not a deployment this emulator wrote (${problem}); run \`admin init --force\` to start over.`);
+  }
+  return state as EmulatorState;
 }
 
 export function writeState(dir: string, state: EmulatorState): void {
@@ -159,7 +187,8 @@ export function writeState(dir: string, state: EmulatorState): void {
 /** The emulated clock's override, or null for the real clock. */
 export function readClock(dir: string): string | null {
   if (!existsSync(clockPath(dir))) return null;
-  const clock = readJson(clockPath(dir), 'clock') as { now?: unknown };
+  const clock = readJson(clockPath(dir), 'clock');
+  if (!isObject(clock)) throw new EmulatorUsageError(`The emulator's clock ${clockPath(dir)} is not an object {"now": ...}; run \`admin set-clock real\` (or \`admin init --force\`) to start over.`);
   if (clock.now === null || clock.now === undefined) return null;
   const parsed = parseIsoInstant(clock.now);
   if (!parsed.ok) throw new EmulatorUsageError(`${clockPath(dir)}: "now" ${parsed.reason}; write an ISO 8601 instant or null.`);

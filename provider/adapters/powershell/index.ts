@@ -64,14 +64,19 @@ export function createPowerShellPool(spec: FrontEndPoolSpec): FrontEndPool {
     throw new SfbError('SHELL_FAILED', `The shell \`${spec.command.join(' ')}\` exited with status ${result.code} while ${doing}: "${error}". Check the pool's \`command\` and that it loads the Skype for Business Server Management Shell.`);
   }
 
-  /** One batch of servers; a batch that fails on remoting is asked server by server, to name the one. */
+  /**
+   * One batch of servers; a batch that fails on one server (remoting, or the cmdlet there) is
+   * asked server by server, and a server that still fails is returned as its own record
+   * (`unreachable`), so one server down never hides what the others report (issue #19 item 10).
+   */
   async function inspectBatch(batch: readonly string[]): Promise<FrontEndCertificates[]> {
     const doing = `reading the OAuthTokenIssuer certificate of ${batch.join(', ')}`;
     try {
       const result = await call(serversInspectScript(batch), doing, batch);
       return serversOf(jsonLines(result.stdout, 1, doing)[0], batch, doing);
     } catch (error) {
-      if (batch.length === 1 || !(error instanceof SfbError) || error.code !== 'SERVER_UNREACHABLE') throw error;
+      if (!(error instanceof SfbError) || (error.code !== 'SERVER_UNREACHABLE' && error.code !== 'CMDLET_FAILED')) throw error;
+      if (batch.length === 1) return [{ server: batch[0]!, unreachable: { code: error.code, message: error.message } }];
       const one: FrontEndCertificates[] = [];
       for (const server of batch) one.push(...(await inspectBatch([server])));
       return one;
