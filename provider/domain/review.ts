@@ -20,6 +20,7 @@
  * provider's stderr) as diagnostics with no URN.
  */
 import { OPERATION_ERROR_CODES, PFX_ERROR_CODES, PFX_WARNING_CODES, type Finding, type OperationErrorCode, type PfxErrorCode, type PfxWarningCode } from './errors';
+import { untrusted, untrustedMessage } from './markdown';
 import { DAY_MS, isoMinute, parseIsoInstant } from './time';
 
 /** The type token the engine gives `OAuthTokenIssuerCertificate` (a dynamic resource of module `sfb`). */
@@ -76,8 +77,23 @@ export interface CertificateReview {
   readonly notAfter: Reviewed<string>;
   /** Whole days from `now` to NotAfter, rounded down (negative once expired); null when NotAfter is not shown. */
   readonly daysLeft: number | null;
+  /**
+   * The Front End Servers that, as the old state recorded them (`servers`, at the last up or
+   * refresh), hold neither the new certificate current nor its roll pending: what an update of a
+   * certificate the store already holds changes (after POOL_NOT_CONVERGED, issue #19 item 3).
+   * Empty without a pool, or when the new thumbprint is not shown.
+   */
+  readonly serversBehind: readonly ServerBehind[];
   readonly warnings: readonly Finding<PfxWarningCode>[];
   readonly failures: readonly ReviewFailure[];
+}
+
+/** A Front End Server not on the declared certificate, as state last recorded it. */
+export interface ServerBehind {
+  /** Its FQDN, as the pool declares it. */
+  readonly server: string;
+  /** The thumbprint it held current; null when state has no record of it (e.g. a server just added). */
+  readonly current: string | null;
 }
 
 /** The review of a whole preview. */
@@ -226,6 +242,30 @@ const instantOf = (text: string): string | null => {
 // A plan line is one short line the provider wrote; anything else is not shown as one.
 const planOf = (text: string): string | null => (text.length <= 300 && !/[\r\n]/.test(text) ? text : null);
 
+/**
+ * The declared servers (the new `pool`, else those recorded) whose recorded certificates (the old
+ * `servers` output, FQDN → `{ current, pending: { thumbprint } }`) are not `thumbprint`.
+ */
+function serversBehindOf(oldState: Json | undefined, newState: Json | undefined, thumbprint: Reviewed<string>): ServerBehind[] {
+  if (typeof thumbprint !== 'string') return [];
+  const recordedRaw = readProperty(oldState, 'servers', 'outputs');
+  const pool = readProperty(newState, 'pool', 'inputs');
+  // Marked secret or not known: nothing to say about the servers.
+  if (isSecretValue(recordedRaw) || isSecretValue(pool) || recordedRaw === UNKNOWN_VALUE || pool === UNKNOWN_VALUE) return [];
+  const recorded = isObject(recordedRaw) ? recordedRaw : {};
+  const declared = isObject(pool) && Array.isArray(pool.servers) ? pool.servers.filter((s): s is string => typeof s === 'string') : Object.keys(recorded);
+  if (declared.length === 0) return [];
+  const byName = new Map(Object.entries(recorded).map(([name, entry]) => [name.toLowerCase(), entry]));
+  const behind: ServerBehind[] = [];
+  for (const server of declared) {
+    const entry = byName.get(server.toLowerCase());
+    const current = isObject(entry) && typeof entry.current === 'string' ? thumbprintOf(entry.current) : null;
+    const pending = isObject(entry) && isObject(entry.pending) && typeof entry.pending.thumbprint === 'string' ? thumbprintOf(entry.pending.thumbprint) : null;
+    if (current !== thumbprint && pending !== thumbprint) behind.push({ server, current });
+  }
+  return behind;
+}
+
 const REPLACE_OPS = ['replace', 'create-replacement', 'delete-replaced'];
 const OLD_ONLY_OPS = ['delete', 'delete-replaced', 'discard'];
 
@@ -247,22 +287,65 @@ function cleanMessage(text: string, secrets: readonly string[]): string {
 /** `warning CODE: sentence` lines the provider printed (check.ts), one diagnostic possibly holding several. */
 function warningsIn(message: string, secrets: readonly string[]): Finding<PfxWarningCode>[] {
   const found: Finding<PfxWarningCode>[] = [];
-  for (const match of message.matchAll(/^warning ([A-Z][A-Z0-9_]*): (.*)$/gm)) {
+  // Lines end at \n only: `.` and `$` would also end one at U+2028 and drop the rest of it.
+  for (const line of message.split('\n')) {
+    const match = /^warning ([A-Z][A-Z0-9_]*): /.exec(line);
+    if (!match) continue;
     const code = match[1]!;
-    if (isWarningCode(code)) found.push({ code, message: cleanMessage(match[2]!, secrets) });
+    if (isWarningCode(code)) found.push({ code, message: cleanMessage(line.slice(match[0].length), secrets) });
   }
   return found;
 }
 
+/** The engine's words between a check failure's value and its reason. */
+const HAS_A_PROBLEM = ' has a problem: ';
+/** A code and its colon, at a given position (sticky). */
+const CODE_AT = /[A-Z][A-Z0-9_]*(?=: )/y;
+/** A property name, at a given position (sticky): up to the next whitespace. */
+const NON_SPACE_AT = /\S+/y;
+
 /**
  * A check failure as the engine words it: `... property P value V has a problem: CODE: sentence`.
  * The value V is dropped (the engine prints the property's value; ours are never secret, but the
- * review has no need of it). Matched greedily so a value holding the phrase cannot fool it.
+ * review has no need of it), and may hold anything, the engine's phrase included: the reason is
+ * the last ` has a problem: CODE: ` of the message, the property the first `property P value `
+ * before it. A scan with indexOf, linear in the message: the regular expression it replaces
+ * (`property (\S+) value [\s\S]* has a problem:`) backtracked quadratically, 53 s for a 1 MB
+ * diagnostic a pull request's program can print (issue #19, item 2).
  */
+export function checkFailureParts(message: string): { property: string; code: string; reason: string } | undefined {
+  let reasonAt = -1;
+  let code = '';
+  for (let at = message.lastIndexOf(HAS_A_PROBLEM); at !== -1; at = at === 0 ? -1 : message.lastIndexOf(HAS_A_PROBLEM, at - 1)) {
+    CODE_AT.lastIndex = at + HAS_A_PROBLEM.length;
+    const found = CODE_AT.exec(message);
+    if (found) {
+      reasonAt = at;
+      code = found[0];
+      break;
+    }
+  }
+  if (reasonAt === -1) return undefined;
+  // Each `property ` occurrence's name ends before the next occurrence's space, so the names
+  // scanned never overlap and the value starts move right: stop once one starts past the reason.
+  for (let at = message.indexOf('property '); at !== -1; at = message.indexOf('property ', at + 1)) {
+    NON_SPACE_AT.lastIndex = at + 'property '.length;
+    const property = NON_SPACE_AT.exec(message)?.[0];
+    if (property === undefined) continue;
+    const afterProperty = at + 'property '.length + property.length;
+    if (afterProperty + ' value '.length > reasonAt) break;
+    if (!message.startsWith(' value ', afterProperty)) continue;
+    const sentenceAt = reasonAt + HAS_A_PROBLEM.length + code.length + 2;
+    const lineEnd = message.indexOf('\n', sentenceAt);
+    return { property, code, reason: message.slice(sentenceAt, lineEnd === -1 ? undefined : lineEnd) };
+  }
+  return undefined;
+}
+
 function checkFailureIn(message: string, secrets: readonly string[]): ReviewFailure | undefined {
-  const match = /property (\S+) value [\s\S]* has a problem: ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
-  if (!match || !isFailureCode(match[2]!)) return undefined;
-  return { code: match[2], property: match[1]!, message: cleanMessage(match[3]!, secrets) };
+  const parts = checkFailureParts(message);
+  if (!parts || !isFailureCode(parts.code)) return undefined;
+  return { code: parts.code, property: parts.property, message: cleanMessage(parts.reason, secrets) };
 }
 
 /** An SfbError the program threw (`SfbError CODE: sentence`, as Node prints it): only that line. */
@@ -335,6 +418,7 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
     const deleted = ops.length > 0 && ops.every((op) => OLD_ONLY_OPS.includes(op));
     const remaining = deleted ? oldState : newState;
     const notAfter = reviewed(readProperty(remaining, 'notAfter', deleted ? 'outputs' : 'inputs'), instantOf);
+    const newThumbprint = deleted ? null : reviewed(readProperty(newState, 'thumbprint', 'inputs'), thumbprintOf);
     return {
       urn: draft.urn,
       name: nameOfUrn(draft.urn),
@@ -342,9 +426,10 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
       engineOperations: [...new Set(ops)],
       plan: deleted ? null : reviewed(readProperty(newState, 'plan', 'inputs'), planOf),
       oldThumbprint: reviewed(readProperty(oldState, 'thumbprint', 'outputs'), thumbprintOf),
-      newThumbprint: deleted ? null : reviewed(readProperty(newState, 'thumbprint', 'inputs'), thumbprintOf),
+      newThumbprint,
       notAfter,
       daysLeft: typeof notAfter === 'string' ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS) : null,
+      serversBehind: serversBehindOf(oldState, newState, newThumbprint),
       warnings: draft.warnings,
       failures: draft.failures,
     };
@@ -364,26 +449,7 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-/** Text safe in a Markdown paragraph of a PR comment: no HTML, links, images or emphasis from the input. */
-function text(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\*_[\]|!#~])/g, '\\$1').replace(/@/g, '@\u200b');
-}
-
-/** A code span that holds any text: the fence is longer than any run of backticks inside. */
-function code(value: string): string {
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = longest > 0 || value.startsWith('`') || value.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${value}${pad}${fence}`;
-}
-
-/** A message: its own backtick spans are kept (the provider writes `pfx` input), everything else escaped. */
-function message(value: string): string {
-  const parts = value.split('`');
-  // An odd number of backticks would open a span that never closes: escape them all then.
-  if (parts.length % 2 === 0) return text(value).replace(/`/g, '\\`');
-  return parts.map((part, i) => (i % 2 === 1 ? code(part) : text(part))).join('');
-}
+const code = (value: string) => untrusted(value, 'code');
 
 function shown(value: Reviewed<string>, format: (v: string) => string, absent = '(none)'): string {
   if (value === null) return absent;
@@ -403,7 +469,7 @@ const OPERATION_WORDS: Record<ReviewOperation, string> = {
 function operationLine(c: CertificateReview): string {
   if (c.operation === null) return 'not planned: its check failed';
   if (c.operation !== 'other') return OPERATION_WORDS[c.operation];
-  return `other (${c.engineOperations.map((op) => code(op)).join(', ')})`;
+  return `other (${c.engineOperations.map(code).join(', ')})`;
 }
 
 function daysLine(days: number): string {
@@ -414,14 +480,29 @@ function daysLine(days: number): string {
 function thumbprintLine(c: CertificateReview): string {
   const old = shown(c.oldThumbprint, code);
   const current = shown(c.newThumbprint, code);
-  if (c.operation === 'same' && old === current) return `${old} (unchanged)`;
+  if (typeof c.newThumbprint === 'string' && c.oldThumbprint === c.newThumbprint) return `${old} (unchanged)`;
   return `${old} → ${current}`;
+}
+
+/** Servers listed in the comment; the rest are counted. */
+const MAX_SERVERS_LISTED = 20;
+
+/**
+ * With the thumbprint unchanged, what an update changes on the servers: each one behind, from
+ * what it held to the declared certificate. (With a new thumbprint every server moves to it, and
+ * the thumbprint line says so.)
+ */
+function serversLine(c: CertificateReview): string | undefined {
+  if (c.serversBehind.length === 0 || typeof c.newThumbprint !== 'string' || c.oldThumbprint !== c.newThumbprint) return undefined;
+  const listed = c.serversBehind.slice(0, MAX_SERVERS_LISTED).map((s) => `${code(s.server)} ${s.current === null ? '(none recorded)' : code(s.current)} → ${code(c.newThumbprint as string)}`);
+  const more = c.serversBehind.length - listed.length;
+  return `- Servers not on it at the last up or refresh: ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }
 
 function findingLines(c: { warnings: readonly Finding[]; failures: readonly ReviewFailure[] }): string[] {
   return [
-    ...c.failures.map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${message(f.message)}`),
-    ...c.warnings.map((w) => `- **Warning** ${code(w.code)}: ${message(w.message)}`),
+    ...c.failures.map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${untrustedMessage(f.message)}`),
+    ...c.warnings.map((w) => `- **Warning** ${code(w.code)}: ${untrustedMessage(w.message)}`),
   ];
 }
 
@@ -437,6 +518,8 @@ export function renderReviewMarkdown(review: PreviewReview): string {
     if (c.operation !== null) {
       if (c.operation !== 'delete') lines.push(`- Plan: ${shown(c.plan, code)}`);
       lines.push(`- Thumbprint: ${thumbprintLine(c)}`);
+      const servers = serversLine(c);
+      if (servers) lines.push(servers);
       const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
       lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
     }
