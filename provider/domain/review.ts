@@ -21,6 +21,7 @@
  */
 import { OPERATION_ERROR_CODES, PFX_ERROR_CODES, PFX_WARNING_CODES, type Finding, type OperationErrorCode, type PfxErrorCode, type PfxWarningCode } from './errors';
 import { untrusted, untrustedMessage } from './markdown';
+import { secretBlanker, type SecretBlanker } from './secret-blanking';
 import { DAY_MS, isoMinute, parseIsoInstant } from './time';
 
 /** The type token the engine gives `OAuthTokenIssuerCertificate` (a dynamic resource of module `sfb`). */
@@ -209,8 +210,7 @@ function plaintextSecrets(steps: readonly Step[]): string[] {
       }
     }
   }
-  // Longest first, so that a secret containing another is blanked whole.
-  return [...found].sort((a, b) => b.length - a.length);
+  return [...found];
 }
 
 /**
@@ -276,16 +276,15 @@ function operationOf(ops: readonly string[]): ReviewOperation {
   return 'other';
 }
 
-/** Removes terminal colours and control characters, blanks out secrets, and bounds the length. */
-function cleanMessage(text: string, secrets: readonly string[]): string {
+/** Removes terminal colours and control characters, bounds the length, and blanks out secrets. */
+function cleanMessage(text: string, secrets: SecretBlanker): string {
   // eslint-disable-next-line no-control-regex -- the point is to remove terminal escapes and control characters.
-  let cleaned = text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  for (const secret of secrets) cleaned = cleaned.split(secret).join('[secret]');
-  return cleaned.length > MAX_MESSAGE_CHARS ? `${cleaned.slice(0, MAX_MESSAGE_CHARS - 3)}...` : cleaned;
+  const cleaned = text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return secrets.shorten(cleaned);
 }
 
 /** `warning CODE: sentence` lines the provider printed (check.ts), one diagnostic possibly holding several. */
-function warningsIn(message: string, secrets: readonly string[]): Finding<PfxWarningCode>[] {
+function warningsIn(message: string, secrets: SecretBlanker): Finding<PfxWarningCode>[] {
   const found: Finding<PfxWarningCode>[] = [];
   // Lines end at \n only: `.` and `$` would also end one at U+2028 and drop the rest of it.
   for (const line of message.split('\n')) {
@@ -342,23 +341,29 @@ export function checkFailureParts(message: string): { property: string; code: st
   return undefined;
 }
 
-function checkFailureIn(message: string, secrets: readonly string[]): ReviewFailure | undefined {
+function checkFailureIn(message: string, secrets: SecretBlanker): ReviewFailure | undefined {
   const parts = checkFailureParts(message);
   if (!parts || !isFailureCode(parts.code)) return undefined;
   return { code: parts.code, property: parts.property, message: cleanMessage(parts.reason, secrets) };
 }
 
 /** An SfbError the program threw (`SfbError CODE: sentence`, as Node prints it): only that line. */
-function programFailureIn(message: string, secrets: readonly string[]): ReviewFailure | undefined {
+function programFailureIn(message: string, secrets: SecretBlanker): ReviewFailure | undefined {
   const match = /SfbError ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
   if (!match || !isFailureCode(match[1]!)) return undefined;
   return { code: match[1], property: null, message: cleanMessage(match[2]!, secrets) };
 }
 
-const sameFinding = (a: { code: string; message: string }, b: { code: string; message: string }) => a.code === b.code && a.message === b.message;
+/** The findings each list holds, by code and message: a duplicate is found in constant time. */
+const findingKeys = new WeakMap<object, Set<string>>();
 
 function pushUnique<T extends { code: string; message: string }>(list: T[], item: T): void {
-  if (!list.some((existing) => sameFinding(existing, item))) list.push(item);
+  let keys = findingKeys.get(list);
+  if (!keys) findingKeys.set(list, (keys = new Set(list.map((f) => `${f.code}\n${f.message}`))));
+  const key = `${item.code}\n${item.message}`;
+  if (keys.has(key)) return;
+  keys.add(key);
+  list.push(item);
 }
 
 /** Thumbprints a warning names (the provider writes `certificate (THUMBPRINT)`). */
@@ -374,7 +379,7 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
   const read = readDocument(document);
   if ('reason' in read) return { ok: false, reason: read.reason };
   const steps = read.steps.filter(isCertificateStep);
-  const secrets = plaintextSecrets(read.steps);
+  const secrets = secretBlanker(plaintextSecrets(read.steps), MAX_MESSAGE_CHARS);
 
   interface Draft {
     urn: string;
@@ -437,9 +442,17 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
 
   // The engine gives the provider's stderr no URN: a warning goes to the certificates whose
   // thumbprint it names, and stays with the preview when it names none of them.
+  const byThumbprint = new Map<string, CertificateReview[]>();
+  for (const c of certificates) {
+    for (const t of new Set([c.newThumbprint, c.oldThumbprint])) {
+      if (typeof t !== 'string') continue;
+      const owners = byThumbprint.get(t);
+      if (owners) owners.push(c);
+      else byThumbprint.set(t, [c]);
+    }
+  }
   for (const warning of unplacedWarnings) {
-    const named = thumbprintsNamedIn(warning.message);
-    const owners = certificates.filter((c) => [c.newThumbprint, c.oldThumbprint].some((t) => typeof t === 'string' && named.includes(t)));
+    const owners = [...new Set(thumbprintsNamedIn(warning.message).flatMap((t) => byThumbprint.get(t) ?? []))];
     if (owners.length === 0) pushUnique(otherWarnings, warning);
     for (const owner of owners) pushUnique(owner.warnings as Finding<PfxWarningCode>[], warning);
   }
