@@ -85,9 +85,19 @@ export interface CertificateReview {
    * Empty without a pool, or when the new thumbprint is not shown.
    */
   readonly serversBehind: readonly ServerBehind[];
+  /** At most {@link MAX_FINDINGS} warnings: on its URN, then those naming its thumbprints. */
   readonly warnings: readonly Finding<PfxWarningCode>[];
+  /** Warnings for it beyond those listed (a preview may repeat one thumbprint in thousands). */
+  readonly moreWarnings: number;
   readonly failures: readonly ReviewFailure[];
 }
+
+/**
+ * Warnings kept per certificate. A warning naming a thumbprint goes to every certificate with
+ * that thumbprint: without a bound, N certificates and W warnings of one PFX make N × W entries
+ * (a 4 MiB preview took 42 s; issue #19, item 2).
+ */
+export const MAX_FINDINGS = 20;
 
 /** A Front End Server not on the declared certificate, as state last recorded it. */
 export interface ServerBehind {
@@ -356,11 +366,12 @@ function programFailureIn(message: string, secrets: SecretBlanker): ReviewFailur
 
 /** The findings each list holds, by code and message: a duplicate is found in constant time. */
 const findingKeys = new WeakMap<object, Set<string>>();
+const findingKey = (finding: { code: string; message: string }) => `${finding.code}\n${finding.message}`;
 
 function pushUnique<T extends { code: string; message: string }>(list: T[], item: T): void {
   let keys = findingKeys.get(list);
-  if (!keys) findingKeys.set(list, (keys = new Set(list.map((f) => `${f.code}\n${f.message}`))));
-  const key = `${item.code}\n${item.message}`;
+  if (!keys) findingKeys.set(list, (keys = new Set(list.map(findingKey))));
+  const key = findingKey(item);
   if (keys.has(key)) return;
   keys.add(key);
   list.push(item);
@@ -416,7 +427,7 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
     else otherErrorCount += 1;
   }
 
-  const certificates: CertificateReview[] = [...drafts.values()].map((draft) => {
+  const drafted: CertificateReview[] = [...drafts.values()].map((draft) => {
     const ops = draft.steps.map((step) => step.op);
     const oldState = draft.steps.find((step) => step.oldState)?.oldState;
     const newState = draft.steps.find((step) => step.newState && !OLD_ONLY_OPS.includes(step.op))?.newState;
@@ -424,38 +435,64 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
     const remaining = deleted ? oldState : newState;
     const notAfter = reviewed(readProperty(remaining, 'notAfter', deleted ? 'outputs' : 'inputs'), instantOf);
     const newThumbprint = deleted ? null : reviewed(readProperty(newState, 'thumbprint', 'inputs'), thumbprintOf);
+    const oldThumbprint = reviewed(readProperty(oldState, 'thumbprint', 'outputs'), thumbprintOf);
     return {
       urn: draft.urn,
       name: nameOfUrn(draft.urn),
       operation: ops.length === 0 ? null : operationOf(ops),
       engineOperations: [...new Set(ops)],
       plan: deleted ? null : reviewed(readProperty(newState, 'plan', 'inputs'), planOf),
-      oldThumbprint: reviewed(readProperty(oldState, 'thumbprint', 'outputs'), thumbprintOf),
+      oldThumbprint,
       newThumbprint,
       notAfter,
       daysLeft: typeof notAfter === 'string' ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS) : null,
       serversBehind: serversBehindOf(oldState, newState, newThumbprint),
       warnings: draft.warnings,
+      moreWarnings: 0,
       failures: draft.failures,
     };
   });
 
   // The engine gives the provider's stderr no URN: a warning goes to the certificates whose
-  // thumbprint it names, and stays with the preview when it names none of them.
-  const byThumbprint = new Map<string, CertificateReview[]>();
-  for (const c of certificates) {
-    for (const t of new Set([c.newThumbprint, c.oldThumbprint])) {
-      if (typeof t !== 'string') continue;
-      const owners = byThumbprint.get(t);
-      if (owners) owners.push(c);
-      else byThumbprint.set(t, [c]);
+  // thumbprint it names, and stays with the preview when it names none of them. Indexed by
+  // thumbprint once, so each certificate takes its first MAX_FINDINGS and counts the rest
+  // (linear: never certificates × warnings).
+  const held = new Set(drafted.flatMap((c) => [c.newThumbprint, c.oldThumbprint]).filter((t): t is string => typeof t === 'string'));
+  const byThumbprint = new Map<string, Finding<PfxWarningCode>[]>();
+  const keysByThumbprint = new Map<string, Set<string>>();
+  const namingBoth = new Map<string, number>();
+  for (const warning of unplacedWarnings) {
+    const named = [...new Set(thumbprintsNamedIn(warning.message))].filter((t) => held.has(t)).sort();
+    if (named.length === 0) pushUnique(otherWarnings, warning);
+    for (const [i, t] of named.entries()) {
+      const list = byThumbprint.get(t);
+      if (list) list.push(warning);
+      else byThumbprint.set(t, [warning]);
+      const keys = keysByThumbprint.get(t);
+      if (keys) keys.add(findingKey(warning));
+      else keysByThumbprint.set(t, new Set([findingKey(warning)]));
+      // A message is at most MAX_MESSAGE_CHARS: it names a bounded number of thumbprints.
+      for (const u of named.slice(i + 1)) namingBoth.set(`${t} ${u}`, (namingBoth.get(`${t} ${u}`) ?? 0) + 1);
     }
   }
-  for (const warning of unplacedWarnings) {
-    const owners = [...new Set(thumbprintsNamedIn(warning.message).flatMap((t) => byThumbprint.get(t) ?? []))];
-    if (owners.length === 0) pushUnique(otherWarnings, warning);
-    for (const owner of owners) pushUnique(owner.warnings as Finding<PfxWarningCode>[], warning);
-  }
+  /** A certificate's first MAX_FINDINGS warnings (its URN's, then its thumbprints'), and how many more. */
+  const warningsFor = (own: readonly Finding<PfxWarningCode>[], thumbprints: readonly Reviewed<string>[]) => {
+    const mine = [...new Set(thumbprints.filter((t): t is string => typeof t === 'string'))].sort();
+    const named = mine.reduce((n, t) => n + (byThumbprint.get(t)?.length ?? 0), 0) - (mine.length === 2 ? (namingBoth.get(`${mine[0]} ${mine[1]}`) ?? 0) : 0);
+    const ownAlsoNamed = own.filter((w) => mine.some((t) => keysByThumbprint.get(t)?.has(findingKey(w)))).length;
+    const warnings: Finding<PfxWarningCode>[] = [];
+    const seen = new Set<string>();
+    for (const list of [own, ...mine.map((t) => byThumbprint.get(t) ?? [])]) {
+      for (const warning of list) {
+        if (warnings.length === MAX_FINDINGS) break;
+        if (seen.has(findingKey(warning))) continue;
+        seen.add(findingKey(warning));
+        warnings.push(warning);
+      }
+    }
+    return { warnings, moreWarnings: own.length + named - ownAlsoNamed - warnings.length };
+  };
+  const certificates = drafted.map((c) => ({ ...c, ...warningsFor(c.warnings, [c.newThumbprint, c.oldThumbprint]) }));
   return { ok: true, review: { now, certificates, otherWarnings, otherFailures, otherErrorCount } };
 }
 
@@ -512,11 +549,36 @@ function serversLine(c: CertificateReview): string | undefined {
   return `- Servers not on it at the last up or refresh: ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }
 
-function findingLines(c: { warnings: readonly Finding[]; failures: readonly ReviewFailure[] }): string[] {
+function findingLines(c: { warnings: readonly Finding[]; failures: readonly ReviewFailure[]; moreWarnings?: number }): string[] {
+  const moreFailures = Math.max(0, c.failures.length - MAX_FINDINGS);
+  const moreWarnings = Math.max(0, c.warnings.length - MAX_FINDINGS) + (c.moreWarnings ?? 0);
+  const more = (n: number, what: string) => (n > 0 ? [`- and ${n} more ${what}${n === 1 ? '' : 's'}, not shown here: see the \`pulumi preview\` log`] : []);
   return [
-    ...c.failures.map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${untrustedMessage(f.message)}`),
-    ...c.warnings.map((w) => `- **Warning** ${code(w.code)}: ${untrustedMessage(w.message)}`),
+    ...c.failures.slice(0, MAX_FINDINGS).map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${untrustedMessage(f.message)}`),
+    ...more(moreFailures, 'failure'),
+    ...c.warnings.slice(0, MAX_FINDINGS).map((w) => `- **Warning** ${code(w.code)}: ${untrustedMessage(w.message)}`),
+    ...more(moreWarnings, 'warning'),
   ];
+}
+
+/**
+ * The most the comment's sections take: GitHub refuses a comment body over 65,536 characters,
+ * and this leaves room for the title, the closing lines and the count of what is left out.
+ */
+export const MAX_COMMENT_CHARS = 60_000;
+
+function certificateLines(c: CertificateReview): string[] {
+  const lines = [`#### ${code(c.name)}: ${operationLine(c)}`, ''];
+  if (c.operation !== null) {
+    if (c.operation !== 'delete') lines.push(`- Plan: ${shown(c.plan, code)}`);
+    lines.push(`- Thumbprint: ${thumbprintLine(c)}`);
+    const servers = serversLine(c);
+    if (servers) lines.push(servers);
+    const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
+    lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+  }
+  lines.push(...findingLines(c), '');
+  return lines;
 }
 
 /** Renders a review as the Markdown of a pull-request comment. */
@@ -526,21 +588,25 @@ export function renderReviewMarkdown(review: PreviewReview): string {
   // A preview that failed elsewhere may have stopped before reaching a certificate: no claim then.
   if (changes.length === 0 && review.otherFailures.length === 0 && review.otherErrorCount === 0) lines.push(NO_CHANGES, '');
   if (review.certificates.some((c) => c.daysLeft !== null)) lines.push(`Days left are counted from ${isoMinute(review.now)}.`, '');
-  for (const c of review.certificates) {
-    lines.push(`#### ${code(c.name)}: ${operationLine(c)}`, '');
-    if (c.operation !== null) {
-      if (c.operation !== 'delete') lines.push(`- Plan: ${shown(c.plan, code)}`);
-      lines.push(`- Thumbprint: ${thumbprintLine(c)}`);
-      const servers = serversLine(c);
-      if (servers) lines.push(servers);
-      const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
-      lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+  let size = lines.reduce((n, line) => n + line.length + 1, 0);
+  let left = 0;
+  const sections = [
+    ...review.certificates.map((c) => () => certificateLines(c)),
+    ...(review.otherFailures.length > 0 || review.otherWarnings.length > 0
+      ? [() => ['#### Not tied to a certificate listed above', '', ...findingLines({ warnings: review.otherWarnings, failures: review.otherFailures }), '']]
+      : []),
+  ];
+  for (const section of sections) {
+    const more = left > 0 ? [] : section();
+    const moreSize = more.reduce((n, line) => n + line.length + 1, 0);
+    if (left > 0 || size + moreSize > MAX_COMMENT_CHARS) {
+      left += 1;
+      continue;
     }
-    lines.push(...findingLines(c), '');
+    lines.push(...more);
+    size += moreSize;
   }
-  if (review.otherFailures.length > 0 || review.otherWarnings.length > 0) {
-    lines.push('#### Not tied to a certificate listed above', '', ...findingLines({ warnings: review.otherWarnings, failures: review.otherFailures }), '');
-  }
+  if (left > 0) lines.push(`${left} more section${left === 1 ? ' is' : 's are'} not shown here (a pull-request comment holds at most 65,536 characters): see the \`pulumi preview\` log.`, '');
   if (review.otherErrorCount > 0) {
     const n = review.otherErrorCount;
     lines.push(`The preview reported ${n} other error${n === 1 ? '' : 's'}, not shown here: see the \`pulumi preview\` log.`, '');

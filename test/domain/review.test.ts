@@ -3,7 +3,7 @@
  * (test/builders/preview-json.ts; the live documents are reviewed in
  * test/integration/review.int.test.ts).
  */
-import { CERTIFICATE_TYPE, checkFailureParts, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
+import { CERTIFICATE_TYPE, checkFailureParts, MAX_COMMENT_CHARS, MAX_FINDINGS, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
 import { visible } from '../../provider/domain/markdown';
 import { headingsOf, liveConstructs, renderedBlocks } from '../support/markdown';
 import { HOSTILE } from '../support/hostile-strings';
@@ -32,6 +32,7 @@ const certificate = (overrides: Partial<CertificateReview>): CertificateReview =
   daysLeft: DAYS_TO_A,
   serversBehind: [],
   warnings: [],
+  moreWarnings: 0,
   failures: [],
   ...overrides,
 });
@@ -292,6 +293,37 @@ describe('checkFailureParts: the engine\'s check-failure line, parsed in linear 
       const message = Array.from({ length: 1 + (next() % 12) }, () => pieces[next() % pieces.length]).join('');
       expect([message, checkFailureParts(message)]).toEqual([message, before(message)]);
     }
+  });
+});
+
+describe('reviewPreview and renderReviewMarkdown: bounded by the input, not by certificates × warnings (issue #19, item 2)', () => {
+  const warningNaming = (thumbprints: string[], i: number) => providerWarning(`warning CERT_EXPIRES_SOON: The certificate (${thumbprints.join(', ')}) expires soon, number ${i}.`);
+  const updates = (count: number) => Array.from({ length: count }, (_, i) => step({ op: 'update', urn: urnOf(`c${i}`), old: oldState({}, urnOf(`c${i}`)), new: newState({ thumbprint: B.thumbprint }, urnOf(`c${i}`)) }));
+
+  it('each certificate lists its first MAX_FINDINGS warnings and counts the rest', () => {
+    const review = reviewOf(previewDocument(updates(3), Array.from({ length: MAX_FINDINGS + 10 }, (_, i) => warningNaming([B.thumbprint], i))));
+    for (const c of review.certificates) {
+      expect(c.warnings.map((w) => w.message)).toEqual(Array.from({ length: MAX_FINDINGS }, (_, i) => `The certificate (${B.thumbprint}) expires soon, number ${i}.`));
+      expect(c.moreWarnings).toBe(10);
+    }
+    expect(renderedBlocks(renderReviewMarkdown(review))).toContain('and 10 more warnings, not shown here: see the `pulumi preview` log');
+  });
+
+  it('counts a warning once when it names both thumbprints, or is also on the URN', () => {
+    const own = { urn: urnOf('c0'), message: `warning CERT_EXPIRES_SOON: The certificate (${A.thumbprint}, ${B.thumbprint}) expires soon, number 0.`, severity: 'warning' };
+    const review = reviewOf(previewDocument(updates(1), [own, warningNaming([A.thumbprint, B.thumbprint], 0), warningNaming([A.thumbprint], 1), warningNaming([B.thumbprint], 2)]));
+    expect(review.certificates[0]).toMatchObject({ moreWarnings: 0 });
+    // Its URN's first, then those naming its thumbprints (by thumbprint), each once.
+    expect(review.certificates[0]?.warnings.map((w) => w.message.slice(-9))).toEqual(['number 0.', 'number 2.', 'number 1.']);
+  });
+
+  it('the comment stays under GitHub\'s 65,536 characters and says how many sections it leaves out', () => {
+    const markdown = renderReviewMarkdown(reviewOf(previewDocument(updates(2000))));
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown.length).toBeGreaterThan(MAX_COMMENT_CHARS - 1000);
+    expect(markdown).toMatch(/\n\d+ more sections are not shown here \(a pull-request comment holds at most 65,536 characters\): see the `pulumi preview` log\.\n$/);
+    const listed = headingsOf(markdown).length - 1;
+    expect(markdown).toContain(`${2000 - listed} more sections`);
   });
 });
 
