@@ -20,6 +20,8 @@
  * provider's stderr) as diagnostics with no URN.
  */
 import { OPERATION_ERROR_CODES, PFX_ERROR_CODES, PFX_WARNING_CODES, type Finding, type OperationErrorCode, type PfxErrorCode, type PfxWarningCode } from './errors';
+import { untrusted, untrustedMessage } from './markdown';
+import { secretBlanker, type SecretBlanker } from './secret-blanking';
 import { DAY_MS, isoMinute, parseIsoInstant } from './time';
 
 /** The type token the engine gives `OAuthTokenIssuerCertificate` (a dynamic resource of module `sfb`). */
@@ -76,8 +78,33 @@ export interface CertificateReview {
   readonly notAfter: Reviewed<string>;
   /** Whole days from `now` to NotAfter, rounded down (negative once expired); null when NotAfter is not shown. */
   readonly daysLeft: number | null;
+  /**
+   * The Front End Servers that, as the old state recorded them (`servers`, at the last up or
+   * refresh), hold neither the new certificate current nor its roll pending: what an update of a
+   * certificate the store already holds changes (after POOL_NOT_CONVERGED, issue #19 item 3).
+   * Empty without a pool, or when the new thumbprint is not shown.
+   */
+  readonly serversBehind: readonly ServerBehind[];
+  /** At most {@link MAX_FINDINGS} warnings: on its URN, then those naming its thumbprints. */
   readonly warnings: readonly Finding<PfxWarningCode>[];
+  /** Warnings for it beyond those listed (a preview may repeat one thumbprint in thousands). */
+  readonly moreWarnings: number;
   readonly failures: readonly ReviewFailure[];
+}
+
+/**
+ * Warnings kept per certificate. A warning naming a thumbprint goes to every certificate with
+ * that thumbprint: without a bound, N certificates and W warnings of one PFX make N × W entries
+ * (a 4 MiB preview took 42 s; issue #19, item 2).
+ */
+export const MAX_FINDINGS = 20;
+
+/** A Front End Server not on the declared certificate, as state last recorded it. */
+export interface ServerBehind {
+  /** Its FQDN, as the pool declares it. */
+  readonly server: string;
+  /** The thumbprint it held current; null when state has no record of it (e.g. a server just added). */
+  readonly current: string | null;
 }
 
 /** The review of a whole preview. */
@@ -193,8 +220,7 @@ function plaintextSecrets(steps: readonly Step[]): string[] {
       }
     }
   }
-  // Longest first, so that a secret containing another is blanked whole.
-  return [...found].sort((a, b) => b.length - a.length);
+  return [...found];
 }
 
 /**
@@ -226,6 +252,30 @@ const instantOf = (text: string): string | null => {
 // A plan line is one short line the provider wrote; anything else is not shown as one.
 const planOf = (text: string): string | null => (text.length <= 300 && !/[\r\n]/.test(text) ? text : null);
 
+/**
+ * The declared servers (the new `pool`, else those recorded) whose recorded certificates (the old
+ * `servers` output, FQDN → `{ current, pending: { thumbprint } }`) are not `thumbprint`.
+ */
+function serversBehindOf(oldState: Json | undefined, newState: Json | undefined, thumbprint: Reviewed<string>): ServerBehind[] {
+  if (typeof thumbprint !== 'string') return [];
+  const recordedRaw = readProperty(oldState, 'servers', 'outputs');
+  const pool = readProperty(newState, 'pool', 'inputs');
+  // Marked secret or not known: nothing to say about the servers.
+  if (isSecretValue(recordedRaw) || isSecretValue(pool) || recordedRaw === UNKNOWN_VALUE || pool === UNKNOWN_VALUE) return [];
+  const recorded = isObject(recordedRaw) ? recordedRaw : {};
+  const declared = isObject(pool) && Array.isArray(pool.servers) ? pool.servers.filter((s): s is string => typeof s === 'string') : Object.keys(recorded);
+  if (declared.length === 0) return [];
+  const byName = new Map(Object.entries(recorded).map(([name, entry]) => [name.toLowerCase(), entry]));
+  const behind: ServerBehind[] = [];
+  for (const server of declared) {
+    const entry = byName.get(server.toLowerCase());
+    const current = isObject(entry) && typeof entry.current === 'string' ? thumbprintOf(entry.current) : null;
+    const pending = isObject(entry) && isObject(entry.pending) && typeof entry.pending.thumbprint === 'string' ? thumbprintOf(entry.pending.thumbprint) : null;
+    if (current !== thumbprint && pending !== thumbprint) behind.push({ server, current });
+  }
+  return behind;
+}
+
 const REPLACE_OPS = ['replace', 'create-replacement', 'delete-replaced'];
 const OLD_ONLY_OPS = ['delete', 'delete-replaced', 'discard'];
 
@@ -236,46 +286,95 @@ function operationOf(ops: readonly string[]): ReviewOperation {
   return 'other';
 }
 
-/** Removes terminal colours and control characters, blanks out secrets, and bounds the length. */
-function cleanMessage(text: string, secrets: readonly string[]): string {
+/** Removes terminal colours and control characters, bounds the length, and blanks out secrets. */
+function cleanMessage(text: string, secrets: SecretBlanker): string {
   // eslint-disable-next-line no-control-regex -- the point is to remove terminal escapes and control characters.
-  let cleaned = text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  for (const secret of secrets) cleaned = cleaned.split(secret).join('[secret]');
-  return cleaned.length > MAX_MESSAGE_CHARS ? `${cleaned.slice(0, MAX_MESSAGE_CHARS - 3)}...` : cleaned;
+  const cleaned = text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return secrets.shorten(cleaned);
 }
 
 /** `warning CODE: sentence` lines the provider printed (check.ts), one diagnostic possibly holding several. */
-function warningsIn(message: string, secrets: readonly string[]): Finding<PfxWarningCode>[] {
+function warningsIn(message: string, secrets: SecretBlanker): Finding<PfxWarningCode>[] {
   const found: Finding<PfxWarningCode>[] = [];
-  for (const match of message.matchAll(/^warning ([A-Z][A-Z0-9_]*): (.*)$/gm)) {
+  // Lines end at \n only: `.` and `$` would also end one at U+2028 and drop the rest of it.
+  for (const line of message.split('\n')) {
+    const match = /^warning ([A-Z][A-Z0-9_]*): /.exec(line);
+    if (!match) continue;
     const code = match[1]!;
-    if (isWarningCode(code)) found.push({ code, message: cleanMessage(match[2]!, secrets) });
+    if (isWarningCode(code)) found.push({ code, message: cleanMessage(line.slice(match[0].length), secrets) });
   }
   return found;
 }
 
+/** The engine's words between a check failure's value and its reason. */
+const HAS_A_PROBLEM = ' has a problem: ';
+/** A code and its colon, at a given position (sticky). */
+const CODE_AT = /[A-Z][A-Z0-9_]*(?=: )/y;
+/** A property name, at a given position (sticky): up to the next whitespace. */
+const NON_SPACE_AT = /\S+/y;
+
 /**
  * A check failure as the engine words it: `... property P value V has a problem: CODE: sentence`.
  * The value V is dropped (the engine prints the property's value; ours are never secret, but the
- * review has no need of it). Matched greedily so a value holding the phrase cannot fool it.
+ * review has no need of it), and may hold anything, the engine's phrase included: the reason is
+ * the last ` has a problem: CODE: ` of the message, the property the first `property P value `
+ * before it. A scan with indexOf, linear in the message: the regular expression it replaces
+ * (`property (\S+) value [\s\S]* has a problem:`) backtracked quadratically, 53 s for a 1 MB
+ * diagnostic a pull request's program can print (issue #19, item 2).
  */
-function checkFailureIn(message: string, secrets: readonly string[]): ReviewFailure | undefined {
-  const match = /property (\S+) value [\s\S]* has a problem: ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
-  if (!match || !isFailureCode(match[2]!)) return undefined;
-  return { code: match[2], property: match[1]!, message: cleanMessage(match[3]!, secrets) };
+export function checkFailureParts(message: string): { property: string; code: string; reason: string } | undefined {
+  let reasonAt = -1;
+  let code = '';
+  for (let at = message.lastIndexOf(HAS_A_PROBLEM); at !== -1; at = at === 0 ? -1 : message.lastIndexOf(HAS_A_PROBLEM, at - 1)) {
+    CODE_AT.lastIndex = at + HAS_A_PROBLEM.length;
+    const found = CODE_AT.exec(message);
+    if (found) {
+      reasonAt = at;
+      code = found[0];
+      break;
+    }
+  }
+  if (reasonAt === -1) return undefined;
+  // Each `property ` occurrence's name ends before the next occurrence's space, so the names
+  // scanned never overlap and the value starts move right: stop once one starts past the reason.
+  for (let at = message.indexOf('property '); at !== -1; at = message.indexOf('property ', at + 1)) {
+    NON_SPACE_AT.lastIndex = at + 'property '.length;
+    const property = NON_SPACE_AT.exec(message)?.[0];
+    if (property === undefined) continue;
+    const afterProperty = at + 'property '.length + property.length;
+    if (afterProperty + ' value '.length > reasonAt) break;
+    if (!message.startsWith(' value ', afterProperty)) continue;
+    const sentenceAt = reasonAt + HAS_A_PROBLEM.length + code.length + 2;
+    const lineEnd = message.indexOf('\n', sentenceAt);
+    return { property, code, reason: message.slice(sentenceAt, lineEnd === -1 ? undefined : lineEnd) };
+  }
+  return undefined;
+}
+
+function checkFailureIn(message: string, secrets: SecretBlanker): ReviewFailure | undefined {
+  const parts = checkFailureParts(message);
+  if (!parts || !isFailureCode(parts.code)) return undefined;
+  return { code: parts.code, property: parts.property, message: cleanMessage(parts.reason, secrets) };
 }
 
 /** An SfbError the program threw (`SfbError CODE: sentence`, as Node prints it): only that line. */
-function programFailureIn(message: string, secrets: readonly string[]): ReviewFailure | undefined {
+function programFailureIn(message: string, secrets: SecretBlanker): ReviewFailure | undefined {
   const match = /SfbError ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
   if (!match || !isFailureCode(match[1]!)) return undefined;
   return { code: match[1], property: null, message: cleanMessage(match[2]!, secrets) };
 }
 
-const sameFinding = (a: { code: string; message: string }, b: { code: string; message: string }) => a.code === b.code && a.message === b.message;
+/** The findings each list holds, by code and message: a duplicate is found in constant time. */
+const findingKeys = new WeakMap<object, Set<string>>();
+const findingKey = (finding: { code: string; message: string }) => `${finding.code}\n${finding.message}`;
 
 function pushUnique<T extends { code: string; message: string }>(list: T[], item: T): void {
-  if (!list.some((existing) => sameFinding(existing, item))) list.push(item);
+  let keys = findingKeys.get(list);
+  if (!keys) findingKeys.set(list, (keys = new Set(list.map(findingKey))));
+  const key = findingKey(item);
+  if (keys.has(key)) return;
+  keys.add(key);
+  list.push(item);
 }
 
 /** Thumbprints a warning names (the provider writes `certificate (THUMBPRINT)`). */
@@ -291,7 +390,7 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
   const read = readDocument(document);
   if ('reason' in read) return { ok: false, reason: read.reason };
   const steps = read.steps.filter(isCertificateStep);
-  const secrets = plaintextSecrets(read.steps);
+  const secrets = secretBlanker(plaintextSecrets(read.steps), MAX_MESSAGE_CHARS);
 
   interface Draft {
     urn: string;
@@ -328,62 +427,79 @@ export function reviewPreview(document: unknown, now: Date): ReviewOutcome {
     else otherErrorCount += 1;
   }
 
-  const certificates: CertificateReview[] = [...drafts.values()].map((draft) => {
+  const drafted: CertificateReview[] = [...drafts.values()].map((draft) => {
     const ops = draft.steps.map((step) => step.op);
     const oldState = draft.steps.find((step) => step.oldState)?.oldState;
     const newState = draft.steps.find((step) => step.newState && !OLD_ONLY_OPS.includes(step.op))?.newState;
     const deleted = ops.length > 0 && ops.every((op) => OLD_ONLY_OPS.includes(op));
     const remaining = deleted ? oldState : newState;
     const notAfter = reviewed(readProperty(remaining, 'notAfter', deleted ? 'outputs' : 'inputs'), instantOf);
+    const newThumbprint = deleted ? null : reviewed(readProperty(newState, 'thumbprint', 'inputs'), thumbprintOf);
+    const oldThumbprint = reviewed(readProperty(oldState, 'thumbprint', 'outputs'), thumbprintOf);
     return {
       urn: draft.urn,
       name: nameOfUrn(draft.urn),
       operation: ops.length === 0 ? null : operationOf(ops),
       engineOperations: [...new Set(ops)],
       plan: deleted ? null : reviewed(readProperty(newState, 'plan', 'inputs'), planOf),
-      oldThumbprint: reviewed(readProperty(oldState, 'thumbprint', 'outputs'), thumbprintOf),
-      newThumbprint: deleted ? null : reviewed(readProperty(newState, 'thumbprint', 'inputs'), thumbprintOf),
+      oldThumbprint,
+      newThumbprint,
       notAfter,
       daysLeft: typeof notAfter === 'string' ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS) : null,
+      serversBehind: serversBehindOf(oldState, newState, newThumbprint),
       warnings: draft.warnings,
+      moreWarnings: 0,
       failures: draft.failures,
     };
   });
 
   // The engine gives the provider's stderr no URN: a warning goes to the certificates whose
-  // thumbprint it names, and stays with the preview when it names none of them.
+  // thumbprint it names, and stays with the preview when it names none of them. Indexed by
+  // thumbprint once, so each certificate takes its first MAX_FINDINGS and counts the rest
+  // (linear: never certificates × warnings).
+  const held = new Set(drafted.flatMap((c) => [c.newThumbprint, c.oldThumbprint]).filter((t): t is string => typeof t === 'string'));
+  const byThumbprint = new Map<string, Finding<PfxWarningCode>[]>();
+  const keysByThumbprint = new Map<string, Set<string>>();
+  const namingBoth = new Map<string, number>();
   for (const warning of unplacedWarnings) {
-    const named = thumbprintsNamedIn(warning.message);
-    const owners = certificates.filter((c) => [c.newThumbprint, c.oldThumbprint].some((t) => typeof t === 'string' && named.includes(t)));
-    if (owners.length === 0) pushUnique(otherWarnings, warning);
-    for (const owner of owners) pushUnique(owner.warnings as Finding<PfxWarningCode>[], warning);
+    const named = [...new Set(thumbprintsNamedIn(warning.message))].filter((t) => held.has(t)).sort();
+    if (named.length === 0) pushUnique(otherWarnings, warning);
+    for (const [i, t] of named.entries()) {
+      const list = byThumbprint.get(t);
+      if (list) list.push(warning);
+      else byThumbprint.set(t, [warning]);
+      const keys = keysByThumbprint.get(t);
+      if (keys) keys.add(findingKey(warning));
+      else keysByThumbprint.set(t, new Set([findingKey(warning)]));
+      // A message is at most MAX_MESSAGE_CHARS: it names a bounded number of thumbprints.
+      for (const u of named.slice(i + 1)) namingBoth.set(`${t} ${u}`, (namingBoth.get(`${t} ${u}`) ?? 0) + 1);
+    }
   }
+  /** A certificate's first MAX_FINDINGS warnings (its URN's, then its thumbprints'), and how many more. */
+  const warningsFor = (own: readonly Finding<PfxWarningCode>[], thumbprints: readonly Reviewed<string>[]) => {
+    const mine = [...new Set(thumbprints.filter((t): t is string => typeof t === 'string'))].sort();
+    const named = mine.reduce((n, t) => n + (byThumbprint.get(t)?.length ?? 0), 0) - (mine.length === 2 ? (namingBoth.get(`${mine[0]} ${mine[1]}`) ?? 0) : 0);
+    const ownAlsoNamed = own.filter((w) => mine.some((t) => keysByThumbprint.get(t)?.has(findingKey(w)))).length;
+    const warnings: Finding<PfxWarningCode>[] = [];
+    const seen = new Set<string>();
+    for (const list of [own, ...mine.map((t) => byThumbprint.get(t) ?? [])]) {
+      for (const warning of list) {
+        if (warnings.length === MAX_FINDINGS) break;
+        if (seen.has(findingKey(warning))) continue;
+        seen.add(findingKey(warning));
+        warnings.push(warning);
+      }
+    }
+    return { warnings, moreWarnings: own.length + named - ownAlsoNamed - warnings.length };
+  };
+  const certificates = drafted.map((c) => ({ ...c, ...warningsFor(c.warnings, [c.newThumbprint, c.oldThumbprint]) }));
   return { ok: true, review: { now, certificates, otherWarnings, otherFailures, otherErrorCount } };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-/** Text safe in a Markdown paragraph of a PR comment: no HTML, links, images or emphasis from the input. */
-function text(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\*_[\]|!#~])/g, '\\$1').replace(/@/g, '@\u200b');
-}
-
-/** A code span that holds any text: the fence is longer than any run of backticks inside. */
-function code(value: string): string {
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = longest > 0 || value.startsWith('`') || value.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${value}${pad}${fence}`;
-}
-
-/** A message: its own backtick spans are kept (the provider writes `pfx` input), everything else escaped. */
-function message(value: string): string {
-  const parts = value.split('`');
-  // An odd number of backticks would open a span that never closes: escape them all then.
-  if (parts.length % 2 === 0) return text(value).replace(/`/g, '\\`');
-  return parts.map((part, i) => (i % 2 === 1 ? code(part) : text(part))).join('');
-}
+const code = (value: string) => untrusted(value, 'code');
 
 function shown(value: Reviewed<string>, format: (v: string) => string, absent = '(none)'): string {
   if (value === null) return absent;
@@ -403,7 +519,7 @@ const OPERATION_WORDS: Record<ReviewOperation, string> = {
 function operationLine(c: CertificateReview): string {
   if (c.operation === null) return 'not planned: its check failed';
   if (c.operation !== 'other') return OPERATION_WORDS[c.operation];
-  return `other (${c.engineOperations.map((op) => code(op)).join(', ')})`;
+  return `other (${c.engineOperations.map(code).join(', ')})`;
 }
 
 function daysLine(days: number): string {
@@ -414,15 +530,55 @@ function daysLine(days: number): string {
 function thumbprintLine(c: CertificateReview): string {
   const old = shown(c.oldThumbprint, code);
   const current = shown(c.newThumbprint, code);
-  if (c.operation === 'same' && old === current) return `${old} (unchanged)`;
+  if (typeof c.newThumbprint === 'string' && c.oldThumbprint === c.newThumbprint) return `${old} (unchanged)`;
   return `${old} → ${current}`;
 }
 
-function findingLines(c: { warnings: readonly Finding[]; failures: readonly ReviewFailure[] }): string[] {
+/** Servers listed in the comment; the rest are counted. */
+const MAX_SERVERS_LISTED = 20;
+
+/**
+ * With the thumbprint unchanged, what an update changes on the servers: each one behind, from
+ * what it held to the declared certificate. (With a new thumbprint every server moves to it, and
+ * the thumbprint line says so.)
+ */
+function serversLine(c: CertificateReview): string | undefined {
+  if (c.serversBehind.length === 0 || typeof c.newThumbprint !== 'string' || c.oldThumbprint !== c.newThumbprint) return undefined;
+  const listed = c.serversBehind.slice(0, MAX_SERVERS_LISTED).map((s) => `${code(s.server)} ${s.current === null ? '(none recorded)' : code(s.current)} → ${code(c.newThumbprint as string)}`);
+  const more = c.serversBehind.length - listed.length;
+  return `- Servers not on it at the last up or refresh: ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
+
+function findingLines(c: { warnings: readonly Finding[]; failures: readonly ReviewFailure[]; moreWarnings?: number }): string[] {
+  const moreFailures = Math.max(0, c.failures.length - MAX_FINDINGS);
+  const moreWarnings = Math.max(0, c.warnings.length - MAX_FINDINGS) + (c.moreWarnings ?? 0);
+  const more = (n: number, what: string) => (n > 0 ? [`- and ${n} more ${what}${n === 1 ? '' : 's'}, not shown here: see the \`pulumi preview\` log`] : []);
   return [
-    ...c.failures.map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${message(f.message)}`),
-    ...c.warnings.map((w) => `- **Warning** ${code(w.code)}: ${message(w.message)}`),
+    ...c.failures.slice(0, MAX_FINDINGS).map((f) => `- **Failure** ${code(f.code)}${f.property ? ` on ${code(f.property)}` : ''}: ${untrustedMessage(f.message)}`),
+    ...more(moreFailures, 'failure'),
+    ...c.warnings.slice(0, MAX_FINDINGS).map((w) => `- **Warning** ${code(w.code)}: ${untrustedMessage(w.message)}`),
+    ...more(moreWarnings, 'warning'),
   ];
+}
+
+/**
+ * The most the comment's sections take: GitHub refuses a comment body over 65,536 characters,
+ * and this leaves room for the title, the closing lines and the count of what is left out.
+ */
+export const MAX_COMMENT_CHARS = 60_000;
+
+function certificateLines(c: CertificateReview): string[] {
+  const lines = [`#### ${code(c.name)}: ${operationLine(c)}`, ''];
+  if (c.operation !== null) {
+    if (c.operation !== 'delete') lines.push(`- Plan: ${shown(c.plan, code)}`);
+    lines.push(`- Thumbprint: ${thumbprintLine(c)}`);
+    const servers = serversLine(c);
+    if (servers) lines.push(servers);
+    const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
+    lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+  }
+  lines.push(...findingLines(c), '');
+  return lines;
 }
 
 /** Renders a review as the Markdown of a pull-request comment. */
@@ -432,19 +588,25 @@ export function renderReviewMarkdown(review: PreviewReview): string {
   // A preview that failed elsewhere may have stopped before reaching a certificate: no claim then.
   if (changes.length === 0 && review.otherFailures.length === 0 && review.otherErrorCount === 0) lines.push(NO_CHANGES, '');
   if (review.certificates.some((c) => c.daysLeft !== null)) lines.push(`Days left are counted from ${isoMinute(review.now)}.`, '');
-  for (const c of review.certificates) {
-    lines.push(`#### ${code(c.name)}: ${operationLine(c)}`, '');
-    if (c.operation !== null) {
-      if (c.operation !== 'delete') lines.push(`- Plan: ${shown(c.plan, code)}`);
-      lines.push(`- Thumbprint: ${thumbprintLine(c)}`);
-      const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
-      lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+  let size = lines.reduce((n, line) => n + line.length + 1, 0);
+  let left = 0;
+  const sections = [
+    ...review.certificates.map((c) => () => certificateLines(c)),
+    ...(review.otherFailures.length > 0 || review.otherWarnings.length > 0
+      ? [() => ['#### Not tied to a certificate listed above', '', ...findingLines({ warnings: review.otherWarnings, failures: review.otherFailures }), '']]
+      : []),
+  ];
+  for (const section of sections) {
+    const more = left > 0 ? [] : section();
+    const moreSize = more.reduce((n, line) => n + line.length + 1, 0);
+    if (left > 0 || size + moreSize > MAX_COMMENT_CHARS) {
+      left += 1;
+      continue;
     }
-    lines.push(...findingLines(c), '');
+    lines.push(...more);
+    size += moreSize;
   }
-  if (review.otherFailures.length > 0 || review.otherWarnings.length > 0) {
-    lines.push('#### Not tied to a certificate listed above', '', ...findingLines({ warnings: review.otherWarnings, failures: review.otherFailures }), '');
-  }
+  if (left > 0) lines.push(`${left} more section${left === 1 ? ' is' : 's are'} not shown here (a pull-request comment holds at most 65,536 characters): see the \`pulumi preview\` log.`, '');
   if (review.otherErrorCount > 0) {
     const n = review.otherErrorCount;
     lines.push(`The preview reported ${n} other error${n === 1 ? '' : 's'}, not shown here: see the \`pulumi preview\` log.`, '');

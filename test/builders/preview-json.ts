@@ -27,6 +27,8 @@ export interface CertificateProps {
   pfx?: unknown;
   password?: unknown;
   storePassphrase?: unknown;
+  /** A Front End pool (`poolOf`). */
+  pool?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -51,6 +53,7 @@ function inputsOf(props: CertificateProps): Json {
     versionId: `${String(props.thumbprint ?? A.thumbprint)}-4fa14837bfe4ae02`,
     warnBeforeExpiryDays: 30,
     ...(props.effectiveDate !== undefined ? { effectiveDate: props.effectiveDate } : {}),
+    ...(props.pool !== undefined ? { pool: props.pool } : {}),
   };
 }
 
@@ -59,15 +62,33 @@ export function newState(props: CertificateProps = {}, urn = URN): Json {
   return { urn, custom: true, type: CERTIFICATE_TYPE, inputs: inputsOf(props), parent: STACK_URN, additionalSecretOutputs: ['pfx', 'password', 'storePassphrase'] };
 }
 
-/** A recorded old state: inputs and outputs (without the secret inputs `up` never returns). */
-export function oldState(props: CertificateProps = {}, urn = URN): Json {
-  const inputs = inputsOf(props);
+/**
+ * A recorded old state: inputs and outputs (without the secret inputs `up` never returns); with a
+ * pool, `servers` is what each Front End Server reported at the last up or refresh.
+ */
+export function oldState(props: CertificateProps = {}, urn = URN, servers?: Record<string, unknown>): Json {
+  const inputs = inputsOf(servers && props.pool === undefined ? { ...props, pool: poolOf(Object.keys(servers)) } : props);
   const { pfx: _pfx, password: _password, ...outputs } = inputs;
   return {
     ...newState(props, urn),
     id: 'sfb/oauth-token-issuer/contoso.com',
     inputs,
-    outputs: { ...outputs, pendingThumbprint: null, previousThumbprint: null, schemaVersion: 1, storeDescription: 'local store at /tmp/x/.sfb-store' },
+    outputs: { ...outputs, pendingThumbprint: null, previousThumbprint: null, schemaVersion: 1, storeDescription: 'local store at /tmp/x/.sfb-store', ...(servers ? { servers } : {}) },
+  };
+}
+
+/** The checked `pool` input (CertificatePools.frontEnd's shape, defaults filled in by check). */
+export function poolOf(servers: string[]): Json {
+  return {
+    kind: 'powershell',
+    servers,
+    command: ['pwsh', '-NoProfile'],
+    dateCulture: 'en-US',
+    serverTimeZone: 'UTC',
+    replicationTimeoutSeconds: 900,
+    pollIntervalSeconds: 10,
+    callTimeoutSeconds: 120,
+    parallelism: 8,
   };
 }
 

@@ -13,7 +13,7 @@ import { main } from '../../provider/cli/main';
 import { MAX_PREVIEW_JSON_BYTES } from '../../provider/cli/review';
 import { NO_CHANGES } from '../../provider/domain/review';
 import { isoMinute } from '../../provider/domain/time';
-import { A, B, newState, oldState, previewDocument, step } from '../builders/preview-json';
+import { A, B, newState, oldState, previewDocument, step, URN } from '../builders/preview-json';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const FIX = 'run `pulumi preview --json > preview.json`';
@@ -96,6 +96,21 @@ describe('sfb-oauth-cert review', () => {
     expect(run.code).toBe(0);
     const counted = /Days left are counted from (\S+)\./.exec(run.stdout)?.[1];
     expect([isoMinute(new Date(before)), isoMinute(new Date(after))]).toContain(counted);
+  });
+
+  it('a 4 MiB diagnostic built to make a regular expression backtrack is reviewed (linear parsing, issue #19 item 2)', async () => {
+    // `throw new Error('property a value '.repeat(n))` in a pull request's program: the pattern
+    // this replaced took 53 s for 1 MB and grows with the square (about 15 minutes for 4 MiB);
+    // the run is killed after 60 s (cli above), so a quadratic parser fails this test.
+    const hostile = 'property a value '.repeat(Math.ceil((4 * 1024 * 1024) / 17));
+    const diagnostics = [
+      { urn: URN, message: `error: ${hostile} has a problem: KEY_TOO_SMALL: The key is small.\n`, severity: 'error' },
+      { urn: URN, message: `error: ${hostile}`, severity: 'error' },
+    ];
+    const run = await cli(['review', '--now', NOW], JSON.stringify(previewDocument([], diagnostics)));
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('- **Failure** `KEY_TOO_SMALL` on `a`: The key is small\\.');
+    expect(run.stdout).toContain('The preview reported 1 other error');
   });
 
   it('prints its usage for --help, exit 0', async () => {

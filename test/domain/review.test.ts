@@ -3,8 +3,11 @@
  * (test/builders/preview-json.ts; the live documents are reviewed in
  * test/integration/review.int.test.ts).
  */
-import { CERTIFICATE_TYPE, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
-import { A, B, checkFailure, newState, oldState, previewDocument, providerWarning, SECRET_ENVELOPE, step, UNKNOWN, URN, urnOf } from '../builders/preview-json';
+import { CERTIFICATE_TYPE, checkFailureParts, MAX_COMMENT_CHARS, MAX_FINDINGS, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
+import { visible } from '../../provider/domain/markdown';
+import { headingsOf, liveConstructs, renderedBlocks } from '../support/markdown';
+import { HOSTILE } from '../support/hostile-strings';
+import { A, B, checkFailure, newState, oldState, poolOf, previewDocument, providerWarning, SECRET_ENVELOPE, STACK_URN, step, UNKNOWN, URN, urnOf } from '../builders/preview-json';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const DAYS_TO_A = 2953; // 2026-12-01 .. 2035-01-01
@@ -27,7 +30,9 @@ const certificate = (overrides: Partial<CertificateReview>): CertificateReview =
   newThumbprint: A.thumbprint,
   notAfter: A.notAfter,
   daysLeft: DAYS_TO_A,
+  serversBehind: [],
   warnings: [],
+  moreWarnings: 0,
   failures: [],
   ...overrides,
 });
@@ -97,6 +102,51 @@ describe('reviewPreview: one certificate per operation', () => {
     const urn = `urn:pulumi:test::rvexp::my:component:Certs$${CERTIFICATE_TYPE}::oauth`;
     const review = reviewOf(previewDocument([step({ op: 'delete', urn })]));
     expect(review.certificates).toEqual([certificate({ urn, operation: 'delete', engineOperations: ['delete'], plan: null, newThumbprint: null, notAfter: null, daysLeft: null })]);
+  });
+});
+
+describe('reviewPreview: an update of a certificate the store already holds (after POOL_NOT_CONVERGED, issue #19 item 3)', () => {
+  const FE = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
+  // After the failed up: the store and state hold B; fe03 was still on A when it gave up.
+  const partial = { [FE[0]!]: { current: B.thumbprint, previous: A.thumbprint }, [FE[1]!]: { current: B.thumbprint, previous: A.thumbprint }, [FE[2]!]: { current: A.thumbprint, previous: null } };
+  const resumed = (servers: Record<string, unknown>, pool = poolOf(FE)) =>
+    reviewOf(previewDocument([step({ op: 'update', old: oldState({ thumbprint: B.thumbprint }, URN, servers), new: newState({ thumbprint: B.thumbprint, plan: 'current 4D95.. unchanged', pool }) })]));
+
+  it('names the servers behind and what they hold', () => {
+    expect(resumed(partial).certificates[0]?.serversBehind).toEqual([{ server: FE[2], current: A.thumbprint }]);
+  });
+
+  it('the comment says the thumbprint is unchanged and what changes on which server, not B → B', () => {
+    const markdown = renderReviewMarkdown(resumed(partial));
+    expect(markdown).toContain(`- Thumbprint: \`${B.thumbprint}\` (unchanged)`);
+    expect(markdown).toContain(`- Servers not on it at the last up or refresh: \`${FE[2]}\` \`${A.thumbprint}\` → \`${B.thumbprint}\``);
+    expect(markdown).not.toContain(`\`${B.thumbprint}\` → \`${B.thumbprint}\``);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown> | undefined, { server: string; current: string | null }[]]>([
+    ['a server added to the pool, not recorded yet', { [FE[0]!]: { current: B.thumbprint, previous: null } }, poolOf([FE[0]!, 'FE04.contoso.com']), [{ server: 'FE04.contoso.com', current: null }]],
+    ['a server with the roll to it pending is not behind', { [FE[0]!]: { current: A.thumbprint, previous: null, pending: { thumbprint: B.thumbprint, effectiveDate: '2027-01-15T00:00:00Z' } } }, poolOf([FE[0]!]), []],
+    ['names compare case-insensitively (FQDNs)', { 'FE01.CONTOSO.COM': { current: B.thumbprint, previous: null } }, poolOf([FE[0]!]), []],
+    ['a recorded thumbprint that is not one is not shown', { [FE[0]!]: { current: '<b>x</b>', previous: null } }, poolOf([FE[0]!]), [{ server: FE[0]!, current: null }]],
+    ['servers marked secret: nothing said', SECRET_ENVELOPE, poolOf([FE[0]!]), []],
+  ])('%s', (_name, servers, pool, expected) => {
+    expect(resumed(servers, pool).certificates[0]?.serversBehind).toEqual(expected);
+  });
+
+  it('a new thumbprint: every server moves to it, which the thumbprint line says (no servers line)', () => {
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState({}, URN, { [FE[0]!]: { current: A.thumbprint, previous: null } }), new: newState({ thumbprint: B.thumbprint, pool: poolOf([FE[0]!]) }) })]));
+    expect(review.certificates[0]?.serversBehind).toEqual([{ server: FE[0], current: A.thumbprint }]);
+    const markdown = renderReviewMarkdown(review);
+    expect(markdown).toContain(`- Thumbprint: \`${A.thumbprint}\` → \`${B.thumbprint}\``);
+    expect(markdown).not.toContain('- Servers');
+  });
+
+  it('lists 20 servers and counts the rest', () => {
+    const many = Array.from({ length: 23 }, (_, i) => `fe${String(i).padStart(2, '0')}.contoso.com`);
+    const markdown = renderReviewMarkdown(resumed(Object.fromEntries(many.map((s) => [s, { current: A.thumbprint, previous: null }])), poolOf(many)));
+    expect(markdown).toContain('`fe19.contoso.com`');
+    expect(markdown).not.toContain('`fe20.contoso.com`');
+    expect(markdown).toContain(', and 3 more');
   });
 });
 
@@ -212,6 +262,71 @@ describe('reviewPreview: warnings and failures', () => {
   });
 });
 
+describe('checkFailureParts: the engine\'s check-failure line, parsed in linear time (issue #19, item 2)', () => {
+  /** The regular expression it replaced (quadratic on `property a value ` repeated): the behaviour to keep. */
+  const before = (message: string) => {
+    const match = /property (\S+) value [\s\S]* has a problem: ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
+    return match ? { property: match[1], code: match[2], reason: match[3] } : undefined;
+  };
+
+  it.each([
+    ['the engine\'s line', `error: ${CERTIFICATE_TYPE} resource 'oauth': property certificate value {<nil>} has a problem: PFX_BAD_PASSWORD: The password does not open it.\n`],
+    ['a value holding the phrase', 'property sipDomain value {x has a problem: PFX_BAD_PASSWORD: no} has a problem: SIP_DOMAIN_MISSING: It does not.'],
+    ['a value over lines', 'property a value {x\ny\n} has a problem: KEY_TOO_SMALL: small\nmore'],
+    ['an empty value', 'property a value  has a problem: KEY_TOO_SMALL: small'],
+    ['no value', 'property a value has a problem: KEY_TOO_SMALL: small'],
+    ['a code without its colon and space', 'property a value v has a problem: KEY_TOO_SMALL:small'],
+    ['a later tail without a code', 'property a value v has a problem: KEY_TOO_SMALL: x has a problem: lower: y'],
+    ['the property phrase repeated', 'property a value property b value c has a problem: KEY_TOO_SMALL: z'],
+    ['a property phrase after the tail', 'x has a problem: KEY_TOO_SMALL: z property a value b'],
+    ['property with no name', 'property  value x has a problem: KEY_TOO_SMALL: z'],
+    ['the hostile diagnostic of the issue', `${'property a value '.repeat(200)} has a problem: KEY_TOO_SMALL: z`],
+  ])('as before: %s', (_name, message) => {
+    expect(checkFailureParts(message)).toEqual(before(message));
+  });
+
+  it('as before on 3,000 messages made of the phrases it looks for', () => {
+    const pieces = ['property ', 'value ', ' value ', ' has a problem: ', 'KEY_TOO_SMALL: ', 'A: ', 'x', ' ', '\n', ':', 'property\u00a0'];
+    let seed = 19;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 3000; i++) {
+      const message = Array.from({ length: 1 + (next() % 12) }, () => pieces[next() % pieces.length]).join('');
+      expect([message, checkFailureParts(message)]).toEqual([message, before(message)]);
+    }
+  });
+});
+
+describe('reviewPreview and renderReviewMarkdown: bounded by the input, not by certificates × warnings (issue #19, item 2)', () => {
+  const warningNaming = (thumbprints: string[], i: number) => providerWarning(`warning CERT_EXPIRES_SOON: The certificate (${thumbprints.join(', ')}) expires soon, number ${i}.`);
+  const updates = (count: number) => Array.from({ length: count }, (_, i) => step({ op: 'update', urn: urnOf(`c${i}`), old: oldState({}, urnOf(`c${i}`)), new: newState({ thumbprint: B.thumbprint }, urnOf(`c${i}`)) }));
+
+  it('each certificate lists its first MAX_FINDINGS warnings and counts the rest', () => {
+    const review = reviewOf(previewDocument(updates(3), Array.from({ length: MAX_FINDINGS + 10 }, (_, i) => warningNaming([B.thumbprint], i))));
+    for (const c of review.certificates) {
+      expect(c.warnings.map((w) => w.message)).toEqual(Array.from({ length: MAX_FINDINGS }, (_, i) => `The certificate (${B.thumbprint}) expires soon, number ${i}.`));
+      expect(c.moreWarnings).toBe(10);
+    }
+    expect(renderedBlocks(renderReviewMarkdown(review))).toContain('and 10 more warnings, not shown here: see the `pulumi preview` log');
+  });
+
+  it('counts a warning once when it names both thumbprints, or is also on the URN', () => {
+    const own = { urn: urnOf('c0'), message: `warning CERT_EXPIRES_SOON: The certificate (${A.thumbprint}, ${B.thumbprint}) expires soon, number 0.`, severity: 'warning' };
+    const review = reviewOf(previewDocument(updates(1), [own, warningNaming([A.thumbprint, B.thumbprint], 0), warningNaming([A.thumbprint], 1), warningNaming([B.thumbprint], 2)]));
+    expect(review.certificates[0]).toMatchObject({ moreWarnings: 0 });
+    // Its URN's first, then those naming its thumbprints (by thumbprint), each once.
+    expect(review.certificates[0]?.warnings.map((w) => w.message.slice(-9))).toEqual(['number 0.', 'number 2.', 'number 1.']);
+  });
+
+  it('the comment stays under GitHub\'s 65,536 characters and says how many sections it leaves out', () => {
+    const markdown = renderReviewMarkdown(reviewOf(previewDocument(updates(2000))));
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown.length).toBeGreaterThan(MAX_COMMENT_CHARS - 1000);
+    expect(markdown).toMatch(/\n\d+ more sections are not shown here \(a pull-request comment holds at most 65,536 characters\): see the `pulumi preview` log\.\n$/);
+    const listed = headingsOf(markdown).length - 1;
+    expect(markdown).toContain(`${2000 - listed} more sections`);
+  });
+});
+
 describe('reviewPreview: input that is not `pulumi preview --json`', () => {
   it.each<[string, unknown, string]>([
     ['an array', [], 'it is a JSON array, not the object `pulumi preview --json` prints'],
@@ -266,7 +381,12 @@ describe('renderReviewMarkdown', () => {
     ['other operations named', [step({ op: 'read', new: newState() })], undefined, ['#### `oauth`: other (`read`)']],
   ])('%s', (_name, steps, diagnostics, lines) => {
     const markdown = render(steps, diagnostics);
-    for (const line of lines) expect(markdown).toContain(line);
+    const shown = renderedBlocks(markdown).join('\n');
+    // The review's own lines as written; a finding's message as a reader sees it (its text is escaped).
+    for (const line of lines) {
+      if (line.startsWith('- **')) expect(shown).toContain(line.slice(2).replace(/\*\*/g, ''));
+      else expect(markdown).toContain(line);
+    }
     if (!lines.includes(NO_CHANGES)) expect(markdown).not.toContain(NO_CHANGES);
   });
 
@@ -277,22 +397,62 @@ describe('renderReviewMarkdown', () => {
     expect(render([step({ op: 'create', new: newState() })], undefined, new Date(now))).toContain(words);
   });
 
-  it('escapes what could turn a comment into HTML, a link, an image or a mention', () => {
-    const urn = urnOf('a`b');
-    const markdown = render(
-      [step({ op: 'create', urn, new: newState({}, urn) })],
-      [{ urn, message: `warning CHAIN_INCOMPLETE: <img src=x> ![t](http://e/x.png) [l](http://e) @team *bold* ${A.thumbprint}`, severity: 'warning' }],
-    );
-    expect(markdown).toContain('#### `` a`b ``: create');
-    expect(markdown).toContain('- **Warning** `CHAIN_INCOMPLETE`: &lt;img src=x&gt; \\!\\[t\\](http://e/x.png) \\[l\\](http://e) @\u200bteam \\*bold\\*');
-    expect(markdown).not.toMatch(/<img|(?<!\\)!\[|(?<!\\)\]\(/);
-  });
-
   it('never prints the secret inputs, masked or in plaintext', () => {
     const secrets = { password: 'Plaintext-Password-42', pfx: 'MIIKcQIBAzCCCjcGCSqGSIb3DQEHAaCCCigEggok', storePassphrase: 'store-passphrase-plain' };
     const markdown = render([step({ op: 'update', old: oldState(secrets), new: newState({ ...secrets, thumbprint: B.thumbprint }) })]);
     expect(markdown).toContain(`\`${A.thumbprint}\` → \`${B.thumbprint}\``);
     for (const secret of Object.values(secrets)) expect(markdown).not.toContain(secret);
     expect(markdown).not.toContain('[secret]');
+  });
+});
+
+describe('renderReviewMarkdown: text from the preview adds no link, image, HTML or other construct, in any field (issue #19, item 1)', () => {
+  /** A preview with `hostile` in one field, and what the review shows of it (undefined: refused, or only part shown). */
+  const FIELDS: readonly (readonly [string, (hostile: string) => { steps: Record<string, unknown>[]; diagnostics?: Record<string, unknown>[] }])[] = [
+    ['the resource name (in the URN)', (h) => ({ steps: [step({ op: 'create', urn: urnOf(h), new: newState({}, urnOf(h)) })] })],
+    ['an engine operation (`op`)', (h) => ({ steps: [step({ op: h, new: newState() })] })],
+    ['the plan line', (h) => ({ steps: [step({ op: 'create', new: newState({ plan: h }) })] })],
+    ['the thumbprint and NotAfter', (h) => ({ steps: [step({ op: 'update', old: oldState({ thumbprint: h, notAfter: h }), new: newState({ thumbprint: h, notAfter: h }) })] })],
+    ['a check failure\'s property', (h) => ({ steps: [], diagnostics: [checkFailure(h, 'x', 'SIP_DOMAIN_MISSING: The certificate does not name it.')] })],
+    ['a check failure\'s value', (h) => ({ steps: [], diagnostics: [checkFailure('sipDomain', h, 'SIP_DOMAIN_MISSING: The certificate does not name it.')] })],
+    ['a certificate CN in SIP_DOMAIN_MISSING', (h) => ({ steps: [], diagnostics: [checkFailure('sipDomain', 'contoso.com', `SIP_DOMAIN_MISSING: The certificate (CN=${h}) does not name contoso.com; request one that does.`)] })],
+    ['a warning on the certificate', (h) => ({ steps: [step({ op: 'create', new: newState() })], diagnostics: [{ urn: URN, message: `warning CHAIN_INCOMPLETE: ${h}`, severity: 'warning' }] })],
+    ['a warning of the provider with no URN', (h) => ({ steps: [], diagnostics: [providerWarning(`warning PFX_NO_MAC: ${h}`)] })],
+    ['the program\'s SfbError', (h) => ({ steps: [], diagnostics: [{ urn: STACK_URN, message: `error: SfbError INVALID_ARGUMENT: ${h}\n    at x`, severity: 'error' }] })],
+    ['a diagnostic\'s URN', (h) => ({ steps: [], diagnostics: [{ urn: urnOf(h), message: 'warning CHAIN_INCOMPLETE: The chain is incomplete.', severity: 'warning' }] })],
+    [
+      'a Front End Server\'s name and recorded certificate',
+      (h) => ({ steps: [step({ op: 'update', old: oldState({}, URN, { [h]: { current: h, previous: h } }), new: newState({ pool: poolOf([h, 'fe01.contoso.com']) }) })] }),
+    ],
+  ];
+
+  const render = (steps: Record<string, unknown>[], diagnostics?: Record<string, unknown>[]) => renderReviewMarkdown(reviewOf(previewDocument(steps, diagnostics)));
+  const cases = FIELDS.flatMap(([field, build]) => HOSTILE.map(([kind, hostile]) => [field, kind, build(hostile)] as const));
+
+  it.each(cases)('%s: %s', (_field, _kind, preview) => {
+    const markdown = render(preview.steps, preview.diagnostics);
+    // The first line is the review's own HTML comment (REVIEW_MARKER): nothing else is HTML.
+    expect(markdown.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
+    expect(liveConstructs(markdown.slice(REVIEW_MARKER.length))).toEqual([]);
+    // The review's own headings only: the title, one per certificate, and the one for the rest.
+    const headings = markdown.split('\n').filter((line) => line.startsWith('#'));
+    expect(headings.length).toBeLessThanOrEqual(3);
+    expect(headingsOf(markdown)).toHaveLength(headings.length);
+    // No invisible character reaches the comment (they are shown as \uXXXX).
+    expect(markdown).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[^\P{Cc}\n]/u);
+    // Outside code spans, no mention or issue reference for GitHub to link.
+    for (const block of renderedBlocks(markdown)) expect(block.replace(/`[^`]*`/g, '')).not.toMatch(/@\w|#\d|\bGH-\d/i);
+  });
+
+  it.each(HOSTILE)('a resource name is shown whole, in its heading: %s', (_kind, hostile) => {
+    const markdown = render([step({ op: 'create', urn: urnOf(hostile), new: newState({}, urnOf(hostile)) })]);
+    expect(headingsOf(markdown)).toEqual(['OAuthTokenIssuer certificates in this preview', `\`${visible(hostile)}\`: create`]);
+  });
+
+  it.each(HOSTILE)('a message is shown whole, on one line: %s', (_kind, hostile) => {
+    const markdown = render([step({ op: 'create', new: newState() })], [{ urn: URN, message: `warning CHAIN_INCOMPLETE: ${hostile.replace(/[\r\n]+/g, ' ')}`, severity: 'warning' }]);
+    // eslint-disable-next-line no-control-regex -- as cleanMessage does: controls become spaces.
+    const oneLine = visible(hostile.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim());
+    expect(renderedBlocks(markdown).map((block) => block.replace(/\u200B/g, ''))).toContain(`Warning CHAIN_INCOMPLETE: ${oneLine}`.replace('CHAIN_INCOMPLETE', '`CHAIN_INCOMPLETE`'));
   });
 });

@@ -245,6 +245,14 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(text).toContain('(2 of 3 servers have)');
     const partial = await project.output<ServerOut>();
     expect(partial.plan).toContain('servers: not converged (POOL_NOT_CONVERGED), the next up resumes');
+    // The pull-request review of the resuming update (issue #19, item 3): the store already
+    // holds the new certificate, so the thumbprint is unchanged and fe03 is what changes.
+    const soonThumbprint = (await validatePfx(soonPfx, PASSWORD)).thumbprint!;
+    const previewJson = await project.pulumi(['preview', '--json']);
+    const review = await run(process.execPath, [path.join(projectRoot(), 'bin', 'sfb-oauth-cert'), 'review', '--now', new Date().toISOString()], { stdin: previewJson.stdout });
+    expect({ code: review.code, stderr: review.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(review.stdout).toContain(`- Thumbprint: \`${soonThumbprint}\` (unchanged)`);
+    expect(review.stdout).toContain(`- Servers not on it at the last up or refresh: \`fe03.contoso.com\` \`${a}\` → \`${soonThumbprint}\``);
     emulator.admin('fresh', 'fe03.contoso.com');
     await project.ok(['up', '--yes']);
     const soon = (await validatePfx(soonPfx, PASSWORD)).thumbprint!;
