@@ -10,13 +10,15 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { Finding, PfxErrorCode, PfxWarningCode } from '../domain/errors';
+import type { Finding, OperationErrorCode, PfxErrorCode, PfxWarningCode } from '../domain/errors';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
+import { rotationFinding, type StoreRotation } from '../domain/store-rules';
+import { AWS_LABELS } from '../adapters/aws-secrets-manager';
 import { validatePfxRecording } from '../validate-pfx';
 import { previewPool, retiredCertificate } from './converge-pool';
 import { serversBehind } from '../domain/deployment-plan';
@@ -72,7 +74,8 @@ function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefin
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
   readonly failures: CheckFailure[];
-  readonly warnings: readonly Finding<PfxWarningCode>[];
+  /** The PFX's warnings, and the store's (STORE_CONFLICT: the secret rotates by itself). */
+  readonly warnings: readonly Finding<PfxWarningCode | OperationErrorCode>[];
 }
 
 /** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
@@ -86,6 +89,15 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 
 /** {@link check} without the printing. */
 export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
+  const outcome = await checkCertificate(olds, news, now);
+  // Check runs offline: what the last up or refresh recorded of the secret's own rotation, for
+  // the same secret, is what preview can warn of (issue #19 item 4).
+  const sameSecret = typeof news.secretName === 'string' && olds.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
+  const rotation = sameSecret ? rotationFinding(news.secretName as string, olds.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
+  return rotation ? { ...outcome, warnings: [...outcome.warnings, rotation] } : outcome;
+}
+
+async function checkCertificate(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
   const declared = checkDeclaredInputs(news, (value) => !isUnknown(value));
   const failures: CheckFailure[] = declared.issues.map((issue) => ({ property: issue.property, reason: `INVALID_ARGUMENT: ${issue.message}` }));
   const pfx = news.pfx;
@@ -174,6 +186,8 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
 /** The slots as old state records them (check has no store access: it runs offline in preview). */
 function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
   if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
+  // A refresh found a version that is not ours current (lifecycle's readStore): the plan moves it to previous.
+  if (olds.thumbprint === '' && olds.versionId !== '') return { current: { versionId: olds.versionId, foreign: true } };
   const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
   const when = parseIsoInstant(olds.effectiveDate);
   // A declared effective date still ahead, or a roll the store has not recorded yet (state still

@@ -70,7 +70,19 @@ describe('the secret document', () => {
 
   it('refuses a document from a newer schema, and one that is not ours, naming no value', () => {
     expect(decodeSecretDocument(JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 2 }))).toMatchObject({ ok: false, newer: true });
-    expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, reason: 'the value is not JSON' });
+    expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, foreign: true, reason: 'the value is not JSON' });
+  });
+
+  // Foreign: someone else wrote it (drift, issue #19 item 4); not foreign: ours, but damaged.
+  it.each([
+    ['not JSON', 'hello, not json', { foreign: true, reason: 'the value is not JSON' }],
+    ['a JSON string', '"hunter2"', { foreign: true, reason: 'the value is not a JSON object' }],
+    ['a rotation Lambda\'s JSON', '{"username":"app","password":"hunter2"}', { foreign: true, reason: 'its "format" is not "sfb-oauth-cert/oauth-token-issuer"' }],
+    ['ours without its PFX', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, thumbprint: 'A'.repeat(40), password: 'hunter2' }), { reason: 'its "pfxBase64" is not a string' }],
+  ])('sorts %s: foreign or damaged, naming no value', (_row, text, expected) => {
+    const decoded = decodeSecretDocument(text);
+    expect(decoded).toEqual({ ok: false, ...expected });
+    expect(JSON.stringify(decoded)).not.toContain('hunter2');
   });
 
   it('draws the line at exactly 65,536 bytes', () => {
