@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import type { Finding, OperationErrorCode, PfxErrorCode, PfxWarningCode } from '../domain/errors';
+import type { Finding, PfxErrorCode, PfxWarningCode } from '../domain/errors';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll, type CertificateSlots } from '../domain/roll-plan';
@@ -74,8 +74,7 @@ function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefin
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
   readonly failures: CheckFailure[];
-  /** The PFX's warnings, and the store's (STORE_CONFLICT: the secret rotates by itself). */
-  readonly warnings: readonly Finding<PfxWarningCode | OperationErrorCode>[];
+  readonly warnings: readonly Finding<PfxWarningCode>[];
 }
 
 /** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
@@ -89,15 +88,6 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 
 /** {@link check} without the printing. */
 export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
-  const outcome = await checkCertificate(olds, news, now);
-  // Check runs offline: what the last up or refresh recorded of the secret's own rotation, for
-  // the same secret, is what preview can warn of (issue #19 item 4).
-  const sameSecret = typeof news.secretName === 'string' && olds.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
-  const rotation = sameSecret ? rotationFinding(news.secretName as string, olds.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
-  return rotation ? { ...outcome, warnings: [...outcome.warnings, rotation] } : outcome;
-}
-
-async function checkCertificate(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
   const declared = checkDeclaredInputs(news, (value) => !isUnknown(value));
   const failures: CheckFailure[] = declared.issues.map((issue) => ({ property: issue.property, reason: `INVALID_ARGUMENT: ${issue.message}` }));
   const pfx = news.pfx;
@@ -186,8 +176,6 @@ async function checkCertificate(olds: Record<string, unknown>, news: Record<stri
 /** The slots as old state records them (check has no store access: it runs offline in preview). */
 function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
   if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
-  // A refresh found a version that is not ours current (lifecycle's readStore): the plan moves it to previous.
-  if (olds.thumbprint === '' && olds.versionId !== '') return { current: { versionId: olds.versionId, foreign: true } };
   const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
   const when = parseIsoInstant(olds.effectiveDate);
   // A declared effective date still ahead, or a roll the store has not recorded yet (state still
@@ -201,9 +189,21 @@ function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSl
   return { current: declared };
 }
 
+/**
+ * What state says of the store that preview should warn of: the secret's own rotation, as the
+ * last up or refresh saw it, while it is still the declared secret (issue #19 item 4). It is
+ * diff that has the state (the engine hands check the old inputs), so diff prints these.
+ */
+export function storeWarnings(state: Record<string, unknown>, news: Record<string, unknown>): Finding<'STORE_CONFLICT'>[] {
+  const sameSecret = typeof news.secretName === 'string' && state.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
+  const rotation = sameSecret ? rotationFinding(news.secretName as string, state.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
+  return rotation ? [rotation] : [];
+}
+
 /** Pulumi `diff`: which changes update in place and which replace (another secret or store). */
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date = new Date()): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
+  for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
   // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
   // deletion options change in place (a replace would create, then delete, the same secret).

@@ -120,7 +120,7 @@ function expectNoForeignContent(value: unknown): void {
 }
 
 describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and up puts the declared certificate back', () => {
-  it('refresh reports it by label and version id; preview plans it to previous; up restores the declared certificate; later refreshes and writes pass', async () => {
+  it('refresh reports it by label and version id; preview sees an update; up restores the declared certificate, its plan line saying where the foreign version went; later refreshes and writes pass', async () => {
     const { name, inputs, state } = await aCreated();
     const junk = await putForeign(name, JUNK);
 
@@ -132,16 +132,16 @@ describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and u
     expect(lines).toEqual([]);
     expectNoForeignContent(props);
 
-    // Preview: the plan line says where the foreign version goes, and diff sees a change.
-    const planned = await checked(props, newsFor(A, name));
-    expect(planned.plan).toBe(`current version ${junk} (not a certificate) → previous; new ${String(inputs.thumbprint).slice(0, 4)}.. current now`);
+    // Preview: the engine hands check the old inputs (not refreshed state), and diff the state,
+    // where the drift shows: an update. Its plan line says where the foreign version went.
+    const planned = await checked(inputs, newsFor(A, name));
     expect(handlers.diff(props, planned, NOW).changes).toBe(true);
 
     const { outs } = await handlers.update(name, props, planned, NOW);
     expect(outs.versionId).toBe(inputs.versionId);
     expect(outs.thumbprint).toBe(inputs.thumbprint);
     expect(outs.previousThumbprint).toBeNull();
-    expect(outs.plan).toBe(planned.plan);
+    expect(outs.plan).toBe(`current version ${junk} (not a certificate) → previous; new ${String(inputs.thumbprint).slice(0, 4)}.. current now`);
     expect(await labelsBySdk(name)).toEqual({ [String(inputs.versionId)]: ['AWSCURRENT'], [junk]: ['AWSPREVIOUS'] });
 
     // The foreign version now holds AWSPREVIOUS: a refresh reports it, and is no drift.
@@ -159,16 +159,16 @@ describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and u
     // moto 5.2.5 does not update its default version when UpdateSecretVersionStage moves
     // AWSCURRENT, so its next PutSecretValue puts AWSPREVIOUS on the version current before that
     // move, here the foreign one, and leaves AWSCURRENT on ours too; docs/aws-store.md.)
-    const next = await checked(again.result.props!, newsFor(B, name));
+    const next = await checked(planned, newsFor(B, name));
     const { outs: rolled } = await handlers.update(name, again.result.props!, next, NOW);
     expect(rolled.previousThumbprint).toBe(inputs.thumbprint);
     expect((await labelsBySdk(name))[String(next.versionId)]).toEqual(['AWSCURRENT']);
   });
 
   it('up with a new certificate while a foreign version is current (no refresh first) writes it, the foreign version becoming previous', async () => {
-    const { name, state } = await aCreated();
+    const { name, inputs, state } = await aCreated();
     const junk = await putForeign(name, JUNK);
-    const next = await checked(state, newsFor(B, name));
+    const next = await checked(inputs, newsFor(B, name));
     const { outs } = await handlers.update(name, state, next, NOW);
     expect(outs.plan).toBe(`current version ${junk} (not a certificate) → previous; new ${String(next.thumbprint).slice(0, 4)}.. current now`);
     expect(outs.previousThumbprint).toBeNull();
@@ -187,7 +187,7 @@ describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and u
     expect(result.props?.previousThumbprint).toBeNull();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`version ${junk} (AWSPREVIOUS) is not a certificate of sfb-oauth-cert`);
-    const next = await checked(result.props!, newsFor(B, name));
+    const next = await checked(inputs, newsFor(B, name));
     await handlers.update(name, result.props!, next, NOW);
     expect((await labelsBySdk(name))[String(next.versionId)]).toEqual(['AWSCURRENT']);
   });
@@ -203,7 +203,7 @@ describe('a rotation Lambda: a foreign AWSPENDING, and rotation enabled', () => 
     expect(lines).toEqual([expect.stringContaining(`version ${lambdaVersion} (AWSPENDING) is not a certificate of sfb-oauth-cert`)]);
     expect(lines.join('\n')).not.toContain('Rotated-By-Lambda-1');
 
-    const scheduled = await checked(result.props!, newsFor(B, name, { effectiveDate: LATER }));
+    const scheduled = await checked(inputs, newsFor(B, name, { effectiveDate: LATER }));
     const { outs } = await handlers.update(name, result.props!, scheduled, NOW);
     expect(outs.pendingThumbprint).toBe(scheduled.thumbprint);
     const labels = await labelsBySdk(name);
@@ -211,8 +211,8 @@ describe('a rotation Lambda: a foreign AWSPENDING, and rotation enabled', () => 
     expect(labels[lambdaVersion]).toEqual([]);
   });
 
-  it('rotation enabled on the secret is a warning in preview, after the refresh that saw it', async () => {
-    const { name, state } = await aCreated();
+  it('rotation enabled on the secret is a warning in refresh, and in every preview after it (diff has the state)', async () => {
+    const { name, inputs, state } = await aCreated();
     // moto records RotationEnabled (and starts a version) even though the Lambda does not exist.
     await sdk
       .send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb', RotationRules: { AutomaticallyAfterDays: 30 } }))
@@ -224,9 +224,11 @@ describe('a rotation Lambda: a foreign AWSPENDING, and rotation enabled', () => 
     const { result, lines } = await warnings(() => handlers.read(name, state, NOW));
     expect(lines[0]).toBe(`warning STORE_CONFLICT: Secret "${name}" has rotation enabled (Lambda arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb): a rotation Lambda and this resource would fight over AWSCURRENT, each rotation replacing the declared certificate (drift that the next refresh shows and up reverts). Turn rotation off (\`aws secretsmanager cancel-rotate-secret --secret-id ${name}\`); sfb-oauth-cert rolls the certificate itself.`);
     expect(result.props?.storeRotation).toEqual({ lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb' });
-    const outcome = await handlers.checkInputs(result.props!, newsFor(A, name), NOW);
-    expect(outcome.failures).toEqual([]);
-    expect(outcome.warnings).toEqual([
+    // Preview: diff has the state (check only the old inputs), and prints the warning.
+    const previewed = await warnings(async () => handlers.diff(result.props!, inputs, NOW));
+    expect(previewed.result.changes).toBe(false);
+    expect(previewed.lines).toEqual([lines[0]]);
+    expect(handlers.storeWarnings(result.props!, inputs)).toEqual([
       {
         code: 'STORE_CONFLICT',
         message: `Secret "${name}" has rotation enabled (Lambda arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb): a rotation Lambda and this resource would fight over AWSCURRENT, each rotation replacing the declared certificate (drift that the next refresh shows and up reverts). Turn rotation off (\`aws secretsmanager cancel-rotate-secret --secret-id ${name}\`); sfb-oauth-cert rolls the certificate itself.`,
