@@ -113,7 +113,7 @@ function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStor
   };
 }
 
-/** What state records of the backend's own rotation, for check's warning in the next preview. */
+/** What state records of the backend's own rotation, for diff's warning in the next preview. */
 function rotationOf(secret: StoredSecret | undefined): StoreRotation | null {
   return secret?.rotation ? { lambdaArn: secret.rotation.lambdaArn ?? null } : null;
 }
@@ -338,8 +338,7 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
   const scheduledOurs = slots.pending?.versionId === inputs.versionId;
   if (!scheduledOurs && current?.versionId !== inputs.versionId) {
     // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
-    // named by its label and id, never its value; state's thumbprint is then '' (check plans
-    // its move to previous from that).
+    // named by its label and id, never its value; state's thumbprint is then ''.
     props.versionId = current?.versionId ?? '';
     props.thumbprint = thumbprintOf(current) ?? '';
     props.plan = !current
