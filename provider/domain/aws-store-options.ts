@@ -119,3 +119,21 @@ export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, i
   }
   return problems;
 }
+
+/**
+ * An endpoint as it may be shown in messages and kept in state (`storeDescription`): scheme,
+ * host, port and path only. User info (`http://user:token@host`, which the SDK's
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER accepts though the `endpoint` option refuses it), a query and
+ * a fragment may carry credentials, so they are dropped (issue #19 item 6). Text that is not a
+ * URL is not shown at all: it cannot be told apart from a secret.
+ */
+export function endpointForDisplay(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'an endpoint that is not a URL';
+  }
+  const path = url.pathname === '/' ? '' : url.pathname;
+  return `${url.protocol}//${url.host}${path}`;
+}

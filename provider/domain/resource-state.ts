@@ -7,6 +7,7 @@
 /** The version of the state shape this provider writes. */
 import type { AWS_STORE_KIND, AwsStoreOptions } from './aws-store-options';
 import { SfbError } from './errors';
+import type { StoreRotation } from './store-rules';
 
 export const STATE_SCHEMA_VERSION = 1;
 
@@ -71,6 +72,11 @@ export interface CertificateState extends Omit<CheckedInputs, 'pfx' | 'password'
   /** Thumbprint of a scheduled certificate not yet current, if any. */
   readonly pendingThumbprint: string | null;
   readonly storeDescription: string;
+  /**
+   * The backend's own rotation of the secret, as the last up or refresh saw it (`null`: none);
+   * absent in state written before it was recorded. Preview warns of it (issue #19 item 4).
+   */
+  readonly storeRotation?: StoreRotation | null;
 }
 
 /**

@@ -21,11 +21,39 @@ export interface PendingRef extends VersionRef {
   readonly effectiveDate: Date;
 }
 
+/**
+ * A labelled version that holds no certificate of this provider: an operator's
+ * `put-secret-value`, a rotation Lambda's value (issue #19 item 4). Known by its id only; it is
+ * drift when current, and blocks nothing when previous or pending.
+ */
+export interface ForeignVersion {
+  readonly versionId: string;
+  readonly foreign: true;
+}
+
+/** What a label points at: a certificate of ours, or a foreign version. */
+export type SlotRef = VersionRef | ForeignVersion;
+
 /** The certificates as Skype would have them at a moment. */
 export interface CertificateSlots {
-  readonly current?: VersionRef;
-  readonly previous?: VersionRef;
-  readonly pending?: PendingRef;
+  readonly current?: SlotRef;
+  readonly previous?: SlotRef;
+  /** A foreign pending version is no roll of ours: it never becomes current by date. */
+  readonly pending?: PendingRef | ForeignVersion;
+}
+
+export function isForeign(ref: SlotRef | PendingRef | undefined): ref is ForeignVersion {
+  return ref !== undefined && 'foreign' in ref && ref.foreign;
+}
+
+/** The certificate's thumbprint, or `undefined` for no version or a foreign one. */
+export function thumbprintOf(ref: SlotRef | PendingRef | undefined): string | undefined {
+  return ref === undefined || isForeign(ref) ? undefined : ref.thumbprint;
+}
+
+/** How a plan line names what a label holds: `7F3A..`, or the foreign version by id. */
+function nameOf(ref: SlotRef): string {
+  return isForeign(ref) ? `version ${ref.versionId} (not a certificate)` : shortThumbprint(ref.thumbprint);
 }
 
 /** The certificate the resource declares. */
@@ -63,7 +91,7 @@ export function shortThumbprint(thumbprint: string): string {
  */
 export function slotsAsOf(stored: CertificateSlots, now: Date): CertificateSlots {
   const pending = stored.pending;
-  if (!pending || pending.effectiveDate.getTime() > now.getTime()) return stored;
+  if (!pending || isForeign(pending) || pending.effectiveDate.getTime() > now.getTime()) return stored;
   const rolled: VersionRef = { versionId: pending.versionId, thumbprint: pending.thumbprint };
   if (stored.current?.versionId === pending.versionId) return { current: rolled, ...(stored.previous ? { previous: stored.previous } : {}) };
   return { current: rolled, ...(stored.current ? { previous: stored.current } : {}) };
@@ -80,7 +108,7 @@ export function planRoll(existing: CertificateSlots, desired: DesiredCertificate
   const newRef: VersionRef = { versionId: desired.versionId, thumbprint: desired.thumbprint };
 
   if (slots.current?.versionId === desired.versionId) {
-    if (existing.pending?.versionId === desired.versionId && existing.current?.versionId !== desired.versionId) {
+    if (existing.pending?.versionId === desired.versionId && !isForeign(existing.pending) && existing.current?.versionId !== desired.versionId) {
       // The roll happened at its date; move the store's `current` label to match.
       return {
         action: 'record-roll',
@@ -96,14 +124,14 @@ export function planRoll(existing: CertificateSlots, desired: DesiredCertificate
     // A date already past means now, and the plan says so rather than hiding it.
     const past = desired.effectiveDate !== undefined ? ` (effective date ${isoMinute(desired.effectiveDate)} has passed)` : '';
     const summary = slots.current
-      ? `current ${shortThumbprint(slots.current.thumbprint)} → previous; new ${newShort} current now${past}`
+      ? `current ${nameOf(slots.current)} → previous; new ${newShort} current now${past}`
       : `new ${newShort} current now${past}`;
     return { action: 'make-current', steps: [step('current')], after, summary };
   }
   const at = desired.effectiveDate!;
   const after: CertificateSlots = { current: newRef, ...(slots.current ? { previous: slots.current } : {}) };
   const summary = slots.current
-    ? `current ${shortThumbprint(slots.current.thumbprint)} → previous at ${isoMinute(at)}; new ${newShort} current at ${isoMinute(at)}`
+    ? `current ${nameOf(slots.current)} → previous at ${isoMinute(at)}; new ${newShort} current at ${isoMinute(at)}`
     : `new ${newShort} current at ${isoMinute(at)}; nothing is current until then`;
   if (slots.pending?.versionId === desired.versionId) return { action: 'none', steps: [], after, summary };
   return { action: 'schedule', steps: [step('pending')], after, summary };

@@ -74,7 +74,14 @@ export function secretDocumentSizeProblem(fields: SecretDocumentFields): string 
 /** The outcome of reading a document: its fields, or why it is not one of ours. */
 export type DecodedSecretDocument =
   | { readonly ok: true; readonly fields: SecretDocumentFields }
-  | { readonly ok: false; readonly reason: string; readonly newer?: boolean };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** A document of ours from a newer schema. */
+      readonly newer?: boolean;
+      /** No document of ours at all (not JSON, not an object, another format): someone else wrote it. */
+      readonly foreign?: boolean;
+    };
 
 /**
  * Reads a document back. The reason names the field at fault, never its value (the value may be
@@ -85,11 +92,11 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { ok: false, reason: 'the value is not JSON' };
+    return { ok: false, foreign: true, reason: 'the value is not JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'the value is not a JSON object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, foreign: true, reason: 'the value is not a JSON object' };
   const doc = parsed as Record<string, unknown>;
-  if (doc.format !== SECRET_DOCUMENT_FORMAT) return { ok: false, reason: `its "format" is not "${SECRET_DOCUMENT_FORMAT}"` };
+  if (doc.format !== SECRET_DOCUMENT_FORMAT) return { ok: false, foreign: true, reason: `its "format" is not "${SECRET_DOCUMENT_FORMAT}"` };
   const version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: 'its "schemaVersion" is not a whole number' };
   if (version > SECRET_DOCUMENT_SCHEMA_VERSION) {

@@ -2,7 +2,7 @@
  * Rules every certificate store follows, whatever keeps the bytes: the local store emulates
  * Secrets Manager, and the AWS store meets Secrets Manager's own rules with the same words.
  */
-import { SfbError } from './errors';
+import { SfbError, type Finding } from './errors';
 
 /**
  * Secrets Manager refuses every operation but describe and restore on a secret scheduled for
@@ -15,4 +15,49 @@ export function refuseIfScheduledForDeletion(secret: { readonly name: string; re
       `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
     );
   }
+}
+
+/** What the not-ours rule needs to know about the secret's current version. */
+export interface ForeignCurrent {
+  readonly name: string;
+  /** `the AWS Secrets Manager store in us-east-1`. */
+  readonly where: string;
+  readonly versionId: string;
+  /** The backend's label of the current version, `AWSCURRENT`. */
+  readonly label: string;
+  /** Why it is no document of ours; names a field, never a value. */
+  readonly reason: string;
+}
+
+/**
+ * A secret nobody has claimed (no owner recorded) whose current version holds no document of
+ * this provider is someone else's secret: nothing is written to it, not even the owner tag,
+ * unless the declaration adopts it (issue #19 item 5). Decided before any write.
+ */
+export function notOursError(found: ForeignCurrent): SfbError {
+  return new SfbError(
+    'STORE_NOT_OURS',
+    `The secret "${found.name}" in the ${found.where} already exists and is not one of sfb-oauth-cert's: its current version ${found.versionId} (${found.label}) holds no certificate document (${found.reason}) and no stack has claimed it (no owner recorded). It looks like another team's secret, so nothing was written to it: no tag, no version. Use another \`secretName\`, or set \`adopt: true\` on the resource to take it over (its present value then becomes the previous version).`,
+  );
+}
+
+/** The backend rotating a secret by itself, as state records it (AWS: RotationEnabled). */
+export interface StoreRotation {
+  /** The rotation Lambda's ARN, `null` when the backend did not name one. */
+  readonly lambdaArn: string | null;
+}
+
+/**
+ * A secret the backend rotates would have two writers of its current version: a rotation Lambda
+ * replacing the certificate on its schedule, and this resource putting the declared one back
+ * (issue #19 item 4). A warning, not an error: the resource still converges, but the user
+ * should turn one of them off. `currentLabel` is the backend's name, `AWSCURRENT`.
+ */
+export function rotationFinding(secretName: string, rotation: StoreRotation | null | undefined, currentLabel: string): Finding<'STORE_CONFLICT'> | undefined {
+  if (rotation === null || rotation === undefined) return undefined;
+  const lambda = rotation.lambdaArn === null ? '' : ` (Lambda ${rotation.lambdaArn})`;
+  return {
+    code: 'STORE_CONFLICT',
+    message: `Secret "${secretName}" has rotation enabled${lambda}: a rotation Lambda and this resource would fight over ${currentLabel}, each rotation replacing the declared certificate (drift that the next refresh shows and up reverts). Turn rotation off (\`aws secretsmanager cancel-rotate-secret --secret-id ${secretName}\`); sfb-oauth-cert rolls the certificate itself.`,
+  };
 }

@@ -54,6 +54,14 @@ export interface StoredSecret {
    * (by an operator, or before owners were recorded): the next claim records its owner.
    */
   readonly owner?: string;
+  /**
+   * Set when the backend rotates the secret by itself (AWS: `RotationEnabled` in DescribeSecret):
+   * a rotation Lambda would replace the current certificate (issue #19 item 4).
+   */
+  readonly rotation?: {
+    /** The rotation Lambda's ARN, when the backend names it (not a secret). */
+    readonly lambdaArn?: string;
+  };
 }
 
 /**
@@ -99,8 +107,16 @@ export interface PutVersionRequest {
 
 /** Errors a store raises carry one of these codes (see provider/domain/errors.ts). */
 export interface CertificateStore {
-  /** A short description for messages, e.g. `local store at ./.sfb-store`. Never a secret. */
+  /**
+   * A short description for messages and state, e.g. `local store at ./.sfb-store`. Never a
+   * secret: no credentials, not even those inside an endpoint URL.
+   */
   readonly description: string;
+  /**
+   * The backend's own name of each stage, for messages (AWS: AWSCURRENT, AWSPREVIOUS,
+   * AWSPENDING). @default the stage names
+   */
+  readonly stageLabels?: Readonly<Record<CertificateStage, string>>;
   /** Metadata of the secret, or `undefined` when there is none (deleted ones included, with `deletionDate`). */
   describe(name: string): Promise<StoredSecret | undefined>;
   /**
@@ -111,7 +127,11 @@ export interface CertificateStore {
    * are returned, with `deletionDate`.
    */
   describeExisting(name: string): Promise<StoredSecret>;
-  /** The payload of one version. */
+  /**
+   * The payload of one version. STORE_NOT_OURS when the version holds no document of this
+   * provider (something else wrote it: an operator's put-secret-value, a rotation Lambda), which
+   * only a backend others can write to raises; STORE_CORRUPT when it is ours but damaged.
+   */
   getVersion(name: string, versionId: string): Promise<CertificatePayload>;
   /** Writes a version (creating the secret if needed) and moves the labels; idempotent on versionId. */
   putVersion(request: PutVersionRequest): Promise<StoredSecret>;

@@ -17,6 +17,8 @@ import { planRoll, type CertificateSlots } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
+import { rotationFinding, type StoreRotation } from '../domain/store-rules';
+import { AWS_LABELS } from '../adapters/aws-secrets-manager';
 import { validatePfxRecording } from '../validate-pfx';
 import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
 import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
@@ -196,6 +198,17 @@ function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSl
 }
 
 /**
+ * What state says of the store that preview should warn of: the secret's own rotation, as the
+ * last up or refresh saw it, while it is still the declared secret (issue #19 item 4). It is
+ * diff that has the state (the engine hands check the old inputs), so diff prints these.
+ */
+export function storeWarnings(state: Record<string, unknown>, news: Record<string, unknown>): Finding<'STORE_CONFLICT'>[] {
+  const sameSecret = typeof news.secretName === 'string' && state.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
+  const rotation = sameSecret ? rotationFinding(news.secretName as string, state.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
+  return rotation ? [rotation] : [];
+}
+
+/**
  * Pulumi `diff`: which changes update in place and which replace (another secret or store).
  * `platform`: the machine's, which decides how store directories compare (`c:\Sfb` and `C:\sfb`
  * are one directory on Windows).
@@ -207,6 +220,7 @@ export function diff(
   platform: NodeJS.Platform = process.platform,
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const { state } = migrateState(olds);
+  for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
   // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
   // deletion options change in place (a replace would create, then delete, the same secret).

@@ -25,7 +25,8 @@ import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
-import { planRoll, slotsAsOf, type CertificateSlots, type PendingRef, type RollPlan, type VersionRef } from '../domain/roll-plan';
+import { rotationFinding, type StoreRotation } from '../domain/store-rules';
+import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 
 /** Days a destroyed certificate stays recoverable, as Secrets Manager's default. */
@@ -51,26 +52,42 @@ export function openStore(spec: StoreSpec, passphrase: string | null): Certifica
 async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
   const holding = (stage: CertificateStage) => secret.versions.find((v) => v.stages.includes(stage));
   // The payload names its certificate (the store validates it as 40 hex digits on every read),
-  // whoever wrote the version. A store that knows it from the metadata (AWS: our version ids
-  // start with it) saves a read per label, so a refresh is one call (issue #9).
-  const payloadOf = (versionId: string) => store.getVersion(name, versionId);
-  const refOf = async (versionId: string): Promise<VersionRef> => ({
-    versionId,
-    thumbprint: secret.versions.find((v) => v.versionId === versionId)?.thumbprint ?? (await payloadOf(versionId)).thumbprint,
-  });
+  // whoever wrote the version. A version that holds no document of ours (STORE_NOT_OURS: an
+  // operator's put-secret-value, a rotation Lambda) is foreign: drift when current, nothing
+  // that blocks when previous or pending (issue #19 item 4).
+  const payloadOf = async (versionId: string): Promise<CertificatePayload | ForeignVersion> => {
+    try {
+      return await store.getVersion(name, versionId);
+    } catch (error) {
+      if (isSfbError(error) && error.code === 'STORE_NOT_OURS') return { versionId, foreign: true };
+      throw error;
+    }
+  };
+  // A store that knows the thumbprint from the metadata (AWS: our version ids start with it)
+  // saves a read per label, so a refresh is one call (issue #9).
+  const refOf = async (versionId: string): Promise<SlotRef> => {
+    const known = secret.versions.find((v) => v.versionId === versionId)?.thumbprint;
+    if (known !== undefined) return { versionId, thumbprint: known };
+    const payload = await payloadOf(versionId);
+    return 'foreign' in payload ? payload : { versionId, thumbprint: payload.thumbprint };
+  };
   const current = holding('current');
   const previous = holding('previous');
   const pending = holding('pending');
-  let pendingRef: PendingRef | undefined;
+  let pendingRef: PendingRef | ForeignVersion | undefined;
   // Promoting a scheduled version moves `current` onto it and, as in Secrets Manager, leaves the
   // pending label there too: that version is simply current.
   if (pending && pending.versionId !== current?.versionId) {
     const payload = await payloadOf(pending.versionId);
-    const when = parseIsoInstant(payload.effectiveDate);
-    if (!when.ok) {
-      throw new SfbError('STORE_CORRUPT', `${store.description}: the scheduled version ${pending.versionId} of secret "${name}" has no valid effective date (${when.reason}); restore the store from a backup, or declare the certificate again with its effectiveDate.`);
+    if ('foreign' in payload) {
+      pendingRef = payload;
+    } else {
+      const when = parseIsoInstant(payload.effectiveDate);
+      if (!when.ok) {
+        throw new SfbError('STORE_CORRUPT', `${store.description}: the scheduled version ${pending.versionId} of secret "${name}" has no valid effective date (${when.reason}); restore the store from a backup, or declare the certificate again with its effectiveDate.`);
+      }
+      pendingRef = { versionId: pending.versionId, thumbprint: payload.thumbprint, effectiveDate: when.date };
     }
-    pendingRef = { versionId: pending.versionId, thumbprint: payload.thumbprint, effectiveDate: when.date };
   }
   return {
     ...(current ? { current: await refOf(current.versionId) } : {}),
@@ -79,7 +96,7 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   };
 }
 
-function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots): CertificateState {
+function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots, secret: StoredSecret | undefined): CertificateState {
   // The PFX and its password stay out of the outputs: the store holds them, the inputs (secret,
   // encrypted in state) carry them to the next update, and every output travels further (the
   // Node SDK even debug-logs each registration's outputs, secrets included).
@@ -88,10 +105,38 @@ function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStor
     ...kept,
     plan: plan.summary,
     schemaVersion: STATE_SCHEMA_VERSION,
-    previousThumbprint: plan.after.previous?.thumbprint ?? stored.previous?.thumbprint ?? null,
+    // A foreign version the plan moves to previous is no previous certificate: null.
+    previousThumbprint: (plan.after.previous ? thumbprintOf(plan.after.previous) : thumbprintOf(stored.previous)) ?? null,
     pendingThumbprint: plan.action === 'schedule' || (plan.action === 'none' && stored.pending?.versionId === inputs.versionId) ? inputs.thumbprint : null,
     storeDescription: store.description,
+    storeRotation: rotationOf(secret),
   };
+}
+
+/** What state records of the backend's own rotation, for diff's warning in the next preview. */
+function rotationOf(secret: StoredSecret | undefined): StoreRotation | null {
+  return secret?.rotation ? { lambdaArn: secret.rotation.lambdaArn ?? null } : null;
+}
+
+/** The warning about the backend's rotation, printed where a store call saw it (up, refresh). */
+function warnOfRotation(store: CertificateStore, name: string, rotation: StoreRotation | null): void {
+  const finding = rotationFinding(name, rotation, store.stageLabels?.current ?? 'the current label');
+  if (finding) console.warn(`warning ${finding.code}: ${finding.message}`);
+}
+
+/** Foreign versions under the labels that do not make them current: reported, never blocking. */
+function warnOfForeignVersions(store: CertificateStore, name: string, slots: CertificateSlots): void {
+  const label = (stage: CertificateStage) => store.stageLabels?.[stage] ?? stage;
+  const consequence: Record<'previous' | 'pending', string> = {
+    previous: `so the store holds no previous certificate; nothing needs doing: the next certificate written moves ${label('previous')} off it.`,
+    pending: `so no roll of this resource is pending; it blocks nothing, but it becomes the certificate if something moves ${label('current')} onto it (a rotation Lambda does). The next scheduled roll takes ${label('pending')}.`,
+  };
+  for (const stage of ['previous', 'pending'] as const) {
+    const ref = slots[stage];
+    if (isForeign(ref)) {
+      console.warn(`warning STORE_NOT_OURS: secret "${name}" in the ${store.description}: version ${ref.versionId} (${label(stage)}) is not a certificate of sfb-oauth-cert (something else wrote it), ${consequence[stage]}`);
+    }
+  }
 }
 
 /** The owner claim of the declaring stack (resource.ts sets `owner`; check passes it through). */
@@ -126,7 +171,7 @@ async function describeExisting(store: CertificateStore, name: string, versionId
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined): Promise<CertificateState> {
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown): Promise<CertificateState> {
   const store = openStore(inputs.store, inputs.storePassphrase);
   const claim = claimOf(inputs);
   const name = inputs.secretName;
@@ -159,7 +204,10 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
   if (previousOwner !== undefined && previousOwner !== claim.owner) {
     console.warn(`warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} was managed by ${previousOwner}; \`adopt: true\` made ${claim.owner} its owner. ${previousOwner} can no longer change it; remove \`adopt\` from this resource now that the takeover is done.`);
   }
-  return stateFrom(inputs, plan, store, slotsAsOf(stored, now));
+  // Preview warned of a rotation state recorded; one seen only now is said here.
+  const rotation = rotationOf(secret);
+  if (JSON.stringify(rotation) !== JSON.stringify(recordedRotation ?? null)) warnOfRotation(store, name, rotation);
+  return stateFrom(inputs, plan, store, slotsAsOf(stored, now), secret);
 }
 
 type Operation = 'create' | 'update' | 'refresh' | 'delete';
@@ -199,7 +247,7 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
   const checked = inputs as unknown as CheckedInputs;
   let outs: CertificateState;
   try {
-    outs = await converge(checked, now, undefined);
+    outs = await converge(checked, now, undefined, undefined);
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
@@ -217,7 +265,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const checked = news as unknown as CheckedInputs;
   let outs: CertificateState;
   try {
-    outs = await converge(checked, now, String(olds.versionId ?? ''));
+    outs = await converge(checked, now, String(olds.versionId ?? ''), olds.storeRotation);
   } catch (error) {
     const message = failureMessage(error, 'update', news.secretName);
     let properties: Record<string, unknown> = olds;
@@ -271,7 +319,7 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
   }
   const stored = await readSlots(store, inputs.secretName, secret);
   const pending = stored.pending;
-  if (pending && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && secret.owner === inputs.owner) {
+  if (pending && !isForeign(pending) && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && secret.owner === inputs.owner) {
     // Our scheduled roll's date has passed: Skype made it current then, and the store's labels
     // catch up on the first refresh or up at or after that date, as Secrets Manager's would
     // (AWSCURRENT moved onto the pending version). Only the owner moves them.
@@ -279,18 +327,27 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
   }
   const slots = slotsAsOf(stored, now);
   const current = slots.current;
+  const rotation = rotationOf(secret);
   const props: Record<string, unknown> = {
     ...state,
-    previousThumbprint: slots.previous?.thumbprint ?? null,
-    pendingThumbprint: slots.pending?.thumbprint ?? null,
+    previousThumbprint: thumbprintOf(slots.previous) ?? null,
+    pendingThumbprint: thumbprintOf(slots.pending) ?? null,
     storeDescription: store.description,
+    storeRotation: rotation,
   };
+  warnOfRotation(store, inputs.secretName, rotation);
+  warnOfForeignVersions(store, inputs.secretName, slots);
   const scheduledOurs = slots.pending?.versionId === inputs.versionId;
   if (!scheduledOurs && current?.versionId !== inputs.versionId) {
-    // Drift: someone changed the current certificate behind Pulumi's back.
+    // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
+    // named by its label and id, never its value; state's thumbprint is then ''.
     props.versionId = current?.versionId ?? '';
-    props.thumbprint = current?.thumbprint ?? '';
-    props.plan = current ? `drift: store holds ${current.thumbprint} as current` : 'drift: store holds no current certificate';
+    props.thumbprint = thumbprintOf(current) ?? '';
+    props.plan = !current
+      ? 'drift: store holds no current certificate'
+      : isForeign(current)
+        ? `drift: store holds version ${current.versionId} (${store.stageLabels?.current ?? 'current'}), which is not a certificate of sfb-oauth-cert, as current`
+        : `drift: store holds ${current.thumbprint} as current`;
   }
   return { id, props };
 }

@@ -137,6 +137,66 @@ describe('errors retrying cannot fix: one call, our code, the fix', () => {
   });
 });
 
+// Issue #19 item 8: moto accepts any kmsKeyId, so how real Secrets Manager refuses a key is
+// injected at the endpoint (the SDK deserializes it into its own error classes, as from AWS).
+// The names and texts are AWS's: EncryptionFailure's is the API reference's (CommonErrors);
+// "Access to KMS is not allowed" is Secrets Manager's AccessDeniedException for a key policy
+// that refuses (AWS knowledge center, secrets-manager-cross-account-key; aws/aws-cdk#7677);
+// the default-key cross-account InvalidRequestException text is the one LocalStack's parity
+// test recorded against AWS (localstack tests/aws/services/secretsmanager/test_secretsmanager.py);
+// KMS's own errors for a missing, disabled or deleted key (NotFoundException "Key '...' does not
+// exist" / "Alias ... is not found.", DisabledException "... is disabled.",
+// KMSInvalidStateException "... is pending deletion.") as KMS words them (boto/botocore#2107,
+// cloudposse/docs#152, the KMS API reference). Which of them Secrets Manager passes through on
+// CreateSecret and PutSecretValue, and whether a missing key comes back as a
+// ResourceNotFoundException naming the key, AWS does not document: assumed, each row below.
+const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const KMS_REFUSALS: readonly [string, number, string][] = [
+  ['EncryptionFailure', 400, "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state."],
+  ['ResourceNotFoundException', 400, `Key '${KEY_ARN}' does not exist`],
+  ['ResourceNotFoundException', 400, 'Alias arn:aws:kms:us-east-1:123456789012:alias/sfb-missing is not found.'],
+  ['NotFoundException', 400, `Key '${KEY_ARN}' does not exist`],
+  ['DisabledException', 400, `${KEY_ARN} is disabled.`],
+  ['KMSInvalidStateException', 400, `${KEY_ARN} is pending deletion.`],
+  ['AccessDeniedException', 400, 'Access to KMS is not allowed'],
+  ['InvalidRequestException', 400, "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key."],
+];
+
+describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAILURE, never STORE_NOT_FOUND', () => {
+  it.each(KMS_REFUSALS)('CreateSecret answering %s (HTTP %d) %s', async (type, status, message) => {
+    const store = aStore();
+    const name = uniqueName();
+    proxy.inject({ action: 'CreateSecret', fault: { status, type, message } });
+    const error = await store.putVersion({ name, ...aVersion('A'), stage: 'current' }).catch((e: unknown) => e);
+    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
+    expect((error as Error).message).toContain(`could not create it because AWS KMS refused the secret's key (${type}: "${message}")`);
+    expect(proxy.counts().CreateSecret).toBe(1);
+  });
+
+  it.each(KMS_REFUSALS)('PutSecretValue answering %s (HTTP %d) %s', async (type, status, message) => {
+    const store = aStore();
+    const name = uniqueName();
+    const A = aVersion('A');
+    const B = aVersion('B');
+    await store.putVersion({ name, ...A, stage: 'current' });
+    proxy.reset();
+    proxy.inject({ action: 'PutSecretValue', fault: { status, type, message } });
+    const error = await store.putVersion({ name, ...B, stage: 'current' }).catch((e: unknown) => e);
+    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
+    expect((error as Error).message).toContain(`could not write version ${B.versionId} of it because AWS KMS refused the secret's key (${type}: "${message}")`);
+    expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSCURRENT'] });
+  });
+
+  it('keeps a ResourceNotFoundException that names no key what it is: the secret is gone (STORE_NOT_FOUND)', async () => {
+    const store = aStore();
+    const name = uniqueName();
+    await store.putVersion({ name, ...aVersion('A'), stage: 'current' });
+    proxy.inject({ action: 'PutSecretValue', fault: { status: 400, type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } });
+    const error = await store.putVersion({ name, ...aVersion('B'), stage: 'current' }).catch((e: unknown) => e);
+    expect(isSfbError(error) && error.code).toBe('STORE_NOT_FOUND');
+  });
+});
+
 describe('through the provider handlers', () => {
   const A = entry('openssl3-default');
   const B = entry('rsa-4096');

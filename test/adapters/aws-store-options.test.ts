@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
-import { awsStoreOptionProblems } from '../../provider/domain/aws-store-options';
+import { awsStoreOptionProblems, endpointForDisplay } from '../../provider/domain/aws-store-options';
 import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
 import * as handlers from '../../provider/pulumi/handlers';
@@ -70,7 +70,19 @@ describe('the secret document', () => {
 
   it('refuses a document from a newer schema, and one that is not ours, naming no value', () => {
     expect(decodeSecretDocument(JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 2 }))).toMatchObject({ ok: false, newer: true });
-    expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, reason: 'the value is not JSON' });
+    expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, foreign: true, reason: 'the value is not JSON' });
+  });
+
+  // Foreign: someone else wrote it (drift, issue #19 item 4); not foreign: ours, but damaged.
+  it.each([
+    ['not JSON', 'hello, not json', { foreign: true, reason: 'the value is not JSON' }],
+    ['a JSON string', '"hunter2"', { foreign: true, reason: 'the value is not a JSON object' }],
+    ['a rotation Lambda\'s JSON', '{"username":"app","password":"hunter2"}', { foreign: true, reason: 'its "format" is not "sfb-oauth-cert/oauth-token-issuer"' }],
+    ['ours without its PFX', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, thumbprint: 'A'.repeat(40), password: 'hunter2' }), { reason: 'its "pfxBase64" is not a string' }],
+  ])('sorts %s: foreign or damaged, naming no value', (_row, text, expected) => {
+    const decoded = decodeSecretDocument(text);
+    expect(decoded).toEqual({ ok: false, ...expected });
+    expect(JSON.stringify(decoded)).not.toContain('hunter2');
   });
 
   it('draws the line at exactly 65,536 bytes', () => {
@@ -135,5 +147,21 @@ describe('check and diff with the AWS store', () => {
     const state = { schemaVersion: 1, secretName: 's', versionId: 'v', store: { kind: 'aws-secrets-manager', region: 'eu-west-1', description: 'd' }, storePassphrase: null, owner: 'o/p/s' };
     const news = { ...state, store: { description: 'd', region: 'eu-west-1', kind: 'aws-secrets-manager', ...change } };
     expect(handlers.diff(state, news, NOW)).toMatchObject(expected);
+  });
+});
+
+// Issue #19 item 6: what the store description (state's storeDescription, every message) shows
+// of an endpoint, whichever variable it came from.
+describe('endpointForDisplay', () => {
+  it.each([
+    ['a plain endpoint', 'https://secretsmanager.eu-west-1.amazonaws.com', 'https://secretsmanager.eu-west-1.amazonaws.com'],
+    ['a port and a path', 'http://127.0.0.1:4566/sm', 'http://127.0.0.1:4566/sm'],
+    ['user and token', 'http://ci-user:s3cr3t-token@127.0.0.1:4566', 'http://127.0.0.1:4566'],
+    ['a user alone', 'https://s3cr3t-token@vpce-0123.secretsmanager.us-east-1.vpce.amazonaws.com', 'https://vpce-0123.secretsmanager.us-east-1.vpce.amazonaws.com'],
+    ['a query and a fragment', 'https://host.example/?X-Amz-Security-Token=s3cr3t-token#s3cr3t-token', 'https://host.example'],
+    ['text that is not a URL', 's3cr3t-token', 'an endpoint that is not a URL'],
+  ])('%s', (_row, endpoint, shown) => {
+    expect(endpointForDisplay(endpoint)).toBe(shown);
+    expect(endpointForDisplay(endpoint)).not.toContain('s3cr3t');
   });
 });

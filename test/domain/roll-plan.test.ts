@@ -87,3 +87,34 @@ describe('slotsAsOf', () => {
     expect(planRoll(recorded, { ...B, effectiveDate: LATER }, new Date('2026-12-02T00:00:00Z')).action).toBe('none');
   });
 });
+
+// Issue #19 item 4: a version this provider did not write (an operator's put-secret-value, a
+// rotation Lambda's value) is named by id, moved to previous by the next write, and never rolled.
+describe('foreign versions', () => {
+  const JUNK = { versionId: '48ef02e3-74b7-411d-aa84-3d5e6245dfe2', foreign: true as const };
+
+  it('moves a foreign current version to previous, and the plan line says so', () => {
+    expect(planRoll({ current: JUNK, previous: A }, A, NOW)).toEqual({
+      action: 'make-current',
+      steps: [{ kind: 'move-stage', versionId: A.versionId, stage: 'current' }],
+      after: { current: A, previous: JUNK },
+      summary: `current version ${JUNK.versionId} (not a certificate) → previous; new AAAA.. current now`,
+    });
+  });
+
+  it('schedules over a foreign current version, naming it', () => {
+    expect(planRoll({ current: JUNK }, { ...B, effectiveDate: LATER }, NOW).summary).toBe(
+      `current version ${JUNK.versionId} (not a certificate) → previous at 2026-12-01T00:00Z; new BBBB.. current at 2026-12-01T00:00Z`,
+    );
+  });
+
+  it('leaves a foreign previous or pending version alone when the declared certificate is current', () => {
+    const slots: CertificateSlots = { current: A, previous: JUNK, pending: { ...JUNK, versionId: 'bd16c9df-30d0-45b9-a142-719dd2e410eb' } };
+    expect(planRoll(slots, A, new Date('2030-01-01T00:00:00Z'))).toMatchObject({ action: 'none', steps: [], summary: 'current AAAA.. unchanged' });
+  });
+
+  it('never rolls a foreign pending version by date (it has none)', () => {
+    const slots: CertificateSlots = { current: A, pending: JUNK };
+    expect(slotsAsOf(slots, new Date('2030-01-01T00:00:00Z'))).toBe(slots);
+  });
+});

@@ -13,6 +13,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as pulumi from '@pulumi/pulumi';
@@ -47,10 +48,13 @@ interface Declared {
   adopt?: boolean;
 }
 
-/** A stack declaring one certificate per name; `declared` may change between operations. */
-async function aStack(names: string[], declared: Declared, projectName?: string): Promise<ThrowawayStack> {
+/**
+ * A stack declaring one certificate per name; `declared` may change between operations.
+ * `envEndpoint`: no `endpoint` option, AWS_ENDPOINT_URL_SECRETS_MANAGER instead.
+ */
+async function aStack(names: string[], declared: Declared, projectName?: string, envEndpoint?: string): Promise<ThrowawayStack> {
   const program = async () => {
-    const store = CertificateStores.awsSecretsManager({ region: MOTO_REGION, endpoint: proxy.endpoint, recoveryWindowDays: 7 });
+    const store = CertificateStores.awsSecretsManager({ region: MOTO_REGION, ...(envEndpoint === undefined ? { endpoint: proxy.endpoint } : {}), recoveryWindowDays: 7 });
     const out: Record<string, pulumi.Output<unknown>> = {};
     for (const [i, secretName] of names.entries()) {
       const cert = new OAuthTokenIssuerCertificate(`cert-${i}`, {
@@ -69,7 +73,8 @@ async function aStack(names: string[], declared: Declared, projectName?: string)
     }
     return out;
   };
-  const stack = await ThrowawayStack.create({ program, envVars: motoAwsEnv(), ...(projectName ? { projectName } : {}) });
+  const envVars = { ...motoAwsEnv(), ...(envEndpoint === undefined ? {} : { AWS_ENDPOINT_URL_SECRETS_MANAGER: envEndpoint }) };
+  const stack = await ThrowawayStack.create({ program, envVars, ...(projectName ? { projectName } : {}) });
   stacks.push(stack);
   return stack;
 }
@@ -155,6 +160,49 @@ describe('AWS Secrets Manager store through the engine', () => {
     await second.up();
     expect((await labelsBySdk(name)).AWSPREVIOUS).toBe(a);
     expect((await sdk.send(new DescribeSecretCommand({ SecretId: name }))).Tags).toContainEqual({ Key: 'sfb-oauth-cert:owner', Value: `organization/${project}/test` });
+  });
+
+  it('a value put by hand (not ours) is drift: refresh names it, up puts the declared certificate back over it; an endpoint token from the environment stays out of state and output (issue #19 items 4, 6)', async () => {
+    const name = `sfb/engine/${randomUUID()}/foreign`;
+    const token = 'Endpoint-Token-41c7e2';
+    const junk = 'hello, not json';
+    const stack = await aStack([name], { pfx: A }, undefined, proxy.endpoint.replace('http://', `http://ci-user:${token}@`));
+    await stack.up();
+    const a = await thumbprintOf(stack, 'thumbprint0');
+    const ours = await thumbprintOf(stack, 'version0');
+    const stages = async () => (await sdk.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {};
+
+    const foreign = (await sdk.send(new PutSecretValueCommand({ SecretId: name, SecretString: junk }))).VersionId!;
+    await stack.refresh();
+    const refreshed = (await stack.stateResources()).find((r) => r.urn.endsWith('::cert-0'));
+    expect(refreshed?.outputs?.plan).toBe(`drift: store holds version ${foreign} (AWSCURRENT), which is not a certificate of sfb-oauth-cert, as current`);
+    expect((await stack.preview()).changeSummary.update).toBe(1);
+
+    await stack.up();
+    expect(await thumbprintOf(stack, 'thumbprint0')).toBe(a);
+    expect(await thumbprintOf(stack, 'plan0')).toBe(`current version ${foreign} (not a certificate) → previous; new ${a.slice(0, 4)}.. current now`);
+    expect(await stages()).toEqual({ [ours]: ['AWSCURRENT'], [foreign]: ['AWSPREVIOUS'] });
+    // The foreign AWSPREVIOUS blocks neither a refresh (a warning) nor the no-change gate.
+    const refreshed2 = await stack.refresh();
+    expect(refreshed2.stdout + refreshed2.stderr).toContain(`version ${foreign} (AWSPREVIOUS) is not a certificate of sfb-oauth-cert`);
+    await stack.preview({ expectNoChanges: true });
+
+    // Rotation enabled behind Pulumi's back (moto records it though the Lambda does not exist):
+    // refresh records it, and every preview after warns, without failing the gate.
+    await sdk
+      .send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb', RotationRules: { AutomaticallyAfterDays: 30 } }))
+      .catch(() => undefined);
+    await sdk.send(new PutSecretValueCommand({ SecretId: name, SecretString: '{"rotated":"by a Lambda"}', VersionStages: ['AWSPENDING'] }));
+    await stack.refresh();
+    const gated = await stack.preview({ expectNoChanges: true });
+    expect(gated.stdout + gated.stderr).toContain('has rotation enabled (Lambda arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb): a rotation Lambda and this resource would fight over AWSCURRENT');
+
+    const state = JSON.stringify(await stack.exportState());
+    expect(state).toContain(`AWS Secrets Manager store in us-east-1 at ${proxy.endpoint}`);
+    for (const text of [state, stack.allText()]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(junk);
+    }
   });
 
   it('promotes a scheduled roll after its date: AWSPENDING, then AWSCURRENT with AWSPREVIOUS on the old one', async () => {

@@ -32,10 +32,10 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 
-import { awsStoreOptionProblems, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
+import { awsStoreOptionProblems, endpointForDisplay, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
 import { SfbError } from '../../domain/errors';
-import { refuseIfScheduledForDeletion } from '../../domain/store-rules';
-import { decodeSecretDocument, encodeSecretDocument, secretDocumentSizeProblem } from '../../domain/secret-document';
+import { notOursError, refuseIfScheduledForDeletion } from '../../domain/store-rules';
+import { decodeSecretDocument, encodeSecretDocument, secretDocumentSizeProblem, type DecodedSecretDocument } from '../../domain/secret-document';
 import type {
   CertificatePayload,
   CertificateStage,
@@ -96,10 +96,13 @@ interface Described {
 
 class AwsSecretsManagerStore implements CertificateStore {
   readonly description: string;
+  readonly stageLabels = AWS_LABELS;
 
   constructor(private readonly settings: Settings) {
     const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? process.env.AWS_ENDPOINT_URL;
-    this.description = `AWS Secrets Manager store in ${settings.region}${endpoint ? ` at ${endpoint}` : ''}`;
+    // The description reaches state (storeDescription) and every message: never the user info
+    // an environment variable's URL may carry (issue #19 item 6).
+    this.description = `AWS Secrets Manager store in ${settings.region}${endpoint ? ` at ${endpointForDisplay(endpoint)}` : ''}`;
   }
 
   async describe(name: string): Promise<StoredSecret | undefined> {
@@ -120,11 +123,14 @@ class AwsSecretsManagerStore implements CertificateStore {
     assertSecretName(name);
     assertVersionId(versionId);
     return this.session(name, `read version ${versionId} of it`, async (sm) => {
-      const out = await sm.call(`read version ${versionId} of it`, (client) =>
-        client.send(new GetSecretValueCommand({ SecretId: name, VersionId: versionId })),
-      );
-      if (typeof out.SecretString !== 'string') throw this.corrupt(name, versionId, 'it has no SecretString');
-      const decoded = decodeSecretDocument(out.SecretString);
+      const read = await sm.readDocument(versionId);
+      if (read.kind === 'foreign') {
+        throw new SfbError(
+          'STORE_NOT_OURS',
+          `Version ${versionId} of secret "${name}" in the ${this.description} holds no certificate document of sfb-oauth-cert (${read.reason}): something else wrote it, such as \`aws secretsmanager put-secret-value\` or a rotation Lambda. Declare the certificate and run \`pulumi up\` to make it current again.`,
+        );
+      }
+      const decoded = read.decoded;
       if (!decoded.ok) {
         if (decoded.newer) {
           throw new SfbError('STATE_UNSUPPORTED', `Version ${versionId} of secret "${name}" in the ${this.description} was written by a newer sfb-oauth-cert (${decoded.reason}); upgrade the sfb-oauth-cert package.`);
@@ -280,7 +286,7 @@ class AwsSecretsManagerStore implements CertificateStore {
       requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
     });
     try {
-      return await work(new Session(client, name, this.settings, { action, name, where: `The ${this.description}`, maxAttempts }));
+      return await work(new Session(client, name, this.settings, this.description, { action, name, where: `The ${this.description}`, maxAttempts }));
     } finally {
       client.destroy();
     }
@@ -297,7 +303,7 @@ class AwsSecretsManagerStore implements CertificateStore {
   private corrupt(name: string, versionId: string, reason: string): SfbError {
     return new SfbError(
       'STORE_CORRUPT',
-      `Version ${versionId} of secret "${name}" in the ${this.description} is not a certificate document of sfb-oauth-cert: ${reason}. It was written by something else; put the declared certificate back with \`pulumi up\`, or restore the secret's value from a backup.`,
+      `Version ${versionId} of secret "${name}" in the ${this.description} is a damaged certificate document of sfb-oauth-cert: ${reason}. Write the declared certificate again with \`pulumi up\` (a new PFX export makes a new version), or restore the secret's value from a backup.`,
     );
   }
 }
@@ -313,6 +319,8 @@ class Session {
     private readonly client: SecretsManagerClient,
     private readonly name: string,
     private readonly settings: Settings,
+    /** The store's description, as in messages: `AWS Secrets Manager store in us-east-1`. */
+    private readonly description: string,
     private readonly context: CallContext,
   ) {}
 
@@ -352,6 +360,7 @@ class Session {
       versions,
       ...(out.DeletedDate instanceof Date ? { deletionDate: out.DeletedDate.toISOString() } : {}),
       ...(owner === undefined || owner === '' ? {} : { owner }),
+      ...(out.RotationEnabled === true ? { rotation: typeof out.RotationLambdaARN === 'string' && out.RotationLambdaARN !== '' ? { lambdaArn: out.RotationLambdaARN } : {} } : {}),
     };
     return { secret, tags };
   }
@@ -391,12 +400,40 @@ class Session {
    */
   async claim(found: Described, claim: OwnerClaim | undefined, action: string): Promise<void> {
     assertClaim(recordOf(found), this.name, claim, action);
+    if (claim !== undefined && claim.adopt !== true && found.secret.owner === undefined) await this.refuseIfNotOurs(found);
     const wanted: Record<string, string> = { ...(this.settings.tags ?? {}), ...(claim ? { [OWNER_TAG_KEY]: claim.owner } : {}) };
     const missing = Object.entries(wanted).filter(([key, value]) => found.tags.get(key) !== value);
     if (missing.length === 0) return;
     await this.call(`tag it (${missing.map(([key]) => key).join(', ')})`, (client) =>
       client.send(new TagResourceCommand({ SecretId: this.name, Tags: missing.map(([Key, Value]) => ({ Key, Value })) })),
     );
+  }
+
+  /**
+   * Nobody has claimed the secret: before its first tag, its current value must be a document of
+   * ours (written before owners were recorded, or without a claim), else it is someone else's
+   * secret and nothing is written (issue #19 item 5). A secret with no value yet is free to take.
+   */
+  private async refuseIfNotOurs(found: Described): Promise<void> {
+    const current = found.secret.versions.find((v) => v.stages.includes('current'));
+    if (current === undefined) return;
+    const read = await this.readDocument(current.versionId);
+    if (read.kind === 'foreign') {
+      throw notOursError({ name: this.name, where: this.description, versionId: current.versionId, label: AWS_LABELS.current, reason: read.reason });
+    }
+  }
+
+  /**
+   * One version's SecretString, sorted: `foreign` when it is no document of ours at all (not a
+   * string, not JSON, another format), else the decoded document (which may still be damaged
+   * or newer). The reason names what is wrong, never the value.
+   */
+  async readDocument(versionId: string): Promise<{ readonly kind: 'foreign'; readonly reason: string } | { readonly kind: 'document'; readonly decoded: DecodedSecretDocument }> {
+    const out = await this.call(`read version ${versionId} of it`, (client) => client.send(new GetSecretValueCommand({ SecretId: this.name, VersionId: versionId })));
+    if (typeof out.SecretString !== 'string') return { kind: 'foreign', reason: 'it has no SecretString (a binary value)' };
+    const decoded = decodeSecretDocument(out.SecretString);
+    if (!decoded.ok && decoded.foreign === true) return { kind: 'foreign', reason: decoded.reason };
+    return { kind: 'document', decoded };
   }
 
   /** The secret with the claim's owner recorded (what a successful claim leaves). */
