@@ -379,7 +379,7 @@ export interface EnsureSupportedNodeOptions {
 }
 
 function runInstallNode(env: Env): number | null {
-  return spawnSync('bash', [path.join(projectRoot(), 'scripts', 'install-node')], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 2, 'inherit'] }).status;
+  return spawnSync('bash', [path.join(projectRoot(), 'scripts', 'install-node'), CURRENT_NODE_VERSION], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 2, 'inherit'] }).status;
 }
 
 /**
