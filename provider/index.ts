@@ -13,5 +13,6 @@ export { validatePfx, MAX_PFX_ITERATIONS } from './validate-pfx';
 export type { PfxValidation, ValidatePfxOptions } from './validate-pfx';
 export { planRoll } from './domain/roll-plan';
 export type { RollPlan, CertificateSlots } from './domain/roll-plan';
+export type { RecordedFacts } from './domain/pfx-checks';
 export { isSfbError } from './domain/errors';
 export type { ErrorCode, Finding } from './domain/errors';

@@ -15,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_STACK, engineEnv, ensurePulumiCli, fileBackendDir, projectRoot, type PulumiCli } from './engine-env';
+import { DEMO_STACK, engineEnv, ensurePulumiCli, ensureSupportedNode, fileBackendDir, projectRoot, type PulumiCli } from './engine-env';
 import { setSecretConfig } from './secret-config';
 import { makeDemoPfx } from '../provider/adapters/pfx/demo-pfx';
 
@@ -155,7 +155,11 @@ async function main(): Promise<void> {
   // The user's own CLI when it qualifies; else the pinned build, refreshed (or built) by scripts/install-pulumi.
   const cli = ensurePulumiCli({ root, refresh: true, log: say, installOutput: 'inherit' });
   say(`Pulumi CLI ${cli.version} at ${cli.pulumiBinary} (${cli.source === 'path' ? 'found on PATH' : 'the pinned build in the machine cache'})`);
-  const env = engineEnv({ root, stackName: DEMO_STACK, cli });
+  // On a machine whose own Node is older than 22, the CLI's Node processes (language host,
+  // program, provider) run on the cached Node 24 instead (issue #19, item 7).
+  const nodeBinDir = ensureSupportedNode({ log: say });
+  if (nodeBinDir !== undefined) say(`program and provider on Node.js from ${nodeBinDir} (this machine's is ${process.version})`);
+  const env = engineEnv({ root, stackName: DEMO_STACK, cli, ...(nodeBinDir === undefined ? {} : { nodeBinDir }) });
   mkdirSync(env.PULUMI_HOME!, { recursive: true });
   const stateDir = fileBackendDir(env.PULUMI_BACKEND_URL!);
   if (stateDir) mkdirSync(stateDir, { recursive: true });

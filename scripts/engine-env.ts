@@ -285,21 +285,35 @@ export function ensurePulumiCli(options: EnsurePulumiCliOptions = {}): PulumiCli
 }
 
 /**
- * The Node.js that the consumer end-to-end test runs users' programs on besides the machine's own
- * (issue #8, section 4): the newest LTS line users have, while the repository's tooling stays on
- * the machine's Node 20. Installed by scripts/install-node from the npm registry's
+ * Node 24, the newest LTS line (issue #19, item 7: the provider supports Node 22 and 24): the
+ * tests run on it (scripts/run-tests.js), the demo and `npm run pulumi` run the CLI's Node
+ * processes on it when the machine's own Node is older ({@link ensureSupportedNode}), and the
+ * consumer test's newest row. Installed by scripts/install-node from the npm registry's
  * `node-linux-<arch>` package (the only source this machine may use), into the machine cache.
  * To move: change this line and run scripts/install-node.
  */
 export const CURRENT_NODE_VERSION = '24.21.0';
 
+/** Node 22, the oldest supported line: the consumer test's oldest row (its newest patch release when last checked). */
+export const OLDEST_NODE_VERSION = '22.23.5';
+
+/** Every Node scripts/install-node installs. */
+export const NODE_VERSIONS: readonly string[] = [CURRENT_NODE_VERSION, OLDEST_NODE_VERSION];
+
 /**
- * The newest `@pulumi/pulumi` on the npm registry when last checked, the SDK of the consumer
- * test's Node 24 row (3.249 and later require Node >= 22). The oldest supported SDK is the
- * repository's own devDependency (3.248.0, the last that runs on Node 20). README's "Supported
- * versions" names both; a test keeps it in step.
+ * The newest `@pulumi/pulumi` on the npm registry when last checked (its `engines`: node >=22):
+ * the repository's devDependency and the consumer test's Node 24 row. The oldest supported SDK is
+ * the floor of the peerDependencies range (`^3.248.0`; its engines, node >=20, include 22), the
+ * consumer test's Node 22 row. README's "Supported versions" names both; a test keeps it in step.
  */
-export const NEWEST_PULUMI_SDK_VERSION = '3.270.0';
+export const NEWEST_PULUMI_SDK_VERSION = '3.276.0';
+
+/**
+ * The newest `@aws-sdk/client-secrets-manager` when last checked (engines node >=20.0.0; it warns
+ * below Node 22): the consumer test's Node 24 row. The oldest is the floor of the dependency's
+ * range in package.json, the Node 22 row.
+ */
+export const NEWEST_AWS_SDK_VERSION = '3.1178.0';
 
 export interface NodeLayout {
   version: string;
@@ -351,6 +365,47 @@ export function requireNodeInstalled(version: string = CURRENT_NODE_VERSION, env
   return layout;
 }
 
+/** The oldest Node.js major the provider runs on (provider/domain/node-support.ts MIN_NODE_MAJOR; a test keeps them equal). */
+export const MIN_SUPPORTED_NODE_MAJOR = 22;
+
+export interface EnsureSupportedNodeOptions {
+  env?: Env;
+  /** The Node running this script (`process.version`). */
+  version?: string;
+  /** Where progress lines go. @default process.stderr */
+  log?: (line: string) => void;
+  /** Runs scripts/install-node (tests replace it); returns its exit status. */
+  install?: (env: Env) => number | null;
+}
+
+function runInstallNode(env: Env): number | null {
+  return spawnSync('bash', [path.join(projectRoot(), 'scripts', 'install-node'), CURRENT_NODE_VERSION], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 2, 'inherit'] }).status;
+}
+
+/**
+ * The directory to put first on PATH so that the Pulumi CLI's Node processes run on a supported
+ * Node (issue #19, item 7: the README's two commands stay two on a machine whose own Node is 20).
+ * Undefined when the Node running this script is supported: the user's own Node is used. Otherwise
+ * the pinned Node 24 ({@link CURRENT_NODE_VERSION}), installed first by scripts/install-node
+ * (from the npm registry, once per machine) when missing; throws when that fails.
+ */
+export function ensureSupportedNode(options: EnsureSupportedNodeOptions = {}): string | undefined {
+  const version = options.version ?? process.version;
+  const major = Number(/^v?(\d+)/.exec(version)?.[1]);
+  if (!(major < MIN_SUPPORTED_NODE_MAJOR)) return undefined;
+  const env = options.env ?? process.env;
+  const layout = nodeLayout(CURRENT_NODE_VERSION, env);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (!fs.existsSync(layout.nodeBinary)) {
+    log(`This machine's Node.js is ${version}; the provider runs on Node.js 22 or 24, so Pulumi's Node processes will use Node.js ${layout.version}, installed now into ${layout.installRoot} (scripts/install-node, from the npm registry, once per machine).`);
+    const status = (options.install ?? runInstallNode)(env);
+    if (status !== 0 || !fs.existsSync(layout.nodeBinary)) {
+      throw new Error(`scripts/install-node failed (exit ${status}), so there is no supported Node.js to run the program and the provider on. Install Node.js 24 (or 22) and put it first on PATH, or fix what install-node reported above and run again.`);
+    }
+  }
+  return layout.binDir;
+}
+
 export interface EngineEnvOptions {
   /** The environment to start from (default process.env); explicit settings in it win. */
   base?: Env;
@@ -374,6 +429,12 @@ export interface EngineEnvOptions {
    * ({@link passphraseRequiredMessage}). Unset: no passphrase is added.
    */
   stackName?: string;
+  /**
+   * A directory holding the `node` the CLI's Node processes (language host, program, dynamic
+   * provider plugin, all started as `node` from PATH) must run on: first on PATH, before the CLI's
+   * own. From {@link ensureSupportedNode}; unset: the `node` already on PATH.
+   */
+  nodeBinDir?: string;
 }
 
 /**
@@ -394,7 +455,7 @@ export function engineEnv(options: EngineEnvOptions = {}): Record<string, string
     // The copied plugin shim resolves @pulumi/pulumi/cmd/dynamic-provider from its working
     // directory; NODE_PATH makes it find this project's copy from any directory.
     NODE_PATH: [path.join(root, 'node_modules'), base.NODE_PATH].filter(Boolean).join(path.delimiter),
-    PATH: enginePath(options.cli, layout, base.PATH),
+    PATH: [options.nodeBinDir, enginePath(options.cli, layout, base.PATH)].filter(Boolean).join(path.delimiter),
   };
   out.PULUMI_BACKEND_URL =
     options.backendUrl ?? base.PULUMI_BACKEND_URL ?? `file://${path.join(root, '.pulumi-state')}`;
@@ -506,8 +567,10 @@ if (require.main === module) {
       PULUMI_BIN_DIR: layout.binDir,
       PULUMI_BINARY: layout.pulumiBinary,
     });
+  } else if (command === 'node-versions') {
+    process.stdout.write(`${NODE_VERSIONS.join(' ')}\n`);
   } else if (command === 'node-paths') {
-    const layout = nodeLayout();
+    const layout = nodeLayout(process.argv[3] ?? CURRENT_NODE_VERSION);
     printLines({
       NODE_VERSION: layout.version,
       NODE_NPM_SPEC: layout.npmSpec,
@@ -530,7 +593,7 @@ if (require.main === module) {
   } else if (command === 'env') {
     printLines(engineEnv());
   } else {
-    process.stderr.write('usage: engine-env.ts paths|node-paths|cli|env\n');
+    process.stderr.write('usage: engine-env.ts paths|node-versions|node-paths [version]|cli|env\n');
     process.exit(2);
   }
 }

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The test runner behind `npm test` (after lint and typecheck) and CI:
 //   1. scripts/install-pulumi   (idempotent; builds the pinned CLI into the machine cache once)
-//   1b. scripts/install-node    (idempotent; Node 24 from the npm registry into the machine cache,
-//                                for the consumer test's Node 24 row)
+//   1b. scripts/install-node    (idempotent; Node 24 and 22 from the npm registry into the machine
+//                                cache: jest, and every Node process it starts, runs on Node 24,
+//                                whatever the machine's own Node is; the consumer test also uses 22)
 //   2. scripts/moto start       (the local AWS endpoint)
-//   3. jest --ci --json --outputFile=test-results.json [extra args passed through]; jest's
-//      globalSetup (test/harness/build-dist.js) compiles dist/ first, so `npm test` builds once
+//   3. jest --ci --json --outputFile=test-results.json [extra args passed through], run by the
+//      cached Node 24 with its bin/ first on PATH, so the Pulumi CLI's language host, programs and
+//      dynamic provider plugin (which run `node` from PATH) are on Node 24 too (issue #19, item 7:
+//      the provider supports Node 22 and 24, and the machine's own may be 20); jest's globalSetup
+//      (test/harness/build-dist.js) compiles dist/ first, so `npm test` builds once
 //   4. scripts/moto stop        (always: on success, failure, crash or Ctrl-C)
 // and prints as its last line exactly `N passed, N failed`, exiting non-zero when anything
 // failed, jest crashed or a setup step failed. A test file that failed without running any
@@ -29,9 +33,9 @@ function log(message) {
   process.stderr.write(`run-tests: ${message}\n`);
 }
 
-function run(command, args) {
+function run(command, args, env = process.env) {
   return new Promise((resolve) => {
-    child = spawn(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (err) => {
       child = null;
       resolve({ code: 127, signal: null, error: err });
@@ -78,6 +82,21 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/** The bin/ directory of the Node 24 scripts/install-node installed (engine-env.ts node-paths), or null after logging why not. */
+function pinnedNodeBinDir() {
+  const res = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'engine-env.ts'), 'node-paths'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const line = (res.stdout || '').split('\n').find((l) => l.startsWith('NODE_BIN_DIR='));
+  const dir = line ? line.slice('NODE_BIN_DIR='.length) : '';
+  if (res.status !== 0 || !dir || !fs.existsSync(path.join(dir, 'node'))) {
+    log(`scripts/engine-env.ts node-paths named no installed Node 24 (exit ${res.status}): ${(res.stderr || '').trim()}`);
+    return null;
+  }
+  return dir;
+}
+
 /** Counts from jest's JSON report; null when the report is missing or unreadable. */
 function readCounts() {
   let report;
@@ -116,9 +135,12 @@ async function main() {
   const installNode = await run('bash', [path.join(root, 'scripts', 'install-node')]);
   if (interrupted) return finish(0, 1, signalExit[interrupted]);
   if (installNode.code !== 0) {
-    log('scripts/install-node failed: the consumer test cannot run its Node 24 row without it');
+    log('scripts/install-node failed: the tests run on the Node 24 it installs');
     return finish(0, 1, 1);
   }
+
+  const nodeBinDir = pinnedNodeBinDir();
+  if (!nodeBinDir) return finish(0, 1, 1);
 
   motoMayRun = true;
   const moto = await run('bash', [path.join(root, 'scripts', 'moto'), 'start']);
@@ -130,13 +152,11 @@ async function main() {
 
   fs.rmSync(resultsFile, { force: true });
   const jestBin = require.resolve('jest/bin/jest', { paths: [root] });
-  const jest = await run(process.execPath, [
-    jestBin,
-    '--ci',
-    '--json',
-    `--outputFile=${resultsFile}`,
-    ...jestArgs,
-  ]);
+  const jest = await run(
+    path.join(nodeBinDir, 'node'),
+    [jestBin, '--ci', '--json', `--outputFile=${resultsFile}`, ...jestArgs],
+    { ...process.env, PATH: [nodeBinDir, process.env.PATH].filter(Boolean).join(path.delimiter) },
+  );
   if (jest.error) log(`cannot start jest: ${jest.error.message}`);
 
   const counts = readCounts();

@@ -22,6 +22,7 @@ import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { createLocalStore } from '../adapters/local-store';
 import { poolRefresh, poolStep } from './converge-pool';
 import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
+import { nodeVersionProblem } from '../domain/node-support';
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
@@ -37,6 +38,9 @@ export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';
 
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
 export function openStore(spec: StoreSpec, passphrase: string | null): CertificateStore {
+  // refresh and destroy run the provider without the program (whose constructor checks too).
+  const unsupportedNode = nodeVersionProblem(process.version);
+  if (unsupportedNode !== undefined) throw new SfbError('NODE_UNSUPPORTED', unsupportedNode);
   if (spec?.kind === AWS_STORE_KIND) {
     // Credentials: the SDK's default chain, when each call is made (never state, never captured).
     const { kind: _kind, recoveryWindowDays: _window, ...options } = spec;

@@ -6,7 +6,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { programError } from './program-error';
 import { AWS_STORE_KIND, awsStoreOptionProblems, type AwsStoreOptions } from '../domain/aws-store-options';
+import { nodeVersionProblem } from '../domain/node-support';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
+import type { RecordedFacts } from '../domain/pfx-checks';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 import type { FrontEndPoolArgs } from './front-end-pools';
@@ -168,10 +170,20 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
   declare readonly versionId: pulumi.Output<string>;
   declare readonly secretName: pulumi.Output<string>;
   declare readonly storeDescription: pulumi.Output<string>;
-  /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending?, unreachable? } (`unreachable`: it could not be read then). */
-  declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; unreachable?: { code: string; message: string } }> | undefined>;
+  /**
+   * Every non-secret fact of the certificate the checks use (names, dates, key, MAC, chain), so a
+   * later preview of the same PFX re-checks them without decrypting it again (issue #19, item 14:
+   * README listed it, the class did not register it).
+   */
+  declare readonly certificateFacts: pulumi.Output<RecordedFacts>;
+  /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending?, timeZone?, unreachable? } (`unreachable`: it could not be read then). */
+  declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; timeZone?: string; unreachable?: { code: string; message: string } }> | undefined>;
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    // Before anything else: on an unsupported Node the user gets one error, not the AWS SDK's
+    // warning on every up (issue #19, item 7).
+    const unsupportedNode = nodeVersionProblem(process.version);
+    if (unsupportedNode !== undefined) throw programError('NODE_UNSUPPORTED', unsupportedNode);
     if (typeof args !== 'object' || args === null) {
       throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
     }
@@ -222,6 +234,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       pendingThumbprint: undefined,
       versionId: undefined,
       storeDescription: undefined,
+      certificateFacts: undefined,
       servers: undefined,
     };
     super(oauthTokenIssuerProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_KEYS] }, 'sfb', 'OAuthTokenIssuerCertificate');

@@ -57,3 +57,20 @@ describe('the compiled output the tests run', () => {
     expect(js).toBe(compiled);
   });
 });
+
+describe('jest on an unsupported Node.js (issue #19, item 7)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the globalSetup is a CommonJS script.
+  const { unsupportedNodeMessage } = require('../harness/build-dist.js') as { unsupportedNodeMessage: (version: string) => string | undefined };
+
+  it('is refused on Node 20 with the way to run on Node 24', () => {
+    expect(unsupportedNodeMessage('v20.20.2')).toBe(
+      'jest is running on Node.js v20.20.2, and the provider supports Node.js 22 and 24 (package.json engines ">=22"). ' +
+        'Run the tests with `npm test` (it runs jest on the cached Node 24), or one file with `scripts/with-node npx jest <file>` ' +
+        '(scripts/install-node puts Node 24 in the machine cache; with-node puts it first on PATH).',
+    );
+  });
+
+  it.each(['v22.0.0', 'v24.21.0'])('runs on %s', (version) => {
+    expect(unsupportedNodeMessage(version)).toBeUndefined();
+  });
+});

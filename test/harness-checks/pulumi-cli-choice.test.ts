@@ -12,7 +12,10 @@ import {
   cliVersionProblem,
   engineEnv,
   ensurePulumiCli,
+  ensureSupportedNode,
   findPulumiCli,
+  MIN_SUPPORTED_NODE_MAJOR,
+  nodeLayout,
   minimumPulumiCliVersion,
   parseCliVersion,
   pinnedPulumiVersion,
@@ -211,5 +214,43 @@ describe('the PATH the CLI runs with', () => {
     const layout = pulumiLayout({});
     expect(engineEnv({ base: { PATH: '/usr/bin' } }).PATH).toBe([layout.binDir, '/usr/bin'].join(delimiter));
     expect(engineEnv({ base: { PATH: '/usr/bin' }, cli: { source: 'pinned', binDir: layout.binDir } }).PATH).toBe([layout.binDir, '/usr/bin'].join(delimiter));
+  });
+});
+
+describe('the Node the CLI\'s Node processes run on (issue #19, item 7)', () => {
+  it('is the machine\'s own when it is supported: nothing installed, PATH unchanged', () => {
+    const install = jest.fn(() => 0);
+    expect(ensureSupportedNode({ version: 'v22.0.0', env: envWith('/usr/bin'), install })).toBeUndefined();
+    expect(ensureSupportedNode({ version: 'v24.21.0', env: envWith('/usr/bin'), install })).toBeUndefined();
+    expect(install).not.toHaveBeenCalled();
+  });
+
+  it('on Node 20: the cached Node 24, installed first (saying so) when missing, first on PATH', () => {
+    const env = envWith('/usr/bin');
+    const layout = nodeLayout(undefined, env);
+    const lines: string[] = [];
+    const install = jest.fn(() => {
+      mkdirSync(layout.binDir, { recursive: true });
+      writeFileSync(layout.nodeBinary, '#!/bin/sh\n');
+      return 0;
+    });
+    expect(ensureSupportedNode({ version: 'v20.20.2', env, install, log: (l) => lines.push(l) })).toBe(layout.binDir);
+    expect(install).toHaveBeenCalledTimes(1);
+    expect(lines.join('\n')).toContain(`This machine's Node.js is v20.20.2; the provider runs on Node.js 22 or 24, so Pulumi's Node processes will use Node.js ${layout.version}`);
+    // Installed: used as it is.
+    expect(ensureSupportedNode({ version: 'v20.20.2', env, install, log: () => undefined })).toBe(layout.binDir);
+    expect(install).toHaveBeenCalledTimes(1);
+    expect(engineEnv({ base: { PATH: '/usr/bin' }, nodeBinDir: layout.binDir }).PATH!.split(delimiter)).toEqual([layout.binDir, pulumiLayout({}).binDir, '/usr/bin']);
+  });
+
+  it('on Node 20 when the install fails: an error with the way on', () => {
+    expect(() => ensureSupportedNode({ version: 'v20.20.2', env: envWith('/usr/bin'), install: () => 1, log: () => undefined })).toThrow(
+      'scripts/install-node failed (exit 1), so there is no supported Node.js to run the program and the provider on. Install Node.js 24 (or 22) and put it first on PATH',
+    );
+  });
+
+  it('has the provider\'s floor', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- compared, not used.
+    expect(MIN_SUPPORTED_NODE_MAJOR).toBe((require('../../provider/domain/node-support') as { MIN_NODE_MAJOR: number }).MIN_NODE_MAJOR);
   });
 });

@@ -88,3 +88,23 @@ describe('the repository text', () => {
     }
   });
 });
+
+describe('README "The resource", as a new user meets it (issue #19, items 16 and 17)', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('The resource')) ?? '';
+
+  it('says, beside each example effectiveDate, what the date does once it has passed (examples stay true as time passes)', () => {
+    const examples = section.split('\n').filter((line) => /effectiveDate: '[^']+'/.test(line));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const line of examples) expect(line).toMatch(/once past, it means now/);
+    expect(section).toMatch(/A date already past means now \(an immediate set, not a roll\)/);
+  });
+
+  it('says what to set for the store passphrase before the arguments, from a file, and what .sfb-store/ is for version control', () => {
+    const beforeTable = section.split('| argument |')[0] ?? '';
+    expect(beforeTable).toContain('pulumi config set --secret sfb-oauth-cert:storePassphrase < store-passphrase.txt');
+    expect(beforeTable).toMatch(/`\.sfb-store\/` holds the PFX and its password/);
+    expect(beforeTable).toMatch(/out of\s+version control/);
+    expect(beforeTable).toContain('STORE_NOT_FOUND');
+  });
+});

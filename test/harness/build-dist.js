@@ -43,7 +43,27 @@ function sourceOf(distFile) {
   return path.join(sourceDir, rel);
 }
 
-module.exports = async function buildDist() {
+/** The oldest Node.js major the tests run on: package.json's engines floor (issue #19, item 7). */
+const MIN_NODE_MAJOR = 22;
+
+/**
+ * Why jest must not run on this Node (`process.version`), or undefined. The provider refuses Node
+ * older than 22 with NODE_UNSUPPORTED, so on the machine's Node 20 nearly every test would fail
+ * for that reason alone: one clear message instead, naming the way that runs them on Node 24.
+ */
+function unsupportedNodeMessage(version) {
+  const major = Number(/^v?(\d+)/.exec(version)?.[1]);
+  if (!(major < MIN_NODE_MAJOR)) return undefined;
+  return (
+    `jest is running on Node.js ${version}, and the provider supports Node.js 22 and 24 (package.json engines ">=${MIN_NODE_MAJOR}"). ` +
+    'Run the tests with `npm test` (it runs jest on the cached Node 24), or one file with `scripts/with-node npx jest <file>` ' +
+    '(scripts/install-node puts Node 24 in the machine cache; with-node puts it first on PATH).'
+  );
+}
+
+async function buildDist() {
+  const unsupported = unsupportedNodeMessage(process.version);
+  if (unsupported !== undefined) throw new Error(unsupported);
   const started = Date.now();
   const sources = sourceHashes();
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
@@ -64,4 +84,7 @@ module.exports = async function buildDist() {
   // Inherited by the test workers, which jest starts after this returns.
   process.env.SFB_DIST_BUILD_ID = id;
   if (process.env.SFB_BUILD_VERBOSE) process.stderr.write(`build-dist: dist/ built in ${Date.now() - started} ms\n`);
-};
+}
+
+module.exports = buildDist;
+module.exports.unsupportedNodeMessage = unsupportedNodeMessage;

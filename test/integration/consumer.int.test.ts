@@ -4,9 +4,11 @@
  * runs the real CLI as processes (`pulumi preview --diff`, `up --yes`, a no-op `up`, `destroy`),
  * with the Node language host beside the cached `pulumi` (docs/engine.md).
  *
- * Twice: Node 20 (the machine's) with the oldest supported @pulumi/pulumi (the repository's own
- * devDependency, 3.248.0: the last that runs on Node 20), and Node 24 (scripts/install-node) with
- * the newest, pinned as NEWEST_PULUMI_SDK_VERSION in scripts/engine-env.ts.
+ * Twice, at the two ends of the supported range (issue #19, item 7): Node 22 with the oldest
+ * supported @pulumi/pulumi and AWS SDK (the floors of the peerDependencies and dependencies ranges),
+ * and Node 24 with the newest (NEWEST_PULUMI_SDK_VERSION, NEWEST_AWS_SDK_VERSION in
+ * scripts/engine-env.ts). Both Nodes come from scripts/install-node. The packed package.json is
+ * the published manifest, without the repository's scripts (item 15): npm flags nothing.
  *
  * The consumer project is outside this repository and its environment has no NODE_PATH and no
  * repository directory on PATH, so the dynamic provider's run-time
@@ -20,7 +22,9 @@ import * as path from 'node:path';
 import {
   CURRENT_NODE_VERSION,
   LOCAL_DEMO_PASSPHRASE,
+  NEWEST_AWS_SDK_VERSION,
   NEWEST_PULUMI_SDK_VERSION,
+  OLDEST_NODE_VERSION,
   projectRoot,
   requireNodeInstalled,
   requirePulumiInstalled,
@@ -29,7 +33,8 @@ import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const root = projectRoot();
 const pulumiLayout = requirePulumiInstalled();
-const node24 = requireNodeInstalled();
+const node24 = requireNodeInstalled(CURRENT_NODE_VERSION);
+const node22 = requireNodeInstalled(OLDEST_NODE_VERSION);
 const repoPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
@@ -42,7 +47,10 @@ const repoPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 
 const installedVersion = (pkg: string): string =>
   (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
-const OLDEST_SDK = repoPackage.devDependencies['@pulumi/pulumi'] ?? 'missing from devDependencies';
+/** The floor of a `^x.y.z` range in package.json. */
+const floorOf = (range: string | undefined): string => /^\^(\d+\.\d+\.\d+)$/.exec(range ?? '')?.[1] ?? `not a ^x.y.z range: ${range}`;
+const OLDEST_SDK = floorOf(repoPackage.peerDependencies?.['@pulumi/pulumi']);
+const OLDEST_AWS_SDK = floorOf(repoPackage.dependencies?.['@aws-sdk/client-secrets-manager']);
 const FIXTURE = entry('openssl3-default');
 const PFX_PASSWORD = FIXTURE.password ?? '';
 const STORE_PASSPHRASE = 'consumer-store-passphrase-never-printed';
@@ -55,15 +63,24 @@ interface Row {
   /** What `process.version` must be in the program and in the dynamic provider. */
   nodeVersion: string;
   sdk: string;
+  /** The @aws-sdk/client-secrets-manager the project gets (an npm override pins it within the package's range). */
+  awsSdk: string;
 }
 
 const ROWS: Row[] = [
-  { name: `Node ${process.versions.node} (the machine's) with @pulumi/pulumi ${OLDEST_SDK}`, nodeVersion: process.version, sdk: OLDEST_SDK },
   {
-    name: `Node ${CURRENT_NODE_VERSION} with @pulumi/pulumi ${NEWEST_PULUMI_SDK_VERSION}`,
+    name: `Node ${OLDEST_NODE_VERSION} with @pulumi/pulumi ${OLDEST_SDK} and @aws-sdk/client-secrets-manager ${OLDEST_AWS_SDK}`,
+    nodeBinDir: node22.binDir,
+    nodeVersion: `v${OLDEST_NODE_VERSION}`,
+    sdk: OLDEST_SDK,
+    awsSdk: OLDEST_AWS_SDK,
+  },
+  {
+    name: `Node ${CURRENT_NODE_VERSION} with @pulumi/pulumi ${NEWEST_PULUMI_SDK_VERSION} and @aws-sdk/client-secrets-manager ${NEWEST_AWS_SDK_VERSION}`,
     nodeBinDir: node24.binDir,
     nodeVersion: `v${CURRENT_NODE_VERSION}`,
     sdk: NEWEST_PULUMI_SDK_VERSION,
+    awsSdk: NEWEST_AWS_SDK_VERSION,
   },
 ];
 
@@ -143,10 +160,13 @@ function workingTreeFiles(): Promise<string[]> {
 const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-pack-'));
 let tarball = '';
 let tarballEntries: string[] = [];
+let packedManifest: Record<string, unknown> = {};
+let manifestAfterPack = '';
 
 // The package is packed from a copy of the working tree (tests, scripts, fixtures and all) with
 // no dist/ but a stale compiled file planted, by a real `npm pack` with its lifecycle scripts:
-// that proves `files` keeps the rest out and prepack/prepare ship a fresh build. Packing in the
+// that proves `files` keeps the rest out, prepack ships a fresh build and the published manifest,
+// and postpack puts the repository's package.json back. Packing in the
 // repository itself would rebuild dist/ under the other test files that are running from it.
 beforeAll(async () => {
   const copy = path.join(packDir, 'checkout');
@@ -167,6 +187,9 @@ beforeAll(async () => {
   tarball = path.join(packDir, name);
   if (!name.endsWith('.tgz') || !fs.existsSync(tarball)) throw new Error(`npm pack printed no tarball name:\n${packed.output}`);
   tarballEntries = (await ok('tar', ['-tzf', tarball], { cwd: packDir, env })).stdout.split('\n').filter(Boolean).sort();
+  packedManifest = JSON.parse((await ok('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: packDir, env })).stdout) as Record<string, unknown>;
+  manifestAfterPack = fs.readFileSync(path.join(copy, 'package.json'), 'utf8');
+  if (fs.existsSync(path.join(copy, 'package.json.pack-original'))) manifestAfterPack += '\n(package.json.pack-original left behind)';
 }, 300_000);
 
 afterAll(() => {
@@ -197,7 +220,7 @@ describe('the packed package', () => {
     }
   });
 
-  it('ships a fresh build of every source, and no compiled file without a source (prepack cleans, prepare builds)', () => {
+  it('ships a fresh build of every source, and no compiled file without a source (prepack cleans and builds)', () => {
     const shipped = tarballEntries
       .map((e) => e.replace(/^package\//, ''))
       .filter((f) => f.startsWith('dist/provider/') && f.endsWith('.js'))
@@ -211,10 +234,21 @@ describe('the packed package', () => {
     expect(tarballEntries).not.toContain('package/dist/provider/stale-from-an-old-build.js');
   });
 
-  it('declares @pulumi/pulumi as a peer from the oldest tested SDK, kept as a devDependency for the repository', () => {
+  it('ships the published manifest: the repository\'s package.json without its scripts and devDependencies, which postpack puts back', () => {
+    const { scripts: _scripts, devDependencies: _dev, ...published } = repoPackage as unknown as Record<string, unknown>;
+    expect(packedManifest).toEqual(published);
+    expect(packedManifest).not.toHaveProperty('scripts');
+    expect(manifestAfterPack).toBe(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  });
+
+  it('declares @pulumi/pulumi as a peer from the oldest tested SDK; the repository develops on the newest SDKs', () => {
     expect(repoPackage.private).toBeUndefined();
     expect(repoPackage.dependencies?.['@pulumi/pulumi']).toBeUndefined();
     expect(OLDEST_SDK).toBe('3.248.0');
+    expect(repoPackage.devDependencies['@pulumi/pulumi']).toBe(NEWEST_PULUMI_SDK_VERSION);
+    expect(installedVersion('@pulumi/pulumi')).toBe(NEWEST_PULUMI_SDK_VERSION);
+    expect(installedVersion('@aws-sdk/client-secrets-manager')).toBe(NEWEST_AWS_SDK_VERSION);
+    for (const client of ['@aws-sdk/client-kms', '@aws-sdk/client-s3']) expect(repoPackage.devDependencies[client]).toBe(NEWEST_AWS_SDK_VERSION);
     expect(repoPackage.peerDependencies?.['@pulumi/pulumi']).toBe(`^${OLDEST_SDK}`);
     // The newest tested SDK is inside that range: same major, not older.
     const [major, minor, patch] = NEWEST_PULUMI_SDK_VERSION.split('.').map(Number);
@@ -233,16 +267,27 @@ describe('the packed package', () => {
   it('README states the tested matrix and the supported range', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const section = readme.split(/^## /m).find((s) => s.startsWith('Supported versions')) ?? '';
-    for (const fact of [OLDEST_SDK, NEWEST_PULUMI_SDK_VERSION, CURRENT_NODE_VERSION, `^${OLDEST_SDK}`, '>=20']) {
+    const facts = [OLDEST_SDK, NEWEST_PULUMI_SDK_VERSION, OLDEST_AWS_SDK, NEWEST_AWS_SDK_VERSION, OLDEST_NODE_VERSION, CURRENT_NODE_VERSION];
+    for (const fact of [...facts, `^${OLDEST_SDK}`, `^${OLDEST_AWS_SDK}`, `${(repoPackage as { engines?: { node?: string } }).engines?.node}`]) {
       expect(section).toContain(fact);
     }
+    // Every version the section names is one of the pins: none can go stale unnoticed.
+    const named = [...section.matchAll(/\b\d+\.\d+\.\d+\b/g)].map((m) => m[0]);
+    expect(named.filter((v) => !facts.includes(v))).toEqual([]);
+    expect(section).toMatch(/ESM .*plain JavaScript/);
+    expect(section).not.toContain('Node 20 (');
     expect(readme).toMatch(/^## Install$/m);
     expect(readme).toContain('npm install sfb-oauth-cert @pulumi/pulumi');
   });
 });
 
 const PROGRAM = `import * as pulumi from '@pulumi/pulumi';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CertificateStores, OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
+
+// The AWS SDK the package brought: a client made here would print its NodeVersionSupportWarning
+// on a Node the SDK is leaving behind (the provider's AWS store makes the same client).
+new SecretsManagerClient({ region: 'us-east-1' }).destroy();
 
 const config = new pulumi.Config();
 const certificate = new OAuthTokenIssuerCertificate('oauth-token-issuer', {
@@ -272,6 +317,7 @@ export const programNode = process.version;
 export const providerNode = new NodeProbe('node-probe').node;
 export const sdkVersion: string = require('@pulumi/pulumi/package.json').version;
 export const packageEntry = require.resolve('sfb-oauth-cert');
+export const awsSdkVersion: string = require('@aws-sdk/client-secrets-manager/package.json').version;
 `;
 
 describe.each(ROWS)('a consumer project installing the tarball: $name', (row) => {
@@ -279,6 +325,7 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
   const dir = path.join(tempDir, 'project');
   const env = consumerEnv(row, tempDir);
   const printed: string[] = [];
+  let installOutput = '';
   const pulumi = async (args: string[], stdin?: string): Promise<string> => {
     const result = await ok(pulumiLayout.pulumiBinary, ['--non-interactive', ...args], { cwd: dir, env, ...(stdin === undefined ? {} : { stdin }) });
     printed.push(result.output);
@@ -300,6 +347,8 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
           private: true,
           main: 'index.ts',
           dependencies: { '@pulumi/pulumi': row.sdk, 'sfb-oauth-cert': `file:${tarball}` },
+          // The row's end of the package's AWS SDK range.
+          overrides: { '@aws-sdk/client-secrets-manager': row.awsSdk },
           devDependencies: { '@types/node': installedVersion('@types/node'), typescript: installedVersion('typescript') },
         },
         null,
@@ -331,7 +380,7 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
     );
     fs.writeFileSync(path.join(dir, 'index.ts'), PROGRAM);
     fs.copyFileSync(path.join(CORPUS_DIR, FIXTURE.file), path.join(dir, 'certs', 's2s.pfx'));
-    await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env });
+    installOutput = (await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env })).output;
     await pulumi(['stack', 'init', 'dev']);
     // Secrets go through stdin, never argv.
     await pulumi(['config', 'set', '--secret', 'pfxPassword'], PFX_PASSWORD);
@@ -369,6 +418,12 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
     expect(elsewhere.filter((p) => fs.existsSync(p))).toEqual([]);
   });
 
+  it('npm install flags nothing of the package: no install script, no engine mismatch', () => {
+    const aboutUs = installOutput.split('\n').filter((line) => /^npm (warn|error)/i.test(line) && line.includes('sfb-oauth-cert'));
+    expect(aboutUs).toEqual([]);
+    expect(installOutput).not.toMatch(/install-scripts\s+sfb-oauth-cert/);
+  });
+
   it('runs the installed bin: sfb-oauth-cert validate', async () => {
     const result = await run(
       path.join(dir, 'node_modules', '.bin', 'sfb-oauth-cert'),
@@ -398,6 +453,7 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
       programNode: row.nodeVersion,
       providerNode: row.nodeVersion,
       sdkVersion: row.sdk,
+      awsSdkVersion: row.awsSdk,
       packageEntry: path.join(fs.realpathSync(path.join(dir, 'node_modules', 'sfb-oauth-cert')), 'dist', 'provider', 'index.js'),
     });
     expect(fs.existsSync(path.join(dir, '.sfb-store'))).toBe(true);
@@ -420,6 +476,7 @@ describe.each(ROWS)('a consumer project installing the tarball: $name', (row) =>
       expect(out).not.toContain(PFX_PASSWORD);
       expect(out).not.toContain(STORE_PASSPHRASE);
       expect(out).not.toContain(PATH_WARNING);
+      expect(out).not.toContain('NodeVersionSupportWarning');
     }
   });
 });

@@ -2,9 +2,10 @@
  * What README.md and docs/ promise about the resource, checked through the real engine
  * (issue #7, item 10): each claim is quoted above the test that holds it to account.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import { createLocalStore, localStorePaths } from '../../provider/adapters/local-store';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
 import { DAY_MS, HOUR_MS, isoMinute } from '../../provider/domain/time';
@@ -38,8 +39,43 @@ function certificateProgram(desired: Desired, directory: string) {
       ...(desired.effectiveDate ? { effectiveDate: desired.effectiveDate } : {}),
       store: CertificateStores.local({ directory, passphrase: PASSPHRASE }),
     });
-    return { thumbprint: certificate.thumbprint, plan: certificate.plan, previous: certificate.previousThumbprint, pending: certificate.pendingThumbprint };
+    return {
+      thumbprint: certificate.thumbprint,
+      plan: certificate.plan,
+      previous: certificate.previousThumbprint,
+      pending: certificate.pendingThumbprint,
+      outputs: pulumi.all(declaredOutputs(certificate)),
+    };
   };
+}
+
+/**
+ * Every output of the resource, read through the class's own typed properties: an output README
+ * lists that the class does not declare fails the type check (issue #19, item 14: README listed
+ * `certificateFacts`, the class neither declared nor registered it).
+ */
+function declaredOutputs(certificate: OAuthTokenIssuerCertificate): Record<string, pulumi.Output<unknown>> {
+  return {
+    thumbprint: certificate.thumbprint,
+    subject: certificate.subject,
+    dnsNames: certificate.dnsNames,
+    keyBits: certificate.keyBits,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+    plan: certificate.plan,
+    previousThumbprint: certificate.previousThumbprint,
+    pendingThumbprint: certificate.pendingThumbprint,
+    versionId: certificate.versionId,
+    storeDescription: certificate.storeDescription,
+    certificateFacts: certificate.certificateFacts,
+  };
+}
+
+/** The names README's "Outputs:" sentence of "The resource" lists in backticks (its remarks in parentheses left out). */
+function readmeOutputs(): string[] {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const sentence = /^Outputs: ([\s\S]*?)Check\s+failures/m.exec(readme)?.[1] ?? '';
+  return [...sentence.replace(/\([^)]*\)/g, '').matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]!);
 }
 
 const corpus = (e: CorpusEntry): Desired => ({ pfx: bytesOf(e).toString('base64'), password: e.password! });
@@ -73,6 +109,23 @@ describe('README claims through the real engine', () => {
       expect(existsSync(join(stack.workDir, '.sfb-store'))).toBe(false);
       expect(existsSync(join(process.cwd(), '.sfb-store'))).toBe(false);
       expect(await stageThumbprint('current')).toBe(A.expected.thumbprint);
+    });
+
+    // README: "Outputs: `thumbprint` (SHA-1, as Windows shows it), `subject`, ... `certificateFacts`".
+    it('has every output README lists, read from the stack', async () => {
+      const listed = readmeOutputs();
+      expect(listed.length).toBeGreaterThanOrEqual(12);
+      expect(listed.sort()).toEqual(Object.keys(declaredOutputs({} as OAuthTokenIssuerCertificate)).sort());
+      const outputs = (await stack.stack.outputs()).outputs?.value as Record<string, unknown>;
+      expect(Object.keys(outputs).sort()).toEqual([...listed].sort());
+      expect(outputs).toMatchObject({
+        thumbprint: A.expected.thumbprint,
+        previousThumbprint: null,
+        pendingThumbprint: null,
+        certificateFacts: { thumbprint: A.expected.thumbprint, hasMac: true, chainComplete: expect.any(Boolean) },
+      });
+      for (const name of listed) if (!/^(previous|pending)Thumbprint$/.test(name)) expect([name, outputs[name]]).not.toEqual([name, undefined]);
+      for (const name of listed) if (!/^(previous|pending)Thumbprint$/.test(name)) expect([name, outputs[name]]).not.toEqual([name, null]);
     });
 
     // README: "`plan` describes the last change; a no-op `pulumi up` keeps it".

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import * as localStore from '../../provider/adapters/local-store';
 import { createLocalStore, localStorePaths } from '../../provider/adapters/local-store';
 import * as handlers from '../../provider/pulumi/handlers';
+import { openStore } from '../../provider/pulumi/lifecycle';
+import type { StoreSpec } from '../../provider/domain/resource-state';
 import type { CertificateStage, CertificateStore } from '../../provider/ports/certificate-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
@@ -326,5 +328,18 @@ describe('declaring again a certificate the store keeps without a label', () => 
     expect((await store.getVersion(SECRET, holding('current')!)).thumbprint).toBe(A.expected.thumbprint);
     expect((await store.getVersion(SECRET, holding('previous')!)).thumbprint).toBe(C.expected.thumbprint);
     expect(secret?.versions).toHaveLength(3);
+  });
+});
+
+describe('the provider on an unsupported Node.js (issue #19, item 7)', () => {
+  const actual = Object.getOwnPropertyDescriptor(process, 'version')!;
+  afterEach(() => Object.defineProperty(process, 'version', actual));
+
+  it.each([
+    ['the local store', { kind: 'local', directory: '.sfb-store-unused' }],
+    ['AWS Secrets Manager (whose SDK would only warn)', { kind: 'aws-secrets-manager', region: 'eu-west-1' }],
+  ])('opens no store, %s, on Node 20: refresh and destroy fail with NODE_UNSUPPORTED', (_name, spec) => {
+    Object.defineProperty(process, 'version', { ...actual, value: 'v20.20.2' });
+    expect(() => openStore(spec as StoreSpec, 'passphrase')).toThrow(expect.objectContaining({ code: 'NODE_UNSUPPORTED', message: expect.stringContaining('Node.js v20.20.2') }));
   });
 });

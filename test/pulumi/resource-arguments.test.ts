@@ -84,3 +84,24 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
     expect(inputs).toMatchObject({ minKeyBits: 2048, warnBeforeExpiryDays: 30, adopt: false, owner: 'contoso-org/sfb-test/unit', effectiveDate: null });
   });
 });
+
+describe('OAuthTokenIssuerCertificate on an unsupported Node.js (issue #19, item 7)', () => {
+  const actual = Object.getOwnPropertyDescriptor(process, 'version')!;
+  afterEach(() => Object.defineProperty(process, 'version', actual));
+
+  it('fails at once with NODE_UNSUPPORTED naming the version, before any argument is looked at', () => {
+    Object.defineProperty(process, 'version', { ...actual, value: 'v20.20.2' });
+    const error = construct(valid);
+    expect(isSfbError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'NODE_UNSUPPORTED',
+      message: expect.stringMatching(/^NODE_UNSUPPORTED: Node\.js v20\.20\.2 is running this Pulumi program .* supports Node\.js 22 and 24 .*Install Node\.js 24/),
+    });
+    expect(construct(undefined)).toMatchObject({ code: 'NODE_UNSUPPORTED' });
+  });
+
+  it('constructs on Node 22', () => {
+    Object.defineProperty(process, 'version', { ...actual, value: 'v22.0.0' });
+    expect(construct(valid)).toBeUndefined();
+  });
+});
