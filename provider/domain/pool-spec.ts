@@ -96,6 +96,16 @@ export interface FrontEndPoolSpec {
   readonly parallelism: number;
 }
 
+// A DNS label of letters (any script: Windows DNS takes Unicode host names), digits and hyphens.
+const SERVER_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+/** A Front End's FQDN: two labels or more, ASCII (isPlausibleDomain) or not (issue #15: non-ASCII names work). */
+function isServerName(value: string): boolean {
+  if (isPlausibleDomain(value)) return value.includes('.');
+  const labels = value.toLowerCase().replace(/\.$/, '').split('.');
+  return value.length <= 253 && labels.length >= 2 && labels.every((label) => SERVER_LABEL.test(label));
+}
+
 function shown(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
@@ -124,7 +134,7 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     problems.push(`The pool's \`servers\` lists ${raw.servers.length} servers, more than the ${MAX_POOL_SERVERS} one resource converges; split the deployment into several resources.`);
   } else {
     for (const server of raw.servers) {
-      if (typeof server !== 'string' || !isPlausibleDomain(server) || !server.includes('.')) {
+      if (typeof server !== 'string' || !isServerName(server)) {
         problems.push(`The pool's \`servers\` entry ${shown(server)} is not a server FQDN; write it like "fe01.contoso.com", as \`Invoke-Command -ComputerName\` reaches it.`);
         continue;
       }

@@ -31,6 +31,11 @@ describe('the pool argument', () => {
     expect(DEFAULT_POOL_COMMAND).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass']);
   });
 
+  it('a server name with non-ASCII letters is a server name (Windows DNS takes Unicode host names); a short name is not', () => {
+    expect(checkPoolSpec({ kind: 'powershell', servers: ['FE01.Zürich.contoso.com', 'fe02.東京.contoso.com'] }).spec?.servers).toEqual(['fe01.zürich.contoso.com', 'fe02.東京.contoso.com']);
+    expect(checkPoolSpec({ kind: 'powershell', servers: ['zürich'] }).problems).toHaveLength(1);
+  });
+
   it('no pool: the store only', () => {
     expect(checkPoolSpec(undefined)).toEqual({ problems: [] });
   });

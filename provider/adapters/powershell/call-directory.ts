@@ -43,8 +43,8 @@ export function dataFile(entries: Readonly<Record<string, string>>): string {
 }
 
 /** Removes a path and everything under it, retrying while another process holds a file. */
-export async function removeWithRetries(path: string): Promise<void> {
-  await rm(path, { recursive: true, force: true, ...REMOVE_RETRIES });
+export async function removeWithRetries(path: string, remove: typeof rm = rm): Promise<void> {
+  await remove(path, { recursive: true, force: true, ...REMOVE_RETRIES });
 }
 
 /** What a sweep needs to know of the world (injected in tests). */
