@@ -5,6 +5,7 @@
  * `sfb-oauth-cert review [file]` (the PR comment of a `pulumi preview --json`) lives in ./review.
  */
 import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
+import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
 import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
 import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
@@ -131,7 +132,10 @@ function readPassword(command: ValidateCommand, env: NodeJS.ProcessEnv): string 
   if (command.passwordFile !== undefined) {
     const read = readBoundedFile(command.passwordFile, MAX_PASSWORD_FILE_BYTES);
     if (!read.ok) throw new UsageError(fileProblemMessage('password file', command.passwordFile, read.problem));
-    return read.bytes.toString('utf8').replace(/\r?\n$/, '');
+    // Windows PowerShell 5.1 saves text as UTF-16 or with a BOM; neither is part of the password.
+    const decoded = decodeText(read.bytes);
+    if (!decoded.ok) throw new UsageError(`Cannot read the password file "${command.passwordFile}": ${decoded.why}.`);
+    return decoded.text.replace(/\r?\n$/, '');
   }
   const value = env[command.passwordEnv ?? 'PFX_PASSWORD'];
   return value === undefined ? null : value;

@@ -4,6 +4,7 @@
  * clock and prints; provider/domain/review.ts decides what the comment says.
  */
 import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
+import { decodeText } from '../adapters/files/text-file';
 import { renderReviewMarkdown, reviewPreview } from '../domain/review';
 import { parseIsoInstant } from '../domain/time';
 
@@ -108,7 +109,10 @@ async function readInput(command: ReviewCommand, io: ReviewIo): Promise<{ name: 
 
 /** Parses the document; the parser's own message is not shown (it quotes the input, which may be anything). */
 function parseDocument(name: string, bytes: Buffer): unknown {
-  const source = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // `pulumi preview --json > preview.json` in Windows PowerShell 5.1 writes UTF-16 with a BOM.
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new ReviewUsageError(`The preview ${name} cannot be read as text: ${decoded.why}; ${HOW_TO_MAKE_IT}.`);
+  const source = decoded.text;
   if (source.trim() === '') throw new ReviewUsageError(`The preview ${name} is empty; ${HOW_TO_MAKE_IT}.`);
   try {
     return JSON.parse(source);

@@ -79,6 +79,11 @@ export const OPERATION_ERROR_CODES = [
   'STORE_NOT_OURS',
   /** The Node.js running the provider is older than the supported range. */
   'NODE_UNSUPPORTED',
+  // The agent is a Windows machine (issue #15).
+  /** Another process (an antivirus scanner, a backup or indexing service, an editor) held a file the provider must replace or delete, past the retries. */
+  'FILE_IN_USE',
+  /** The provider could not make, or remove, the owner-only directory that carries secrets to another program: no secret is written there. */
+  'PRIVATE_FILES_FAILED',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

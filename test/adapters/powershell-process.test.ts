@@ -9,8 +9,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CALL_DIRECTORY_PREFIX, dataFile, removeWithRetries, sweepLeftovers, withCallDirectory } from '../../provider/adapters/powershell/call-directory';
+import { currentHost } from '../../provider/adapters/files/host-platform';
+import { CALL_DIRECTORY_PREFIX, dataFile, sweepLeftovers, withCallDirectory } from '../../provider/adapters/powershell/call-directory';
 import { processTreeFor, runShell, type ProcessTree } from '../../provider/adapters/powershell/shell';
+import { fakeHost, TEST_SID, windowsTools } from '../support/fake-host';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-process-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -53,17 +55,18 @@ describe('a shell call ends with every process it started', () => {
   }, 20_000);
 
   it('the Windows branch: taskkill /T /F /PID, no process group (the seam injected)', () => {
-    const calls: Array<[string, readonly string[]]> = [];
-    const tree = processTreeFor('win32', (file, args) => calls.push([file, args]));
+    const host = fakeHost('win32');
+    const tree = processTreeFor(host);
     tree.kill(4242);
     expect(tree.detached).toBe(false);
-    expect(calls).toEqual([['taskkill', ['/T', '/F', '/PID', '4242']]]);
-    expect(processTreeFor('linux').detached).toBe(true);
+    // From System32, not whatever PATH finds.
+    expect(host.calls).toEqual([{ command: 'C:\\Windows\\System32\\taskkill.exe', args: ['/T', '/F', '/PID', '4242'] }]);
+    expect(processTreeFor(fakeHost('linux')).detached).toBe(true);
   });
 
   it('a time limit asks the platform to kill the tree of the shell it started', async () => {
     const killed: number[] = [];
-    const posix = processTreeFor('linux');
+    const posix = processTreeFor(currentHost());
     const tree: ProcessTree = { detached: true, kill: (pid) => (killed.push(pid), posix.kill(pid)) };
     await expect(runShell({ command: ['sleep', '600'], timeoutMs: 200, doing: 'testing', tree })).rejects.toMatchObject({ code: 'SHELL_TIMEOUT' });
     expect(killed.length).toBeGreaterThanOrEqual(1);
@@ -103,7 +106,7 @@ describe('the call directory', () => {
         expect(fs.readFileSync(secret, 'utf8')).toBe("\uFEFF@{ Password = 'it''s' }\r\n");
         await expect(directory.write('cert.pfx', Buffer.alloc(1))).rejects.toMatchObject({ code: 'EEXIST' });
         throw new Error('the call failed');
-      }, temp),
+      }, { base: temp }),
     ).rejects.toThrow('the call failed');
     expect(fs.existsSync(seen)).toBe(false);
   });
@@ -112,10 +115,27 @@ describe('the call directory', () => {
     expect(dataFile({ UserName: 'CONTOSO\\svc', Password: "a'b’c" })).toBe("@{ UserName = 'CONTOSO\\svc'; Password = 'a''b’’c' }\r\n");
   });
 
-  it('removal retries while another process holds a file (fs.rm maxRetries: EBUSY, EPERM on Windows)', async () => {
-    const seen: unknown[] = [];
-    await removeWithRetries('/x', (async (...args: unknown[]) => void seen.push(args)) as unknown as typeof fs.promises.rm);
-    expect(seen).toEqual([['/x', { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }]]);
+  it('on Windows (platform injected): made owner-only before anything is written, removed waiting out a file Defender holds', async () => {
+    const before: string[][] = [];
+    const host = fakeHost('win32', (program, args) => {
+      if (program === 'icacls.exe') before.push(fs.readdirSync(args[0] ?? ''));
+      return windowsTools(program, args);
+    });
+    let attempts = 0;
+    const rm = async (target: string, options: { recursive: true; force: true }) => {
+      attempts += 1;
+      if (attempts === 1) throw Object.assign(new Error('EPERM: held'), { code: 'EPERM' });
+      await fs.promises.rm(target, options);
+    };
+    let dir = '';
+    await withCallDirectory(async (directory) => {
+      dir = directory.path;
+      await directory.write('secret.psd1', dataFile({ Password: 'x' }));
+    }, { base: temp, host, rm });
+    expect(before).toEqual([[]]);
+    expect(host.calls.find((c) => c.command.endsWith('icacls.exe'))?.args).toEqual([dir, '/inheritance:r', '/grant:r', `*${TEST_SID}:(OI)(CI)F`]);
+    expect(host.sleeps).toEqual([100]);
+    expect(fs.existsSync(dir)).toBe(false);
   });
 
   it('a run removes what a cancelled run left: only our prefix, our user, older than the run, of a process that is gone', async () => {
@@ -152,6 +172,6 @@ describe('the call directory', () => {
       const file = await directory.write('call.ps1', 'x');
       expect(file.startsWith(base)).toBe(true);
       expect(fs.existsSync(file)).toBe(true);
-    }, base);
+    }, { base });
   });
 });

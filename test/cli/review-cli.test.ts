@@ -62,6 +62,27 @@ describe('sfb-oauth-cert review', () => {
     expect(run.stdout).toContain('- NotAfter: 2035-01-01T00:00Z (2953 days left)');
   });
 
+  // Issue #15: `pulumi preview --json > preview.json` in Windows PowerShell 5.1 writes UTF-16 LE with a BOM.
+  it.each<[string, Buffer]>([
+    ['UTF-16 LE with a BOM (5.1 `>`)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${UPDATE}\r\n`, 'utf16le')])],
+    ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(UPDATE, 'utf16le').swap16()])],
+    ['UTF-8 with a BOM (5.1 `Out-File -Encoding UTF8`)', Buffer.from(`\uFEFF${UPDATE}`, 'utf8')],
+  ])('reads a preview saved as %s as it reads UTF-8', async (_row, bytes) => {
+    const file = join(scratch, 'preview-encoded.json');
+    writeFileSync(file, bytes);
+    const run = await cli(['review', file, '--now', NOW]);
+    expect(run).toEqual({ ...(await cli(['review', updateFile, '--now', NOW])), code: 0 });
+  });
+
+  it('refuses a preview it cannot read as text, saying how to make one', async () => {
+    const file = join(scratch, 'preview-utf32.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('{}')]));
+    const run = await cli(['review', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`The preview "${file}" cannot be read as text: it is UTF-32 (it starts with UTF-32's byte order mark); save it as UTF-8`);
+    expect(run.stderr).toContain(FIX);
+  });
+
   it('exits 0 and says so when there is nothing to say', async () => {
     const run = await cli(['review'], JSON.stringify(previewDocument()));
     expect(run).toMatchObject({ code: 0, stderr: '' });

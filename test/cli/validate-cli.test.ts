@@ -112,6 +112,31 @@ describe('sfb-oauth-cert validate contract', () => {
     expect(JSON.parse(run.stdout).valid).toBe(true);
   });
 
+  // Issue #15: Windows PowerShell 5.1 saves `$password > password.txt` as UTF-16 LE with a BOM
+  // and a CRLF, `-Encoding UTF8` with a UTF-8 BOM; a non-ASCII password shows a wrong decoding.
+  const nonAscii = entry('nonascii-aes');
+  const savedAs: Array<[string, (text: string) => Buffer]> = [
+    ['UTF-16 LE with a BOM and CRLF (5.1 `>`)', (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${text}\r\n`, 'utf16le')])],
+    ['UTF-16 BE with a BOM', (text) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+    ['UTF-8 with a BOM and CRLF (5.1 `-Encoding UTF8`)', (text) => Buffer.from(`\uFEFF${text}\r\n`, 'utf8')],
+    ['UTF-8 without a BOM', (text) => Buffer.from(text, 'utf8')],
+  ];
+  it.each(savedAs)('reads a non-ASCII password from a file saved as %s', async (_row, encode) => {
+    const passwordFile = join(scratch, 'password-encoded.txt');
+    writeFileSync(passwordFile, encode(nonAscii.password!), { mode: 0o600 });
+    const run = await cli(['validate', join(CORPUS_DIR, nonAscii.file), '--json', '--password-file', passwordFile, '--now', manifest.now]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, errors: [] });
+  });
+
+  it('refuses a password file in an ANSI code page instead of guessing, and does not show it', async () => {
+    const passwordFile = join(scratch, 'password-ansi.txt');
+    writeFileSync(passwordFile, Buffer.from(nonAscii.password!, 'latin1'), { mode: 0o600 });
+    const run = await cli(['validate', join(CORPUS_DIR, nonAscii.file), '--password-file', passwordFile, '--now', manifest.now]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Cannot read the password file "${passwordFile}": it is not UTF-8 and has no byte order mark saying it is UTF-16`);
+    expect(run.stderr).not.toContain('sswörd');
+  });
+
   it('treats an unset PFX_PASSWORD as no password and an empty one as the empty password', async () => {
     const nullFile = join(CORPUS_DIR, entry('python-null-password').file);
     expect((await cli(['validate', nullFile, '--json', '--now', manifest.now])).code).toBe(0);

@@ -8,6 +8,10 @@ import * as path from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
 
 import { SfbError } from '../../domain/errors';
+import { readBroadWriteGrants } from '../files/directory-acl';
+import { isHeldFileError, patienceText, retryWhileHeld } from '../files/held-files';
+import { currentHost, type HostPlatform } from '../files/host-platform';
+import { currentUserSid, restrictToOwner } from '../files/owner-only';
 
 /** Mode of secret and temporary files: owner read/write only. */
 export const FILE_MODE = 0o600;
@@ -32,7 +36,7 @@ export type DirectoryState = 'missing' | 'empty' | 'present';
  * (callers decide whether that means "no secret" or a lost store); a path that is not a
  * directory, and a directory anyone may write to, are refused.
  */
-export async function inspectDirectory(directory: string): Promise<DirectoryState> {
+export async function inspectDirectory(directory: string, host: HostPlatform): Promise<DirectoryState> {
   let stat: Stats;
   try {
     // stat, not lstat: a symlinked store is fine, and the target's permissions are what count.
@@ -45,8 +49,9 @@ export async function inspectDirectory(directory: string): Promise<DirectoryStat
   if (!stat.isDirectory()) throw notADirectory(directory);
   // Anyone who can write the directory can replace or roll back the encrypted files (the
   // passphrase stops forgery, not a swap for an older file) and plant lock directories. Windows
-  // has no such mode bits.
-  if (process.platform !== 'win32' && (stat.mode & 0o002) !== 0) {
+  // has no such mode bits: its ACL says the same (directory-acl.ts).
+  if (host.platform === 'win32') await refuseBroadlyWritable(directory, host);
+  else if ((stat.mode & 0o002) !== 0) {
     throw new SfbError(
       'STORE_INSECURE',
       `The local store directory ${directory} is writable by every user (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}${stat.mode & 0o1000 ? ', sticky' : ''}), so anyone on this machine could replace or roll back its encrypted certificate files; the store refuses to use it. Run \`chmod 700 ${directory}\` (if it is a symlink, on the directory it points to), or point the store at a directory only the deploying user can write.`,
@@ -61,18 +66,43 @@ export async function inspectDirectory(directory: string): Promise<DirectoryStat
   return entries.length === 0 ? 'empty' : 'present';
 }
 
-/** Creates the store directory (and missing parents) with mode 0700, then inspects it. */
-export async function ensureDirectory(directory: string): Promise<void> {
+/**
+ * Creates the store directory (and missing parents) with mode 0700, or on Windows an ACL that
+ * grants the deploying user alone (owner-only.ts), then inspects it.
+ */
+export async function ensureDirectory(directory: string, host: HostPlatform): Promise<void> {
+  let created: string | undefined;
   try {
-    const created = await fs.mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
+    created = await fs.mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
     // mkdir's mode is filtered by the umask; a umask that strips owner bits would lock us out,
     // and one that is looser than 077 cannot add bits. chmod makes the result exact.
-    if (created !== undefined) await fs.chmod(directory, DIRECTORY_MODE);
+    if (created !== undefined && host.platform !== 'win32') await fs.chmod(directory, DIRECTORY_MODE);
   } catch (error) {
     if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOTDIR') throw notADirectory(directory);
     throw fileSystemError(error, 'create the store directory', directory);
   }
-  await inspectDirectory(directory);
+  // Windows ignores the mode: a directory made under a drive's root would inherit write access
+  // for every authenticated user, and be refused by the inspection below.
+  if (created !== undefined && host.platform === 'win32') await restrictToOwner(directory, host);
+  await inspectDirectory(directory, host);
+}
+
+/** Throws STORE_INSECURE when the directory's ACL lets Everyone, Users or Authenticated Users write it. */
+async function refuseBroadlyWritable(directory: string, host: HostPlatform): Promise<void> {
+  const reading = await readBroadWriteGrants(directory, host);
+  const fix = `Run \`icacls "${directory}" /inheritance:r /grant:r *${await currentUserSid(host)}:(OI)(CI)F\` (it grants the deploying user alone, as chmod 700 does), or point the store at a directory under that user's profile.`;
+  if (!reading.ok) {
+    throw new SfbError(
+      'STORE_INSECURE',
+      `The local store could not read who may write its directory ${directory}: ${reading.why}; the store refuses a directory it cannot check. ${fix}`,
+    );
+  }
+  if (reading.grants.length === 0) return;
+  const groups = [...new Set(reading.grants.map((grant) => grant.group))].join(', ');
+  throw new SfbError(
+    'STORE_INSECURE',
+    `The local store directory ${directory} lets ${groups} write to it (ACL entries ${reading.grants.map((grant) => grant.ace).join(' ')}), so any user on this machine could replace or roll back its encrypted certificate files; the store refuses to use it. ${fix}`,
+  );
 }
 
 function notADirectory(directory: string): SfbError {
@@ -91,7 +121,13 @@ function notADirectory(directory: string): SfbError {
  * temporary file beside `file`, fsyncs it and renames it over `file`; it does not fsync the
  * directory, so the rename is made durable here.
  */
-export async function replaceIfUnchanged(file: string, expected: Buffer | undefined, data: Buffer): Promise<void> {
+export async function replaceIfUnchanged(
+  file: string,
+  expected: Buffer | undefined,
+  data: Buffer,
+  host: HostPlatform = currentHost(),
+  write: (file: string, data: Buffer) => Promise<void> = writeAtomically,
+): Promise<void> {
   const actual = await readFileIfExists(file);
   const unchanged = actual === undefined || expected === undefined ? actual === expected : actual.equals(expected);
   if (!unchanged) {
@@ -102,21 +138,56 @@ export async function replaceIfUnchanged(file: string, expected: Buffer | undefi
     );
   }
   try {
-    await writeFileAtomicLib(file, data, { mode: FILE_MODE, fsync: true });
+    // On Windows the rename over `file` fails with EPERM or EBUSY while an antivirus scanner or
+    // a backup agent holds it. Neither library retries that: write-file-atomic 7.0.1 calls Node's
+    // fs.rename, and graceful-fs's win32 rename retry (polyfills.js) gives up at once when the
+    // destination exists, which is always the case here. So the whole write is retried: each
+    // attempt writes a fresh temporary file, and a failed one removes its own.
+    await retryWhileHeld(async () => {
+      try {
+        await write(file, data);
+      } catch (error) {
+        // Only the rename waits: a refused open of the temporary file is a permission problem.
+        throw (error as { syscall?: unknown }).syscall === 'rename' ? error : new NotWaitedOut(error);
+      }
+    }, host);
   } catch (error) {
+    if (error instanceof NotWaitedOut) throw fileSystemError(error.original, 'write', file);
+    if (host.platform === 'win32' && isHeldFileError(error, host.platform)) throw heldFileError(error, file, 'replace', 'the new version was written beside it, so the directory is writable');
     throw fileSystemError(error, 'write', file);
   }
-  await syncDirectory(path.dirname(file));
+  await syncDirectory(path.dirname(file), host);
+}
+
+function writeAtomically(file: string, data: Buffer): Promise<void> {
+  return writeFileAtomicLib(file, data, { mode: FILE_MODE, fsync: true });
+}
+
+/** A failure {@link retryWhileHeld} must not wait out, carried past it. */
+class NotWaitedOut extends Error {
+  constructor(readonly original: unknown) {
+    super('not waited out');
+  }
+}
+
+/** FILE_IN_USE: another process held `file` past the retries. */
+function heldFileError(error: unknown, file: string, action: string, evidence?: string): SfbError {
+  return new SfbError(
+    'FILE_IN_USE',
+    `The local store could not ${action} ${file} (${errorCode(error) ?? 'unknown error'}) for ${patienceText()}${evidence === undefined ? '' : `, although ${evidence}`}: another process holds the file open, usually an antivirus scanner, a backup or indexing service, or an editor. Nothing was changed. Exclude the store directory ${path.dirname(file)} from real-time scanning (or close the program that has the file open), then retry.`,
+    true,
+  );
 }
 
 /** Deletes `file` (absent is fine) and makes the deletion durable. */
-export async function removeFile(file: string): Promise<void> {
+export async function removeFile(file: string, host: HostPlatform): Promise<void> {
   try {
-    await fs.rm(file, { force: true });
+    await retryWhileHeld(() => fs.rm(file, { force: true }), host);
   } catch (error) {
+    if (host.platform === 'win32' && isHeldFileError(error, host.platform)) throw heldFileError(error, file, 'delete');
     throw fileSystemError(error, 'delete', file);
   }
-  await syncDirectory(path.dirname(file));
+  await syncDirectory(path.dirname(file), host);
 }
 
 /**
@@ -139,9 +210,9 @@ export async function removeOrphanedTempFiles(file: string): Promise<void> {
   }
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+async function syncDirectory(directory: string, host: HostPlatform): Promise<void> {
   // Windows cannot open a directory for fsync, and NTFS journals renames itself.
-  if (process.platform === 'win32') return;
+  if (host.platform === 'win32') return;
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(directory, 'r');

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 
 import { SfbError } from '../../domain/errors';
+import { currentHost, type HostPlatform } from '../files/host-platform';
 import type {
   CertificatePayload,
   CertificateStage,
@@ -80,6 +81,12 @@ export interface LocalStoreConfig {
    * @default { N: 2 ** 15, r: 8, p: 1 }
    */
   readonly scryptParams?: ScryptParams;
+  /**
+   * The machine the store runs on: its platform decides how the directory is made private and
+   * checked (mode bits, or on Windows its ACL). Tests inject another platform.
+   * @default the machine this process runs on
+   */
+  readonly host?: HostPlatform;
 }
 
 /**
@@ -98,6 +105,7 @@ interface Settings {
   readonly clock: () => Date;
   readonly lockTimeoutMs: number;
   readonly keys: KeyRing;
+  readonly host: HostPlatform;
 }
 
 /** The secret as read from disk: its record, the key that decrypted it (reused on rewrite) and its bytes. */
@@ -125,7 +133,7 @@ class LocalStore implements CertificateStore {
     const record = await this.readLive(name, this.now());
     if (record !== undefined) return describeRecord(record);
     const directory = this.settings.absoluteDirectory;
-    const where = await inspectDirectory(directory);
+    const where = await inspectDirectory(directory, this.settings.host);
     const lost =
       where === 'missing'
         ? `The local store directory ${directory} does not exist`
@@ -223,7 +231,7 @@ class LocalStore implements CertificateStore {
    * A missing directory reads as "no secret" here; describeExisting says which it was.
    */
   private async readLive(name: string, now: Date): Promise<SecretRecord | undefined> {
-    if ((await inspectDirectory(this.settings.absoluteDirectory)) === 'missing') return undefined;
+    if ((await inspectDirectory(this.settings.absoluteDirectory, this.settings.host)) === 'missing') return undefined;
     const loaded = await this.load(this.paths(name), name);
     if (loaded === undefined || !isPurgeDue(loaded.record, now)) return loaded?.record;
     // Re-read under the lock: another process may have purged it and written a new secret since.
@@ -234,7 +242,7 @@ class LocalStore implements CertificateStore {
   private async loadPurging(paths: LocalStorePaths, name: string, now: Date): Promise<Loaded | undefined> {
     const loaded = await this.load(paths, name);
     if (loaded === undefined || !isPurgeDue(loaded.record, now)) return loaded;
-    await removeFile(paths.secretFile);
+    await removeFile(paths.secretFile, this.settings.host);
     return undefined;
   }
 
@@ -254,8 +262,8 @@ class LocalStore implements CertificateStore {
     change: { readonly claim: OwnerClaim | undefined; readonly action: string },
     decide: (record: SecretRecord | undefined) => Decision,
   ): Promise<SecretRecord> {
-    if (creates) await ensureDirectory(this.settings.absoluteDirectory);
-    else if ((await inspectDirectory(this.settings.absoluteDirectory)) === 'missing') return decide(undefined).record;
+    if (creates) await ensureDirectory(this.settings.absoluteDirectory, this.settings.host);
+    else if ((await inspectDirectory(this.settings.absoluteDirectory, this.settings.host)) === 'missing') return decide(undefined).record;
     return this.locked(name, async (paths, lease) => {
       await removeOrphanedTempFiles(paths.secretFile);
       const loaded = await this.loadPurging(paths, name, now);
@@ -267,7 +275,7 @@ class LocalStore implements CertificateStore {
         const key = reuse ? loaded.key : await this.settings.keys.fresh();
         const bytes = encodeSecretFile(decision.record, key);
         lease.assertHeld();
-        await replaceIfUnchanged(paths.secretFile, loaded?.bytes, bytes);
+        await replaceIfUnchanged(paths.secretFile, loaded?.bytes, bytes, this.settings.host);
       }
       return decision.record;
     });
@@ -286,7 +294,7 @@ function sameParams(a: ScryptParams, b: ScryptParams): boolean {
 
 function checkOptions(options: LocalStoreConfig): Settings {
   const { directory, passphrase, passphraseSource = 'the store passphrase', clock = () => new Date() } = options;
-  const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS, scryptParams = DEFAULT_SCRYPT_PARAMS } = options;
+  const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS, scryptParams = DEFAULT_SCRYPT_PARAMS, host = currentHost() } = options;
   if (typeof directory !== 'string' || directory.trim() === '') {
     throw new SfbError('INVALID_ARGUMENT', 'The local store directory is empty. Set it to a directory path, for example ./.sfb-store.');
   }
@@ -310,5 +318,6 @@ function checkOptions(options: LocalStoreConfig): Settings {
     clock,
     lockTimeoutMs,
     keys: new KeyRing(passphrase, { N: scryptParams.N, r: scryptParams.r, p: scryptParams.p }),
+    host,
   };
 }

@@ -3,6 +3,7 @@
  * stores hold (pfx-pitfalls.md), with or without line breaks.
  */
 import { SfbError } from '../../domain/errors';
+import { decodeText, startsWithByteOrderMark } from '../files/text-file';
 
 /** The largest PFX accepted. Real ones are a few KB; anything near this is not a certificate. */
 export const MAX_PFX_BYTES = 1024 * 1024;
@@ -40,6 +41,13 @@ export function pfxUnreadable(inputName: string, why: string): SfbError {
 
 /** Returns the DER bytes of the PFX in `input` (binary, or base64 text as string or bytes). */
 export function pfxBytesFrom(input: Uint8Array | string, inputName: string): Buffer {
+  // Base64 text saved by Windows PowerShell 5.1 (`> s2s.pfx.b64` writes UTF-16 with a byte order
+  // mark) is text first: a PFX's DER starts with 0x30, never with a byte order mark.
+  if (typeof input !== 'string' && startsWithByteOrderMark(input)) {
+    const decoded = decodeText(input);
+    if (!decoded.ok) throw pfxUnreadable(inputName, decoded.why);
+    return pfxBytesFrom(decoded.text, inputName);
+  }
   const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (raw.length === 0) throw pfxUnreadable(inputName, 'it is empty');
   // Base64 is 4/3 of the binary size: refuse before decoding anything bigger than that could be.

@@ -6,16 +6,19 @@
  * (which evaluates no code). Text files are UTF-8 with a BOM: Windows PowerShell 5.1 reads a
  * BOM-less file in the ANSI code page, which would misread a non-ASCII path or password.
  *
- * The directory is owner-only (mkdtemp: 0700; files 0600, `wx`), and removed when the call is
- * over, with retries (an antivirus scanner may hold a file for a moment). A hard cancel (two
+ * The directory is owner-only (files/owner-only.ts: 0700/0600 on POSIX, an ACL granting the
+ * current user alone on Windows; files `wx`), and removed when the call is over, waiting out a
+ * file an antivirus scanner holds (files/held-files.ts). A hard cancel (two
  * Ctrl-C during an import) skips that removal (issue #15 item 8): each directory's name carries
  * the pid of the process that made it, and the first call of a run removes the directories an
  * earlier run left, only ours: our prefix, our user, made before this run started, by a process
  * that no longer exists.
  */
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { currentHost, type HostPlatform } from '../files/host-platform';
+import { createPrivateDirectory, removePath, writePrivateFile, type RemoveOptions } from '../files/owner-only';
 import { singleQuoted } from './scripts';
 
 /** Every call directory's name starts so, then the pid of the process, `-`, and mkdtemp's suffix. */
@@ -24,9 +27,6 @@ export const CALL_DIRECTORY_PREFIX = 'sfb-oauth-cert-call-';
 const LEGACY_NAME = /^sfb-oauth-cert-[A-Za-z0-9]{6}$/;
 const LEGACY_FILES = new Set(['cert.pfx', 'secret.psd1']);
 const NAME = new RegExp(`^${CALL_DIRECTORY_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
-
-/** fs.rm's own retries: EBUSY, EMFILE, ENFILE, ENOTEMPTY and EPERM are retried (Node's docs). */
-const REMOVE_RETRIES = { maxRetries: 10, retryDelay: 100 } as const;
 
 /** One call's directory: where its files go. */
 export interface CallDirectory {
@@ -42,10 +42,7 @@ export function dataFile(entries: Readonly<Record<string, string>>): string {
     .join('; ')} }\r\n`;
 }
 
-/** Removes a path and everything under it, retrying while another process holds a file. */
-export async function removeWithRetries(path: string, remove: typeof rm = rm): Promise<void> {
-  await remove(path, { recursive: true, force: true, ...REMOVE_RETRIES });
-}
+const WHAT = 'the private directory of a shell call (its script, and the PFX, password or credential it needed)';
 
 /** What a sweep needs to know of the world (injected in tests). */
 export interface SweepContext {
@@ -91,7 +88,7 @@ export async function sweepLeftovers(context: SweepContext): Promise<string[]> {
       if (pid !== undefined && (Number(pid) === process.pid || context.isAlive(Number(pid)))) continue;
       // A legacy name carries no pid: it is ours only if it holds nothing but an import's files.
       if (legacy && !(await readdir(path)).every((file) => LEGACY_FILES.has(file))) continue;
-      await removeWithRetries(path);
+      await removePath(path, { what: `${WHAT} left by an earlier run` });
       removed.push(name);
     } catch {
       // Gone meanwhile, or not ours to read: leave it.
@@ -109,24 +106,44 @@ function sweepOnce(base: string): Promise<unknown> {
   return sweep;
 }
 
-/** Makes a call directory, runs `use`, and removes the directory whatever the outcome. */
-export async function withCallDirectory<T>(use: (directory: CallDirectory) => Promise<T>, base: string = tmpdir()): Promise<T> {
+/** Where call directories go and the machine's seams (injected in tests). */
+export interface CallDirectorySeams {
+  /** @default os.tmpdir() */
+  readonly base?: string;
+  readonly host?: HostPlatform;
+  /** The deletion (a test injects one that fails as a held file does). */
+  readonly rm?: RemoveOptions['rm'];
+}
+
+/**
+ * Makes a call directory, runs `use`, and removes the directory whatever the outcome. A removal
+ * that fails after `use` succeeded is thrown (FILE_IN_USE naming the directory); after `use`
+ * failed, `use`'s error is.
+ */
+export async function withCallDirectory<T>(use: (directory: CallDirectory) => Promise<T>, seams: CallDirectorySeams = {}): Promise<T> {
+  const base = seams.base ?? tmpdir();
+  const host = seams.host ?? currentHost();
   await sweepOnce(base);
-  // mkdtemp creates the directory with mode 0700.
-  const path = await mkdtemp(join(base, `${CALL_DIRECTORY_PREFIX}${process.pid}-`));
+  const path = await createPrivateDirectory(`${CALL_DIRECTORY_PREFIX}${process.pid}-`, host, base);
   const directory: CallDirectory = {
     path,
     async write(name, content) {
       const file = join(path, name);
-      // `wx`: never follow or reuse a file someone placed there.
-      if (typeof content === 'string') await writeFile(file, `\uFEFF${content}`, { mode: 0o600, flag: 'wx', encoding: 'utf8' });
-      else await writeFile(file, content, { mode: 0o600, flag: 'wx' });
+      await writePrivateFile(file, typeof content === 'string' ? `\uFEFF${content}` : content);
       return file;
     },
   };
+  let result: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    return await use(directory);
-  } finally {
-    await removeWithRetries(path);
+    result = { ok: true, value: await use(directory) };
+  } catch (error) {
+    result = { ok: false, error };
   }
+  const removal = removePath(path, { what: WHAT, host, ...(seams.rm ? { rm: seams.rm } : {}) });
+  if (!result.ok) {
+    await removal.catch(() => undefined);
+    throw result.error;
+  }
+  await removal;
+  return result.value;
 }

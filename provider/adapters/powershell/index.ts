@@ -19,7 +19,7 @@
 import { SfbError } from '../../domain/errors';
 import type { FrontEndPoolSpec } from '../../domain/pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot, ShellSession } from '../../ports/front-end-pool';
-import { dataFile, withCallDirectory, type CallDirectory } from './call-directory';
+import { dataFile, withCallDirectory, type CallDirectory, type CallDirectorySeams } from './call-directory';
 import { certificatesOf, errorRecordOf, globalOf, isTransportFailure, jsonOf, markedRecords, replicasOf, serverAnswerOf, sessionOf, textFailureOf, type ErrorRecord, type MarkedRecord } from './parse';
 import {
   globalInspectScript,
@@ -49,9 +49,7 @@ export interface PoolSecrets {
   readonly credentialPassword?: string;
 }
 
-export interface PoolSeams {
-  /** Where call directories go (os.tmpdir()). */
-  readonly base?: string;
+export interface PoolSeams extends CallDirectorySeams {
   readonly tree?: ProcessTree;
 }
 
@@ -154,7 +152,7 @@ export function createPowerShellPool(spec: FrontEndPoolSpec, secrets: PoolSecret
       const command = [...spec.command, '-File', scriptPath];
       const result = await runShell({ command, timeoutMs, doing, ...(seams.tree ? { tree: seams.tree } : {}) });
       return readCall(result, spec.command, doing, options.servers ?? []);
-    }, seams.base);
+    }, seams);
   }
 
   /** One batch of servers: one record per server, answered or not. */

@@ -12,8 +12,9 @@
  * giving the pipes a moment to drain, not only on their `close`, which a surviving grandchild
  * can delay for ever.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { SfbError } from '../../domain/errors';
+import { currentHost, systemProgram, type HostPlatform } from '../files/host-platform';
 
 /** What a call may print on stdout and on stderr, each; far above any answer of a 256-server pool. */
 export const MAX_SHELL_OUTPUT_BYTES = 4 * 1024 * 1024;
@@ -34,19 +35,13 @@ export interface ProcessTree {
   kill(pid: number): void;
 }
 
-/** Runs a program and forgets it (taskkill); errors are ignored: the tree may be gone already. */
-export type Runner = (file: string, args: readonly string[]) => void;
-
-const defaultRunner: Runner = (file, args) => {
-  execFile(file, [...args], { windowsHide: true }, () => undefined);
-};
-
-/** The process tree of `platform`: `taskkill /T /F /PID` on Windows, the process group elsewhere. */
-export function processTreeFor(platform: NodeJS.Platform, run: Runner = defaultRunner): ProcessTree {
-  if (platform === 'win32') {
+/** The process tree on `host`: `taskkill /T /F /PID` on Windows, the process group elsewhere. */
+export function processTreeFor(host: HostPlatform): ProcessTree {
+  if (host.platform === 'win32') {
     // A detached process on Windows gets its own console window; taskkill /T finds the tree by
-    // parent pid instead (docs: learn.microsoft.com windows-commands/taskkill).
-    return { detached: false, kill: (pid) => run('taskkill', ['/T', '/F', '/PID', String(pid)]) };
+    // parent pid instead (Microsoft Learn, windows-commands/taskkill). From System32, not PATH.
+    // Its outcome is not awaited: the tree may be gone already, and `exit` settles the call.
+    return { detached: false, kill: (pid) => void host.run(systemProgram(host, 'taskkill.exe'), ['/T', '/F', '/PID', String(pid)]) };
   }
   return {
     detached: true,
@@ -77,7 +72,7 @@ const shownCommand = (command: readonly string[]) => command.join(' ');
 export function runShell(call: ShellCall): Promise<ShellResult> {
   const [file, ...args] = call.command;
   const limit = call.maxOutputBytes ?? MAX_SHELL_OUTPUT_BYTES;
-  const tree = call.tree ?? processTreeFor(process.platform);
+  const tree = call.tree ?? processTreeFor(currentHost());
   return new Promise((resolve, reject) => {
     if (file === undefined) {
       reject(new SfbError('SHELL_NOT_FOUND', `The pool's \`command\` is empty; give the shell and its options, e.g. ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass"].`));

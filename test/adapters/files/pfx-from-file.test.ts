@@ -24,6 +24,19 @@ describe('pfxFromFile', () => {
     expect(await pulumi.isSecret(fromBinary)).toBe(true);
   });
 
+  it('reads base64 text saved by Windows PowerShell 5.1 (UTF-16 LE with a BOM, CRLF lines) as the same PFX (issue #15)', async () => {
+    const text = readFileSync(join(CORPUS_DIR, 'openssl3-default.pfx.b64'), 'utf8').replace(/\n/g, '\r\n');
+    const path = join(scratch, 'saved-by-5.1.pfx.b64');
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    expect(await valueOf(pfxFromFile(path))).toBe(readFileSync(join(CORPUS_DIR, 'openssl3-default.pfx')).toString('base64'));
+  });
+
+  it('says why it cannot read text with a byte order mark it cannot decode', () => {
+    const path = join(scratch, 'utf32.pfx.b64');
+    writeFileSync(path, Buffer.from([0xff, 0xfe, 0, 0, 0x4d, 0, 0, 0]));
+    expect(() => pfxFromFile(path)).toThrow(expect.objectContaining({ code: 'PFX_UNREADABLE', message: expect.stringContaining("(it is UTF-32 (it starts with UTF-32's byte order mark); save it as UTF-8") }));
+  });
+
   it('gives a PEM file the PEM hint, not "does not decode to PKCS#12"', () => {
     const pem = join(CORPUS_DIR, 'cert-and-key.pem');
     expect(() => pfxFromFile(pem)).toThrow(expect.objectContaining({ code: 'PFX_UNREADABLE', message: expect.stringContaining('it is PEM text; convert it with `openssl pkcs12 -export') }));
