@@ -249,7 +249,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
           if (server.scope === 'local' && !spec.removeLocalAssignments) {
             throw new SfbError(
               'POOL_NOT_CONVERGED',
-              `${server.server} uses an OAuthTokenIssuer certificate set on the server itself (${shortThumbprint(server.current ?? '')}.., a local assignment), which replication never replaces; the provider does not remove it unless the pool's \`removeLocalAssignments\` is true, because Remove-CsCertificate -Force there revokes that certificate's bindings. Remove it in the Management Shell with ${removeLocalCommand(server.server)}, or set removeLocalAssignments: true, then run \`pulumi up\` again.`,
+              `${server.server} uses an OAuthTokenIssuer certificate set on the server itself (${shortThumbprint(server.current ?? '')}, a local assignment), which replication never replaces; the provider does not remove it unless the pool's \`removeLocalAssignments\` is true, because Remove-CsCertificate -Force there revokes that certificate's bindings. Remove it in the Management Shell with ${removeLocalCommand(server.server)}, or set removeLocalAssignments: true, then run \`pulumi up\` again.`,
             );
           }
           if (server.scope === 'local') {
