@@ -53,9 +53,11 @@ describe('the scripts (docs/shell-contract.md)', () => {
 
   it('inspect of the CMS: session facts, the global assignment with dates written by the script, the replicas; no -AsArray (5.1 has none)', () => {
     const script = globalInspectScript(DESKTOP);
+    // Names quoted: tree-sitter-powershell (the emulator's grammar) refuses a bare-word list.
+    expect(script).toContain("Select-Object -Property 'ReplicaFqdn', 'UpToDate'");
     expect(script).toContain("    Write-Output ('#sfb-oauth-cert:session ' + (ConvertTo-Json -Compress -InputObject $session))\n");
     expect(script).toContain(
-      "    $global = @(Get-CsCertificate -Identity Global -Type OAuthTokenIssuer | Select-Object -Property Thumbprint, PreviousThumbprint, SourceScope, @{ Name = 'NotAfter'; Expression = { $_.NotAfter.ToUniversalTime().ToString('o') } }, @{ Name = 'EffectiveDate'; Expression = { if ($_.EffectiveDate) { $_.EffectiveDate.ToUniversalTime().ToString('o') } } })\n",
+      "    $global = @(Get-CsCertificate -Identity Global -Type OAuthTokenIssuer | Select-Object -Property 'Thumbprint', 'PreviousThumbprint', 'SourceScope', @{ Name = 'NotAfter'; Expression = { $_.NotAfter.ToUniversalTime().ToString('o') } }, @{ Name = 'EffectiveDate'; Expression = { if ($_.EffectiveDate) { $_.EffectiveDate.ToUniversalTime().ToString('o') } } })\n",
     );
     expect(script).toContain("    Write-Output ('#sfb-oauth-cert:replicas ' + (ConvertTo-Json -Depth 3 -Compress -InputObject $replicas))\n");
     expect(script).not.toMatch(/-AsArray|-EnumsAsStrings|\?\?|&&/);
@@ -104,8 +106,9 @@ describe('the scripts (docs/shell-contract.md)', () => {
     expect(ticksOf(ms)).toBe(ticks);
   });
 
-  it('literals: every kind of single quote doubled, non-ASCII kept', () => {
+  it('literals: every kind of single quote doubled, non-ASCII kept; a non-ASCII server name goes verbatim into the script (written UTF-8 with a BOM)', () => {
     expect(singleQuoted("it's ‘x’ ‚y‛ Zürich")).toBe("'it''s ‘‘x’’ ‚‚y‛‛ Zürich'");
+    expect(serversInspectScript(['fe01.zürich.contoso.com'], DESKTOP)).toContain("Invoke-Command -ComputerName 'fe01.zürich.contoso.com' -ErrorAction");
   });
 });
 

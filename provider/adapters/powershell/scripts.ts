@@ -66,8 +66,10 @@ export function framed(edition: PoolEdition, body: readonly string[]): string {
 }
 
 /** The properties of a CertificateReference the provider uses; dates as UTC round-trip strings. */
+// Names quoted: a bare-word list in argument mode is not valid to tree-sitter-powershell, the
+// grammar the emulator checks scripts with (PowerShell itself takes both).
 const CERTIFICATE_PROPERTIES =
-  "Thumbprint, PreviousThumbprint, SourceScope, @{ Name = 'NotAfter'; Expression = { $_.NotAfter.ToUniversalTime().ToString('o') } }, @{ Name = 'EffectiveDate'; Expression = { if ($_.EffectiveDate) { $_.EffectiveDate.ToUniversalTime().ToString('o') } } }";
+  "'Thumbprint', 'PreviousThumbprint', 'SourceScope', @{ Name = 'NotAfter'; Expression = { $_.NotAfter.ToUniversalTime().ToString('o') } }, @{ Name = 'EffectiveDate'; Expression = { if ($_.EffectiveDate) { $_.EffectiveDate.ToUniversalTime().ToString('o') } } }";
 
 /** The session's facts, the CMS's global assignment, the replicas: `session`, `global`, `replicas` lines. */
 export function globalInspectScript(context: ScriptContext): string {
@@ -81,7 +83,7 @@ export function globalInspectScript(context: ScriptContext): string {
     `Write-Output ('${MARK}session ' + (ConvertTo-Json -Compress -InputObject $session))`,
     `$global = @(Get-CsCertificate -Identity Global -Type OAuthTokenIssuer | Select-Object -Property ${CERTIFICATE_PROPERTIES})`,
     `Write-Output ('${MARK}global ' + (ConvertTo-Json -Depth 3 -Compress -InputObject $global))`,
-    '$replicas = @(Get-CsManagementStoreReplicationStatus | Select-Object -Property ReplicaFqdn, UpToDate)',
+    "$replicas = @(Get-CsManagementStoreReplicationStatus | Select-Object -Property 'ReplicaFqdn', 'UpToDate')",
     `Write-Output ('${MARK}replicas ' + (ConvertTo-Json -Depth 3 -Compress -InputObject $replicas))`,
   ]);
 }
