@@ -23,7 +23,7 @@ async function child(count: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sfb-bench-converge-'));
   try {
     const servers = Array.from({ length: count }, (_, i) => `fe${String(i + 1).padStart(2, '0')}.contoso.com`);
-    execFileSync(EMULATOR, ['admin', 'init', '--servers', servers.join(','), '--replication-delay', '1', '--now', 'real'], { env: { ...process.env, SFB_SKYPE_EMULATOR_DIR: dir } });
+    execFileSync(EMULATOR, ['admin', 'init', '--edition', 'core', '--servers', servers.join(','), '--replication-delay', '1', '--now', 'real'], { env: { ...process.env, SFB_SKYPE_EMULATOR_DIR: dir } });
     const { spec } = checkPoolSpec({ kind: 'powershell', servers, command: ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, EMULATOR, '-NoProfile', '-NonInteractive', '-Command', '-'], pollIntervalSeconds: 1, replicationTimeoutSeconds: 300 });
     const A = entry('openssl3-default');
     const B = entry('rsa-4096');

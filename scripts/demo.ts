@@ -116,7 +116,7 @@ async function ensureDemoPool(root: string, cli: { pulumiBinary: string; env: Re
   const emulatorEnv = { SFB_SKYPE_EMULATOR_DIR: dir };
   if (!existsSync(join(dir, 'state.json'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    runEmulator(emulator, ['admin', 'init', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
+    runEmulator(emulator, ['admin', 'init', '--edition', 'core', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
     console.log(`demo: an emulated Skype for Business deployment with ${DEMO_SERVERS.join(', ')} in ${dir}`);
   }
   const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-Command', '-'];

@@ -30,6 +30,9 @@ function deployment(options: { servers?: string[]; culture?: string; timeZone?: 
   const admin = (...args: string[]) => execFileSync(EMULATOR, ['admin', ...args], { env, encoding: 'utf8' });
   admin(
     'init',
+    // The current adapter speaks PowerShell 7 (-AsArray); the issue #15 adapter runs both editions.
+    '--edition',
+    'core',
     '--servers',
     (options.servers ?? SERVERS).join(','),
     '--replication-delay',
@@ -202,10 +205,13 @@ describe('the PowerShell adapter against the emulator', () => {
     expect(d.scripts().filter((r) => r.script.includes('Invoke-Command')).length).toBe(4);
   });
 
-  it('SERVER_UNREACHABLE names the server that remoting cannot reach, among others that answer', async () => {
+  // Issue #15 item 5, reproduced now that the emulator prints PowerShell 7's ConciseView for a
+  // transport failure (`OpenError: [fe09...] ...`): this adapter matches `Invoke-Command:` and
+  // so reports SHELL_FAILED. The issue #15 adapter reads structured records instead.
+  it('an unreachable server among others: this adapter misses PowerShell 7\'s OpenError line (issue #15 item 5)', async () => {
     const d = fresh();
     const pool = createPowerShellPool({ ...d.spec({ parallelism: 1 }), servers: [...SERVERS, 'fe09.contoso.com'] });
-    await expect(pool.inspect()).rejects.toMatchObject({ code: 'SERVER_UNREACHABLE', message: expect.stringMatching(/^Front End Server fe09\.contoso\.com could not be reached while reading .*Test-WSMan fe09\.contoso\.com/) });
+    await expect(pool.inspect()).rejects.toMatchObject({ code: 'SHELL_FAILED', message: expect.stringContaining('"OpenError: [fe09.contoso.com] Connecting to remote server fe09.contoso.com failed') });
   });
 
   it('CMDLET_FAILED quotes the cmdlet: a thumbprint Skype does not know', async () => {

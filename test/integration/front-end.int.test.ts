@@ -181,7 +181,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
 
   beforeAll(async () => {
     fs.mkdirSync(emulator.dir);
-    emulator.admin('init', '--servers', SERVERS.join(','), '--replication-delay', '1', '--now', 'real');
+    emulator.admin('init', '--edition', 'core', '--servers', SERVERS.join(','), '--replication-delay', '1', '--now', 'real');
     fs.copyFileSync(path.join(CORPUS_DIR, A.file), path.join(project.dir, 'a.pfx'));
     fs.copyFileSync(path.join(CORPUS_DIR, B.file), path.join(project.dir, 'b.pfx'));
     fs.writeFileSync(path.join(project.dir, 'soon.pfx'), soonPfx);
