@@ -67,7 +67,7 @@ export function errorOfRecord(record: ErrorRecord, doing: string, servers: reado
     const server = record.targetName ?? servers[0] ?? 'the server';
     return new SfbError('SERVER_UNREACHABLE', `Front End Server ${server} could not be reached while ${doing}: ${quoted}. Check that it is running and that PowerShell remoting reaches it (Test-WSMan ${server}), or remove it from the pool's \`servers\` if it was decommissioned.`, true);
   }
-  if (/ModuleNotFound|Modules_ModuleNotFound/i.test(record.fullyQualifiedErrorId) || /FileNotFoundException/.test(record.exceptionType) && /SkypeForBusiness/i.test(record.message)) {
+  if (/ModuleNotFound/i.test(record.fullyQualifiedErrorId) || (/FileNotFoundException/.test(record.exceptionType) && /SkypeForBusiness/i.test(record.message))) {
     return new SfbError('SHELL_FAILED', `The shell could not load the SkypeForBusiness module while ${doing}: ${quoted}. Run the provider where the Skype for Business Server administrative tools are installed (a Front End Server, or a domain-joined Windows agent with them), with the pool's edition matching the shell ("desktop" for Windows PowerShell 5.1).`);
   }
   return new SfbError('CMDLET_FAILED', `The Skype for Business Server Management Shell failed while ${doing}: ${quoted}. Fix what it names (run the same cmdlet in the Management Shell to see more), then run \`pulumi up\` again.`);
