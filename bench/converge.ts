@@ -24,7 +24,7 @@ async function child(count: number): Promise<void> {
   try {
     const servers = Array.from({ length: count }, (_, i) => `fe${String(i + 1).padStart(2, '0')}.contoso.com`);
     execFileSync(EMULATOR, ['admin', 'init', '--servers', servers.join(','), '--replication-delay', '1', '--now', 'real'], { env: { ...process.env, SFB_SKYPE_EMULATOR_DIR: dir } });
-    const { spec } = checkPoolSpec({ kind: 'powershell', servers, command: ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, EMULATOR, '-NoProfile', '-NonInteractive', '-Command', '-'], pollIntervalSeconds: 1, replicationTimeoutSeconds: 300 });
+    const { spec } = checkPoolSpec({ kind: 'powershell', servers, command: ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, EMULATOR, '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'], pollIntervalSeconds: 1, replicationTimeoutSeconds: 300 });
     const A = entry('openssl3-default');
     const B = entry('rsa-4096');
     const quiet = { progress: () => undefined };

@@ -119,7 +119,7 @@ async function ensureDemoPool(root: string, cli: { pulumiBinary: string; env: Re
     runEmulator(emulator, ['admin', 'init', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
     console.log(`demo: an emulated Skype for Business deployment with ${DEMO_SERVERS.join(', ')} in ${dir}`);
   }
-  const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-Command', '-'];
+  const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'];
   const config = JSON.parse(await captureOk(cli.pulumiBinary, ['config', '--json', '--stack', DEMO_STACK], root, cli.env)) as Record<string, { value?: string }>;
   const project = projectName(root);
   const setIfChanged = async (key: string, value: unknown) => {

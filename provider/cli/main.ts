@@ -11,6 +11,7 @@ import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
 import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
+import { CAPTURE_USAGE, captureScriptCommand } from './capture';
 import { review, REVIEW_USAGE } from './review';
 
 /** Exit codes: the contract other tools script against. */
@@ -32,7 +33,9 @@ Dates are ISO 8601 with a zone, like 2026-12-01T00:00:00Z. --min-key-bits is at 
 --json prints one JSON object on stdout for every outcome, usage errors included.
 Exit status: 0 valid, 1 invalid, 2 usage error.
 
-${REVIEW_USAGE}`;
+${REVIEW_USAGE}
+
+${CAPTURE_USAGE}`;
 
 /** Why the file was not checked (exit status 2). */
 class UsageError extends Error {}
@@ -222,6 +225,7 @@ export async function main(
   }
   // Its own options and exit codes (0 printed, 2 usage); the clock is read here, in the shell.
   if (command === 'review') return review(argv.slice(1), { out, err, stdin, clock: () => new Date() });
+  if (command === 'capture-script') return captureScriptCommand(argv.slice(1), { out, err, clock: () => new Date() });
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   try {

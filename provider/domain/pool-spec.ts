@@ -13,8 +13,49 @@ import { zoneOfIana } from './server-zone';
 
 export const POOL_KIND = 'powershell';
 
-/** The shell and its arguments; the script goes to its stdin (`-Command -`). */
-export const DEFAULT_POOL_COMMAND: readonly string[] = ['pwsh', '-NoProfile', '-NonInteractive', '-Command', '-'];
+/**
+ * Which PowerShell runs the scripts (issue #15): `desktop` is Windows PowerShell 5.1, where the
+ * SkypeForBusiness module lives; `core` is PowerShell 7, which reaches the module only through
+ * `Import-Module -UseWindowsPowerShell`.
+ */
+export const POOL_EDITIONS = ['desktop', 'core'] as const;
+export type PoolEdition = (typeof POOL_EDITIONS)[number];
+export const DEFAULT_POOL_EDITION: PoolEdition = 'desktop';
+
+/**
+ * The shell and its options per edition; the adapter appends `-File <script>` (docs/shell-contract.md:
+ * `-Command -` runs stdin statement by statement, so an error does not stop the script).
+ */
+export const DEFAULT_POOL_COMMANDS: Readonly<Record<PoolEdition, readonly string[]>> = {
+  desktop: ['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'],
+  core: ['pwsh', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'],
+};
+/** The default edition's command. */
+export const DEFAULT_POOL_COMMAND: readonly string[] = DEFAULT_POOL_COMMANDS[DEFAULT_POOL_EDITION];
+
+// Options that name the script themselves: the adapter gives `-File <path>`, so none may come
+// before it (PowerShell takes the first; `-c`/`-f` are the documented short forms).
+const SCRIPT_OPTIONS = new Set(['-command', '-c', '-file', '-f', '-encodedcommand', '-ec']);
+
+/** How `Invoke-Command` reaches the servers (issue #15); each option is passed only when set. */
+export const REMOTING_AUTHENTICATIONS = ['Default', 'Kerberos', 'Negotiate', 'CredSSP'] as const;
+export type RemotingAuthentication = (typeof REMOTING_AUTHENTICATIONS)[number];
+
+export interface PoolRemoting {
+  /** `-Authentication`: CredSSP for the double hop (docs/front-end.md). */
+  readonly authentication?: RemotingAuthentication;
+  /**
+   * `-Credential`: the user name only; the password is a secret and never part of the spec
+   * (it travels as the resource's secret input `poolPassword`, then in an owner-only file).
+   */
+  readonly credential?: { readonly userName: string };
+  /** `-UseSSL` (WinRM over HTTPS). */
+  readonly useSsl?: boolean;
+  /** `-Port`. */
+  readonly port?: number;
+  /** `-ConfigurationName`, a session configuration on the servers. */
+  readonly configurationName?: string;
+}
 
 /** Limits of the numeric options: [default, min, max]. */
 export const POOL_NUMBERS = {
@@ -37,7 +78,18 @@ export interface FrontEndPoolSpec {
   readonly kind: typeof POOL_KIND;
   /** FQDNs of every Front End Server of the deployment, e.g. `fe01.contoso.com`. */
   readonly servers: readonly string[];
+  /** Windows PowerShell 5.1 (`desktop`) or PowerShell 7 (`core`). */
+  readonly edition: PoolEdition;
+  /** The shell and its options, without the script: the adapter appends `-File <path>`. */
   readonly command: readonly string[];
+  /** How `Invoke-Command` reaches the servers; empty: PowerShell's defaults. */
+  readonly remoting: PoolRemoting;
+  /**
+   * Whether `up` removes a local assignment made by hand on one server (`Remove-CsCertificate
+   * -Force` there, which revokes that certificate's bindings on it). Default false: it is
+   * reported as drift with the command that fixes it.
+   */
+  readonly removeLocalAssignments: boolean;
   /**
    * The servers' time zone (IANA) that preview assumes before the first look at the servers; after
    * one, the zone they reported is used (issue #15, server-zone.ts).
@@ -54,6 +106,16 @@ export interface FrontEndPoolSpec {
    * option existed compares equal. @default false
    */
   readonly replaceForeignRoll?: true;
+}
+
+// A DNS label of letters (any script: Windows DNS takes Unicode host names), digits and hyphens.
+const SERVER_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+/** A Front End's FQDN: two labels or more, ASCII (isPlausibleDomain) or not (issue #15: non-ASCII names work). */
+function isServerName(value: string): boolean {
+  if (isPlausibleDomain(value)) return value.includes('.');
+  const labels = value.toLowerCase().replace(/\.$/, '').split('.');
+  return value.length <= 253 && labels.length >= 2 && labels.every((label) => SERVER_LABEL.test(label));
 }
 
 function shown(value: unknown): string {
@@ -84,7 +146,7 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     problems.push(`The pool's \`servers\` lists ${raw.servers.length} servers, more than the ${MAX_POOL_SERVERS} one resource converges; split the deployment into several resources.`);
   } else {
     for (const server of raw.servers) {
-      if (typeof server !== 'string' || !isPlausibleDomain(server) || !server.includes('.')) {
+      if (typeof server !== 'string' || !isServerName(server)) {
         problems.push(`The pool's \`servers\` entry ${shown(server)} is not a server FQDN; write it like "fe01.contoso.com", as \`Invoke-Command -ComputerName\` reaches it.`);
         continue;
       }
@@ -94,11 +156,29 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     }
   }
 
-  let command: readonly string[] = DEFAULT_POOL_COMMAND;
+  let edition: PoolEdition = DEFAULT_POOL_EDITION;
+  if (raw.edition !== undefined && raw.edition !== null) {
+    if (typeof raw.edition !== 'string' || !(POOL_EDITIONS as readonly string[]).includes(raw.edition)) {
+      problems.push(`The pool's \`edition\` must be "desktop" (Windows PowerShell 5.1, where the SkypeForBusiness module runs) or "core" (PowerShell 7); got ${shown(raw.edition)}; or leave it out for "desktop".`);
+    } else edition = raw.edition as PoolEdition;
+  }
+
+  let command: readonly string[] = DEFAULT_POOL_COMMANDS[edition];
   if (raw.command !== undefined && raw.command !== null) {
     const ok = Array.isArray(raw.command) && raw.command.length > 0 && raw.command.every((part) => typeof part === 'string' && part.length > 0 && !part.includes('\u0000'));
-    if (!ok) problems.push(`The pool's \`command\` must be the shell and its arguments as a non-empty list of non-empty strings, e.g. ${JSON.stringify(DEFAULT_POOL_COMMAND)} (the script goes to its stdin); got ${shown(raw.command)}; or leave it out for that default.`);
-    else command = raw.command as string[];
+    const scriptOption = ok ? (raw.command as string[]).slice(1).find((part) => SCRIPT_OPTIONS.has(part.toLowerCase())) : undefined;
+    if (!ok) problems.push(`The pool's \`command\` must be the shell and its options as a non-empty list of non-empty strings, e.g. ${JSON.stringify(DEFAULT_POOL_COMMANDS[edition])} (the provider appends -File and the script's path); got ${shown(raw.command)}; or leave it out for that default.`);
+    else if (scriptOption !== undefined) {
+      problems.push(`The pool's \`command\` gives ${JSON.stringify(scriptOption)}; scripts now run with -File (the provider appends -File and the script's path, so a failing line stops the script), so remove ${JSON.stringify(scriptOption)} and what follows it, e.g. ${JSON.stringify(DEFAULT_POOL_COMMANDS[edition])}.`);
+    } else command = raw.command as string[];
+  }
+
+  const remoting = remotingOf(raw, problems);
+
+  let removeLocalAssignments = false;
+  if (raw.removeLocalAssignments !== undefined && raw.removeLocalAssignments !== null) {
+    if (typeof raw.removeLocalAssignments !== 'boolean') problems.push(`The pool's \`removeLocalAssignments\` must be true or false; got ${shown(raw.removeLocalAssignments)}; or leave it out for false (a local assignment is reported, not removed).`);
+    else removeLocalAssignments = raw.removeLocalAssignments;
   }
 
   // Issue #15: the effective date is no longer written as text, so no culture is involved; the
@@ -135,5 +215,41 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     problems.push(`The pool's \`replaceForeignRoll\` must be true or false; got ${shown(raw.replaceForeignRoll)}; or leave it out for false (a roll nobody declared stops \`pulumi up\` with FOREIGN_ROLL_PENDING).`);
   }
   if (problems.length > 0) return { problems, ...(warnings.length > 0 ? { warnings } : {}) };
-  return { spec: { kind: POOL_KIND, servers, command, serverTimeZone, ...numbers, ...(raw.replaceForeignRoll === true ? { replaceForeignRoll: true as const } : {}) }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { spec: { kind: POOL_KIND, servers, edition, command, remoting, removeLocalAssignments, serverTimeZone, ...numbers, ...(raw.replaceForeignRoll === true ? { replaceForeignRoll: true as const } : {}) }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+// A session configuration name (`Microsoft.PowerShell`, `SkypeAdmins`): letters, digits and . _ -.
+const CONFIGURATION_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+// A Windows user name: `CONTOSO\\svc-sfb` or `svc-sfb@contoso.com`; no control characters.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const USER_NAME = /^[^\u0000-\u001f]{1,256}$/;
+
+/** The remoting options of a declared pool; problems are pushed as sentences. */
+function remotingOf(raw: Record<string, unknown>, problems: string[]): PoolRemoting {
+  const remoting: { -readonly [K in keyof PoolRemoting]: PoolRemoting[K] } = {};
+  const set = (value: unknown) => value !== undefined && value !== null;
+  if (set(raw.authentication)) {
+    if (typeof raw.authentication !== 'string' || !(REMOTING_AUTHENTICATIONS as readonly string[]).includes(raw.authentication)) {
+      problems.push(`The pool's \`authentication\` must be one of ${REMOTING_AUTHENTICATIONS.map((a) => `"${a}"`).join(', ')} (Invoke-Command -Authentication); got ${shown(raw.authentication)}; or leave it out for PowerShell's default.`);
+    } else remoting.authentication = raw.authentication as RemotingAuthentication;
+  }
+  if (set(raw.credential)) {
+    const credential = raw.credential as { userName?: unknown } | null;
+    if (typeof credential !== 'object' || Array.isArray(credential) || credential === null || typeof credential.userName !== 'string' || !USER_NAME.test(credential.userName)) {
+      problems.push(`The pool's \`credential\` must be { userName: "CONTOSO\\svc-sfb", password: <a secret> }; its userName was ${shown((credential as { userName?: unknown } | null)?.userName)}; or leave it out to connect as the user the provider runs as.`);
+    } else remoting.credential = { userName: credential.userName };
+  }
+  if (set(raw.useSsl)) {
+    if (typeof raw.useSsl !== 'boolean') problems.push(`The pool's \`useSsl\` must be true or false (Invoke-Command -UseSSL); got ${shown(raw.useSsl)}.`);
+    else if (raw.useSsl) remoting.useSsl = true;
+  }
+  if (set(raw.port)) {
+    if (typeof raw.port !== 'number' || !Number.isInteger(raw.port) || raw.port < 1 || raw.port > 65_535) problems.push(`The pool's \`port\` must be a whole number from 1 to 65535 (Invoke-Command -Port; WinRM listens on 5985, or 5986 with SSL); got ${shown(raw.port)}.`);
+    else remoting.port = raw.port;
+  }
+  if (set(raw.configurationName)) {
+    if (typeof raw.configurationName !== 'string' || !CONFIGURATION_NAME.test(raw.configurationName)) problems.push(`The pool's \`configurationName\` must be a session configuration name of letters, digits, ".", "_" or "-", e.g. "Microsoft.PowerShell"; got ${shown(raw.configurationName)}.`);
+    else remoting.configurationName = raw.configurationName;
+  }
+  return remoting;
 }

@@ -44,6 +44,8 @@ export interface CheckedInputs {
   readonly store: StoreSpec;
   /** The passphrase of the embedded store. Secret. `null` for the AWS store, which has none. */
   readonly storePassphrase: string | null;
+  /** The password of the pool's remoting credential (issue #15). Secret. `null`/absent: none. */
+  readonly poolPassword?: string | null;
   /**
    * Who manages the secret: `<organization>/<project>/<stack>` of the declaring program. The store
    * records it; another owner is refused unless `adopt` is set (issue #7 C).

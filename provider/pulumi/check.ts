@@ -245,7 +245,7 @@ export function diff(
   const replaces = ['secretName', 'store'].filter((key) => !same(key));
   const awsOptionsChanged = !replaces.includes('store') && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND && sortedJson(state.store) !== sortedJson(news.store);
   // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
-  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase'].filter((key) => !same(key));
+  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase', 'poolPassword'].filter((key) => !same(key));
   if (awsOptionsChanged) updates.push('store');
   // State written before owners were recorded has none: that is not a change of owner.
   if (state.owner !== undefined && !same('owner')) updates.push('owner');

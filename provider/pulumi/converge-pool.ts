@@ -11,7 +11,8 @@
  *
  * Secrets: the PFX and password go to the adapter only when a step imports; they are never logged.
  */
-import { createPowerShellPool } from '../adapters/powershell';
+import { createPowerShellPool, type PoolSecrets } from '../adapters/powershell';
+import { removeLocalCommand } from '../adapters/powershell/scripts';
 import { isSfbError, SfbError } from '../domain/errors';
 import {
   planDeployment,
@@ -38,6 +39,8 @@ export interface PoolInputs {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly effectiveDate?: string | null;
+  /** The password of the pool's remoting `credential` (a secret input, like `password`). */
+  readonly poolPassword?: string | null;
   /**
    * The `servers` output last recorded (the old state's): the NotAfter of certificates seen
    * current before, which Skype no longer reports once they are previous.
@@ -82,7 +85,7 @@ function knownNotAfter(inputs: PoolInputs, ...snapshots: (PoolSnapshot | undefin
 
 /** What the step may be given instead of the real world (tests, the benchmark). */
 export interface PoolDeps {
-  readonly open: (spec: FrontEndPoolSpec) => FrontEndPool;
+  readonly open: (spec: FrontEndPoolSpec, secrets?: PoolSecrets) => FrontEndPool;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly progress: (line: string) => void;
@@ -160,9 +163,17 @@ export function serversOutput(snapshot: PoolSnapshot, known: KnownNotAfter = new
   return Object.fromEntries(entries);
 }
 
+/** The pool's secrets from the inputs: the remoting credential's password, when declared. */
+function secretsOf(inputs: PoolInputs): PoolSecrets {
+  return typeof inputs.poolPassword === 'string' ? { credentialPassword: inputs.poolPassword } : {};
+}
+
 function describeServer(s: FrontEndCertificates): string {
   if (s.unreachable) return `${s.server} (could not be read: ${s.unreachable.code})`;
-  const parts = [s.current ? `current ${shortThumbprint(s.current)}${s.scope === 'local' ? ' set on the server itself' : ''}` : 'no current certificate'];
+  // A local assignment is never removed by default (it revokes the certificate's bindings there:
+  // issue #15 item 9): the line names the command that removes it.
+  const local = s.scope === 'local' ? ` set on the server itself; remove it there with ${removeLocalCommand(s.server)}, or set the pool's removeLocalAssignments: true` : '';
+  const parts = [s.current ? `current ${shortThumbprint(s.current)}${local}` : 'no current certificate'];
   if (s.scheduled) parts.push(`${shortThumbprint(s.scheduled.thumbprint)} pending at ${isoMinute(new Date(s.scheduled.effectiveDate))}`);
   return `${s.server} (${parts.join(', ')})`;
 }
@@ -193,7 +204,7 @@ function failOnUnreadable(snapshot: PoolSnapshot): void {
 export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps = defaultDeps): Promise<ServersOutput | undefined> {
   const spec = inputs.pool;
   if (!spec) return undefined;
-  const pool = deps.open(spec);
+  const pool = deps.open(spec, secretsOf(inputs));
   const desired = desiredOf(inputs);
   let snapshot: PoolSnapshot | undefined;
   // Every certificate's NotAfter seen so far (before the set, the old current's): the expired
@@ -260,6 +271,12 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
       for (const server of behind) {
         if (!forced.has(server.server) && !stale.includes(server.server.toLowerCase())) {
           forced.add(server.server);
+          if (server.scope === 'local' && !spec.removeLocalAssignments) {
+            throw new SfbError(
+              'POOL_NOT_CONVERGED',
+              `${server.server} uses an OAuthTokenIssuer certificate set on the server itself (${shortThumbprint(server.current ?? '')}, a local assignment), which replication never replaces; the provider does not remove it unless the pool's \`removeLocalAssignments\` is true, because Remove-CsCertificate -Force there revokes that certificate's bindings. Remove it in the Management Shell with ${removeLocalCommand(server.server)}, or set removeLocalAssignments: true, then run \`pulumi up\` again.`,
+            );
+          }
           if (server.scope === 'local') {
             deps.progress(`${server.server} uses a certificate set on the server itself (${describeServer(server)}); removing that local assignment so it uses the global one.`);
             await pool.removeLocal(server.server);
@@ -295,7 +312,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
 export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<{ servers: ServersOutput; drift: string[] } | undefined> {
   const spec = inputs.pool;
   if (!spec) return undefined;
-  const snapshot = await deps.open(spec).inspect();
+  const snapshot = await deps.open(spec, secretsOf(inputs)).inspect();
   const desired = desiredOf(inputs);
   return { servers: serversOutput(snapshot, knownNotAfter(inputs, snapshot)), drift: lag(snapshot, desired, now).behind.map(describeServer) };
 }

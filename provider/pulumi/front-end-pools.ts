@@ -2,19 +2,48 @@
  * `FrontEndPools`: named factories for the resource's `pool` argument (issue #10). Without a
  * pool the resource keeps the certificate in the store only.
  */
+import type * as pulumi from '@pulumi/pulumi';
 import { programError } from './program-error';
-import { checkPoolSpec, POOL_KIND } from '../domain/pool-spec';
+import { checkPoolSpec, POOL_KIND, type PoolEdition, type RemotingAuthentication } from '../domain/pool-spec';
 
 /** Options of {@link FrontEndPools.powershell}. */
 export interface PowerShellPoolOptions {
   /** FQDN of every Front End Server of the deployment, e.g. `["fe01.contoso.com", "fe02.contoso.com"]`. */
   readonly servers: readonly string[];
   /**
-   * The shell and its arguments; the script goes to its stdin. It must load the Skype for
-   * Business Server Management Shell (its cmdlets) and reach the servers with `Invoke-Command`.
-   * @default ["pwsh", "-NoProfile", "-NonInteractive", "-Command", "-"]
+   * Which PowerShell runs the scripts: `desktop` is Windows PowerShell 5.1, where the
+   * SkypeForBusiness module runs; `core` is PowerShell 7, which loads the module with
+   * `Import-Module -UseWindowsPowerShell`.
+   * @default "desktop"
+   */
+  readonly edition?: PoolEdition;
+  /**
+   * The shell and its options; the provider appends `-File <script>` (never `-Command`). It must
+   * be on a machine with the Skype for Business Server administrative tools (docs/front-end.md).
+   * @default ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass"] (edition "core": "pwsh" first)
    */
   readonly command?: readonly string[];
+  /** `Invoke-Command -Authentication`; CredSSP when the servers must reach the CMS in turn (the double hop). @default PowerShell's default */
+  readonly authentication?: RemotingAuthentication;
+  /**
+   * `Invoke-Command -Credential`: a user with RTCUniversalServerAdmins rights. The password is a
+   * secret: kept encrypted in state, written only to an owner-only file for each call.
+   * @default the user the provider runs as
+   */
+  readonly credential?: { readonly userName: string; readonly password: pulumi.Input<string> };
+  /** `Invoke-Command -UseSSL` (WinRM over HTTPS). @default false */
+  readonly useSsl?: boolean;
+  /** `Invoke-Command -Port`. @default WinRM's (5985, or 5986 with SSL) */
+  readonly port?: number;
+  /** `Invoke-Command -ConfigurationName`, a session configuration on the servers. @default "Microsoft.PowerShell" */
+  readonly configurationName?: string;
+  /**
+   * Whether `up` removes a local assignment made by hand on one server (`Remove-CsCertificate
+   * -Type OAuthTokenIssuer -Force` there, which revokes that certificate's bindings on it).
+   * Otherwise it is reported as drift with the command that removes it, and `up` stops there.
+   * @default false
+   */
+  readonly removeLocalAssignments?: boolean;
   /**
    * @deprecated Ignored, with a warning (issue #15): the effective date reaches the servers as an
    * instant, not as text in their Region and Language format. Kept so that programs compile.

@@ -145,6 +145,12 @@ function ownerOfThisProgram(): string {
   return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
+/** The pool without its credential's password (the userName stays: it is not a secret). */
+function poolInput(pool: FrontEndPoolArgs | undefined): Omit<FrontEndPoolArgs, 'credential'> & { credential?: { userName: string } } | undefined {
+  if (!pool?.credential) return pool;
+  return { ...pool, credential: { userName: pool.credential.userName } };
+}
+
 /** Whether a value is known while the program runs (not an Output or a Promise still to resolve). */
 function isKnownNow(value: unknown): boolean {
   return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
@@ -152,7 +158,7 @@ function isKnownNow(value: unknown): boolean {
 
 // Outputs that must be secret in state. The provider returns only storePassphrase of these (the
 // PFX and password stay in the store), but listing all three keeps them secret should that change.
-const SECRET_KEYS = ['pfx', 'password', 'storePassphrase'];
+const SECRET_KEYS = ['pfx', 'password', 'storePassphrase', 'poolPassword'];
 
 /** The Skype for Business OAuthTokenIssuer certificate, validated, stored and rolled. */
 export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
@@ -200,7 +206,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       warnBeforeExpiryDays: args.warnBeforeExpiryDays,
       secretName: args.secretName,
       adopt: args.adopt,
-      pool: args.pool,
+      pool: poolInput(args.pool),
       store: storeInput(store),
       storePassphrase: store.kind === 'local' ? store.passphrase : null,
     };
@@ -221,7 +227,10 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       storePassphrase: store.kind === 'local' ? pulumi.secret(store.passphrase) : null,
       owner: ownerOfThisProgram(),
       adopt: args.adopt ?? false,
-      pool: args.pool ?? null,
+      // The pool is kept in state in the clear; its credential's password travels apart, as a
+      // secret like `password` (issue #15), and reaches the shell only in an owner-only file.
+      pool: poolInput(args.pool) ?? null,
+      poolPassword: args.pool?.credential ? pulumi.secret(args.pool.credential.password) : null,
       // Outputs, filled by the provider:
       thumbprint: undefined,
       subject: undefined,

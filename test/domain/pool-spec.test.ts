@@ -4,12 +4,15 @@ import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com'];
 
 describe('the pool argument', () => {
-  it('defaults: pwsh on stdin, UTC, bounded waits; server names canonical', () => {
+  it('defaults: Windows PowerShell 5.1 with -File, no remoting options, local assignments kept, UTC, bounded waits; server names canonical', () => {
     expect(checkPoolSpec({ kind: 'powershell', servers: ['FE01.Contoso.com.', 'fe02.contoso.com'] })).toEqual({
       spec: {
         kind: 'powershell',
         servers: SERVERS,
-        command: DEFAULT_POOL_COMMAND,
+        edition: 'desktop',
+        command: ['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'],
+        remoting: {},
+        removeLocalAssignments: false,
         serverTimeZone: 'UTC',
         replicationTimeoutSeconds: 900,
         pollIntervalSeconds: 10,
@@ -28,6 +31,18 @@ describe('the pool argument', () => {
     });
   });
 
+  it('edition core defaults to pwsh; remoting options kept, the credential\'s password never in the spec', () => {
+    const { spec } = checkPoolSpec({ kind: 'powershell', servers: SERVERS, edition: 'core', authentication: 'CredSSP', credential: { userName: 'CONTOSO\\svc', password: 'never-in-the-spec' }, useSsl: true, port: 5986, configurationName: 'Microsoft.PowerShell', removeLocalAssignments: true });
+    expect(spec).toMatchObject({ edition: 'core', command: ['pwsh', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'], remoting: { authentication: 'CredSSP', credential: { userName: 'CONTOSO\\svc' }, useSsl: true, port: 5986, configurationName: 'Microsoft.PowerShell' }, removeLocalAssignments: true });
+    expect(JSON.stringify(spec)).not.toContain('never-in-the-spec');
+    expect(DEFAULT_POOL_COMMAND).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass']);
+  });
+
+  it('a server name with non-ASCII letters is a server name (Windows DNS takes Unicode host names); a short name is not', () => {
+    expect(checkPoolSpec({ kind: 'powershell', servers: ['FE01.Zürich.contoso.com', 'fe02.東京.contoso.com'] }).spec?.servers).toEqual(['fe01.zürich.contoso.com', 'fe02.東京.contoso.com']);
+    expect(checkPoolSpec({ kind: 'powershell', servers: ['zürich'] }).problems).toHaveLength(1);
+  });
+
   it('no pool: the store only', () => {
     expect(checkPoolSpec(undefined)).toEqual({ problems: [] });
   });
@@ -37,7 +52,16 @@ describe('the pool argument', () => {
     ['no servers', { servers: [] }, 'The pool\'s `servers` must list the FQDN of every Front End Server, e.g. ["fe01.contoso.com", "fe02.contoso.com"]; got an empty list.'],
     ['a short name', { servers: ['fe01'] }, 'The pool\'s `servers` entry "fe01" is not a server FQDN; write it like "fe01.contoso.com", as `Invoke-Command -ComputerName` reaches it.'],
     ['a server twice', { servers: ['fe01.contoso.com', 'FE01.contoso.com'] }, 'The pool\'s `servers` lists "fe01.contoso.com" twice; list each Front End Server once.'],
-    ['an empty command', { servers: SERVERS, command: [] }, 'The pool\'s `command` must be the shell and its arguments as a non-empty list of non-empty strings, e.g. ["pwsh","-NoProfile","-NonInteractive","-Command","-"] (the script goes to its stdin); got an array; or leave it out for that default.'],
+    ['an empty command', { servers: SERVERS, command: [] }, 'The pool\'s `command` must be the shell and its options as a non-empty list of non-empty strings, e.g. ["powershell.exe","-NoProfile","-NonInteractive","-ExecutionPolicy","Bypass"] (the provider appends -File and the script\'s path); got an array; or leave it out for that default.'],
+    ['a command that reads stdin', { servers: SERVERS, command: ['pwsh', '-NoProfile', '-Command', '-'] }, 'The pool\'s `command` gives "-Command"; scripts now run with -File (the provider appends -File and the script\'s path, so a failing line stops the script), so remove "-Command" and what follows it, e.g. ["powershell.exe","-NoProfile","-NonInteractive","-ExecutionPolicy","Bypass"].'],
+    ['a command with its own -File', { servers: SERVERS, edition: 'core', command: ['pwsh', '-f', 'x.ps1'] }, 'The pool\'s `command` gives "-f"; scripts now run with -File (the provider appends -File and the script\'s path, so a failing line stops the script), so remove "-f" and what follows it, e.g. ["pwsh","-NoProfile","-NonInteractive","-ExecutionPolicy","Bypass"].'],
+    ['an edition not known', { servers: SERVERS, edition: 'pwsh' }, 'The pool\'s `edition` must be "desktop" (Windows PowerShell 5.1, where the SkypeForBusiness module runs) or "core" (PowerShell 7); got "pwsh"; or leave it out for "desktop".'],
+    ['an authentication not known', { servers: SERVERS, authentication: 'Basic' }, 'The pool\'s `authentication` must be one of "Default", "Kerberos", "Negotiate", "CredSSP" (Invoke-Command -Authentication); got "Basic"; or leave it out for PowerShell\'s default.'],
+    ['a credential without a user name', { servers: SERVERS, credential: { password: 'x' } }, 'The pool\'s `credential` must be { userName: "CONTOSO\\svc-sfb", password: <a secret> }; its userName was undefined; or leave it out to connect as the user the provider runs as.'],
+    ['a port out of range', { servers: SERVERS, port: 70000 }, 'The pool\'s `port` must be a whole number from 1 to 65535 (Invoke-Command -Port; WinRM listens on 5985, or 5986 with SSL); got number 70000.'],
+    ['a configuration name with a quote', { servers: SERVERS, configurationName: "x'; rm" }, 'The pool\'s `configurationName` must be a session configuration name of letters, digits, ".", "_" or "-", e.g. "Microsoft.PowerShell"; got "x\'; rm".'],
+    ['useSsl as text', { servers: SERVERS, useSsl: 'yes' }, 'The pool\'s `useSsl` must be true or false (Invoke-Command -UseSSL); got "yes".'],
+    ['removeLocalAssignments as text', { servers: SERVERS, removeLocalAssignments: 'true' }, 'The pool\'s `removeLocalAssignments` must be true or false; got "true"; or leave it out for false (a local assignment is reported, not removed).'],
     ['a time zone not known', { servers: SERVERS, serverTimeZone: 'CET+1' }, 'The pool\'s `serverTimeZone` "CET+1" is not an IANA time zone name; write the servers\' zone like "Europe/Berlin" or "America/New_York", or leave it out for "UTC".'],
     ['a time zone Windows does not have', { servers: SERVERS, serverTimeZone: 'Antarctica/Troll' }, 'The pool\'s `serverTimeZone` "Antarctica/Troll" has no Windows time zone in CLDR\'s table, so no Front End Server can be in it; write the IANA name of the servers\' Windows zone, like "Europe/Berlin" for "W. Europe Standard Time", or leave it out for "UTC".'],
     ['a timeout as text', { servers: SERVERS, replicationTimeoutSeconds: '600' }, 'The pool\'s `replicationTimeoutSeconds` must be a whole number from 1 to 86400; got "600"; or leave it out for 900.'],

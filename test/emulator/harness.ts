@@ -42,7 +42,14 @@ export function runEmulator(args: readonly string[], env: NodeJS.ProcessEnv, std
   });
 }
 
+export type Edition = 'desktop' | 'core';
+
 export interface PoolOptions {
+  /** The shell emulated; the emulator's default is desktop (Windows PowerShell 5.1). */
+  readonly edition?: Edition;
+  readonly sessionCulture?: string;
+  readonly sessionTimeZone?: string;
+  readonly unreachable?: readonly string[];
   readonly servers?: readonly string[];
   readonly culture?: string;
   readonly timeZone?: string;
@@ -58,7 +65,9 @@ export class Pool {
   readonly dir: string;
   readonly stateDir: string;
   readonly env: NodeJS.ProcessEnv;
+  edition: Edition = 'desktop';
   private readonly temps: string[] = [];
+  private scripts = 0;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'sfb-emulator-test-'));
@@ -74,6 +83,11 @@ export class Pool {
     if (options.timeZone) args.push('--time-zone', options.timeZone);
     if (options.replicationDelay !== undefined) args.push('--replication-delay', String(options.replicationDelay));
     if (options.stale) args.push('--stale', options.stale.join(','));
+    if (options.edition) args.push('--edition', options.edition);
+    if (options.sessionCulture) args.push('--session-culture', options.sessionCulture);
+    if (options.sessionTimeZone) args.push('--session-time-zone', options.sessionTimeZone);
+    if (options.unreachable) args.push('--unreachable', options.unreachable.join(','));
+    pool.edition = options.edition ?? 'desktop';
     const result = await pool.admin(...args);
     if (result.code !== 0) throw new Error(`admin init failed: ${result.stderr}`);
     return pool;
@@ -83,9 +97,17 @@ export class Pool {
     return runEmulator(['admin', ...args], this.env);
   }
 
-  /** Runs a script as the adapter does (`-NoProfile -NonInteractive -Command -`). */
+  /** Runs a script on stdin (`-NoProfile -NonInteractive -Command -`), line by line as the console host does. */
   ps(script: string): Promise<Result> {
     return runEmulator(['-NoProfile', '-NonInteractive', '-Command', '-'], this.env, script);
+  }
+
+  /** Runs a script as the adapter does since issue #15: written to a .ps1 (UTF-8, BOM by default), `-File <path>`. */
+  file(script: string, options: { bom?: boolean; name?: string } = {}): Promise<Result> {
+    this.scripts += 1;
+    const path = join(this.dir, options.name ?? `call-${this.scripts}.ps1`);
+    writeFileSync(path, `${options.bom === false ? '' : '\uFEFF'}${script}`, { mode: 0o600 });
+    return runEmulator(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', path], this.env);
   }
 
   /** Runs a script that must succeed; returns its stdout lines. */

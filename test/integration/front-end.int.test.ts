@@ -33,6 +33,9 @@ const A = entry('openssl3-default');
 const B = entry('rsa-4096');
 const PASSWORD = A.password!;
 const STORE_PASSPHRASE = 'front-end-store-passphrase-never-printed';
+const SHELL_OPTIONS = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'];
+/** .NET ticks of an instant: what the roll script builds its DateTime from (docs/shell-contract.md). */
+const ticks = (d: Date) => ((BigInt(d.getTime()) + 62_135_596_800_000n) * 10_000n).toString();
 
 const PROGRAM = `
 import * as pulumi from '@pulumi/pulumi';
@@ -49,6 +52,8 @@ const certificate = new OAuthTokenIssuerCertificate('oauth', {
   pool: FrontEndPools.powershell({
     servers: config.requireObject<string[]>('servers'),
     command: config.requireObject<string[]>('command'),
+    edition: (config.get('edition') ?? 'desktop') as 'desktop',
+    removeLocalAssignments: config.getBoolean('removeLocalAssignments') ?? false,
     // Deprecated (issue #15): accepted and ignored with a warning; set only by the Berlin roll test.
     ...(config.get('dateCulture') ? { dateCulture: config.get('dateCulture') } : {}),
     serverTimeZone: config.get('serverTimeZone') ?? 'UTC',
@@ -89,11 +94,18 @@ class Emulator {
   admin(...args: string[]): string {
     return execFileSync(EMULATOR, ['admin', ...args], { env: this.env, encoding: 'utf8' });
   }
+  /** An operator's script, run as a file in the emulated shell (docs/shell-contract.md). */
   async script(text: string): Promise<Run> {
-    return run(EMULATOR, ['-NoProfile', '-NonInteractive', '-Command', '-'], { env: this.env, stdin: text });
+    const file = path.join(this.dir, `operator-${Date.now()}-${Math.random().toString(36).slice(2)}.ps1`);
+    fs.writeFileSync(file, `\uFEFF${text}`);
+    try {
+      return await run(EMULATOR, [...SHELL_OPTIONS, '-File', file], { env: this.env });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   }
   get command(): string[] {
-    return ['env', `SFB_SKYPE_EMULATOR_DIR=${this.dir}`, EMULATOR, '-NoProfile', '-NonInteractive', '-Command', '-'];
+    return ['env', `SFB_SKYPE_EMULATOR_DIR=${this.dir}`, EMULATOR, ...SHELL_OPTIONS];
   }
   log(): Array<{ script: string; argv: string[] }> {
     const file = path.join(this.dir, 'scripts.log');
@@ -222,7 +234,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     fs.chmodSync(path.join(hand, 'b.pfx'), 0o600);
     fs.writeFileSync(path.join(hand, 's.psd1'), `@{ Password = '${PASSWORD}' }`, { mode: 0o600 });
     const operator = await emulator.script(
-      `$s = Import-PowerShellDataFile -LiteralPath '${hand}/s.psd1'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand}/b.pfx' -Password $s.Password\n`,
+      `$ErrorActionPreference = 'Stop'\nImport-Module SkypeForBusiness\n$s = Import-PowerShellDataFile -LiteralPath '${hand}/s.psd1'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand}/b.pfx' -Password $s.Password\n`,
     );
     expect(operator).toMatchObject({ code: 0 });
     await new Promise((r) => setTimeout(r, 1500));
@@ -269,7 +281,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(preview.stdout + preview.stderr).toContain('is less than 24 hours before the current OAuthTokenIssuer certificate');
   });
 
-  it('a scheduled roll in de-DE / Europe/Berlin: preview shows the instant and the servers\' local time; after the emulator clock passes it, refresh shows current and previous swapped on every server', async () => {
+  it('a scheduled roll, servers in de-DE / Europe/Berlin, the session in en-US (another day/month order): set on the CMS: preview shows the instant and the servers\' local time; set on the CMS from the instant\'s ticks, pending at the right instant; after the clock passes it, refresh shows current and previous swapped on every server', async () => {
     const soon = (await validatePfx(soonPfx, PASSWORD)).thumbprint!;
     // Three days ahead, a day later if that is near a Berlin clock change (refused: EFFECTIVE_DATE_AMBIGUOUS).
     const berlinParts = (d: Date) =>
@@ -282,7 +294,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     if (berlinOffset(at.getTime() - 3 * HOUR_MS) !== berlinOffset(at.getTime() + 3 * HOUR_MS)) at = new Date(at.getTime() + DAY_MS);
     await project.set('effectiveDate', isoZ(at));
     // The servers read dates in German, in Berlin time; the pool says so.
-    emulator.admin('configure', '--culture', 'de-DE', '--time-zone', 'Europe/Berlin');
+    emulator.admin('configure', '--culture', 'de-DE', '--time-zone', 'Europe/Berlin', '--session-culture', 'en-US', '--session-time-zone', 'Europe/Berlin');
     await project.set('dateCulture', 'de-DE');
     await project.set('serverTimeZone', 'Europe/Berlin');
     const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
@@ -295,13 +307,16 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(preview).toContain(`roll 4D95.. at ${isoZ(at)} (${local.hour}:${local.minute}${localDate === isoZ(at).slice(0, 10) ? '' : ` on ${localDate}`} W. Europe Standard Time on the servers), then verify 3`);
     const before = emulator.log().length;
     await project.ok(['up', '--yes']);
-    expect(emulator.changesSince(before).join('\n')).toContain(`-EffectiveDate '${berlin}' -Roll`);
+    const rolling = emulator.changesSince(before).join('\n');
+    expect(rolling).toContain(`$effectiveDate = [System.DateTime]::new(${ticks(at)}, [System.DateTimeKind]::Utc).ToLocalTime()`);
+    expect(rolling).toContain('-EffectiveDate $effectiveDate -Roll');
+    expect(rolling).not.toContain(berlin);
     expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: soon, previous: a, pending: { thumbprint: b, effectiveDate: at.toISOString() } }));
     emulator.admin('set-clock', new Date(at.getTime() + 60_000).toISOString());
     await project.ok(['refresh', '--yes']);
     expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: b, previous: soon }));
     emulator.admin('set-clock', 'real');
-    emulator.admin('configure', '--culture', 'en-US', '--time-zone', 'UTC');
+    emulator.admin('configure', '--culture', 'en-US', '--time-zone', 'UTC', '--session-culture', 'en-US', '--session-time-zone', 'UTC');
     await project.set('dateCulture', null);
     await project.set('serverTimeZone', null);
   });
@@ -326,21 +341,31 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     project.outputs.push(...second.outputs);
   });
 
-  it('one server set by hand on itself (fe02 only): refresh shows fe02 alone as drift; the next up removes that local assignment there and touches nothing else', async () => {
+  it('one server set by hand on itself (fe02 only): refresh shows fe02 alone as drift with the command that fixes it; up does not remove it by default; with removeLocalAssignments the next up removes it there and touches nothing else', async () => {
     const { servers: untouched } = await project.output<ServerOut>();
-    const operator = await emulator.script(`Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${b}' }\n`);
-    expect(operator).toMatchObject({ code: 0, stderr: '' });
+    const operator = await emulator.script(`$ErrorActionPreference = 'Stop'\nImport-Module SkypeForBusiness\nInvoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Import-Module SkypeForBusiness; Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${b}' }\n`);
+    expect(operator).toMatchObject({ code: 0 });
     await project.ok(['refresh', '--yes']);
     const drifted = await project.output<ServerOut>();
-    expect(drifted.plan).toBe(`drift: fe02.contoso.com (current ${b.slice(0, 4)}.. set on the server itself) instead of the declared ${a}`);
+    const fix = "Invoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Import-Module SkypeForBusiness; Remove-CsCertificate -Type OAuthTokenIssuer -Force }";
+    expect(drifted.plan).toBe(`drift: fe02.contoso.com (current ${b.slice(0, 4)}.. set on the server itself; remove it there with ${fix}, or set the pool's removeLocalAssignments: true) instead of the declared ${a}`);
     expect(untouched['fe01.contoso.com']).toMatchObject({ current: a });
     expect(drifted.servers).toEqual({ ...untouched, 'fe02.contoso.com': expect.objectContaining({ current: b, previous: null }) });
+    // By default nothing is removed: Remove-CsCertificate -Force there revokes the certificate's bindings.
+    const refused = emulator.log().length;
+    const kept = await project.pulumi(['up', '--yes']);
+    expect(kept.code).not.toBe(0);
+    expect(kept.stdout + kept.stderr).toContain(`POOL_NOT_CONVERGED: fe02.contoso.com uses an OAuthTokenIssuer certificate set on the server itself (${b.slice(0, 4)}.., a local assignment)`);
+    expect(emulator.changesSince(refused)).toEqual([]);
+    await project.set('removeLocalAssignments', 'true');
     const before = emulator.log().length;
     const up = await project.ok(['up', '--yes']);
     expect(up).toContain('OAuthTokenIssuerCertificate oauth updated');
-    expect(emulator.changesSince(before)).toEqual([
-      "$ErrorActionPreference = 'Stop'\nInvoke-Command -ComputerName 'fe02.contoso.com' -ScriptBlock { Remove-CsCertificate -Type OAuthTokenIssuer -Force }\n",
-    ]);
+    const changes = emulator.changesSince(before);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toContain("    Invoke-Command -ComputerName 'fe02.contoso.com' -ErrorAction Stop -ScriptBlock {\n");
+    expect(changes[0]).toContain('        Remove-CsCertificate -Type OAuthTokenIssuer -Force\n');
+    await project.set('removeLocalAssignments', null);
     const corrected = await project.output<ServerOut>();
     expect(corrected.servers).toEqual(untouched);
     expect(corrected.plan).not.toMatch(/^drift:/);
@@ -373,7 +398,9 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(preview).toContain(`servers: all 3 have ${a.slice(0, 4)}.. current; remove previous ${short.slice(0, 4)}.. (expired ${isoMinute(notAfter)})`);
     const before = emulator.log().length;
     await project.ok(['up', '--yes']);
-    expect(emulator.changesSince(before)).toEqual(["$ErrorActionPreference = 'Stop'\nRemove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force\n"]);
+    const removals = emulator.changesSince(before);
+    expect(removals).toHaveLength(1);
+    expect(removals[0]).toContain('    Remove-CsCertificate -Identity Global -Type OAuthTokenIssuer -Previous -Force\n');
     expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: a, previous: null }));
     // Done: the next up has nothing to send.
     const after = emulator.log().length;
@@ -387,5 +414,84 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(secrets.filter((s) => `x${secrets[3]}x`.includes(s))).toEqual([secrets[3]]);
     const texts = [...log.map((r) => JSON.stringify(r)), ...project.outputs];
     for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});
+
+/**
+ * Issue #15, done when: in each edition of the emulated shell (Windows PowerShell 5.1, the
+ * default, and PowerShell 7), a three-server pool converges through the CLI: first up, a no-op
+ * second preview, a roll set on the CMS at the right instant while the session's culture orders
+ * day and month otherwise than the servers', and an unreachable server named SERVER_UNREACHABLE.
+ */
+describe.each(['desktop', 'core'])('Front End convergence in the %s edition of the emulated shell', (edition) => {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), `sfb-front-end-${edition}-`));
+  const emulator = new Emulator(path.join(temp, 'skype'));
+  const project = new Project(temp, edition);
+  const a = A.expected.thumbprint!;
+  const b = B.expected.thumbprint!;
+
+  beforeAll(async () => {
+    fs.mkdirSync(emulator.dir);
+    // The servers read dates as en-GB (day first), the session that runs the cmdlets as en-US (month first).
+    emulator.admin('init', '--servers', SERVERS.join(','), '--edition', edition, '--culture', 'en-GB', '--time-zone', 'Europe/London', '--session-culture', 'en-US', '--session-time-zone', 'Europe/London', '--replication-delay', '1', '--now', 'real');
+    fs.copyFileSync(path.join(CORPUS_DIR, A.file), path.join(project.dir, 'a.pfx'));
+    fs.copyFileSync(path.join(CORPUS_DIR, B.file), path.join(project.dir, 'b.pfx'));
+    await project.ok(['stack', 'init', 'test']);
+    await project.set('sfb-oauth-cert:storePassphrase', STORE_PASSPHRASE, true);
+    await project.set('pfxPassword', PASSWORD, true);
+    await project.set('pfxFile', 'a.pfx');
+    await project.set('servers', JSON.stringify(SERVERS));
+    await project.set('command', JSON.stringify(emulator.command));
+    await project.set('edition', edition);
+    await project.set('serverTimeZone', 'Europe/London');
+  });
+
+  afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+  it('first up: every server reports the certificate current; every script ran with -File', async () => {
+    await project.ok(['up', '--yes']);
+    expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: a, previous: null }));
+    const log = emulator.log();
+    expect(log.length).toBeGreaterThan(2);
+    for (const record of log) expect(record.argv.slice(0, 5)).toEqual([...SHELL_OPTIONS, '-File']);
+    expect(log.every((r) => r.script.includes(edition === 'core' ? 'Import-Module SkypeForBusiness -UseWindowsPowerShell' : 'Import-Module SkypeForBusiness\n'))).toBe(true);
+  });
+
+  it('a second preview plans no change', async () => {
+    const before = emulator.log().length;
+    await project.ok(['preview', '--expect-no-changes']);
+    expect(emulator.changesSince(before)).toEqual([]);
+  });
+
+  it('a scheduled roll on a day <= 12: the CMS holds it at the declared instant, though the session reads dates month first and the servers day first', async () => {
+    // 3 of the next month or later, 01:00 UTC: a day the two cultures would swap with the month.
+    const base = new Date(Date.now() + 40 * DAY_MS);
+    const at = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), 3, 1, 0, 0));
+    await project.set('pfxFile', 'b.pfx');
+    await project.set('effectiveDate', isoZ(at));
+    const before = emulator.log().length;
+    await project.ok(['up', '--yes']);
+    expect(emulator.changesSince(before).join('\n')).toContain(`[System.DateTime]::new(${ticks(at)}, [System.DateTimeKind]::Utc).ToLocalTime()`);
+    const cms = JSON.parse(emulator.admin('show', '--json')) as unknown;
+    expect(JSON.stringify(cms)).toContain(b);
+    expect((await project.output<ServerOut>()).servers).toEqual(everyServer({ current: a, pending: { thumbprint: b, effectiveDate: at.toISOString() } }));
+  });
+
+  it('an unreachable server: refresh names it, up fails with SERVER_UNREACHABLE naming it, the others still read', async () => {
+    emulator.admin('unreachable', 'fe02.contoso.com');
+    await project.ok(['refresh', '--yes']);
+    const seen = await project.output<ServerOut>();
+    expect(seen.plan).toContain('fe02.contoso.com (SERVER_UNREACHABLE');
+    expect(seen.servers['fe01.contoso.com']).toMatchObject({ current: a });
+    await project.set('effectiveDate', null);
+    const failed = await project.pulumi(['up', '--yes']);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout + failed.stderr).toMatch(/SERVER_UNREACHABLE: Front End Server fe02\.contoso\.com could not be reached/);
+    emulator.admin('reachable', 'fe02.contoso.com');
+  });
+
+  it('no secret in any script the emulator received, any argv, or any CLI output', () => {
+    const texts = [...emulator.log().map((r) => JSON.stringify(r)), ...project.outputs];
+    for (const text of texts) for (const secret of [PASSWORD, STORE_PASSPHRASE]) expect(text).not.toContain(secret);
   });
 });

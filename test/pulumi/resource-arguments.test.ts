@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { isSfbError } from '../../provider/domain/errors';
+import { FrontEndPools } from '../../provider/pulumi/front-end-pools';
 import { CertificateStores, OAuthTokenIssuerCertificate, type OAuthTokenIssuerCertificateArgs } from '../../provider/pulumi/resource';
 
 const registered: Record<string, unknown>[] = [];
@@ -82,6 +83,18 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
     await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
     const inputs = registered.find((r) => r.sipDomain === 'contoso.com' && r.secretName === null);
     expect(inputs).toMatchObject({ minKeyBits: 2048, warnBeforeExpiryDays: 30, adopt: false, owner: 'contoso-org/sfb-test/unit', effectiveDate: null });
+  });
+
+  it('a pool credential: the user name stays in the pool, the password travels apart as the secret input poolPassword (issue #15)', async () => {
+    registered.length = 0;
+    const pool = FrontEndPools.powershell({ servers: ['fe01.contoso.com'], authentication: 'CredSSP', credential: { userName: 'CONTOSO\\svc-sfb', password: 'remoting-password-never-in-pool' } });
+    const resource = new OAuthTokenIssuerCertificate('with-credential', { ...valid, pool });
+    await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
+    const inputs = registered.find((r) => typeof r.pool === 'object' && r.pool !== null)!;
+    expect(inputs.pool).toEqual({ kind: 'powershell', servers: ['fe01.contoso.com'], authentication: 'CredSSP', credential: { userName: 'CONTOSO\\svc-sfb' } });
+    expect(JSON.stringify(inputs.pool)).not.toContain('remoting-password');
+    // Registered as a secret, like `password`: the engine encrypts it in state.
+    expect(inputs.poolPassword).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: 'remoting-password-never-in-pool' });
   });
 });
 

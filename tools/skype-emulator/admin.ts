@@ -6,6 +6,7 @@
 import { parseIsoInstant } from '../../provider/domain/time';
 import { CULTURES, formatServerDate, isCulture, type Culture } from './culture';
 import { cmsSlots, latestCms, replicaStatus, serverSlots, settle } from './deployment';
+import type { Edition } from './values';
 import {
   createStateDir, EmulatorUsageError, emulatedNow, initialState, readClock, readState, validateConfig, withStateLock,
   writeClock, writeState, type EmulatorConfig, type EmulatorState, type Slot,
@@ -13,10 +14,13 @@ import {
 
 export const ADMIN_USAGE = `usage: sfb-skype-emulator admin <command>   (state directory: $SFB_SKYPE_EMULATOR_DIR)
   init --servers FQDN,FQDN,... [--local-server FQDN] [--culture ${CULTURES.join('|')}] [--time-zone IANA]
-       [--replication-delay SECONDS] [--stale FQDN,...] [--now ISO8601|real] [--force]
-  configure [--local-server FQDN] [--culture C] [--time-zone IANA] [--replication-delay SECONDS]
+       [--edition desktop|core] [--session-culture C] [--session-time-zone IANA]
+       [--replication-delay SECONDS] [--stale FQDN,...] [--unreachable FQDN,...] [--now ISO8601|real] [--force]
+  configure [--local-server FQDN] [--culture C] [--time-zone IANA] [--edition desktop|core]
+       [--session-culture C] [--session-time-zone IANA] [--replication-delay SECONDS]
   set-clock ISO8601|real        advance SECONDS
   stale FQDN...                 fresh FQDN...
+  unreachable FQDN...           reachable FQDN...
   show [--json]`;
 
 type Options = Map<string, string | true>;
@@ -84,6 +88,7 @@ export function describe(state: EmulatorState, now: Date, clock: string | null):
       return {
         fqdn: server,
         stale: state.config.stale.includes(server),
+        unreachable: state.config.unreachable.includes(server),
         upToDate: status.upToDate,
         version: state.replicas[server]?.version ?? 0,
         lastUpdateCreation: status.lastUpdateCreation,
@@ -103,10 +108,11 @@ function text(state: EmulatorState, now: Date, clock: string | null): string {
     `current ${short(slot?.current?.thumbprint)}  previous ${short(slot?.previous?.thumbprint)}  scheduled ${slot?.scheduled ? `${short(slot.scheduled.thumbprint)} at ${formatServerDate(new Date(slot.scheduled.effectiveDate), culture, timeZone)}` : '-'}`;
   const rows = [
     `clock ${now.toISOString()} (${clock === null ? 'real' : 'emulated'}); server time ${formatServerDate(now, culture, timeZone)} ${timeZone} (${culture}); replication delay ${state.config.replicationDelaySeconds} s`,
+    `shell ${state.config.edition === 'desktop' ? 'Windows PowerShell 5.1 (desktop)' : 'PowerShell 7 (core)'}; session ${state.config.sessionTimeZone} (${state.config.sessionCulture})`,
     `CMS (version ${latestCms(state).version})  ${line(cmsSlots(state, now).OAuthTokenIssuer)}`,
     ...state.config.servers.map((server) => {
       const status = replicaStatus(state, server);
-      const flags = `${status.upToDate ? 'up to date' : 'NOT up to date'}${state.config.stale.includes(server) ? ', stale' : ''}`;
+      const flags = `${status.upToDate ? 'up to date' : 'NOT up to date'}${state.config.stale.includes(server) ? ', stale' : ''}${state.config.unreachable.includes(server) ? ', UNREACHABLE' : ''}`;
       const used = serverSlots(state, server, now).OAuthTokenIssuer;
       return `${server}  ${line(used?.slot)}${used?.scope === 'Local' ? '  LOCAL assignment' : ''}  (${flags})`;
     }),
@@ -118,18 +124,26 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
   const [command, ...rest] = args;
   switch (command) {
     case 'init': {
-      const { options, rest: extra } = parseOptions(rest, ['servers', 'local-server', 'culture', 'time-zone', 'replication-delay', 'stale', 'now'], ['force']);
+      const { options, rest: extra } = parseOptions(rest, [
+        'servers', 'local-server', 'culture', 'time-zone', 'edition', 'session-culture', 'session-time-zone', 'replication-delay', 'stale', 'unreachable', 'now',
+      ], ['force']);
       if (extra.length > 0) throw new EmulatorUsageError(`unexpected argument(s) to init\n${ADMIN_USAGE}`);
       const servers = list(options.get('servers'));
       const culture = (options.get('culture') as string | undefined) ?? 'en-US';
-      if (!isCulture(culture)) throw new EmulatorUsageError(`--culture "${culture}" is not supported; choose ${CULTURES.join(', ')}.`);
+      if (!isCulture(culture)) throw new EmulatorUsageError(`--culture "${culture}" is not supported; choose one of ${CULTURES.join(', ')}.`);
+      const timeZone = (options.get('time-zone') as string | undefined) ?? 'UTC';
       const config: EmulatorConfig = {
         servers,
         localServer: list(options.get('local-server'))[0] ?? servers[0] ?? '',
         culture: culture as Culture,
-        timeZone: (options.get('time-zone') as string | undefined) ?? 'UTC',
+        timeZone,
+        edition: ((options.get('edition') as string | undefined) ?? 'desktop') as Edition,
+        // By default the session is a Management Shell on a Front End: the servers' culture and zone.
+        sessionCulture: ((options.get('session-culture') as string | undefined) ?? culture) as Culture,
+        sessionTimeZone: (options.get('session-time-zone') as string | undefined) ?? timeZone,
         replicationDelaySeconds: seconds((options.get('replication-delay') as string | undefined) ?? '0', '--replication-delay'),
         stale: list(options.get('stale')),
+        unreachable: list(options.get('unreachable')),
       };
       validateConfig(config);
       const clock = options.has('now') ? clockValue(options.get('now') as string) : null;
@@ -150,13 +164,15 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
     }
     case 'stale':
     case 'fresh':
+    case 'unreachable':
+    case 'reachable':
     case 'configure':
       return withStateLock(dir, async () => {
         const state = readState(dir);
         const now = emulatedNow(dir);
         settle(state, now);
         if (command === 'configure') {
-          const { options, rest: extra } = parseOptions(rest, ['local-server', 'culture', 'time-zone', 'replication-delay']);
+          const { options, rest: extra } = parseOptions(rest, ['local-server', 'culture', 'time-zone', 'edition', 'session-culture', 'session-time-zone', 'replication-delay']);
           if (extra.length > 0) throw new EmulatorUsageError(ADMIN_USAGE);
           const culture = options.get('culture');
           const config: EmulatorConfig = {
@@ -164,10 +180,22 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
             ...(options.has('local-server') ? { localServer: list(options.get('local-server'))[0] ?? '' } : {}),
             ...(typeof culture === 'string' ? { culture: culture as Culture } : {}),
             ...(options.has('time-zone') ? { timeZone: options.get('time-zone') as string } : {}),
+            ...(options.has('edition') ? { edition: options.get('edition') as Edition } : {}),
+            ...(options.has('session-culture') ? { sessionCulture: options.get('session-culture') as Culture } : {}),
+            ...(options.has('session-time-zone') ? { sessionTimeZone: options.get('session-time-zone') as string } : {}),
             ...(options.has('replication-delay') ? { replicationDelaySeconds: seconds(options.get('replication-delay') as string, '--replication-delay') } : {}),
           };
           validateConfig(config);
           state.config = config;
+        } else if (command === 'unreachable' || command === 'reachable') {
+          const servers = rest.flatMap((r) => list(r));
+          if (servers.length === 0) throw new EmulatorUsageError(ADMIN_USAGE);
+          for (const server of servers) {
+            if (!state.config.servers.includes(server)) throw new EmulatorUsageError(`"${server}" is not among the servers (${state.config.servers.join(', ')}).`);
+          }
+          state.config.unreachable = command === 'unreachable'
+            ? [...new Set([...state.config.unreachable, ...servers])]
+            : state.config.unreachable.filter((s) => !servers.includes(s));
         } else {
           const servers = rest.flatMap((r) => list(r));
           if (servers.length === 0) throw new EmulatorUsageError(ADMIN_USAGE);

@@ -5,20 +5,64 @@
  * set whose mandatory parameters are all given), mandatory checks, and the conversions to the
  * documented parameter types. Messages are PowerShell 7's, word for word where PowerShell has one.
  */
-import { parseServerDate, type Culture } from './culture';
-import { PsDate, PsObject, PsScriptBlock, typeNameOf, toPsString, type PsValue } from './values';
+import { formatServerDate, parseServerDate, type Culture } from './culture';
+import { PsDate, PsObject, PsRemote, PsScriptBlock, PsSecret, typeNameOf, toPsString, type Edition, type PsValue } from './values';
 
-/** A PowerShell error: printed as `<command>: <message>` (ConciseView), exit status 1. */
+/** What an ErrorRecord carries besides its message (docs/skype-emulator.md, "Errors"). */
+export interface ErrorDetails {
+  /** FullyQualifiedErrorId; default `<command>Failed` style ids are set by the raiser. */
+  fqid?: string;
+  /** CategoryInfo.Category (an ErrorCategory name). */
+  category?: string;
+  /** CategoryInfo.TargetName. */
+  targetName?: string;
+  /** The exception's .NET type (Exception.GetType().FullName). */
+  exceptionType?: string;
+  /** OriginInfo.PSComputerName: raised inside Invoke-Command on that server. */
+  origin?: string;
+  /** How far it stops: `script` (throw, -ErrorAction Stop) or `statement` (a cmdlet's terminating error). */
+  terminating?: 'script' | 'statement';
+  /** Remoting transport failures display as `[server] message`. */
+  transport?: boolean;
+  /** Where it was raised: line (1-based), column (1-based), the line's text, the extent's length. */
+  position?: { line: number; column: number; text: string; length: number };
+}
+
+/** A PowerShell error record (raised, or written by a cmdlet); exit status 1 when not caught. */
 export class PsError extends Error {
   override readonly name = 'PsError';
-  constructor(readonly command: string, message: string) {
+  readonly details: ErrorDetails;
+  constructor(readonly command: string, message: string, details: ErrorDetails = {}) {
     super(message);
+    this.details = { ...details };
   }
+
+  get fqid(): string {
+    return this.details.fqid ?? (this.command === '' ? 'RuntimeException' : `${this.command}Failed`);
+  }
+
+  get category(): string {
+    return this.details.category ?? 'NotSpecified';
+  }
+
+  get exceptionType(): string {
+    return this.details.exceptionType ?? 'System.Management.Automation.RuntimeException';
+  }
+}
+
+/** A parameter binding failure: InvalidArgument, ParameterBindingException, `<id>,<cmdlet class>`. */
+function bindError(spec: CmdletSpec, id: string, message: string): PsError {
+  return new PsError(spec.name, message, {
+    fqid: `${id},${spec.className ?? spec.name}`,
+    category: 'InvalidArgument',
+    exceptionType: 'System.Management.Automation.ParameterBindingException',
+  });
 }
 
 export type ParamType =
   | 'String' | 'String[]' | 'CertType[]' | 'XdsIdentity' | 'DateTime' | 'Switch' | 'Boolean' | 'Int32'
-  | 'CertificateReference' | 'ScriptBlock' | 'Object' | 'Object[]';
+  | 'CertificateReference' | 'ScriptBlock' | 'Object' | 'Object[]' | 'PSCredential' | 'AuthenticationMechanism'
+  | 'ActionPreference';
 
 /** .NET names, for messages. */
 const DOTNET: Record<ParamType, string> = {
@@ -26,7 +70,14 @@ const DOTNET: Record<ParamType, string> = {
   XdsIdentity: 'Microsoft.Rtc.Management.Xds.XdsIdentity', DateTime: 'System.DateTime', Switch: 'System.Management.Automation.SwitchParameter',
   Boolean: 'System.Boolean', Int32: 'System.Int32', CertificateReference: 'Microsoft.Rtc.Management.Deployment.CertificateReference',
   ScriptBlock: 'System.Management.Automation.ScriptBlock', Object: 'System.Object', 'Object[]': 'System.Object[]',
+  PSCredential: 'System.Management.Automation.PSCredential', AuthenticationMechanism: 'System.Management.Automation.Runspaces.AuthenticationMechanism',
+  ActionPreference: 'System.Management.Automation.ActionPreference',
 };
+
+/** AuthenticationMechanism's names (Invoke-Command -Authentication). */
+export const AUTHENTICATION_MECHANISMS = ['Default', 'Basic', 'Negotiate', 'NegotiateWithImplicitCredential', 'Credssp', 'Digest', 'Kerberos'] as const;
+/** ActionPreference's names (-ErrorAction, $ErrorActionPreference). Suspend exists in 5.1 only (workflows). */
+export const ACTION_PREFERENCES = ['SilentlyContinue', 'Stop', 'Continue', 'Inquire', 'Ignore', 'Suspend', 'Break'] as const;
 
 export interface ParamSpec {
   readonly name: string;
@@ -43,10 +94,14 @@ export interface ParamSpec {
   readonly byPropertyName?: boolean;
   /** A common parameter (accepted everywhere, does nothing in the emulator). */
   readonly common?: boolean;
+  /** The editions that have it (absent: both). */
+  readonly editions?: readonly Edition[];
 }
 
 export interface CmdletSpec {
   readonly name: string;
+  /** The implementing class, for FullyQualifiedErrorIds. */
+  readonly className?: string;
   readonly sets: readonly string[];
   readonly defaultSet?: string;
   readonly params: readonly ParamSpec[];
@@ -58,8 +113,11 @@ export type Element =
   | { readonly kind: 'arg'; readonly value: PsValue };
 
 export interface BindContext {
+  /** The session's culture: strings given to DateTime parameters are parsed in it. */
   readonly culture: Culture;
+  /** The zone of the machine the cmdlet runs on: a parsed wall-clock time is taken in it. */
   readonly timeZone: string;
+  readonly edition: Edition;
 }
 
 export interface Bound {
@@ -74,10 +132,11 @@ export interface Bound {
 export const COMMON_PARAMETERS: readonly ParamSpec[] = [
   { name: 'Verbose', type: 'Switch', aliases: ['vb'], common: true },
   { name: 'Debug', type: 'Switch', aliases: ['db'], common: true },
-  { name: 'ErrorAction', type: 'String', aliases: ['ea'], common: true },
-  { name: 'WarningAction', type: 'String', aliases: ['wa'], common: true },
-  { name: 'InformationAction', type: 'String', aliases: ['infa'], common: true },
-  { name: 'ProgressAction', type: 'String', aliases: ['proga'], common: true },
+  { name: 'ErrorAction', type: 'ActionPreference', aliases: ['ea'], common: true },
+  { name: 'WarningAction', type: 'ActionPreference', aliases: ['wa'], common: true },
+  { name: 'InformationAction', type: 'ActionPreference', aliases: ['infa'], common: true },
+  // -ProgressAction came with PowerShell 7.4 (about_CommonParameters).
+  { name: 'ProgressAction', type: 'ActionPreference', aliases: ['proga'], common: true, editions: ['core'] },
   { name: 'ErrorVariable', type: 'String', aliases: ['ev'], common: true },
   { name: 'WarningVariable', type: 'String', aliases: ['wv'], common: true },
   { name: 'InformationVariable', type: 'String', aliases: ['iv'], common: true },
@@ -115,34 +174,60 @@ function resolveName(spec: CmdletSpec, all: readonly ParamSpec[], token: string)
   const prefixed = all.filter((p) => p.name.toLowerCase().startsWith(lower));
   if (prefixed.length === 1) return prefixed[0] as ParamSpec;
   if (prefixed.length > 1) {
-    throw new PsError(spec.name, `Parameter cannot be processed because the parameter name '${token}' is ambiguous. Possible matches include: ${prefixed.map((p) => `-${p.name}`).join(' ')}.`);
+    throw bindError(spec, 'AmbiguousParameter', `Parameter cannot be processed because the parameter name '${token}' is ambiguous. Possible matches include: ${prefixed.map((p) => `-${p.name}`).join(' ')}.`);
   }
-  throw new PsError(spec.name, `A parameter cannot be found that matches parameter name '${token}'.`);
+  throw bindError(spec, 'NamedParameterNotFound', `A parameter cannot be found that matches parameter name '${token}'.`);
 }
 
 function argText(value: PsValue, ctx: BindContext): string {
-  return toPsString(value, ctx.timeZone);
+  if (value instanceof PsSecret) return 'System.Security.SecureString';
+  return toPsString(value, (date) => formatServerDate(date.instant, ctx.culture, date.kind === 'Utc' ? 'UTC' : ctx.timeZone));
 }
 
 function cannotConvert(spec: CmdletSpec, param: ParamSpec, value: PsValue, ctx: BindContext, error: string, type = DOTNET[param.type]): PsError {
-  return new PsError(spec.name, `Cannot bind parameter '${param.name}'. Cannot convert value "${argText(value, ctx)}" to type "${type}". Error: "${error}"`);
+  return bindError(spec, 'CannotConvertArgumentNoMessage', `Cannot bind parameter '${param.name}'. Cannot convert value "${argText(value, ctx)}" to type "${type}". Error: "${error}"`);
 }
 
 function cannotConvertObject(spec: CmdletSpec, param: ParamSpec, value: PsValue, ctx: BindContext): PsError {
-  return new PsError(spec.name, `Cannot bind parameter '${param.name}'. Cannot convert the "${argText(value, ctx)}" value of type "${typeNameOf(value)}" to type "${DOTNET[param.type]}".`);
+  return bindError(spec, 'CannotConvertArgument', `Cannot bind parameter '${param.name}'. Cannot convert the "${argText(value, ctx)}" value of type "${typeNameOf(value)}" to type "${DOTNET[param.type]}".`);
+}
+
+function enumValue(spec: CmdletSpec, param: ParamSpec, value: PsValue, ctx: BindContext, names: readonly string[]): string {
+  const text = argText(value, ctx).trim();
+  const found = names.find((n) => n.toLowerCase() === text.toLowerCase());
+  if (!found) {
+    throw cannotConvert(spec, param, value, ctx,
+      `Unable to match the identifier name ${text} to a valid enumerator name. Specify one of the following enumerator names and try again: ${names.join(', ')}`);
+  }
+  return found;
 }
 
 const asList = (value: PsValue): PsValue[] => (Array.isArray(value) ? value : [value]);
 
 /** Converts an argument to the parameter's type, or throws PowerShell's binding error. */
-export function convertArgument(spec: CmdletSpec, param: ParamSpec, value: PsValue, ctx: BindContext): unknown {
+export function convertArgument(spec: CmdletSpec, param: ParamSpec, given: PsValue, ctx: BindContext): unknown {
+  // A value that came through remoting binds as its own value.
+  const value = given instanceof PsRemote ? given.value : given;
   switch (param.type) {
+    case 'PSCredential':
+      if (value instanceof PsObject && value.typeName === DOTNET.PSCredential) return value;
+      // A user name would make PowerShell prompt for the password: -NonInteractive cannot.
+      if (typeof value === 'string') {
+        throw new PsError(spec.name, 'PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.', { fqid: `CouldNotPromptForCredential,${spec.className ?? spec.name}`, category: 'InvalidOperation', exceptionType: 'System.Management.Automation.Host.HostException' });
+      }
+      throw cannotConvertObject(spec, param, value, ctx);
+    case 'AuthenticationMechanism':
+      return enumValue(spec, param, value, ctx, AUTHENTICATION_MECHANISMS);
+    case 'ActionPreference': {
+      const names = ctx.edition === 'desktop' ? ACTION_PREFERENCES.filter((n) => n !== 'Break') : ACTION_PREFERENCES.filter((n) => n !== 'Suspend');
+      return enumValue(spec, param, value, ctx, names);
+    }
     case 'Object':
       return value;
     case 'Object[]':
       return asList(value);
     case 'String':
-      if (value instanceof PsScriptBlock || value instanceof PsObject) throw cannotConvertObject(spec, param, value, ctx);
+      if (value instanceof PsScriptBlock || value instanceof PsObject || value instanceof PsSecret) throw cannotConvertObject(spec, param, value, ctx);
       return value === null ? null : argText(value, ctx);
     case 'String[]':
       return asList(value).map((v) => {
@@ -179,9 +264,9 @@ export function convertArgument(spec: CmdletSpec, param: ParamSpec, value: PsVal
       if (typeof value === 'boolean') return value;
       if (typeof value === 'number') return value !== 0;
       if (param.type === 'Switch') {
-        throw new PsError(spec.name, `Cannot process argument transformation on parameter '${param.name}'. Cannot convert the "${argText(value, ctx)}" value of type "${typeNameOf(value)}" to type "System.Management.Automation.SwitchParameter".`);
+        throw bindError(spec, 'ParameterArgumentTransformationError', `Cannot process argument transformation on parameter '${param.name}'. Cannot convert the "${argText(value, ctx)}" value of type "${typeNameOf(value)}" to type "System.Management.Automation.SwitchParameter".`);
       }
-      throw new PsError(spec.name, `Cannot process argument transformation on parameter '${param.name}'. Cannot convert value "${typeNameOf(value)}" to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`);
+      throw bindError(spec, 'ParameterArgumentTransformationError', `Cannot process argument transformation on parameter '${param.name}'. Cannot convert value "${typeNameOf(value)}" to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`);
     case 'Int32': {
       if (typeof value === 'number') return value;
       const text = argText(value, ctx).trim();
@@ -202,7 +287,7 @@ export function convertArgument(spec: CmdletSpec, param: ParamSpec, value: PsVal
  * later) to one parameter set. Throws PsError as PowerShell would.
  */
 export function bindParameters(spec: CmdletSpec, elements: readonly Element[], pipeline: { readonly byValue: boolean }, ctx: BindContext, extra: readonly ParamSpec[] = []): Bound {
-  const all = [...spec.params, ...COMMON_PARAMETERS, ...extra];
+  const all = [...spec.params, ...COMMON_PARAMETERS, ...extra].filter((p) => !p.editions || p.editions.includes(ctx.edition));
   const values = new Map<string, unknown>();
   const named = new Set<string>();
   const positional: PsValue[] = [];
@@ -214,7 +299,7 @@ export function bindParameters(spec: CmdletSpec, elements: readonly Element[], p
     }
     const param = resolveName(spec, all, element.name);
     if (named.has(param.name)) {
-      throw new PsError(spec.name, `Cannot bind parameter because parameter '${param.name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`);
+      throw bindError(spec, 'ParameterAlreadyBound', `Cannot bind parameter because parameter '${param.name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`);
     }
     named.add(param.name);
     let raw: PsValue;
@@ -223,7 +308,7 @@ export function bindParameters(spec: CmdletSpec, elements: readonly Element[], p
     else {
       const next = elements[i + 1];
       if (!next || next.kind !== 'arg') {
-        throw new PsError(spec.name, `Missing an argument for parameter '${param.name}'. Specify a parameter of type '${DOTNET[param.type]}' and try again.`);
+        throw bindError(spec, 'MissingArgument', `Missing an argument for parameter '${param.name}'. Specify a parameter of type '${DOTNET[param.type]}' and try again.`);
       }
       raw = next.value;
       i += 1;
@@ -238,11 +323,11 @@ export function bindParameters(spec: CmdletSpec, elements: readonly Element[], p
   if (pipeline.byValue) {
     const takers = spec.params.filter((p) => p.byValue);
     if (takers.length === 0) {
-      throw new PsError(spec.name, 'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.');
+      throw bindError(spec, 'InputObjectNotBound', 'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.');
     }
     candidates = candidates.filter((set) => takers.some((p) => setsOf(spec, p).includes(set) && !values.has(p.name)));
   }
-  if (candidates.length === 0) throw new PsError(spec.name, AMBIGUOUS_SET);
+  if (candidates.length === 0) throw bindError(spec, 'AmbiguousParameterSet', AMBIGUOUS_SET);
 
   for (const value of positional) {
     const open = spec.params
@@ -250,7 +335,7 @@ export function bindParameters(spec: CmdletSpec, elements: readonly Element[], p
       .filter((p) => candidates.some((set) => (p.positionIn ?? setsOf(spec, p)).includes(set)))
       .sort((a, b) => (a.position as number) - (b.position as number));
     const param = open[0];
-    if (!param) throw new PsError(spec.name, `A positional parameter cannot be found that accepts argument '${argText(value, ctx)}'.`);
+    if (!param) throw bindError(spec, 'PositionalParameterNotFound', `A positional parameter cannot be found that accepts argument '${argText(value, ctx)}'.`);
     values.set(param.name, convertArgument(spec, param, value, ctx));
     candidates = candidates.filter((set) => (param.positionIn ?? setsOf(spec, param)).includes(set));
   }
@@ -265,19 +350,19 @@ export function bindParameters(spec: CmdletSpec, elements: readonly Element[], p
   else if (spec.defaultSet !== undefined && candidates.includes(spec.defaultSet)) set = spec.defaultSet;
   else {
     const complete = candidates.filter((s) => missingIn(s).length === 0);
-    if (complete.length !== 1) throw new PsError(spec.name, AMBIGUOUS_SET);
+    if (complete.length !== 1) throw bindError(spec, 'AmbiguousParameterSet', AMBIGUOUS_SET);
     set = complete[0] as string;
   }
   const missing = missingIn(set);
   if (missing.length > 0) {
     // -NonInteractive: PowerShell cannot prompt for them.
-    throw new PsError(spec.name, `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`);
+    throw bindError(spec, 'MissingMandatoryParameter', `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`);
   }
   for (const param of spec.params) {
     if ((param.mandatoryIn ?? []).includes(set) && values.has(param.name) && param.type === 'String') {
       const v = values.get(param.name);
-      if (v === null) throw new PsError(spec.name, `Cannot bind argument to parameter '${param.name}' because it is null.`);
-      if (v === '') throw new PsError(spec.name, `Cannot bind argument to parameter '${param.name}' because it is an empty string.`);
+      if (v === null) throw bindError(spec, 'ParameterArgumentValidationErrorNullNotAllowed', `Cannot bind argument to parameter '${param.name}' because it is null.`);
+      if (v === '') throw bindError(spec, 'ParameterArgumentValidationErrorEmptyStringNotAllowed', `Cannot bind argument to parameter '${param.name}' because it is an empty string.`);
     }
   }
   return {

@@ -9,8 +9,12 @@ import { SHOULD_PROCESS_PARAMETERS, type CmdletSpec, type ParamSpec } from './bi
 const ALL = '__AllParameterSets';
 const shouldProcess = (params: ParamSpec[]): ParamSpec[] => [...params, ...SHOULD_PROCESS_PARAMETERS];
 
+/** The Skype cmdlets' implementing classes are not documented: this namespace is assumed. */
+const skype = (noun: string): string => `Microsoft.Rtc.Management.Deployment.${noun}Cmdlet`;
+
 export const SET_CS_CERTIFICATE: CmdletSpec = {
   name: 'Set-CsCertificate',
+  className: skype('SetCsCertificate'),
   sets: ['CertificateReference', 'Thumbprint', 'Path'],
   params: shouldProcess([
     { name: 'Reference', type: 'CertificateReference', sets: ['CertificateReference'], mandatoryIn: ['CertificateReference'], byValue: true },
@@ -31,6 +35,7 @@ export const SET_CS_CERTIFICATE: CmdletSpec = {
 
 export const IMPORT_CS_CERTIFICATE: CmdletSpec = {
   name: 'Import-CsCertificate',
+  className: skype('ImportCsCertificate'),
   sets: ['Local', 'CMS'],
   defaultSet: 'Local',
   params: shouldProcess([
@@ -48,6 +53,7 @@ export const IMPORT_CS_CERTIFICATE: CmdletSpec = {
 
 export const GET_CS_CERTIFICATE: CmdletSpec = {
   name: 'Get-CsCertificate',
+  className: skype('GetCsCertificate'),
   sets: [ALL],
   params: [
     { name: 'Type', type: 'CertType[]' },
@@ -59,6 +65,7 @@ export const GET_CS_CERTIFICATE: CmdletSpec = {
 
 export const REMOVE_CS_CERTIFICATE: CmdletSpec = {
   name: 'Remove-CsCertificate',
+  className: skype('RemoveCsCertificate'),
   sets: [ALL],
   params: shouldProcess([
     { name: 'Type', type: 'CertType[]' },
@@ -72,6 +79,7 @@ export const REMOVE_CS_CERTIFICATE: CmdletSpec = {
 
 export const GET_REPLICATION_STATUS: CmdletSpec = {
   name: 'Get-CsManagementStoreReplicationStatus',
+  className: skype('GetCsManagementStoreReplicationStatus'),
   sets: [ALL],
   params: [
     { name: 'ReplicaFqdn', type: 'String', position: 0, byPropertyName: true },
@@ -81,6 +89,7 @@ export const GET_REPLICATION_STATUS: CmdletSpec = {
 
 export const INVOKE_REPLICATION: CmdletSpec = {
   name: 'Invoke-CsManagementStoreReplication',
+  className: skype('InvokeCsManagementStoreReplication'),
   sets: [ALL],
   params: [
     { name: 'ReplicaFqdn', type: 'String', position: 0, byPropertyName: true },
@@ -88,30 +97,78 @@ export const INVOKE_REPLICATION: CmdletSpec = {
   ],
 };
 
-/** PowerShell's own: only the parameters the adapter needs (the ComputerName set). */
+/**
+ * PowerShell's own: the ComputerName set, with the remoting options the adapter sends
+ * (about_Remote / Invoke-Command docs, 5.1 and 7).
+ */
 export const INVOKE_COMMAND: CmdletSpec = {
   name: 'Invoke-Command',
+  className: 'Microsoft.PowerShell.Commands.InvokeCommandCommand',
   sets: ['ComputerName'],
   params: [
     { name: 'ComputerName', type: 'String[]', aliases: ['Cn'], mandatoryIn: ['ComputerName'], position: 0 },
     { name: 'ScriptBlock', type: 'ScriptBlock', aliases: ['Command'], mandatoryIn: ['ComputerName'], position: 1 },
+    { name: 'Credential', type: 'PSCredential' },
+    { name: 'Authentication', type: 'AuthenticationMechanism' },
+    { name: 'UseSSL', type: 'Switch' },
+    { name: 'Port', type: 'Int32' },
+    { name: 'ConfigurationName', type: 'String' },
   ],
 };
 
+/** -AsArray and -EnumsAsStrings came with PowerShell 6.x/7 (PR #6438); 5.1 has neither. */
 export const CONVERT_TO_JSON: CmdletSpec = {
   name: 'ConvertTo-Json',
+  className: 'Microsoft.PowerShell.Commands.ConvertToJsonCommand',
   sets: [ALL],
   params: [
     { name: 'InputObject', type: 'Object', mandatoryIn: [ALL], position: 0, byValue: true },
     { name: 'Depth', type: 'Int32' },
     { name: 'Compress', type: 'Switch' },
-    { name: 'AsArray', type: 'Switch' },
-    { name: 'EnumsAsStrings', type: 'Switch' },
+    { name: 'AsArray', type: 'Switch', editions: ['core'] },
+    { name: 'EnumsAsStrings', type: 'Switch', editions: ['core'] },
+  ],
+};
+
+/** Import-Module: by name; -UseWindowsPowerShell exists in PowerShell 7 only. */
+export const IMPORT_MODULE: CmdletSpec = {
+  name: 'Import-Module',
+  className: 'Microsoft.PowerShell.Commands.ImportModuleCommand',
+  sets: ['Name', 'WinCompat'],
+  defaultSet: 'Name',
+  params: [
+    { name: 'Name', type: 'String[]', mandatoryIn: ['Name', 'WinCompat'], position: 0 },
+    { name: 'Force', type: 'Switch' },
+    { name: 'DisableNameChecking', type: 'Switch' },
+    { name: 'UseWindowsPowerShell', type: 'Switch', aliases: ['UseWinPS'], sets: ['WinCompat'], mandatoryIn: ['WinCompat'], editions: ['core'] },
+  ],
+};
+
+export const WRITE_OUTPUT: CmdletSpec = {
+  name: 'Write-Output',
+  className: 'Microsoft.PowerShell.Commands.WriteOutputCommand',
+  sets: [ALL],
+  params: [
+    { name: 'InputObject', type: 'Object[]', mandatoryIn: [ALL], position: 0, byValue: true },
+    { name: 'NoEnumerate', type: 'Switch' },
+  ],
+};
+
+/** The PlainText set only. 5.1 wants -Force with -AsPlainText; PowerShell 7 does not. */
+export const CONVERT_TO_SECURE_STRING: CmdletSpec = {
+  name: 'ConvertTo-SecureString',
+  className: 'Microsoft.PowerShell.Commands.ConvertToSecureStringCommand',
+  sets: ['PlainText'],
+  params: [
+    { name: 'String', type: 'String', mandatoryIn: ['PlainText'], position: 0, byValue: true },
+    { name: 'AsPlainText', type: 'Switch', mandatoryIn: ['PlainText'] },
+    { name: 'Force', type: 'Switch' },
   ],
 };
 
 export const SELECT_OBJECT: CmdletSpec = {
   name: 'Select-Object',
+  className: 'Microsoft.PowerShell.Commands.SelectObjectCommand',
   sets: [ALL],
   params: [
     { name: 'InputObject', type: 'Object', byValue: true },
@@ -123,6 +180,7 @@ export const SELECT_OBJECT: CmdletSpec = {
 
 export const IMPORT_DATA_FILE: CmdletSpec = {
   name: 'Import-PowerShellDataFile',
+  className: 'Import-PowerShellDataFile',
   sets: ['ByPath', 'ByLiteralPath'],
   defaultSet: 'ByPath',
   params: [
@@ -134,6 +192,12 @@ export const IMPORT_DATA_FILE: CmdletSpec = {
 export const CMDLETS: readonly CmdletSpec[] = [
   SET_CS_CERTIFICATE, IMPORT_CS_CERTIFICATE, GET_CS_CERTIFICATE, REMOVE_CS_CERTIFICATE,
   GET_REPLICATION_STATUS, INVOKE_REPLICATION, INVOKE_COMMAND, CONVERT_TO_JSON, SELECT_OBJECT, IMPORT_DATA_FILE,
+  IMPORT_MODULE, WRITE_OUTPUT, CONVERT_TO_SECURE_STRING,
+];
+
+/** The cmdlets of the SkypeForBusiness module (the others are PowerShell's own). */
+export const SKYPE_CMDLETS: readonly CmdletSpec[] = [
+  SET_CS_CERTIFICATE, IMPORT_CS_CERTIFICATE, GET_CS_CERTIFICATE, REMOVE_CS_CERTIFICATE, GET_REPLICATION_STATUS, INVOKE_REPLICATION,
 ];
 
 export function findCmdlet(name: string): CmdletSpec | undefined {

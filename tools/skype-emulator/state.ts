@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { parseIsoInstant } from '../../provider/domain/time';
-import { isCulture, isTimeZone, type Culture } from './culture';
+import { CULTURES, isCulture, isTimeZone, type Culture } from './culture';
+import type { Edition } from './values';
 
 export const STATE_DIR_VARIABLE = 'SFB_SKYPE_EMULATOR_DIR';
 
@@ -75,8 +76,18 @@ export interface EmulatorConfig {
   servers: string[];
   /** The server a script runs on outside Invoke-Command (where the Management Shell is open). */
   localServer: string;
+  /** The servers' culture (their Region setting). */
   culture: Culture;
+  /** The servers' time zone (IANA; scripts see its Windows id). */
   timeZone: string;
+  /** The shell the scripts run in: Windows PowerShell 5.1 (desktop, the default) or PowerShell 7 (core). */
+  edition: Edition;
+  /** The culture of the session that runs the script (the caller's: WinRM passes it to the servers). */
+  sessionCulture: Culture;
+  /** The time zone (IANA) of the machine that runs the script outside Invoke-Command. */
+  sessionTimeZone: string;
+  /** Servers WinRM cannot reach (Invoke-Command fails for them, the others answer). */
+  unreachable: string[];
   /** Emulated seconds between a CMS change and the replicas holding it. */
   replicationDelaySeconds: number;
   /** Servers whose replica never catches up. */
@@ -172,12 +183,19 @@ export function stateShapeProblem(value: unknown): string | undefined {
 }
 
 export function readState(dir: string): EmulatorState {
-  const state = readJson(statePath(dir), 'state');
-  const problem = stateShapeProblem(state);
+  const parsed = readJson(statePath(dir), 'state');
+  const problem = stateShapeProblem(parsed);
   if (problem !== undefined) {
     throw new EmulatorUsageError(`The emulator's state ${statePath(dir)} is not a deployment this emulator wrote (${problem}); run \`admin init --force\` to start over.`);
   }
-  return state as EmulatorState;
+  const state = parsed as EmulatorState;
+  // A state written before issue #15 has no edition or session: 5.1 on a Front End.
+  const config = state.config as Partial<EmulatorConfig> & EmulatorConfig;
+  config.edition ??= 'desktop';
+  config.sessionCulture ??= config.culture;
+  config.sessionTimeZone ??= config.timeZone;
+  config.unreachable ??= [];
+  return state;
 }
 
 export function writeState(dir: string, state: EmulatorState): void {
@@ -236,8 +254,12 @@ export function validateConfig(config: EmulatorConfig): void {
   }
   if (new Set(config.servers).size !== config.servers.length) throw new EmulatorUsageError('--servers names a server twice; name each Front End once.');
   if (!config.servers.includes(config.localServer)) throw new EmulatorUsageError(`--local-server "${config.localServer}" is not among --servers; name one of ${config.servers.join(', ')}.`);
-  if (!isCulture(config.culture)) throw new EmulatorUsageError(`--culture "${String(config.culture)}" is not supported; choose en-US, en-GB or de-DE.`);
+  if (!isCulture(config.culture)) throw new EmulatorUsageError(`--culture "${String(config.culture)}" is not supported; choose one of ${CULTURES.join(', ')}.`);
   if (!isTimeZone(config.timeZone)) throw new EmulatorUsageError(`--time-zone "${config.timeZone}" is not an IANA time zone; give a name such as UTC or Europe/Berlin.`);
+  if (!isCulture(config.sessionCulture)) throw new EmulatorUsageError(`--session-culture "${String(config.sessionCulture)}" is not supported; choose one of ${CULTURES.join(', ')}.`);
+  if (!isTimeZone(config.sessionTimeZone)) throw new EmulatorUsageError(`--session-time-zone "${config.sessionTimeZone}" is not an IANA time zone; give a name such as UTC or Europe/Berlin.`);
+  if (config.edition !== 'desktop' && config.edition !== 'core') throw new EmulatorUsageError(`--edition "${String(config.edition)}" is not known; choose desktop (Windows PowerShell 5.1) or core (PowerShell 7).`);
+  for (const s of config.unreachable) if (!config.servers.includes(s)) throw new EmulatorUsageError(`unreachable server "${s}" is not among the servers (${config.servers.join(', ')}).`);
   if (!Number.isInteger(config.replicationDelaySeconds) || config.replicationDelaySeconds < 0) {
     throw new EmulatorUsageError(`--replication-delay "${String(config.replicationDelaySeconds)}" is not a whole number of seconds >= 0.`);
   }

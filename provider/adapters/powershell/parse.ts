@@ -1,40 +1,83 @@
 /**
- * Strict reading of what the shell prints (docs/skype-emulator.md, "What comes back"): each
- * document on its own line, each object with the properties this provider relies on, of the
- * documented types. Anything else is SHELL_FAILED naming the call and what was wrong, so a
- * profile printing a banner or a cmdlet of another shape is never half-read.
+ * Reading what the scripts print (docs/shell-contract.md): only lines that start with the mark
+ * count, so a banner, a `WARNING:` or a module's message never breaks the reading. Each record's
+ * JSON is read leniently where PowerShell editions differ and strictly where the provider relies
+ * on it: property names in any case, extra properties ignored, one object or an array, an enum
+ * as a string or a number, dates as ISO 8601 with a zone (the scripts' round-trip format) or
+ * 5.1's `\/Date(ms)\/`; a thumbprint is 40 hex digits, a date is an instant, or the call fails
+ * with SHELL_FAILED naming what was wrong.
  */
 import { SfbError } from '../../domain/errors';
 import { parseIsoInstant } from '../../domain/time';
-import type { FrontEndCertificates, ReplicaState } from '../../ports/front-end-pool';
+import type { FrontEndCertificates, ReplicaState, ShellSession } from '../../ports/front-end-pool';
+import { MARK } from './scripts';
 
 const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
-/** The JSON documents of stdout, one per non-empty line; exactly `count` of them. */
-export function jsonLines(stdout: string, count: number, doing: string): unknown[] {
-  const lines = stdout.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const bad = (why: string) =>
-    new SfbError('SHELL_FAILED', `The shell's answer while ${doing} is not what the provider asked for: ${why}. Run the pool's command with -NoProfile (a profile may print text), and check that the Skype for Business Server Management Shell module is loaded.`);
-  if (lines.length !== count) throw bad(`${lines.length} line(s) of output where ${count} JSON document(s) were expected`);
-  return lines.map((line, index) => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      // The line is not quoted: it came from a shell of unknown shape.
-      throw bad(`line ${index + 1} is not JSON`);
-    }
-  });
+/** One marked line: its kind (`session`, `server`, ...) and the rest of the line. */
+export interface MarkedRecord {
+  readonly kind: string;
+  readonly payload: string;
+}
+
+/** The marked lines of stdout, in order; every other line is ignored. */
+export function markedRecords(stdout: string): MarkedRecord[] {
+  const records: MarkedRecord[] = [];
+  for (const raw of stdout.split(/\r?\n/)) {
+    // A BOM may precede the first line when the console's encoding was switched to UTF-8.
+    const line = raw.replace(/^\uFEFF/, '');
+    if (!line.startsWith(MARK)) continue;
+    const rest = line.slice(MARK.length);
+    const space = rest.indexOf(' ');
+    records.push(space === -1 ? { kind: rest.trim(), payload: '' } : { kind: rest.slice(0, space), payload: rest.slice(space + 1) });
+  }
+  return records;
 }
 
 function fail(doing: string, why: string): SfbError {
-  return new SfbError('SHELL_FAILED', `The shell's answer while ${doing} does not have the documented shape: ${why}. Check that the command runs the Skype for Business Server Management Shell (Get-CsCertificate returns CertificateReference objects).`);
+  return new SfbError(
+    'SHELL_FAILED',
+    `The shell's answer while ${doing} does not have the documented shape: ${why}. Check that the pool's command runs Windows PowerShell 5.1 (or PowerShell 7 with edition "core") with the Skype for Business Server administrative tools, and compare with a capture (docs/front-end.md, "Evidence from a real server").`,
+  );
 }
 
-function arrayOf(value: unknown, doing: string, what: string): Record<string, unknown>[] {
-  if (!Array.isArray(value)) throw fail(doing, `${what} is not a JSON array (is -AsArray missing?)`);
-  return value.map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw fail(doing, `${what} item ${i + 1} is not an object`);
-    return item as Record<string, unknown>;
+/** A record's JSON; the line is not quoted in the message: it came from a shell of unknown shape. */
+export function jsonOf(payload: string, doing: string, what: string): unknown {
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    throw fail(doing, `the ${what} record is not JSON`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** A property by name, in any case (PowerShell's names are case-insensitive). */
+export function property(object: Json, name: string): unknown {
+  if (name in object) return object[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : object[key];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Objects of a value that is one object or a list of them. Windows PowerShell 5.1 may write an
+ * array that carries PowerShell's extended properties as `{"value":[...],"Count":n}` (the
+ * System.Array type data of 5.1's types.ps1xml); that is the array too.
+ */
+export function objectsOf(value: unknown, doing: string, what: string): Json[] {
+  if (value === null || value === undefined) return [];
+  let list: unknown[];
+  if (Array.isArray(value)) list = value;
+  else if (isObject(value) && Array.isArray(property(value, 'value')) && typeof property(value, 'Count') === 'number') list = property(value, 'value') as unknown[];
+  else list = [value];
+  return list.map((item, i) => {
+    if (!isObject(item)) throw fail(doing, `${what} item ${i + 1} is not an object`);
+    return item;
   });
 }
 
@@ -47,61 +90,170 @@ function optionalThumbprint(value: unknown, doing: string, what: string): string
   return value === null || value === undefined || value === '' ? undefined : thumbprintOf(value, doing, what);
 }
 
-function instantOf(value: unknown, doing: string, what: string): string {
+// 5.1's JavaScriptSerializer writes "\/Date(1764547200000)\/" (JSON.parse leaves "/Date(...)/"),
+// with an optional offset suffix ("+0100") that does not change the instant, which is the ms.
+const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
+
+/** An instant as ISO 8601 UTC (`toISOString`), from the round-trip format, an offset, or `\/Date(ms)\/`. */
+export function instantOf(value: unknown, doing: string, what: string): string {
+  if (typeof value === 'string') {
+    const ms = MS_DATE.exec(value)?.[1];
+    if (ms !== undefined) {
+      const date = new Date(Number(ms));
+      if (!Number.isNaN(date.getTime())) return date.toISOString();
+    }
+  }
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) throw fail(doing, `${what} ${parsed.reason}`);
   return parsed.date.toISOString();
 }
 
 /**
+ * Whether SourceScope says a local assignment. As a string (what the scripts' JSON carries),
+ * "Local" in any case. As a number (an enum 5.1 serialized without converting it), the numbering
+ * is undocumented: it is not read as local, so the provider takes the path that removes nothing.
+ */
+function isLocalScope(value: unknown): boolean {
+  return typeof value === 'string' && value.toLowerCase() === 'local';
+}
+
+/**
  * One server's CertificateReference objects, in their documented order: the current one (its
  * `PreviousThumbprint` is the previous certificate), then a scheduled roll not yet effective.
  */
-export function certificatesOf(server: string, objects: readonly Record<string, unknown>[], doing: string): FrontEndCertificates {
+export function certificatesOf(server: string, objects: readonly Json[], doing: string): FrontEndCertificates {
   if (objects.length > 2) throw fail(doing, `${server} lists ${objects.length} OAuthTokenIssuer certificates where at most two (current and scheduled) exist`);
   const [current, scheduled] = objects;
   if (!current) return { server };
   const where = (i: number, key: string) => `${server}'s certificate ${i} ${key}`;
-  const currentThumbprint = thumbprintOf(current.Thumbprint, doing, where(1, 'Thumbprint'));
-  const previous = optionalThumbprint(current.PreviousThumbprint, doing, where(1, 'PreviousThumbprint'));
+  const previous = optionalThumbprint(property(current, 'PreviousThumbprint'), doing, where(1, 'PreviousThumbprint'));
   const result: FrontEndCertificates = {
     server,
-    current: currentThumbprint,
-    currentNotAfter: instantOf(current.NotAfter, doing, where(1, 'NotAfter')),
+    current: thumbprintOf(property(current, 'Thumbprint'), doing, where(1, 'Thumbprint')),
+    currentNotAfter: instantOf(property(current, 'NotAfter'), doing, where(1, 'NotAfter')),
     ...(previous ? { previous } : {}),
-    // SourceScope (docs/skype-emulator.md): "Local" is an assignment made on that server alone.
-    ...(typeof current.SourceScope === 'string' && current.SourceScope.toLowerCase() === 'local' ? { scope: 'local' as const } : {}),
+    ...(isLocalScope(property(current, 'SourceScope')) ? { scope: 'local' as const } : {}),
   };
   if (!scheduled) return result;
   return {
     ...result,
-    scheduled: { thumbprint: thumbprintOf(scheduled.Thumbprint, doing, where(2, 'Thumbprint')), effectiveDate: instantOf(scheduled.EffectiveDate, doing, where(2, 'EffectiveDate')) },
+    scheduled: {
+      thumbprint: thumbprintOf(property(scheduled, 'Thumbprint'), doing, where(2, 'Thumbprint')),
+      effectiveDate: instantOf(property(scheduled, 'EffectiveDate'), doing, where(2, 'EffectiveDate')),
+    },
   };
 }
 
-/** The remoting output of one `Invoke-Command`, grouped by `PSComputerName`, for `servers`. */
-export function serversOf(document: unknown, servers: readonly string[], doing: string): FrontEndCertificates[] {
-  const objects = arrayOf(document, doing, 'the remoting output');
-  const byServer = new Map<string, Record<string, unknown>[]>(servers.map((s) => [s.toLowerCase(), []]));
-  for (const [i, object] of objects.entries()) {
-    const name = object.PSComputerName;
-    const list = typeof name === 'string' ? byServer.get(name.toLowerCase()) : undefined;
-    if (!list) throw fail(doing, `object ${i + 1} comes from ${typeof name === 'string' ? `"${name.slice(0, 80)}"` : 'no PSComputerName'}, not a server that was asked`);
-    list.push(object);
-  }
-  return servers.map((server) => certificatesOf(server, byServer.get(server.toLowerCase()) ?? [], doing));
-}
-
-/** The CMS's own (`-Identity Global`) certificates. */
+/** The `global` record: the CMS's own (`-Identity Global`) certificates. */
 export function globalOf(document: unknown, doing: string): FrontEndCertificates {
-  return certificatesOf('global', arrayOf(document, doing, 'the global certificate list'), doing);
+  return certificatesOf('global', objectsOf(document, doing, 'the global certificate list'), doing);
 }
 
-/** `Get-CsManagementStoreReplicationStatus` objects. */
+function booleanOf(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return undefined;
+}
+
+/** The `replicas` record: `Get-CsManagementStoreReplicationStatus` objects. */
 export function replicasOf(document: unknown, doing: string): ReplicaState[] {
-  return arrayOf(document, doing, 'the replication status').map((object, i) => {
-    if (typeof object.ReplicaFqdn !== 'string' || object.ReplicaFqdn === '') throw fail(doing, `replica ${i + 1} has no ReplicaFqdn`);
-    if (typeof object.UpToDate !== 'boolean') throw fail(doing, `replica ${object.ReplicaFqdn} has no boolean UpToDate`);
-    return { server: object.ReplicaFqdn.toLowerCase(), upToDate: object.UpToDate };
+  return objectsOf(document, doing, 'the replication status').map((object, i) => {
+    const fqdn = property(object, 'ReplicaFqdn');
+    if (typeof fqdn !== 'string' || fqdn === '') throw fail(doing, `replica ${i + 1} has no ReplicaFqdn`);
+    const upToDate = booleanOf(property(object, 'UpToDate'));
+    if (upToDate === undefined) throw fail(doing, `replica ${fqdn} has no boolean UpToDate`);
+    return { server: fqdn.toLowerCase(), upToDate };
   });
+}
+
+/** The `session` record: the facts of the session that runs the CMS-side cmdlets. */
+export function sessionOf(document: unknown, doing: string): ShellSession {
+  if (!isObject(document)) throw fail(doing, 'the session record is not an object');
+  const text = (name: string) => {
+    const value = property(document, name);
+    if (typeof value === 'number') return String(value);
+    if (typeof value !== 'string' || value === '') throw fail(doing, `the session record has no ${name}`);
+    return value;
+  };
+  // The invariant culture's name is empty: reported as such, never used to write a date.
+  const culture = property(document, 'culture');
+  return { timeZone: text('timeZone'), culture: typeof culture === 'string' ? culture : '', psVersion: text('psVersion'), edition: text('edition') };
+}
+
+/** A `server` record: `<name> <json>` where json is `{ timeZone, certificates }`. */
+export function serverAnswerOf(payload: string, doing: string): { name: string; certificates: Json[]; timeZone?: string } {
+  const space = payload.indexOf(' ');
+  if (space <= 0) throw fail(doing, 'a server record has no server name');
+  const name = payload.slice(0, space);
+  const document = jsonOf(payload.slice(space + 1), doing, `${name.slice(0, 80)} server`);
+  if (!isObject(document)) throw fail(doing, `the answer of ${name.slice(0, 80)} is not an object`);
+  const timeZone = property(document, 'timeZone');
+  return {
+    name,
+    certificates: objectsOf(property(document, 'certificates'), doing, `${name.slice(0, 80)}'s certificate list`),
+    ...(typeof timeZone === 'string' && timeZone !== '' ? { timeZone } : {}),
+  };
+}
+
+/** A structured error record (`error` or `server-error`), fields as the scripts write them. */
+export interface ErrorRecord {
+  readonly server?: string;
+  readonly fullyQualifiedErrorId: string;
+  readonly category: string;
+  readonly targetName?: string;
+  readonly exceptionType: string;
+  readonly message: string;
+}
+
+const BOUND = 400;
+const bounded = (text: string) => (text.length > BOUND ? `${text.slice(0, BOUND)}...` : text);
+
+/** An error record; its strings bounded, a category given as a number kept as its text. */
+export function errorRecordOf(payload: string, doing: string): ErrorRecord {
+  const document = jsonOf(payload, doing, 'error');
+  if (!isObject(document)) throw fail(doing, 'an error record is not an object');
+  const text = (name: string) => {
+    const value = property(document, name);
+    return typeof value === 'string' || typeof value === 'number' ? bounded(String(value)) : '';
+  };
+  const server = text('server');
+  const targetName = text('targetName');
+  return {
+    ...(server ? { server } : {}),
+    fullyQualifiedErrorId: text('fullyQualifiedErrorId'),
+    category: text('category'),
+    ...(targetName ? { targetName } : {}),
+    exceptionType: text('exceptionType'),
+    message: text('message'),
+  };
+}
+
+/**
+ * A remoting transport failure (the server was not reached), as opposed to an error raised on
+ * the server: 5.1 and 7 both report category OpenError with a PSRemotingTransportException
+ * (docs/skype-emulator.md; about_Remote_Troubleshooting).
+ */
+export function isTransportFailure(record: ErrorRecord): boolean {
+  return /PSRemotingTransportException/i.test(record.exceptionType) || /^OpenError$/i.test(record.category) || /PSSessionStateBroken|CannotConnect/i.test(record.fullyQualifiedErrorId);
+}
+
+/** What the fallback recognises in a shell's error text, when no script ran to write a record. */
+export type TextFailure = { readonly kind: 'unreachable'; readonly server: string; readonly line: string } | { readonly kind: 'cmdlet'; readonly command: string; readonly line: string } | { readonly kind: 'other'; readonly line: string };
+
+/**
+ * Reads 5.1's NormalView (`Get-CsCertificate : message`, `[fe02] Connecting to remote server fe02
+ * failed ...`) and 7's ConciseView (`Get-CsCertificate: message`, `OpenError: [fe02] ...`): only
+ * for a shell that died before the script's frame could write a record.
+ */
+export function textFailureOf(stderr: string, stdout = ''): TextFailure {
+  const lines = `${stderr}\n${stdout}`.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#< CLIXML') && !l.startsWith('<Objs'));
+  for (const line of lines) {
+    const remote = /^(?:OpenError: )?\[([^\]\s]+)\] Connecting to remote server/.exec(line);
+    if (remote) return { kind: 'unreachable', server: remote[1]!, line: bounded(line) };
+  }
+  for (const line of lines) {
+    const cmdlet = /^([A-Za-z]+-[A-Za-z]+) ?: /.exec(line);
+    if (cmdlet) return { kind: 'cmdlet', command: cmdlet[1]!, line: bounded(line) };
+  }
+  return { kind: 'other', line: bounded(lines[0] ?? '(no error text)') };
 }

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 
 import { HELD_FILE_PATIENCE_MS, HELD_FILE_RETRY_DELAYS_MS, retryWhileHeld } from '../../../provider/adapters/files/held-files';
 import { createPrivateDirectory, currentUserSid, removePath, writePrivateFile } from '../../../provider/adapters/files/owner-only';
-import { withSecretFiles } from '../../../provider/adapters/powershell/secret-files';
 import { fakeHost, TEST_SID, windowsTools } from '../../support/fake-host';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-owner-only-'));
@@ -159,30 +158,5 @@ describe('retryWhileHeld', () => {
     const outcome = await retryWhileHeld(action, host).catch((error: NodeJS.ErrnoException) => error.code);
     expect(host.sleeps).toEqual(sleeps);
     expect(outcome).toBe(sleeps.length > 0 ? 'done' : code);
-  });
-});
-
-describe('withSecretFiles', () => {
-  it('on Windows, restricts the directory before the secrets are written into it, and removes it after', async () => {
-    const seen: Array<{ exists: boolean; files: string[] }> = [];
-    const host = fakeHost('win32', (program, args) => {
-      // When icacls runs, the directory exists and holds no secret yet.
-      if (program === 'icacls.exe') seen.push({ exists: existsSync(args[0] ?? ''), files: readdirSync(args[0] ?? '') });
-      return windowsTools(program, args);
-    });
-    let pfxPath = '';
-    await withSecretFiles(Buffer.from([0x30, 0x82, 0x01]), 'pass', async (paths) => {
-      pfxPath = paths.pfxPath;
-      expect(existsSync(paths.dataFilePath ?? '')).toBe(true);
-    }, host);
-    expect(seen).toEqual([{ exists: true, files: [] }]);
-    expect(host.calls.map((call) => call.command)).toEqual([WHOAMI, ICACLS]);
-    expect(host.calls[1]?.args[0]).toBe(join(pfxPath, '..'));
-    expect(existsSync(join(pfxPath, '..'))).toBe(false);
-  });
-
-  it("keeps the call's own error when the call failed", async () => {
-    const host = fakeHost('linux');
-    await expect(withSecretFiles(Buffer.from([0x30]), null, async () => Promise.reject(new Error('import failed')), host)).rejects.toThrow('import failed');
   });
 });
