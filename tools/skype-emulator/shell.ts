@@ -270,6 +270,8 @@ export class Shell {
     let code = 0;
     try {
       const lines = source.split(/\r?\n/);
+      // The newline that ends the last line is no empty line of its own.
+      if (lines[lines.length - 1] === '') lines.pop();
       let buffer: string[] = [];
       for (const line of lines) {
         if (buffer.length === 0 && line.trim() === '') continue;
