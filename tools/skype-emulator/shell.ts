@@ -1533,7 +1533,7 @@ export class Shell {
         continue;
       }
       const remoteErrors: PsError[] = [];
-      const machine: Machine = { server, timeZone: this.state.config.timeZone, edition: 'desktop', remoteErrors };
+      const machine: Machine = { server, timeZone: this.state.config.serverTimeZones[server] ?? this.state.config.timeZone, edition: 'desktop', remoteErrors };
       const remote = new Scope(machine, undefined, scope);
       const runspace = randomUUID();
       const outputs: PsValue[] = [];
