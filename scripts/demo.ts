@@ -119,6 +119,8 @@ async function ensureDemoPool(root: string, cli: { pulumiBinary: string; env: Re
     runEmulator(emulator, ['admin', 'init', '--edition', 'core', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
     console.log(`demo: an emulated Skype for Business deployment with ${DEMO_SERVERS.join(', ')} in ${dir}`);
   }
+  // The current adapter speaks PowerShell 7; a deployment made before issue #15 reads as 5.1.
+  runEmulator(emulator, ['admin', 'configure', '--edition', 'core'], emulatorEnv);
   const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-Command', '-'];
   const config = JSON.parse(await captureOk(cli.pulumiBinary, ['config', '--json', '--stack', DEMO_STACK], root, cli.env)) as Record<string, { value?: string }>;
   const project = projectName(root);
