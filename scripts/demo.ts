@@ -119,6 +119,9 @@ async function ensureDemoPool(root: string, cli: { pulumiBinary: string; env: Re
     runEmulator(emulator, ['admin', 'init', '--servers', DEMO_SERVERS.join(','), '--replication-delay', '2'], emulatorEnv);
     console.log(`demo: an emulated Skype for Business deployment with ${DEMO_SERVERS.join(', ')} in ${dir}`);
   }
+  // The demo's pool is Windows PowerShell 5.1 (the default edition), also for a deployment made
+  // by an earlier demo on another edition.
+  runEmulator(emulator, ['admin', 'configure', '--edition', 'desktop'], emulatorEnv);
   const shell = ['env', `SFB_SKYPE_EMULATOR_DIR=${dir}`, process.execPath, emulator, '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'];
   const config = JSON.parse(await captureOk(cli.pulumiBinary, ['config', '--json', '--stack', DEMO_STACK], root, cli.env)) as Record<string, { value?: string }>;
   const project = projectName(root);

@@ -137,6 +137,17 @@ describe.each<[Edition, string, string]>([
     expect(failure.message).toMatch(/^Connecting to remote server fe02\.contoso\.com failed with the following error message : WinRM cannot complete the operation\./);
   });
 
+  it('each server reports its own zone (a Windows id); admin refuses a zone Windows has no id for', async () => {
+    const p = await pool(edition);
+    expect((await p.admin('configure', '--server-time-zone', 'fe03.contoso.com=America/New_York')).code).toBe(0);
+    const result = await p.file(frame(edition, inspectServers(SERVERS)));
+    const zones = marked(result.stdout).filter((l) => l.kind === 'server').map((l) => [l.rest.split(' ')[0], (JSON.parse(l.rest.slice(l.rest.indexOf(' ') + 1)) as { timeZone: string }).timeZone]);
+    expect(zones).toEqual([['fe01.contoso.com', 'W. Europe Standard Time'], ['fe02.contoso.com', 'W. Europe Standard Time'], ['fe03.contoso.com', 'Eastern Standard Time']]);
+    const refused = await p.admin('configure', '--session-time-zone', 'Antarctica/Troll');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the time zone "Antarctica/Troll" has no Windows id in CLDR\'s map (windows-iana)');
+  });
+
   it('a scheduled roll from ticks lands at its instant whatever the session culture; a session in another zone is refused by the check', async () => {
     const p = await pool(edition, { sessionCulture: 'en-US' });
     const roll = await p.file(frame(edition, assignRoll(p, 'W. Europe Standard Time', '2026-12-01T00:00:00Z')));

@@ -18,6 +18,7 @@ export const ADMIN_USAGE = `usage: sfb-skype-emulator admin <command>   (state d
        [--replication-delay SECONDS] [--stale FQDN,...] [--unreachable FQDN,...] [--now ISO8601|real] [--force]
   configure [--local-server FQDN] [--culture C] [--time-zone IANA] [--edition desktop|core]
        [--session-culture C] [--session-time-zone IANA] [--replication-delay SECONDS]
+       [--server-time-zone FQDN=IANA]   (one server's own zone; FQDN= to drop it)
   set-clock ISO8601|real        advance SECONDS
   stale FQDN...                 fresh FQDN...
   unreachable FQDN...           reachable FQDN...
@@ -95,6 +96,7 @@ export function describe(state: EmulatorState, now: Date, clock: string | null):
         // What the server uses: a local-scope assignment in place of its replica's global one.
         oauthTokenIssuer: summarise(serverSlots(state, server, now).OAuthTokenIssuer?.slot),
         oauthTokenIssuerScope: serverSlots(state, server, now).OAuthTokenIssuer?.scope ?? null,
+        timeZone: state.config.serverTimeZones[server] ?? state.config.timeZone,
       };
     }),
     certificates: Object.values(state.certificates),
@@ -144,6 +146,7 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
         replicationDelaySeconds: seconds((options.get('replication-delay') as string | undefined) ?? '0', '--replication-delay'),
         stale: list(options.get('stale')),
         unreachable: list(options.get('unreachable')),
+        serverTimeZones: {},
       };
       validateConfig(config);
       const clock = options.has('now') ? clockValue(options.get('now') as string) : null;
@@ -172,7 +175,15 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
         const now = emulatedNow(dir);
         settle(state, now);
         if (command === 'configure') {
-          const { options, rest: extra } = parseOptions(rest, ['local-server', 'culture', 'time-zone', 'edition', 'session-culture', 'session-time-zone', 'replication-delay']);
+          const { options, rest: extra } = parseOptions(rest, ['local-server', 'culture', 'time-zone', 'edition', 'session-culture', 'session-time-zone', 'replication-delay', 'server-time-zone']);
+          const serverZone = options.get('server-time-zone');
+          const serverTimeZones = { ...state.config.serverTimeZones };
+          if (typeof serverZone === 'string') {
+            const [server, zone] = serverZone.split('=', 2) as [string, string | undefined];
+            if (zone === undefined) throw new EmulatorUsageError(`--server-time-zone "${serverZone}" is not FQDN=IANA (fe02.contoso.com=America/New_York).`);
+            if (zone === '') delete serverTimeZones[server.trim().toLowerCase()];
+            else serverTimeZones[server.trim().toLowerCase()] = zone;
+          }
           if (extra.length > 0) throw new EmulatorUsageError(ADMIN_USAGE);
           const culture = options.get('culture');
           const config: EmulatorConfig = {
@@ -183,6 +194,7 @@ export async function admin(args: readonly string[], dir: string, out: (text: st
             ...(options.has('edition') ? { edition: options.get('edition') as Edition } : {}),
             ...(options.has('session-culture') ? { sessionCulture: options.get('session-culture') as Culture } : {}),
             ...(options.has('session-time-zone') ? { sessionTimeZone: options.get('session-time-zone') as string } : {}),
+            serverTimeZones,
             ...(options.has('replication-delay') ? { replicationDelaySeconds: seconds(options.get('replication-delay') as string, '--replication-delay') } : {}),
           };
           validateConfig(config);

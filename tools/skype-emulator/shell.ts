@@ -67,7 +67,8 @@ const PREFERENCES = ['ErrorActionPreference', 'WarningPreference', 'ProgressPref
 const ACTION_NAMES = ['SilentlyContinue', 'Stop', 'Continue', 'Inquire', 'Ignore', 'Suspend', 'Break'];
 /**
  * The "Preparing modules for first use." progress record 5.1 writes to a redirected stderr as
- * CLIXML (PowerShell issues #5912, #3847): a reader that expects plain text there sees this.
+ * CLIXML (the record inspec/train issue #153 captured from powershell.exe): a reader that expects plain
+ * text there sees this.
  */
 export const PROGRESS_CLIXML = '#< CLIXML\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj S="progress" RefId="0"><TN RefId="0"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN><MS><I64 N="SourceId">1</I64><PR N="Record"><AV>Preparing modules for first use.</AV><AI>0</AI><Nil /><PI>-1</PI><PC>-1</PC><T>Completed</T><SR>-1</SR><SD> </SD></PR></MS></Obj></Objs>';
 
@@ -270,6 +271,8 @@ export class Shell {
     let code = 0;
     try {
       const lines = source.split(/\r?\n/);
+      // The newline that ends the last line is no empty line of its own.
+      if (lines[lines.length - 1] === '') lines.pop();
       let buffer: string[] = [];
       for (const line of lines) {
         if (buffer.length === 0 && line.trim() === '') continue;
@@ -1530,7 +1533,7 @@ export class Shell {
         continue;
       }
       const remoteErrors: PsError[] = [];
-      const machine: Machine = { server, timeZone: this.state.config.timeZone, edition: 'desktop', remoteErrors };
+      const machine: Machine = { server, timeZone: this.state.config.serverTimeZones[server] ?? this.state.config.timeZone, edition: 'desktop', remoteErrors };
       const remote = new Scope(machine, undefined, scope);
       const runspace = randomUUID();
       const outputs: PsValue[] = [];
@@ -1576,7 +1579,7 @@ export class Shell {
     const asArray = bound.get<boolean>('AsArray') === true;
     if (values.length === 0 && !asArray) return [];
     const { text, truncated } = convertToJson(values, asArray, { depth, compress: bound.get<boolean>('Compress') === true, timeZone: scope.machine.timeZone, edition: scope.machine.edition });
-    // 5.1 truncates silently; PowerShell 7 warns (PR #11198).
+    // 5.1 truncates silently; PowerShell 7 warns (docs/skype-emulator.md).
     if (truncated && scope.machine.edition === 'core') this.warn(scope, `Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`, bound.get<string>('WarningAction'));
     return [text];
   }

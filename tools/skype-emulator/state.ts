@@ -13,6 +13,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { findWindows } from 'windows-iana';
 import writeFileAtomic from 'write-file-atomic';
 import { parseIsoInstant } from '../../provider/domain/time';
 import { CULTURES, isCulture, isTimeZone, type Culture } from './culture';
@@ -88,6 +89,8 @@ export interface EmulatorConfig {
   sessionTimeZone: string;
   /** Servers WinRM cannot reach (Invoke-Command fails for them, the others answer). */
   unreachable: string[];
+  /** Servers whose time zone differs from `timeZone` (FQDN → IANA). */
+  serverTimeZones: Record<string, string>;
   /** Emulated seconds between a CMS change and the replicas holding it. */
   replicationDelaySeconds: number;
   /** Servers whose replica never catches up. */
@@ -195,6 +198,7 @@ export function readState(dir: string): EmulatorState {
   config.sessionCulture ??= config.culture;
   config.sessionTimeZone ??= config.timeZone;
   config.unreachable ??= [];
+  config.serverTimeZones ??= {};
   return state;
 }
 
@@ -259,6 +263,14 @@ export function validateConfig(config: EmulatorConfig): void {
   if (!isCulture(config.sessionCulture)) throw new EmulatorUsageError(`--session-culture "${String(config.sessionCulture)}" is not supported; choose one of ${CULTURES.join(', ')}.`);
   if (!isTimeZone(config.sessionTimeZone)) throw new EmulatorUsageError(`--session-time-zone "${config.sessionTimeZone}" is not an IANA time zone; give a name such as UTC or Europe/Berlin.`);
   if (config.edition !== 'desktop' && config.edition !== 'core') throw new EmulatorUsageError(`--edition "${String(config.edition)}" is not known; choose desktop (Windows PowerShell 5.1) or core (PowerShell 7).`);
+  for (const [server, zone] of Object.entries(config.serverTimeZones)) {
+    if (!config.servers.includes(server)) throw new EmulatorUsageError(`--server-time-zone: "${server}" is not among the servers (${config.servers.join(', ')}).`);
+    if (!isTimeZone(zone)) throw new EmulatorUsageError(`--server-time-zone: "${zone}" is not an IANA time zone; give FQDN=Europe/Berlin.`);
+  }
+  // Scripts see zones as Windows ids ([TimeZoneInfo]::Local.Id): each must have one in CLDR's map.
+  for (const zone of [config.timeZone, config.sessionTimeZone, ...Object.values(config.serverTimeZones)]) {
+    if (findWindows(zone).length === 0) throw new EmulatorUsageError(`the time zone "${zone}" has no Windows id in CLDR's map (windows-iana); give a zone Windows knows, such as Europe/Berlin.`);
+  }
   for (const s of config.unreachable) if (!config.servers.includes(s)) throw new EmulatorUsageError(`unreachable server "${s}" is not among the servers (${config.servers.join(', ')}).`);
   if (!Number.isInteger(config.replicationDelaySeconds) || config.replicationDelaySeconds < 0) {
     throw new EmulatorUsageError(`--replication-delay "${String(config.replicationDelaySeconds)}" is not a whole number of seconds >= 0.`);
