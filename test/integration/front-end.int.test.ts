@@ -481,7 +481,7 @@ describe.each(['desktop', 'core'])('Front End convergence in the %s edition of t
     emulator.admin('unreachable', 'fe02.contoso.com');
     await project.ok(['refresh', '--yes']);
     const seen = await project.output<ServerOut>();
-    expect(seen.plan).toContain('fe02.contoso.com (SERVER_UNREACHABLE');
+    expect(seen.plan).toContain('fe02.contoso.com (could not be read: SERVER_UNREACHABLE)');
     expect(seen.servers['fe01.contoso.com']).toMatchObject({ current: a });
     await project.set('effectiveDate', null);
     const failed = await project.pulumi(['up', '--yes']);
