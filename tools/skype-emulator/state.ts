@@ -252,8 +252,10 @@ export function logScript(dir: string, record: Record<string, unknown>): void {
 export function validateConfig(config: EmulatorConfig): void {
   if (config.servers.length === 0) throw new EmulatorUsageError('--servers names no server: give the Front End FQDNs, comma-separated (fe01.contoso.com,fe02.contoso.com).');
   for (const server of config.servers) {
-    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(server)) {
-      throw new EmulatorUsageError(`--servers: "${server}" is not a host name; give FQDNs such as fe01.contoso.com.`);
+    // Labels of letters in any script, digits and hyphens: Windows DNS and WinRM take Unicode host
+    // names (issue #15, Encoding), so the emulator does too.
+    if (!/^[\p{Ll}\p{Lo}\p{N}](?:[\p{Ll}\p{Lo}\p{N}-]*[\p{Ll}\p{Lo}\p{N}])?(?:\.[\p{Ll}\p{Lo}\p{N}](?:[\p{Ll}\p{Lo}\p{N}-]*[\p{Ll}\p{Lo}\p{N}])?)*$/u.test(server)) {
+      throw new EmulatorUsageError(`--servers: "${server}" is not a host name; give FQDNs such as fe01.contoso.com (lower case).`);
     }
   }
   if (new Set(config.servers).size !== config.servers.length) throw new EmulatorUsageError('--servers names a server twice; name each Front End once.');
