@@ -667,12 +667,12 @@ export class Shell {
     }
     if (target.type !== 'variable') throw unsupported(node, 'an assignment to anything but a variable');
     const name = this.variableName(target);
-    if (PREFERENCES.some((p) => p.toLowerCase() === name.toLowerCase())) this.checkPreference(name, value, scope);
+    if (PREFERENCES.some((p) => p.toLowerCase() === name.toLowerCase())) this.checkPreference(value, scope);
     scope.set(name, value);
   }
 
   /** The preference variables are typed ActionPreference: a bad value is refused at assignment. */
-  private checkPreference(name: string, value: PsValue, scope: Scope): void {
+  private checkPreference(value: PsValue, scope: Scope): void {
     const text = this.str(value, scope.machine);
     const names = ACTION_NAMES.filter((n) => (this.edition === 'desktop' ? n !== 'Break' : n !== 'Suspend'));
     if (!names.some((n) => n.toLowerCase() === text.toLowerCase())) {
