@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../provider/cli/main';
 import { MAX_PREVIEW_JSON_BYTES } from '../../provider/cli/review';
-import { NO_CHANGES } from '../../provider/domain/review';
+import { NO_CHANGES } from '../../provider/cli/review-markdown';
 import { isoMinute } from '../../provider/domain/time';
 import { A, B, newState, oldState, previewDocument, step, URN } from '../builders/preview-json';
 

@@ -1,12 +1,12 @@
 /**
- * Untrusted text in Markdown that GitHub renders (issue #19, item 1): the review comment quotes
+ * Untrusted text in Markdown that GitHub renders: the review comment quotes
  * resource names, engine operations, plan lines, messages and server names from a preview that a
  * pull request's program shaped. {@link untrusted} is the one way such text enters the comment;
  * whatever it is given renders as those characters and nothing else: no heading end, table cell,
  * code span, emphasis, HTML, link, image, autolink, mention or issue reference, and no invisible
  * character that reorders or hides what the reader sees.
  *
- * Pure: no I/O.
+ * Pure: no I/O. The rendering side of the review: the CLI's comment is its only user.
  */
 
 /**
