@@ -19,7 +19,7 @@ export interface OptionSpec {
 /** What is wrong with a command line, named by the option it is about (never its value). */
 export interface ArgumentProblem {
   readonly kind: 'unknown-option' | 'missing-value' | 'unexpected-value';
-  /** The option as typed, without any value: `--stack` for `--stack=prod`, `-p` for `-pSecret`. */
+  /** The option as typed, without any value (`--stack` for `--stack=prod`, `-p` for `-pSecret`), or {@link OPTION_NOT_SHOWN}. */
   readonly option: string;
 }
 
@@ -30,8 +30,15 @@ const DEFAULT_WORDING: Record<ArgumentProblem['kind'], (option: string) => strin
   'unexpected-value': (option) => `${option} takes no value.`,
 };
 
-/** The longest option name shown: an option name is short, and a runaway one is cut. */
-const MAX_OPTION_NAME_CHARS = 64;
+/**
+ * What an option name must look like to be shown: one or two dashes, then a letter or digit, then
+ * letters, digits, `-` and `_`; at most 64 characters. parseArgs takes `--=hunter2` as an option
+ * named `=hunter2`, and anything else that starts with a dash as an option too: such a "name" may
+ * be a value typed in the wrong place, so it is not shown.
+ */
+const SHOWN_OPTION_NAME = /^--?[A-Za-z0-9][A-Za-z0-9_-]{0,61}$/;
+/** Stands for an option whose name is not shown. */
+export const OPTION_NOT_SHOWN = '(not shown: not an option name)';
 
 type Values<S extends Record<string, OptionSpec>> = { -readonly [K in keyof S]?: S[K]['type'] extends 'string' ? string : boolean };
 
@@ -54,7 +61,7 @@ export function parseArguments<S extends Record<string, OptionSpec>>(
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   const refuse = (kind: ArgumentProblem['kind'], rawName: string): ParsedArguments<S> => {
-    const option = rawName.length > MAX_OPTION_NAME_CHARS ? `${rawName.slice(0, MAX_OPTION_NAME_CHARS)}...` : rawName;
+    const option = SHOWN_OPTION_NAME.test(rawName) ? rawName : OPTION_NOT_SHOWN;
     return { ok: false, problem: { kind, option }, message: (wording[kind] ?? DEFAULT_WORDING[kind])(option) };
   };
   for (const token of tokens) {
