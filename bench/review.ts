@@ -20,7 +20,7 @@ const LIMIT = 64 * MIB;
 
 /** Document shapes, each filled to about `bytes` of JSON. */
 const SHAPES: Record<string, (bytes: number) => string> = {
-  // The issue's attack: one diagnostic of `property a value ` repeated, ending in a reason.
+  // The attack a pull request's program can mount: one diagnostic of `property a value ` repeated, ending in a reason.
   'hostile check failure': (bytes) => {
     const hostile = 'property a value '.repeat(Math.floor((bytes - 2048) / 17));
     return JSON.stringify(previewDocument([], [checkFailure('certificate', hostile, 'KEY_TOO_SMALL: The key is small.')]));

@@ -43,8 +43,8 @@ export function visible(value: string): string {
 const MARKDOWN_PUNCTUATION = /[!#$&()*+./:<>@[\\\]^_`{|}~]/g;
 
 /**
- * Written after `@`, `#` and `GH-`: GitHub links mentions (`@team`) and issue references (`#19`,
- * `GH-19`) in the HTML it rendered, after Markdown escapes are gone, so only a character between
+ * Written after `@`, `#` and `GH-`: GitHub links mentions (`@team`) and issue references (`#123`,
+ * `GH-123`) in the HTML it rendered, after Markdown escapes are gone, so only a character between
  * them stops it.
  * A zero-width space, written as its entity so that the Markdown itself holds no invisible
  * character (Dependabot's pull-request bodies break mentions the same way).

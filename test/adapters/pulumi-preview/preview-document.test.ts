@@ -40,7 +40,7 @@ describe('checkFailureParts: the engine\'s check-failure line, parsed in linear 
     ['the property phrase repeated', 'property a value property b value c has a problem: KEY_TOO_SMALL: z'],
     ['a property phrase after the tail', 'x has a problem: KEY_TOO_SMALL: z property a value b'],
     ['property with no name', 'property  value x has a problem: KEY_TOO_SMALL: z'],
-    ['the hostile diagnostic of the issue', `${'property a value '.repeat(200)} has a problem: KEY_TOO_SMALL: z`],
+    ['the hostile diagnostic (the phrase repeated)', `${'property a value '.repeat(200)} has a problem: KEY_TOO_SMALL: z`],
   ])('as before: %s', (_name, message) => {
     expect(checkFailureParts(message)).toEqual(before(message));
   });
