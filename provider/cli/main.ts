@@ -8,6 +8,7 @@ import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-f
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
 import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
+import { warningLine } from '../domain/plan-lines';
 import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
@@ -182,7 +183,7 @@ function humanSummary(file: string, result: PfxValidation, color: boolean): stri
     lines.push(`  thumbprint ${result.thumbprint}  ${result.subject}  key ${result.keyAlgorithm} ${result.keyBits ?? '?'} bits  valid ${result.notBefore} .. ${result.notAfter}`);
   }
   for (const e of result.errors) lines.push(paint('31', `  error   ${e.code}: ${e.message}`));
-  for (const w of result.warnings) lines.push(paint('33', `  warning ${w.code}: ${w.message}`));
+  for (const w of result.warnings) lines.push(paint('33', `  ${warningLine(w)}`));
   return lines.join('\n') + '\n';
 }
 
