@@ -1,10 +1,9 @@
 /**
- * The preview reader: what is and is not `pulumi preview --json`, and the engine's check-failure
- * line parsed in time linear in the message.
+ * The preview reader: what is and is not `pulumi preview --json` (what it reads from one is
+ * reviewed in test/domain/review.test.ts, through the reader).
  */
-import { checkFailureParts } from '../../../provider/adapters/pulumi-preview/diagnostics';
 import { readPreviewDocument } from '../../../provider/adapters/pulumi-preview/preview-document';
-import { CERTIFICATE_TYPE } from '../../../provider/adapters/pulumi-preview/urn';
+import { B, checkFailure, newState, oldState, previewDocument, providerWarning, step } from '../../builders/preview-json';
 
 describe('readPreviewDocument: input that is not `pulumi preview --json`', () => {
   it.each<[string, unknown, string]>([
@@ -22,36 +21,20 @@ describe('readPreviewDocument: input that is not `pulumi preview --json`', () =>
   });
 });
 
-describe('checkFailureParts: the engine\'s check-failure line, parsed in linear time', () => {
-  /** The regular expression it replaced (quadratic on `property a value ` repeated): the behaviour to keep. */
-  const before = (message: string) => {
-    const match = /property (\S+) value [\s\S]* has a problem: ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
-    return match ? { property: match[1], code: match[2], reason: match[3] } : undefined;
-  };
-
-  it.each([
-    ['the engine\'s line', `error: ${CERTIFICATE_TYPE} resource 'oauth': property certificate value {<nil>} has a problem: PFX_BAD_PASSWORD: The password does not open it.\n`],
-    ['a value holding the phrase', 'property sipDomain value {x has a problem: PFX_BAD_PASSWORD: no} has a problem: SIP_DOMAIN_MISSING: It does not.'],
-    ['a value over lines', 'property a value {x\ny\n} has a problem: KEY_TOO_SMALL: small\nmore'],
-    ['an empty value', 'property a value  has a problem: KEY_TOO_SMALL: small'],
-    ['no value', 'property a value has a problem: KEY_TOO_SMALL: small'],
-    ['a code without its colon and space', 'property a value v has a problem: KEY_TOO_SMALL:small'],
-    ['a later tail without a code', 'property a value v has a problem: KEY_TOO_SMALL: x has a problem: lower: y'],
-    ['the property phrase repeated', 'property a value property b value c has a problem: KEY_TOO_SMALL: z'],
-    ['a property phrase after the tail', 'x has a problem: KEY_TOO_SMALL: z property a value b'],
-    ['property with no name', 'property  value x has a problem: KEY_TOO_SMALL: z'],
-    ['the hostile diagnostic (the phrase repeated)', `${'property a value '.repeat(200)} has a problem: KEY_TOO_SMALL: z`],
-  ])('as before: %s', (_name, message) => {
-    expect(checkFailureParts(message)).toEqual(before(message));
-  });
-
-  it('as before on 3,000 messages made of the phrases it looks for', () => {
-    const pieces = ['property ', 'value ', ' value ', ' has a problem: ', 'KEY_TOO_SMALL: ', 'A: ', 'x', ' ', '\n', ':', 'property\u00a0'];
-    let seed = 19;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
-    for (let i = 0; i < 3000; i++) {
-      const message = Array.from({ length: 1 + (next() % 12) }, () => pieces[next() % pieces.length]).join('');
-      expect([message, checkFailureParts(message)]).toEqual([message, before(message)]);
-    }
+describe('readPreviewDocument: the facts hold no secret', () => {
+  it('reads no secret input, and blanks a plaintext secret (`--show-secrets`) out of every message', () => {
+    const secrets = { password: 'Plaintext-Password-42', pfx: 'MIIKcQIBAzCCCjcGCSqGSIb3DQEHAaCCCigEggok', storePassphrase: 'store-passphrase-plain' };
+    const read = readPreviewDocument(previewDocument(
+      [step({ op: 'update', old: oldState(secrets), new: newState({ ...secrets, thumbprint: B.thumbprint }) })],
+      [
+        providerWarning(`warning PFX_NO_MAC: opened with ${secrets.password}`),
+        checkFailure('certificate', secrets.pfx, `PFX_BAD_PASSWORD: not ${secrets.storePassphrase}`),
+      ],
+    ));
+    expect(read.ok).toBe(true);
+    const facts = JSON.stringify(read);
+    for (const secret of Object.values(secrets)) expect(facts).not.toContain(secret);
+    expect(facts).toContain('opened with [secret]');
+    expect(facts).toContain('not [secret]');
   });
 });
