@@ -1,13 +1,16 @@
 /**
- * bench:review: `sfb-oauth-cert review` must be linear in its input (issue #19, item 2): any
- * accepted document (up to 64 MiB) in under 30 s and 2 GiB. For 1, 4, 16 and 64 MiB documents of
- * several shapes, each size in its own Node process: the time of the review (parse, review,
- * render: what the CLI does after reading) against the named baseline `JSON.parse` of the same
- * text (the fastest of three runs each), their ratio, and the process's peak memory (maxRSS). Linear: the ratio stays flat as the
- * size grows (a quadratic step makes it grow with the size). Usage: npm run bench:review
+ * bench:review: `sfb-oauth-cert review` must be linear in its input (a pull request's program
+ * shapes the preview): any accepted document (up to 64 MiB) in under 30 s and 2 GiB. For 1, 4, 16
+ * and 64 MiB documents of several shapes, each size in its own Node process: the time of the
+ * review (parse, read the preview, review, render: what the CLI does after reading) against the
+ * named baseline `JSON.parse` of the same text (the fastest of three runs each), their ratio, and
+ * the process's peak memory (maxRSS). Linear: the ratio stays flat as the size grows (a quadratic
+ * step makes it grow with the size). Usage: npm run bench:review
  */
 import { spawnSync } from 'node:child_process';
-import { renderReviewMarkdown, reviewPreview } from '../provider/domain/review';
+import { readPreviewDocument } from '../provider/adapters/pulumi-preview/preview-document';
+import { renderReviewMarkdown } from '../provider/cli/review-markdown';
+import { reviewPreview } from '../provider/domain/review';
 import { A, B, checkFailure, newState, oldState, previewDocument, providerWarning, step, urnOf } from '../test/builders/preview-json';
 
 const MIB = 1024 * 1024;
@@ -17,7 +20,7 @@ const LIMIT = 64 * MIB;
 
 /** Document shapes, each filled to about `bytes` of JSON. */
 const SHAPES: Record<string, (bytes: number) => string> = {
-  // The issue's attack: one diagnostic of `property a value ` repeated, ending in a reason.
+  // The attack a pull request's program can mount: one diagnostic of `property a value ` repeated, ending in a reason.
   'hostile check failure': (bytes) => {
     const hostile = 'property a value '.repeat(Math.floor((bytes - 2048) / 17));
     return JSON.stringify(previewDocument([], [checkFailure('certificate', hostile, 'KEY_TOO_SMALL: The key is small.')]));
@@ -56,9 +59,9 @@ function child(shape: string, mib: number): void {
   };
   const parseMs = time(() => JSON.parse(text));
   const reviewMs = time(() => {
-    const outcome = reviewPreview(JSON.parse(text), new Date('2026-12-01T00:00:00Z'));
-    if (!outcome.ok) throw new Error(outcome.reason);
-    return renderReviewMarkdown(outcome.review);
+    const read = readPreviewDocument(JSON.parse(text));
+    if (!read.ok) throw new Error(read.reason);
+    return renderReviewMarkdown(reviewPreview(read.facts, new Date('2026-12-01T00:00:00Z')));
   });
   process.stdout.write(JSON.stringify({ bytes: Buffer.byteLength(text), parseMs, reviewMs, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
 }

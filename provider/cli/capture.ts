@@ -1,13 +1,14 @@
 /**
- * `sfb-oauth-cert capture-script`: prints the read-only capture script (issue #15, "Evidence from
- * real servers"; provider/adapters/powershell/capture-script.ts) for an administrator to run in a
- * lab's Management Shell. Options are checked with the pool's own rules.
+ * `sfb-oauth-cert capture-script`: prints the read-only capture script
+ * (provider/adapters/powershell/capture-script.ts) that gathers evidence from real servers, for an
+ * administrator to run in a lab's Management Shell. Options are checked with the pool's own rules.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureScript } from '../adapters/powershell/capture-script';
 import { checkPoolSpec, type PoolEdition } from '../domain/pool-spec';
 import { parseIsoInstant } from '../domain/time';
+import { parseArguments } from './arguments';
 
 export const CAPTURE_USAGE = `Usage: sfb-oauth-cert capture-script --servers FQDN[,FQDN...] [--edition desktop|core]
          [--lab-thumbprint HEX --lab-time-zone WINDOWS-ZONE-ID [--lab-effective-at ISO8601]]
@@ -22,6 +23,14 @@ must be in --lab-time-zone, then captures the pending state.
 Exit status: 0 printed, 2 usage error.`;
 
 const DAY_MS = 86_400_000;
+
+const CAPTURE_OPTIONS = {
+  servers: { type: 'string' },
+  edition: { type: 'string' },
+  'lab-thumbprint': { type: 'string' },
+  'lab-time-zone': { type: 'string' },
+  'lab-effective-at': { type: 'string' },
+} as const;
 
 /** The package's version: package.json two levels up from the sources, three from dist/. */
 function version(): string {
@@ -42,26 +51,23 @@ export function captureScriptCommand(argv: readonly string[], io: { out: NodeJS.
     io.err.write(`sfb-oauth-cert: ${message}\n\n${CAPTURE_USAGE}\n`);
     return 2;
   };
-  const options = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const name = argv[i]!;
-    if (!['--servers', '--edition', '--lab-thumbprint', '--lab-time-zone', '--lab-effective-at'].includes(name)) return usage(`Unknown option ${JSON.stringify(name.slice(0, 40))}.`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) return usage(`${name} needs a value.`);
-    options.set(name, value);
-    i += 1;
-  }
-  const servers = options.get('--servers')?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
-  const { spec, problems } = checkPoolSpec({ kind: 'powershell', servers, ...(options.has('--edition') ? { edition: options.get('--edition') } : {}) });
+  const parsed = parseArguments(argv, CAPTURE_OPTIONS, { 'unknown-option': (option) => `Unknown option ${JSON.stringify(option)}.` });
+  if (!parsed.ok) return usage(parsed.message);
+  // Not shown: a stray argument may be a secret typed in the wrong place.
+  const extra = parsed.positionals.length;
+  if (extra > 0) return usage(`capture-script takes options only, and got ${extra === 1 ? 'an argument' : `${extra} arguments`} without an option name (not shown, in case it is a secret).`);
+  const options = parsed.values;
+  const servers = options.servers?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
+  const { spec, problems } = checkPoolSpec({ kind: 'powershell', servers, ...(options.edition !== undefined ? { edition: options.edition } : {}) });
   if (!spec) return usage(problems.join(' ').replace(/The pool's `servers`/g, '--servers').replace(/The pool's `edition`/g, '--edition'));
-  const thumbprint = options.get('--lab-thumbprint');
-  const zone = options.get('--lab-time-zone');
+  const thumbprint = options['lab-thumbprint'];
+  const zone = options['lab-time-zone'];
   let lab: { thumbprint: string; effectiveAt: string; sessionTimeZone: string } | undefined;
-  if (thumbprint !== undefined || zone !== undefined || options.has('--lab-effective-at')) {
+  if (thumbprint !== undefined || zone !== undefined || options['lab-effective-at'] !== undefined) {
     if (thumbprint === undefined || !/^[0-9A-Fa-f]{40}$/.test(thumbprint)) return usage('--lab-thumbprint must be the 40 hexadecimal digits of a throwaway certificate Skype already knows.');
     if (zone === undefined || !/^[A-Za-z0-9 .()+-]{1,64}$/.test(zone)) return usage('--lab-time-zone must be the Windows time zone id of the lab servers, as [System.TimeZoneInfo]::Local.Id shows it, e.g. "W. Europe Standard Time".');
     let at = new Date(Math.floor(io.clock().getTime() / DAY_MS) * DAY_MS + 90 * DAY_MS + 2 * 3_600_000);
-    const given = options.get('--lab-effective-at');
+    const given = options['lab-effective-at'];
     if (given !== undefined) {
       const parsed = parseIsoInstant(given);
       if (!parsed.ok) return usage(`--lab-effective-at ${parsed.reason}.`);

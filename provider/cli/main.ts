@@ -8,9 +8,11 @@ import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-f
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
 import { isSfbError, type Finding, type PfxErrorCode } from '../domain/errors';
+import { warningLine } from '../domain/plan-lines';
 import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
+import { parseArguments } from './arguments';
 import { CAPTURE_USAGE, captureScriptCommand } from './capture';
 import { review, REVIEW_USAGE } from './review';
 
@@ -41,94 +43,84 @@ ${CAPTURE_USAGE}`;
 class UsageError extends Error {}
 
 interface ValidateCommand {
-  file: string;
-  passwordEnv?: string;
-  passwordFile?: string;
-  sipDomain?: string;
-  effectiveDate?: Date;
-  minKeyBits?: number;
-  thumbprint?: string;
-  now?: Date;
-  json: boolean;
+  readonly file: string;
+  readonly passwordEnv?: string;
+  readonly passwordFile?: string;
+  readonly sipDomain?: string;
+  readonly effectiveDate?: Date;
+  readonly minKeyBits?: number;
+  readonly thumbprint?: string;
+  readonly now?: Date;
+  readonly json: boolean;
 }
 
-const VALUE_OPTIONS = ['--password-env', '--password-file', '--sip-domain', '--effective-date', '--min-key-bits', '--thumbprint', '--now'] as const;
-type ValueOption = (typeof VALUE_OPTIONS)[number];
-const isValueOption = (name: string): name is ValueOption => (VALUE_OPTIONS as readonly string[]).includes(name);
+/** The options of `validate`: keys are the long names. */
+const VALIDATE_OPTIONS = {
+  'password-env': { type: 'string' },
+  'password-file': { type: 'string' },
+  'sip-domain': { type: 'string' },
+  'effective-date': { type: 'string' },
+  'min-key-bits': { type: 'string' },
+  thumbprint: { type: 'string' },
+  now: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
-/**
- * The name of an option as it may be shown: the part before '=', and for a single-dash option
- * its first letter only (`-pSecret` is how some tools take a password). Values of options we do
- * not know are never shown: they may be secrets (issue #7 F).
- */
-function optionName(arg: string): string {
-  if (arg.startsWith('--')) return arg.split('=', 1)[0]!;
-  return arg.slice(0, 2);
-}
-
-function instant(flag: string, text: string): Date {
+function instant(flag: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
   const parsed = parseIsoInstant(text);
   if (!parsed.ok) throw new UsageError(`${flag} ${parsed.reason}.`);
   return parsed.date;
 }
 
-function parseValidate(args: string[]): ValidateCommand {
-  const command: Partial<ValidateCommand> & { json: boolean } = { json: false };
-  let extraArguments = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('-')) {
-      if (command.file === undefined) command.file = arg;
-      else extraArguments += 1;
-      continue;
-    }
-    const name = optionName(arg);
-    const inline = arg.startsWith('--') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
-    if (name === '--password') {
-      throw new UsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-env NAME or --password-file PATH.');
-    }
-    if (name === '--json') {
-      if (inline !== undefined) throw new UsageError('--json takes no value.');
-      command.json = true;
-      continue;
-    }
-    if (!isValueOption(name)) throw new UsageError(`Unknown option ${name}.`);
-    let value = inline;
-    if (value === undefined) {
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value.`);
-      value = next;
-      i += 1;
-    }
-    switch (name) {
-      case '--password-env': command.passwordEnv = value; break;
-      case '--password-file': command.passwordFile = value; break;
-      case '--sip-domain': command.sipDomain = value; break;
-      case '--thumbprint': command.thumbprint = value; break;
-      case '--effective-date': command.effectiveDate = instant(name, value); break;
-      case '--now': command.now = instant(name, value); break;
-      case '--min-key-bits': {
-        if (!/^\d{1,9}$/.test(value)) throw new UsageError(`--min-key-bits takes a whole number of bits, not "${value}".`);
-        const bits = Number(value);
-        if (bits < SKYPE_MIN_KEY_BITS) {
-          throw new UsageError(`--min-key-bits ${bits} is below ${SKYPE_MIN_KEY_BITS}, the smallest RSA key Skype for Business accepts for the OAuthTokenIssuer certificate; give ${SKYPE_MIN_KEY_BITS} or more.`);
-        }
-        if (bits > MAX_KEY_BITS) throw new UsageError(`--min-key-bits ${bits} is above ${MAX_KEY_BITS}, the largest RSA key the checks accept; give ${SKYPE_MIN_KEY_BITS}..${MAX_KEY_BITS}.`);
-        command.minKeyBits = bits;
-        break;
-      }
-    }
+function minKeyBits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(`--min-key-bits takes a whole number of bits, not "${value}".`);
+  const bits = Number(value);
+  if (bits < SKYPE_MIN_KEY_BITS) {
+    throw new UsageError(`--min-key-bits ${bits} is below ${SKYPE_MIN_KEY_BITS}, the smallest RSA key Skype for Business accepts for the OAuthTokenIssuer certificate; give ${SKYPE_MIN_KEY_BITS} or more.`);
   }
-  if (extraArguments > 0) {
+  if (bits > MAX_KEY_BITS) throw new UsageError(`--min-key-bits ${bits} is above ${MAX_KEY_BITS}, the largest RSA key the checks accept; give ${SKYPE_MIN_KEY_BITS}..${MAX_KEY_BITS}.`);
+  return bits;
+}
+
+function parseValidate(args: readonly string[]): ValidateCommand {
+  const parsed = parseArguments(args, VALIDATE_OPTIONS, {
+    // Refused by name, with the reason: the value is never shown (it is the password).
+    'unknown-option': (option) =>
+      option === '--password'
+        ? '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-env NAME or --password-file PATH.'
+        : `Unknown option ${option}.`,
+  });
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const { values, positionals } = parsed;
+  const [file, ...extra] = positionals;
+  const command: ValidateCommand = {
+    file: file ?? '',
+    json: values.json === true,
+    ...(values['password-env'] !== undefined ? { passwordEnv: values['password-env'] } : {}),
+    ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
+    ...(values['sip-domain'] !== undefined ? { sipDomain: values['sip-domain'] } : {}),
+    ...(values.thumbprint !== undefined ? { thumbprint: values.thumbprint } : {}),
+  };
+  const effectiveDate = instant('--effective-date', values['effective-date']);
+  const now = instant('--now', values.now);
+  const bits = minKeyBits(values['min-key-bits']);
+  if (extra.length > 0) {
     // Not shown: a stray argument may be a password typed in the wrong place.
-    throw new UsageError(`One file at a time: validate takes one <file>, and got ${extraArguments === 1 ? 'an extra argument' : `${extraArguments} extra arguments`} (not shown, in case it is a secret).`);
+    throw new UsageError(`One file at a time: validate takes one <file>, and got ${extra.length === 1 ? 'an extra argument' : `${extra.length} extra arguments`} (not shown, in case it is a secret).`);
   }
-  if (command.file === undefined) throw new UsageError('validate needs the PFX file to check.');
+  if (file === undefined) throw new UsageError('validate needs the PFX file to check.');
   if (command.passwordEnv !== undefined && command.passwordFile !== undefined) throw new UsageError('Give --password-env or --password-file, not both.');
   if (command.thumbprint !== undefined && !/^[0-9a-fA-F]{40}$/.test(command.thumbprint.replace(/[\s:-]/g, ''))) {
     throw new UsageError(`--thumbprint "${command.thumbprint}" is not 40 hexadecimal digits (the SHA-1 thumbprint Windows shows).`);
   }
-  return command as ValidateCommand;
+  return {
+    ...command,
+    ...(effectiveDate !== undefined ? { effectiveDate } : {}),
+    ...(now !== undefined ? { now } : {}),
+    ...(bits !== undefined ? { minKeyBits: bits } : {}),
+  };
 }
 
 function readPassword(command: ValidateCommand, env: NodeJS.ProcessEnv): string | null {
@@ -191,7 +183,7 @@ function humanSummary(file: string, result: PfxValidation, color: boolean): stri
     lines.push(`  thumbprint ${result.thumbprint}  ${result.subject}  key ${result.keyAlgorithm} ${result.keyBits ?? '?'} bits  valid ${result.notBefore} .. ${result.notAfter}`);
   }
   for (const e of result.errors) lines.push(paint('31', `  error   ${e.code}: ${e.message}`));
-  for (const w of result.warnings) lines.push(paint('33', `  warning ${w.code}: ${w.message}`));
+  for (const w of result.warnings) lines.push(paint('33', `  ${warningLine(w)}`));
   return lines.join('\n') + '\n';
 }
 

@@ -1,12 +1,16 @@
 /**
  * `sfb-oauth-cert review [file | -] [--now ISO8601]`: reads `pulumi preview --json` and prints
- * the Markdown of a pull-request comment (issue #8, part 5). The shell: it reads the input and the
- * clock and prints; provider/domain/review.ts decides what the comment says.
+ * the Markdown of a pull-request comment. The shell: it reads the input and the clock, the
+ * preview reader (provider/adapters/pulumi-preview/) turns the document into facts,
+ * provider/domain/review.ts decides what the comment says, and ./review-markdown renders it.
  */
 import { fileProblemMessage, readBoundedFile } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
-import { renderReviewMarkdown, reviewPreview } from '../domain/review';
+import { readPreviewDocument } from '../adapters/pulumi-preview/preview-document';
+import { reviewPreview } from '../domain/review';
 import { parseIsoInstant } from '../domain/time';
+import { parseArguments } from './arguments';
+import { renderReviewMarkdown } from './review-markdown';
 
 /**
  * The largest preview document read. A preview of a large stack is megabytes (every step carries
@@ -49,37 +53,24 @@ interface ReviewCommand {
   readonly help: boolean;
 }
 
+const REVIEW_OPTIONS = { now: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
 function parseReview(args: readonly string[]): ReviewCommand {
-  let file: string | undefined;
+  const parsed = parseArguments(args, REVIEW_OPTIONS, {
+    'unknown-option': (option) => `Unknown option ${option} for review; it takes [file | -] and --now ISO8601.`,
+    'missing-value': (option) => `${option} needs a value, like 2026-12-01T00:00:00Z.`,
+  });
+  if (!parsed.ok) throw new ReviewUsageError(parsed.message);
+  const [file, ...extra] = parsed.positionals;
   let now: Date | undefined;
-  let help = false;
-  let extra = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-' || !arg.startsWith('-')) {
-      if (file === undefined) file = arg;
-      else extra += 1;
-      continue;
-    }
-    const name = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg.slice(0, 2);
-    if (name === '--help' || name === '-h') {
-      help = true;
-      continue;
-    }
-    // Values of unknown options are not shown: whatever was typed there may be a secret.
-    if (name !== '--now') throw new ReviewUsageError(`Unknown option ${name} for review; it takes [file | -] and --now ISO8601.`);
-    let value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
-    if (value === undefined) {
-      value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new ReviewUsageError('--now needs a value, like 2026-12-01T00:00:00Z.');
-      i += 1;
-    }
-    const parsed = parseIsoInstant(value);
-    if (!parsed.ok) throw new ReviewUsageError(`--now ${parsed.reason}.`);
-    now = parsed.date;
+  if (parsed.values.now !== undefined) {
+    const instant = parseIsoInstant(parsed.values.now);
+    if (!instant.ok) throw new ReviewUsageError(`--now ${instant.reason}.`);
+    now = instant.date;
   }
-  if (extra > 0) throw new ReviewUsageError(`review reads one preview document, and got ${extra === 1 ? 'an extra argument' : `${extra} extra arguments`} (not shown); give one file, or none to read stdin.`);
-  return { ...(file !== undefined ? { file } : {}), ...(now !== undefined ? { now } : {}), help };
+  // Not shown: a stray argument may be a secret typed in the wrong place.
+  if (extra.length > 0) throw new ReviewUsageError(`review reads one preview document, and got ${extra.length === 1 ? 'an extra argument' : `${extra.length} extra arguments`} (not shown); give one file, or none to read stdin.`);
+  return { ...(file !== undefined ? { file } : {}), ...(now !== undefined ? { now } : {}), help: parsed.values.help === true };
 }
 
 /** Reads stdin up to the limit; more is refused (a wrong pipe must not fill memory). */
@@ -131,9 +122,9 @@ export async function review(args: readonly string[], io: ReviewIo): Promise<num
       return REVIEW_EXIT.printed;
     }
     const input = await readInput(command, io);
-    const outcome = reviewPreview(parseDocument(input.name, input.bytes), command.now ?? io.clock());
-    if (!outcome.ok) throw new ReviewUsageError(`The preview ${input.name} is not \`pulumi preview --json\` output: ${outcome.reason}; ${HOW_TO_MAKE_IT}.`);
-    io.out.write(renderReviewMarkdown(outcome.review));
+    const read = readPreviewDocument(parseDocument(input.name, input.bytes));
+    if (!read.ok) throw new ReviewUsageError(`The preview ${input.name} is not \`pulumi preview --json\` output: ${read.reason}; ${HOW_TO_MAKE_IT}.`);
+    io.out.write(renderReviewMarkdown(reviewPreview(read.facts, command.now ?? io.clock())));
     return REVIEW_EXIT.printed;
   } catch (error) {
     if (!(error instanceof ReviewUsageError)) throw error;

@@ -1,6 +1,6 @@
 /**
- * Blanks plaintext secrets out of the short messages the review shows (issue #19, item 2: the
- * review must be linear in its input). A preview printed with `--show-secrets` reveals the PFX,
+ * Blanks plaintext secrets out of the short messages the review shows (the review must be
+ * linear in its input: a pull request's program shapes the preview). A preview printed with `--show-secrets` reveals the PFX,
  * passwords and passphrases, and a pull request's program can put any text in a message; the
  * review shows at most the first `window` characters of each message, with every secret the
  * document reveals replaced by `[secret]`.

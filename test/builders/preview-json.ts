@@ -4,7 +4,9 @@
  * roll, a check failure, a warning on the provider's stderr. Trimmed to what the review reads,
  * plus the secret inputs as the CLI masks them, so that leaks would show.
  */
-import { CERTIFICATE_TYPE } from '../../provider/domain/review';
+import { readPreviewDocument } from '../../provider/adapters/pulumi-preview/preview-document';
+import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
+import { reviewPreview, type PreviewReview } from '../../provider/domain/review';
 
 export const A = { thumbprint: '999F89E137CEA7A0C35740D6F19592CF209226A3', notAfter: '2035-01-01T00:00:00.000Z' };
 export const B = { thumbprint: '4D95D96A2E24ABC18EE10F94DFF0A52738A6C684', notAfter: '2035-01-01T00:00:00.000Z' };
@@ -128,4 +130,24 @@ export function previewDocument(steps: Json[] = [], diagnostics?: Json[]): Json 
     duration: 1000000000,
     changeSummary: { same: 1 },
   };
+}
+
+/** The moment the reviews count days left from, unless a test says otherwise. */
+export const NOW = new Date('2026-12-01T00:00:00Z');
+/** Days from NOW to A's and B's NotAfter (2026-12-01 .. 2035-01-01). */
+export const DAYS_TO_A = 2953;
+export const ROLL_AT = '2027-01-15T00:00:00.000Z';
+/** The plan line of a roll from A to B scheduled at ROLL_AT. */
+export const ROLL_PLAN = 'current 999F.. → previous at 2027-01-15T00:00Z; new 4D95.. current at 2027-01-15T00:00Z';
+/** A check failure's reason, as the provider words it. */
+export const BAD_PASSWORD = 'PFX_BAD_PASSWORD: The password does not open the `pfx` input: its integrity check or decryption failed; supply the password the file was exported with.';
+/** The provider's expiry warning line for a thumbprint. */
+export const EXPIRES_SOON = (thumbprint: string) =>
+  `warning CERT_EXPIRES_SOON: The \`pfx\` input's certificate (${thumbprint}) expires at 2026-12-06T03:59Z, within 30 days of now (2026-11-26T03:59Z); plan its renewal.`;
+
+/** A document read by the preview reader and reviewed as of `now`, as the CLI does; throws when it is not a preview. */
+export function reviewOf(document: unknown, now = NOW): PreviewReview {
+  const read = readPreviewDocument(document);
+  if (!read.ok) throw new Error(`not reviewed: ${read.reason}`);
+  return reviewPreview(read.facts, now);
 }

@@ -1,5 +1,5 @@
 /**
- * `sfb-oauth-cert capture-script` (issue #15, "Evidence from real servers"): the script embeds the
+ * `sfb-oauth-cert capture-script` (evidence from real servers for the adapter): the script embeds the
  * adapter's own inspect scripts verbatim, is read-only unless generated with a lab roll and run
  * with -ChangeLabDeployment, and is valid PowerShell (tree-sitter-powershell, the grammar the
  * emulator uses). Its output format is the one test/fixtures/captures/ holds.

@@ -112,7 +112,7 @@ describe('sfb-oauth-cert validate contract', () => {
     expect(JSON.parse(run.stdout).valid).toBe(true);
   });
 
-  // Issue #15: Windows PowerShell 5.1 saves `$password > password.txt` as UTF-16 LE with a BOM
+  // The agent may be a Windows machine: Windows PowerShell 5.1 saves `$password > password.txt` as UTF-16 LE with a BOM
   // and a CRLF, `-Encoding UTF8` with a UTF-8 BOM; a non-ASCII password shows a wrong decoding.
   const nonAscii = entry('nonascii-aes');
   const savedAs: Array<[string, (text: string) => Buffer]> = [

@@ -1,24 +1,16 @@
 /**
- * The review of `pulumi preview --json` (issue #8, part 5), on the shapes the real CLI printed
- * (test/builders/preview-json.ts; the live documents are reviewed in
- * test/integration/review.int.test.ts).
+ * The review of a preview: what it says per certificate, decided from the facts the preview reader
+ * gathers from documents in the shapes the real CLI printed (test/builders/preview-json.ts; the
+ * live documents are reviewed in test/integration/review.int.test.ts).
  */
-import { CERTIFICATE_TYPE, checkFailureParts, MAX_COMMENT_CHARS, MAX_FINDINGS, NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown, reviewPreview, type CertificateReview, type PreviewReview } from '../../provider/domain/review';
-import { visible } from '../../provider/domain/markdown';
-import { headingsOf, liveConstructs, renderedBlocks } from '../support/markdown';
-import { HOSTILE } from '../support/hostile-strings';
-import { A, B, checkFailure, newState, oldState, poolOf, previewDocument, providerWarning, SECRET_ENVELOPE, STACK_URN, step, UNKNOWN, URN, urnOf } from '../builders/preview-json';
-
-const NOW = new Date('2026-12-01T00:00:00Z');
-const DAYS_TO_A = 2953; // 2026-12-01 .. 2035-01-01
-const ROLL_AT = '2027-01-15T00:00:00.000Z';
-const ROLL_PLAN = 'current 999F.. → previous at 2027-01-15T00:00Z; new 4D95.. current at 2027-01-15T00:00Z';
-
-function reviewOf(document: unknown, now = NOW): PreviewReview {
-  const outcome = reviewPreview(document, now);
-  if (!outcome.ok) throw new Error(`not reviewed: ${outcome.reason}`);
-  return outcome.review;
-}
+import { readPreviewDocument } from '../../provider/adapters/pulumi-preview/preview-document';
+import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
+import { MAX_COMMENT_CHARS, renderReviewMarkdown } from '../../provider/cli/review-markdown';
+import { MAX_FINDINGS, reviewPreview, type CertificateReview } from '../../provider/domain/review';
+import { headingsOf, renderedBlocks } from '../support/markdown';
+import {
+  A, B, BAD_PASSWORD, checkFailure, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, reviewOf, ROLL_AT, ROLL_PLAN, SECRET_ENVELOPE, step, UNKNOWN, URN, urnOf,
+} from '../builders/preview-json';
 
 const certificate = (overrides: Partial<CertificateReview>): CertificateReview => ({
   urn: URN,
@@ -105,7 +97,7 @@ describe('reviewPreview: one certificate per operation', () => {
   });
 });
 
-describe('reviewPreview: an update of a certificate the store already holds (after POOL_NOT_CONVERGED, issue #19 item 3)', () => {
+describe('reviewPreview: an update of a certificate the store already holds (after POOL_NOT_CONVERGED left servers behind)', () => {
   const FE = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
   // After the failed up: the store and state hold B; fe03 was still on A when it gave up.
   const partial = { [FE[0]!]: { current: B.thumbprint, previous: A.thumbprint }, [FE[1]!]: { current: B.thumbprint, previous: A.thumbprint }, [FE[2]!]: { current: A.thumbprint, previous: null } };
@@ -163,10 +155,6 @@ describe('reviewPreview: days left', () => {
     expect(review.certificates[0]?.daysLeft).toBe(days);
   });
 });
-
-const BAD_PASSWORD = 'PFX_BAD_PASSWORD: The password does not open the `pfx` input: its integrity check or decryption failed; supply the password the file was exported with.';
-const EXPIRES_SOON = (thumbprint: string) =>
-  `warning CERT_EXPIRES_SOON: The \`pfx\` input's certificate (${thumbprint}) expires at 2026-12-06T03:59Z, within 30 days of now (2026-11-26T03:59Z); plan its renewal.`;
 
 describe('reviewPreview: warnings and failures', () => {
   it('a check failure: the certificate has no step, the failure has its code, property and sentence (not the value)', () => {
@@ -262,41 +250,7 @@ describe('reviewPreview: warnings and failures', () => {
   });
 });
 
-describe('checkFailureParts: the engine\'s check-failure line, parsed in linear time (issue #19, item 2)', () => {
-  /** The regular expression it replaced (quadratic on `property a value ` repeated): the behaviour to keep. */
-  const before = (message: string) => {
-    const match = /property (\S+) value [\s\S]* has a problem: ([A-Z][A-Z0-9_]*): ([^\n]*)/.exec(message);
-    return match ? { property: match[1], code: match[2], reason: match[3] } : undefined;
-  };
-
-  it.each([
-    ['the engine\'s line', `error: ${CERTIFICATE_TYPE} resource 'oauth': property certificate value {<nil>} has a problem: PFX_BAD_PASSWORD: The password does not open it.\n`],
-    ['a value holding the phrase', 'property sipDomain value {x has a problem: PFX_BAD_PASSWORD: no} has a problem: SIP_DOMAIN_MISSING: It does not.'],
-    ['a value over lines', 'property a value {x\ny\n} has a problem: KEY_TOO_SMALL: small\nmore'],
-    ['an empty value', 'property a value  has a problem: KEY_TOO_SMALL: small'],
-    ['no value', 'property a value has a problem: KEY_TOO_SMALL: small'],
-    ['a code without its colon and space', 'property a value v has a problem: KEY_TOO_SMALL:small'],
-    ['a later tail without a code', 'property a value v has a problem: KEY_TOO_SMALL: x has a problem: lower: y'],
-    ['the property phrase repeated', 'property a value property b value c has a problem: KEY_TOO_SMALL: z'],
-    ['a property phrase after the tail', 'x has a problem: KEY_TOO_SMALL: z property a value b'],
-    ['property with no name', 'property  value x has a problem: KEY_TOO_SMALL: z'],
-    ['the hostile diagnostic of the issue', `${'property a value '.repeat(200)} has a problem: KEY_TOO_SMALL: z`],
-  ])('as before: %s', (_name, message) => {
-    expect(checkFailureParts(message)).toEqual(before(message));
-  });
-
-  it('as before on 3,000 messages made of the phrases it looks for', () => {
-    const pieces = ['property ', 'value ', ' value ', ' has a problem: ', 'KEY_TOO_SMALL: ', 'A: ', 'x', ' ', '\n', ':', 'property\u00a0'];
-    let seed = 19;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
-    for (let i = 0; i < 3000; i++) {
-      const message = Array.from({ length: 1 + (next() % 12) }, () => pieces[next() % pieces.length]).join('');
-      expect([message, checkFailureParts(message)]).toEqual([message, before(message)]);
-    }
-  });
-});
-
-describe('reviewPreview and renderReviewMarkdown: bounded by the input, not by certificates × warnings (issue #19, item 2)', () => {
+describe('reviewPreview and renderReviewMarkdown: bounded by the input, not by certificates × warnings', () => {
   const warningNaming = (thumbprints: string[], i: number) => providerWarning(`warning CERT_EXPIRES_SOON: The certificate (${thumbprints.join(', ')}) expires soon, number ${i}.`);
   const updates = (count: number) => Array.from({ length: count }, (_, i) => step({ op: 'update', urn: urnOf(`c${i}`), old: oldState({}, urnOf(`c${i}`)), new: newState({ thumbprint: B.thumbprint }, urnOf(`c${i}`)) }));
 
@@ -327,132 +281,10 @@ describe('reviewPreview and renderReviewMarkdown: bounded by the input, not by c
   });
 });
 
-describe('reviewPreview: input that is not `pulumi preview --json`', () => {
-  it.each<[string, unknown, string]>([
-    ['an array', [], 'it is a JSON array, not the object `pulumi preview --json` prints'],
-    ['null', null, 'it is null, not the object `pulumi preview --json` prints'],
-    ['a string', 'Previewing update', 'it is a JSON string, not the object `pulumi preview --json` prints'],
-    ['an empty object', {}, 'it has none of "steps", "changeSummary" and "diagnostics" (it is an empty object)'],
-    ['`pulumi stack export`', { version: 3, deployment: {} }, 'it has none of "steps", "changeSummary" and "diagnostics" (its keys are "version", "deployment")'],
-    ['steps not an array', { steps: {} }, '"steps" is not an array'],
-    ['diagnostics not an array', { steps: [], diagnostics: 'x' }, '"diagnostics" is not an array'],
-    ['a step without a urn', { steps: [{ op: 'create' }] }, 'steps[0] is not a step with a string "op" and "urn"'],
-    ['a diagnostic without a message', { steps: [], diagnostics: [{ severity: 'error' }] }, 'diagnostics[0] has no string "message"'],
-  ])('%s', (_name, document, reason) => {
-    expect(reviewPreview(document, NOW)).toEqual({ ok: false, reason });
-  });
-
+describe('reviewPreview: a preview with nothing to review', () => {
   it('takes a document with no steps (a preview that failed early) as a review with nothing to say', () => {
-    expect(reviewPreview({ changeSummary: {} }, NOW)).toEqual({ ok: true, review: { now: NOW, certificates: [], otherWarnings: [], otherFailures: [], otherErrorCount: 0 } });
-  });
-});
-
-describe('renderReviewMarkdown', () => {
-  const render = (steps: Record<string, unknown>[], diagnostics?: Record<string, unknown>[], now = NOW) => renderReviewMarkdown(reviewOf(previewDocument(steps, diagnostics), now));
-
-  it('an update: plan line, thumbprint old → new, NotAfter with days left', () => {
-    const markdown = render([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })]);
-    expect(markdown).toBe(
-      [
-        REVIEW_MARKER,
-        '### OAuthTokenIssuer certificates in this preview',
-        '',
-        'Days left are counted from 2026-12-01T00:00Z.',
-        '',
-        '#### `oauth`: update',
-        '',
-        `- Plan: \`${ROLL_PLAN}\``,
-        `- Thumbprint: \`${A.thumbprint}\` → \`${B.thumbprint}\``,
-        `- NotAfter: 2035-01-01T00:00Z (${DAYS_TO_A} days left)`,
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it.each<[string, Record<string, unknown>[], Record<string, unknown>[] | undefined, string[]]>([
-    ['nothing to say', [], undefined, [NO_CHANGES]],
-    ['an unchanged certificate\'s warning: no changes, and the warning', [], [providerWarning(EXPIRES_SOON(A.thumbprint))], [NO_CHANGES, '#### Not tied to a certificate listed above', '- **Warning** `CERT_EXPIRES_SOON`: The `pfx` input\'s certificate']],
-    ['a create', [step({ op: 'create', new: newState() })], undefined, ['#### `oauth`: create', `- Thumbprint: (none) → \`${A.thumbprint}\``]],
-    ['a delete', [step({ op: 'delete', old: oldState() })], undefined, ['#### `oauth`: delete', `- Thumbprint: \`${A.thumbprint}\` → (none)`, `- NotAfter: 2035-01-01T00:00Z (${DAYS_TO_A} days left)`]],
-    ['--show-sames', [step({ op: 'same', old: oldState(), new: newState({ plan: 'current 999F.. unchanged' }) })], undefined, [NO_CHANGES, '#### `oauth`: no change', `- Thumbprint: \`${A.thumbprint}\` (unchanged)`]],
-    ['a check failure', [], [checkFailure('certificate', '<nil>', BAD_PASSWORD)], ['#### `oauth`: not planned: its check failed', '- **Failure** `PFX_BAD_PASSWORD` on `certificate`: The password does not open the `pfx` input: its integrity check']],
-    ['hidden values', [step({ op: 'create', new: newState({ thumbprint: UNKNOWN, plan: '[secret]' }) })], undefined, ['- Plan: (secret, not shown)', '- Thumbprint: (none) → (known after `pulumi up`)']],
-    ['other errors counted, and no claim of no changes (the preview may have stopped early)', [], [{ message: 'error: boom', severity: 'error' }], ['The preview reported 1 other error, not shown here: see the `pulumi preview` log.']],
-    ['other operations named', [step({ op: 'read', new: newState() })], undefined, ['#### `oauth`: other (`read`)']],
-  ])('%s', (_name, steps, diagnostics, lines) => {
-    const markdown = render(steps, diagnostics);
-    const shown = renderedBlocks(markdown).join('\n');
-    // The review's own lines as written; a finding's message as a reader sees it (its text is escaped).
-    for (const line of lines) {
-      if (line.startsWith('- **')) expect(shown).toContain(line.slice(2).replace(/\*\*/g, ''));
-      else expect(markdown).toContain(line);
-    }
-    if (!lines.includes(NO_CHANGES)) expect(markdown).not.toContain(NO_CHANGES);
-  });
-
-  it.each([
-    ['one day left', '2034-12-31T00:00:00Z', '(1 day left)'],
-    ['expired', '2035-01-03T00:00:00Z', '(expired 2 days ago)'],
-  ])('days: %s', (_name, now, words) => {
-    expect(render([step({ op: 'create', new: newState() })], undefined, new Date(now))).toContain(words);
-  });
-
-  it('never prints the secret inputs, masked or in plaintext', () => {
-    const secrets = { password: 'Plaintext-Password-42', pfx: 'MIIKcQIBAzCCCjcGCSqGSIb3DQEHAaCCCigEggok', storePassphrase: 'store-passphrase-plain' };
-    const markdown = render([step({ op: 'update', old: oldState(secrets), new: newState({ ...secrets, thumbprint: B.thumbprint }) })]);
-    expect(markdown).toContain(`\`${A.thumbprint}\` → \`${B.thumbprint}\``);
-    for (const secret of Object.values(secrets)) expect(markdown).not.toContain(secret);
-    expect(markdown).not.toContain('[secret]');
-  });
-});
-
-describe('renderReviewMarkdown: text from the preview adds no link, image, HTML or other construct, in any field (issue #19, item 1)', () => {
-  /** A preview with `hostile` in one field, and what the review shows of it (undefined: refused, or only part shown). */
-  const FIELDS: readonly (readonly [string, (hostile: string) => { steps: Record<string, unknown>[]; diagnostics?: Record<string, unknown>[] }])[] = [
-    ['the resource name (in the URN)', (h) => ({ steps: [step({ op: 'create', urn: urnOf(h), new: newState({}, urnOf(h)) })] })],
-    ['an engine operation (`op`)', (h) => ({ steps: [step({ op: h, new: newState() })] })],
-    ['the plan line', (h) => ({ steps: [step({ op: 'create', new: newState({ plan: h }) })] })],
-    ['the thumbprint and NotAfter', (h) => ({ steps: [step({ op: 'update', old: oldState({ thumbprint: h, notAfter: h }), new: newState({ thumbprint: h, notAfter: h }) })] })],
-    ['a check failure\'s property', (h) => ({ steps: [], diagnostics: [checkFailure(h, 'x', 'SIP_DOMAIN_MISSING: The certificate does not name it.')] })],
-    ['a check failure\'s value', (h) => ({ steps: [], diagnostics: [checkFailure('sipDomain', h, 'SIP_DOMAIN_MISSING: The certificate does not name it.')] })],
-    ['a certificate CN in SIP_DOMAIN_MISSING', (h) => ({ steps: [], diagnostics: [checkFailure('sipDomain', 'contoso.com', `SIP_DOMAIN_MISSING: The certificate (CN=${h}) does not name contoso.com; request one that does.`)] })],
-    ['a warning on the certificate', (h) => ({ steps: [step({ op: 'create', new: newState() })], diagnostics: [{ urn: URN, message: `warning CHAIN_INCOMPLETE: ${h}`, severity: 'warning' }] })],
-    ['a warning of the provider with no URN', (h) => ({ steps: [], diagnostics: [providerWarning(`warning PFX_NO_MAC: ${h}`)] })],
-    ['the program\'s SfbError', (h) => ({ steps: [], diagnostics: [{ urn: STACK_URN, message: `error: SfbError INVALID_ARGUMENT: ${h}\n    at x`, severity: 'error' }] })],
-    ['a diagnostic\'s URN', (h) => ({ steps: [], diagnostics: [{ urn: urnOf(h), message: 'warning CHAIN_INCOMPLETE: The chain is incomplete.', severity: 'warning' }] })],
-    [
-      'a Front End Server\'s name and recorded certificate',
-      (h) => ({ steps: [step({ op: 'update', old: oldState({}, URN, { [h]: { current: h, previous: h } }), new: newState({ pool: poolOf([h, 'fe01.contoso.com']) }) })] }),
-    ],
-  ];
-
-  const render = (steps: Record<string, unknown>[], diagnostics?: Record<string, unknown>[]) => renderReviewMarkdown(reviewOf(previewDocument(steps, diagnostics)));
-  const cases = FIELDS.flatMap(([field, build]) => HOSTILE.map(([kind, hostile]) => [field, kind, build(hostile)] as const));
-
-  it.each(cases)('%s: %s', (_field, _kind, preview) => {
-    const markdown = render(preview.steps, preview.diagnostics);
-    // The first line is the review's own HTML comment (REVIEW_MARKER): nothing else is HTML.
-    expect(markdown.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
-    expect(liveConstructs(markdown.slice(REVIEW_MARKER.length))).toEqual([]);
-    // The review's own headings only: the title, one per certificate, and the one for the rest.
-    const headings = markdown.split('\n').filter((line) => line.startsWith('#'));
-    expect(headings.length).toBeLessThanOrEqual(3);
-    expect(headingsOf(markdown)).toHaveLength(headings.length);
-    // No invisible character reaches the comment (they are shown as \uXXXX).
-    expect(markdown).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[^\P{Cc}\n]/u);
-    // Outside code spans, no mention or issue reference for GitHub to link.
-    for (const block of renderedBlocks(markdown)) expect(block.replace(/`[^`]*`/g, '')).not.toMatch(/@\w|#\d|\bGH-\d/i);
-  });
-
-  it.each(HOSTILE)('a resource name is shown whole, in its heading: %s', (_kind, hostile) => {
-    const markdown = render([step({ op: 'create', urn: urnOf(hostile), new: newState({}, urnOf(hostile)) })]);
-    expect(headingsOf(markdown)).toEqual(['OAuthTokenIssuer certificates in this preview', `\`${visible(hostile)}\`: create`]);
-  });
-
-  it.each(HOSTILE)('a message is shown whole, on one line: %s', (_kind, hostile) => {
-    const markdown = render([step({ op: 'create', new: newState() })], [{ urn: URN, message: `warning CHAIN_INCOMPLETE: ${hostile.replace(/[\r\n]+/g, ' ')}`, severity: 'warning' }]);
-    // eslint-disable-next-line no-control-regex -- as cleanMessage does: controls become spaces.
-    const oneLine = visible(hostile.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim());
-    expect(renderedBlocks(markdown).map((block) => block.replace(/\u200B/g, ''))).toContain(`Warning CHAIN_INCOMPLETE: ${oneLine}`.replace('CHAIN_INCOMPLETE', '`CHAIN_INCOMPLETE`'));
+    const read = readPreviewDocument({ changeSummary: {} });
+    expect(read).toEqual({ ok: true, facts: { steps: [], diagnostics: [] } });
+    expect(read.ok && reviewPreview(read.facts, NOW)).toEqual({ now: NOW, certificates: [], otherWarnings: [], otherFailures: [], otherErrorCount: 0 });
   });
 });

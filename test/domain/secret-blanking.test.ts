@@ -1,6 +1,6 @@
 /**
- * Secrets blanked out of the messages the review shows, in one pass per message (issue #19,
- * item 2): whole secrets, overlapping ones, and a secret cut by the end of the shown window.
+ * Secrets blanked out of the messages the review shows, in one pass per message (linear in the
+ * document): whole secrets, overlapping ones, and a secret cut by the end of the shown window.
  */
 import { MESSAGE_HIDDEN, secretBlanker } from '../../provider/domain/secret-blanking';
 

@@ -1,9 +1,9 @@
 /**
- * Untrusted text in the review comment (issue #19, item 1): each hostile string, as text and as a
+ * Untrusted text in the review comment: each hostile string, as text and as a
  * code span, read back by a CommonMark parser with GFM's links (test/support/markdown.ts), makes
  * no construct and shows exactly its characters (invisible ones as `\uXXXX`).
  */
-import { untrusted, untrustedMessage, visible } from '../../provider/domain/markdown';
+import { untrusted, untrustedMessage, visible } from '../../provider/cli/markdown';
 import { HOSTILE } from '../support/hostile-strings';
 import { liveConstructs, renderedBlocks } from '../support/markdown';
 

@@ -1,12 +1,12 @@
 /**
- * Untrusted text in Markdown that GitHub renders (issue #19, item 1): the review comment quotes
+ * Untrusted text in Markdown that GitHub renders: the review comment quotes
  * resource names, engine operations, plan lines, messages and server names from a preview that a
  * pull request's program shaped. {@link untrusted} is the one way such text enters the comment;
  * whatever it is given renders as those characters and nothing else: no heading end, table cell,
  * code span, emphasis, HTML, link, image, autolink, mention or issue reference, and no invisible
  * character that reorders or hides what the reader sees.
  *
- * Pure: no I/O.
+ * Pure: no I/O. The rendering side of the review: the CLI's comment is its only user.
  */
 
 /**
@@ -43,8 +43,8 @@ export function visible(value: string): string {
 const MARKDOWN_PUNCTUATION = /[!#$&()*+./:<>@[\\\]^_`{|}~]/g;
 
 /**
- * Written after `@`, `#` and `GH-`: GitHub links mentions (`@team`) and issue references (`#19`,
- * `GH-19`) in the HTML it rendered, after Markdown escapes are gone, so only a character between
+ * Written after `@`, `#` and `GH-`: GitHub links mentions (`@team`) and issue references (`#123`,
+ * `GH-123`) in the HTML it rendered, after Markdown escapes are gone, so only a character between
  * them stops it.
  * A zero-width space, written as its entity so that the Markdown itself holds no invisible
  * character (Dependabot's pull-request bodies break mentions the same way).

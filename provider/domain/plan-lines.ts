@@ -1,0 +1,48 @@
+/**
+ * The two line formats the provider prints for people and for its own later runs, written and
+ * read here only:
+ * - a warning line, `warning CODE: sentence`: the dynamic provider writes it on stderr, the engine
+ *   shows it as a diagnostic, and `sfb-oauth-cert review` finds it there again;
+ * - a drift plan, `drift: what differs`: refresh records it as the resource's `plan`, and the next
+ *   diff recognises it (a drift line must not outlive the drift it describes).
+ *
+ * Pure: no I/O.
+ */
+import type { Finding } from './errors';
+
+/** The word a warning line starts with. */
+const WARNING_PREFIX = 'warning ';
+/** A warning line's code and the separator after it: upper-case letters, digits and `_`. */
+const WARNING_LINE = /^warning ([A-Z][A-Z0-9_]*): /;
+/** The word a drift plan starts with. */
+const DRIFT_PREFIX = 'drift:';
+
+/** A finding as the provider prints it: `warning CODE: sentence`. */
+export function warningLine(finding: Finding<string>): string {
+  return `${WARNING_PREFIX}${finding.code}: ${finding.message}`;
+}
+
+/**
+ * The code and sentence of each warning line in `text` (one printed block may hold several), in
+ * order; other lines are skipped. The code is any upper-case code: the caller decides which
+ * vocabulary it accepts. Lines end at `\n` only: splitting at U+2028 too (as `.` and `$` would)
+ * would cut one line in two and drop its rest.
+ */
+export function warningLinesIn(text: string): Finding<string>[] {
+  const found: Finding<string>[] = [];
+  for (const line of text.split('\n')) {
+    const match = WARNING_LINE.exec(line);
+    if (match) found.push({ code: match[1]!, message: line.slice(match[0].length) });
+  }
+  return found;
+}
+
+/** The plan line refresh records when the world differs from the declared state: `drift: what`. */
+export function driftPlan(what: string): string {
+  return `${DRIFT_PREFIX} ${what}`;
+}
+
+/** Whether a recorded plan is a drift line (anything else state holds is not). */
+export function isDriftPlan(plan: unknown): boolean {
+  return typeof plan === 'string' && plan.startsWith(DRIFT_PREFIX);
+}
