@@ -42,7 +42,8 @@ const ACCESS_DENIED = new Set([
 ]);
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
 /**
- * KMS refusing the secret's key (issue #19 item 8). Secrets Manager's own names are
+ * KMS refusing the secret's key (STORE_KMS_FAILURE, so the user looks at the key, not the
+ * secret). Secrets Manager's own names are
  * EncryptionFailure and DecryptionFailure (API reference, CreateSecret / PutSecretValue /
  * GetSecretValue errors and CommonErrors); the rest are KMS's names for a missing, disabled,
  * deleted or unusable key (KMS API reference, GenerateDataKey and Decrypt errors:
