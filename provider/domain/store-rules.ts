@@ -23,12 +23,19 @@ export function secretNotFoundError(name: string, where: string, action: string)
  * deletion; so does the local store. `action` completes "the store cannot ...".
  */
 export function refuseIfScheduledForDeletion(secret: { readonly name: string; readonly deletionDate?: string | undefined }, action: string): void {
-  if (secret.deletionDate !== undefined) {
-    throw new SfbError(
-      'STORE_CONFLICT',
-      `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
-    );
-  }
+  if (secret.deletionDate !== undefined) throw scheduledForDeletionError(secret, action);
+}
+
+/**
+ * STORE_CONFLICT for a secret scheduled for deletion, whether the store saw the date itself or
+ * the backend refused the call (then neither the date nor, without `where`, the store is named).
+ */
+export function scheduledForDeletionError(secret: { readonly name: string; readonly deletionDate?: string | undefined }, action: string, where?: string): SfbError {
+  const { name, deletionDate } = secret;
+  return new SfbError(
+    'STORE_CONFLICT',
+    `The secret "${name}"${where === undefined ? '' : ` in the ${where}`} is scheduled for deletion${deletionDate === undefined ? '' : ` on ${deletionDate}`}, so the store cannot ${action}. Restore the secret first to cancel the deletion (declaring the certificate again and running \`pulumi up\` does it), or wait until ${deletionDate === undefined ? 'its deletion date' : 'that date'}, when it is purged and the name can be used again.`,
+  );
 }
 
 /** What the not-ours rule needs to know about the secret's current version. */

@@ -252,7 +252,7 @@ class AwsSecretsManagerStore implements CertificateStore {
       requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
     });
     try {
-      return await work(new Session(client, name, this.settings, this.description, { action, name, where: `The ${this.description}`, maxAttempts }));
+      return await work(new Session(client, name, this.settings, this.description, { action, name, where: `The ${this.description}`, store: this.description, maxAttempts }));
     } finally {
       client.destroy();
     }
