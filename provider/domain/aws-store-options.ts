@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html
  */
+import { DEFAULT_RECOVERY_WINDOW_DAYS, isRecoveryWindow, MAX_RECOVERY_WINDOW_DAYS, MIN_RECOVERY_WINDOW_DAYS } from './recovery-window';
 
 /** The store kind recorded in state for the AWS store. */
 export const AWS_STORE_KIND = 'aws-secrets-manager';
@@ -13,10 +14,11 @@ export const AWS_STORE_KIND = 'aws-secrets-manager';
 /** The tag that records which stack manages a secret (see OwnerClaim in provider/ports). */
 export const OWNER_TAG_KEY = 'sfb-oauth-cert:owner';
 
-/** DeleteSecret's recovery window: 7 to 30 days; 30 when not given, as on Secrets Manager. */
-export const DEFAULT_AWS_RECOVERY_WINDOW_DAYS = 30;
-const MIN_RECOVERY_DAYS = 7;
-const MAX_RECOVERY_DAYS = 30;
+/**
+ * The AWS store's default recovery window: the one both stores use (domain/recovery-window.ts),
+ * under the name provider/pulumi/lifecycle.ts imports it by.
+ */
+export const DEFAULT_AWS_RECOVERY_WINDOW_DAYS = DEFAULT_RECOVERY_WINDOW_DAYS;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const MAX_DESCRIPTION = 2048;
@@ -24,7 +26,8 @@ const MAX_KMS_KEY_ID = 2048;
 const MAX_TAGS = 50;
 // Tag keys and values: letters, digits, spaces and _ . : / = + - @ (AWS's rule for tags).
 const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u;
+/** An AWS tag value: 0 to 256 letters, digits, spaces and _ . : / = + - @ (owners are recorded as one). */
+export const AWS_TAG_VALUE = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u;
 
 /**
  * Options of the AWS Secrets Manager store. Credentials are never options: the provider uses the
@@ -91,8 +94,8 @@ export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, i
   }
   if (known('recoveryWindowDays')) {
     const days = raw.recoveryWindowDays;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < MIN_RECOVERY_DAYS || days > MAX_RECOVERY_DAYS) {
-      problems.push(`${prefix} \`recoveryWindowDays\` is ${shown(days)}; use a whole number of days from ${MIN_RECOVERY_DAYS} to ${MAX_RECOVERY_DAYS} (what DeleteSecret accepts), or leave it out for ${DEFAULT_AWS_RECOVERY_WINDOW_DAYS}.`);
+    if (!isRecoveryWindow(days)) {
+      problems.push(`${prefix} \`recoveryWindowDays\` is ${shown(days)}; use a whole number of days from ${MIN_RECOVERY_WINDOW_DAYS} to ${MAX_RECOVERY_WINDOW_DAYS} (what DeleteSecret accepts), or leave it out for ${DEFAULT_RECOVERY_WINDOW_DAYS}.`);
     }
   }
   if (known('forceDeleteWithoutRecovery') && typeof raw.forceDeleteWithoutRecovery !== 'boolean') {
@@ -111,7 +114,7 @@ export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, i
       for (const [key, value] of entries) {
         if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
           problems.push(`${prefix} \`tags\` has the tag name ${shown(key)}, which a secret cannot carry: use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" and not ${OWNER_TAG_KEY} (the provider sets that one).`);
-        } else if (typeof value !== 'string' || !TAG_VALUE.test(value)) {
+        } else if (typeof value !== 'string' || !AWS_TAG_VALUE.test(value)) {
           problems.push(`${prefix} \`tags\` has the tag ${key} with ${typeof value === 'string' ? 'a value that is not 0 to 256 letters, digits, spaces and _ . : / = + - @' : `the value ${shown(value)}, not a string`}; change the value.`);
         }
       }
@@ -124,7 +127,8 @@ export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, i
  * An endpoint as it may be shown in messages and kept in state (`storeDescription`): scheme,
  * host, port and path only. User info (`http://user:token@host`, which the SDK's
  * AWS_ENDPOINT_URL_SECRETS_MANAGER accepts though the `endpoint` option refuses it), a query and
- * a fragment may carry credentials, so they are dropped (issue #19 item 6). Text that is not a
+ * a fragment may carry credentials, so they are dropped: the description reaches state and every
+ * message. Text that is not a
  * URL is not shown at all: it cannot be told apart from a secret.
  */
 export function endpointForDisplay(endpoint: string): string {

@@ -1,13 +1,17 @@
 /**
  * The SecretString the AWS Secrets Manager store writes for one certificate version: a
- * versioned JSON document. It lives in the domain, pure, because two places need the same bytes:
- * the AWS adapter writes it, and `check` measures it offline so a PFX too large for Secrets
- * Manager fails in `pulumi preview` (SECRET_TOO_LARGE), not half-way through `pulumi up`.
+ * versioned JSON document, and Secrets Manager's 65,536-byte limit on it. It lives in the domain,
+ * pure, because three places need the same bytes: the AWS adapter writes it, `check` measures it
+ * offline so a PFX too large for Secrets Manager fails in `pulumi preview` (SECRET_TOO_LARGE),
+ * not half-way through `pulumi up`, and the local store refuses what AWS would refuse (with the
+ * same code), so a stack can move to the AWS store without finding its certificate too large.
  *
  * The document holds no time of writing or random value: the same certificate always encodes to
  * the same bytes, which is what makes a retried PutSecretValue (same ClientRequestToken, same
  * SecretString) a no-op on Secrets Manager rather than a ResourceExistsException.
  */
+import { SfbError } from './errors';
+import type { CertificatePayload } from '../ports/certificate-store';
 
 /** Secrets Manager's limit on a SecretString, in bytes of UTF-8. */
 export const MAX_SECRET_STRING_BYTES = 65_536;
@@ -30,6 +34,17 @@ export interface SecretDocumentFields {
   readonly notAfter?: string;
   /** When this version becomes current, ISO 8601; present for a scheduled roll. */
   readonly effectiveDate?: string;
+}
+
+/** The fields of the document for one version's payload and, when known, its certificate's NotAfter. */
+export function secretDocumentFields(payload: CertificatePayload, notAfter: string | undefined): SecretDocumentFields {
+  return {
+    pfxBase64: payload.pfxBase64,
+    password: payload.password,
+    thumbprint: payload.thumbprint,
+    ...(notAfter === undefined ? {} : { notAfter }),
+    ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
+  };
 }
 
 /** The document as text, keys always in one order (so equal fields give equal bytes). */
@@ -62,13 +77,25 @@ export function secretDocumentBytes(fields: SecretDocumentFields): number {
 
 /**
  * The SECRET_TOO_LARGE sentence when the document passes Secrets Manager's limit, else
- * `undefined`. Names sizes only, never the PFX or the password.
+ * `undefined`. Names sizes only, never the PFX or the password. `localStore`: the description of
+ * the local store refusing it (it keeps AWS's limit); absent: the AWS store, or `check` for it.
  */
-export function secretDocumentSizeProblem(fields: SecretDocumentFields): string | undefined {
+export function secretDocumentSizeProblem(fields: SecretDocumentFields, localStore?: string): string | undefined {
   const bytes = secretDocumentBytes(fields);
   if (bytes <= MAX_SECRET_STRING_BYTES) return undefined;
   const pfxBytes = Math.floor((fields.pfxBase64.length * 3) / 4);
-  return `The certificate ${fields.thumbprint} would be stored in AWS Secrets Manager as a ${bytes}-byte document (a PFX of about ${pfxBytes} bytes, in base64 with its password and facts), more than the ${MAX_SECRET_STRING_BYTES} bytes a secret value may hold. Export the PFX again without the chain certificates Skype does not need (the certificate and its private key are enough), or use CertificateStores.local().`;
+  const size = `as a ${bytes}-byte document (a PFX of about ${pfxBytes} bytes, in base64 with its password and facts)`;
+  const exportAgain = 'Export the PFX again without the chain certificates Skype does not need (the certificate and its private key are enough)';
+  if (localStore !== undefined) {
+    return `The certificate ${fields.thumbprint} would be stored in the ${localStore} ${size}, more than the ${MAX_SECRET_STRING_BYTES} bytes a secret value may hold in AWS Secrets Manager, a limit the local store keeps so that the secret can move to AWS unchanged. ${exportAgain}.`;
+  }
+  return `The certificate ${fields.thumbprint} would be stored in AWS Secrets Manager ${size}, more than the ${MAX_SECRET_STRING_BYTES} bytes a secret value may hold. ${exportAgain}, or use CertificateStores.local().`;
+}
+
+/** Throws SECRET_TOO_LARGE when the document passes the limit; see {@link secretDocumentSizeProblem}. */
+export function assertSecretDocumentFits(fields: SecretDocumentFields, localStore?: string): void {
+  const problem = secretDocumentSizeProblem(fields, localStore);
+  if (problem !== undefined) throw new SfbError('SECRET_TOO_LARGE', problem);
 }
 
 /** The outcome of reading a document: its fields, or why it is not one of ours. */

@@ -1,8 +1,7 @@
 /**
- * When two local store directories are one directory (issue #15, "The agent is a Windows
- * machine"). The shell resolves both paths with the platform's own rules (relative to the
- * working directory, separators normalised) and passes the platform, a fact it gathered; this
- * rule decides. On Windows `c:\Sfb` and `C:\sfb` are one directory: NTFS and the Win32 API match
+ * When two local store directories are one directory, which matters on a Windows agent. The
+ * shell resolves both paths with the platform's own rules (relative to the working directory,
+ * separators normalised) and passes the platform, a fact it gathered; this rule decides. On Windows `c:\Sfb` and `C:\sfb` are one directory: NTFS and the Win32 API match
  * names case-insensitively by default (Microsoft Learn, "Case sensitivity": per-directory case
  * sensitivity exists but is off unless set with `fsutil file setCaseSensitiveInfo`), so a change
  * of case in the program must not replace the resource and move its secret to "another" store.

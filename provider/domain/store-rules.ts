@@ -1,20 +1,41 @@
 /**
- * Rules every certificate store follows, whatever keeps the bytes: the local store emulates
- * Secrets Manager, and the AWS store meets Secrets Manager's own rules with the same words.
+ * Rules every certificate store follows about a secret as a whole, whatever keeps the bytes: one
+ * that does not exist, one scheduled for deletion, one that is someone else's, one the backend
+ * rotates. The local store emulates Secrets Manager, and the AWS store meets Secrets Manager's own
+ * rules with the same words. (Names, versions, labels, owners, the payload, the document and the
+ * recovery window each have their own module beside this one.)
  */
 import { SfbError, type Finding } from './errors';
+
+/**
+ * STORE_NOT_FOUND for a change to a secret that does not exist. `where` is the store's
+ * description (`local store at ./.sfb-store`); `action` completes "the store cannot ...".
+ */
+export function secretNotFoundError(name: string, where: string, action: string): SfbError {
+  return new SfbError(
+    'STORE_NOT_FOUND',
+    `The secret "${name}" does not exist in the ${where}, so the store cannot ${action}. Check the secret name and the store's location, or write a version first.`,
+  );
+}
 
 /**
  * Secrets Manager refuses every operation but describe and restore on a secret scheduled for
  * deletion; so does the local store. `action` completes "the store cannot ...".
  */
 export function refuseIfScheduledForDeletion(secret: { readonly name: string; readonly deletionDate?: string | undefined }, action: string): void {
-  if (secret.deletionDate !== undefined) {
-    throw new SfbError(
-      'STORE_CONFLICT',
-      `The secret "${secret.name}" is scheduled for deletion on ${secret.deletionDate}, so the store cannot ${action}. Restore the secret first to cancel the deletion, or wait until that date, when it is purged and the name can be used again.`,
-    );
-  }
+  if (secret.deletionDate !== undefined) throw scheduledForDeletionError(secret, action);
+}
+
+/**
+ * STORE_CONFLICT for a secret scheduled for deletion, whether the store saw the date itself or
+ * the backend refused the call (then neither the date nor, without `where`, the store is named).
+ */
+export function scheduledForDeletionError(secret: { readonly name: string; readonly deletionDate?: string | undefined }, action: string, where?: string): SfbError {
+  const { name, deletionDate } = secret;
+  return new SfbError(
+    'STORE_CONFLICT',
+    `The secret "${name}"${where === undefined ? '' : ` in the ${where}`} is scheduled for deletion${deletionDate === undefined ? '' : ` on ${deletionDate}`}, so the store cannot ${action}. Restore the secret first to cancel the deletion (declaring the certificate again and running \`pulumi up\` does it), or wait until ${deletionDate === undefined ? 'its deletion date' : 'that date'}, when it is purged and the name can be used again.`,
+  );
 }
 
 /** What the not-ours rule needs to know about the secret's current version. */
@@ -32,7 +53,8 @@ export interface ForeignCurrent {
 /**
  * A secret nobody has claimed (no owner recorded) whose current version holds no document of
  * this provider is someone else's secret: nothing is written to it, not even the owner tag,
- * unless the declaration adopts it (issue #19 item 5). Decided before any write.
+ * unless the declaration adopts it: writing a tag or a version into another team's secret would
+ * damage what they rely on. Decided before any write.
  */
 export function notOursError(found: ForeignCurrent): SfbError {
   return new SfbError(
@@ -49,8 +71,8 @@ export interface StoreRotation {
 
 /**
  * A secret the backend rotates would have two writers of its current version: a rotation Lambda
- * replacing the certificate on its schedule, and this resource putting the declared one back
- * (issue #19 item 4). A warning, not an error: the resource still converges, but the user
+ * replacing the certificate on its schedule, and this resource putting the declared one back.
+ * A warning, not an error: the resource still converges, but the user
  * should turn one of them off. `currentLabel` is the backend's name, `AWSCURRENT`.
  */
 export function rotationFinding(secretName: string, rotation: StoreRotation | null | undefined, currentLabel: string): Finding<'STORE_CONFLICT'> | undefined {

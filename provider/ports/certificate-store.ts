@@ -56,7 +56,8 @@ export interface StoredSecret {
   readonly owner?: string;
   /**
    * Set when the backend rotates the secret by itself (AWS: `RotationEnabled` in DescribeSecret):
-   * a rotation Lambda would replace the current certificate (issue #19 item 4).
+   * a rotation Lambda would replace the current certificate (rotationFinding in
+   * domain/store-rules.ts).
    */
   readonly rotation?: {
     /** The rotation Lambda's ARN, when the backend names it (not a secret). */
@@ -66,7 +67,7 @@ export interface StoredSecret {
 
 /**
  * Who is changing a secret, so two Pulumi stacks declaring one secret cannot roll each other's
- * certificate or destroy it under each other (issue #7 C). Every change that carries a claim is
+ * certificate or destroy it under each other (the rule: domain/secret-owners.ts). Every change that carries a claim is
  * decided together with the owner check, atomically: the local store checks and writes under
  * the secret's lock; the AWS store keeps the owner in a tag (`sfb-oauth-cert:owner`), so an
  * owner is a valid tag value (1-256 of letters, digits, spaces and `_ . : / = + - @`).
@@ -87,7 +88,7 @@ export interface OwnerClaim {
 /** A request to write a version and label it. */
 export interface PutVersionRequest {
   readonly name: string;
-  /** Caller-chosen id (32-64 characters, [A-Za-z0-9-]); the same id twice is a no-op. */
+  /** Caller-chosen id (32-64 characters, [A-Za-z0-9-]: domain/secret-versions.ts); the same id twice is a no-op. */
   readonly versionId: string;
   readonly payload: CertificatePayload;
   /**
@@ -133,11 +134,15 @@ export interface CertificateStore {
    * only a backend others can write to raises; STORE_CORRUPT when it is ours but damaged.
    */
   getVersion(name: string, versionId: string): Promise<CertificatePayload>;
-  /** Writes a version (creating the secret if needed) and moves the labels; idempotent on versionId. */
+  /**
+   * Writes a version (creating the secret if needed) and moves the labels; idempotent on versionId.
+   * SECRET_TOO_LARGE, on every store, when the version's document would pass AWS Secrets
+   * Manager's 65,536-byte limit (domain/secret-document.ts).
+   */
   putVersion(request: PutVersionRequest): Promise<StoredSecret>;
   /** Moves `stage` onto `versionId` (used to promote a pending version, or to roll back). */
   moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret>;
-  /** Schedules deletion; the secret stays recoverable for `recoveryWindowDays`. */
+  /** Schedules deletion; the secret stays recoverable for `recoveryWindowDays` (7 to 30: domain/recovery-window.ts). */
   scheduleDeletion(name: string, recoveryWindowDays: number, claim?: OwnerClaim): Promise<void>;
   /** Cancels a scheduled deletion. */
   restore(name: string, claim?: OwnerClaim): Promise<StoredSecret>;

@@ -18,7 +18,8 @@ import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
 import { rotationFinding, type StoreRotation } from '../domain/store-rules';
-import { AWS_LABELS } from '../adapters/aws-secrets-manager';
+import { AWS_LABELS } from '../domain/stage-labels';
+import { ourVersionId } from '../domain/secret-versions';
 import { validatePfxRecording } from '../validate-pfx';
 import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
 import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
@@ -54,10 +55,9 @@ function isUnknown(value: unknown): boolean {
   return value === pulumi.runtime.unknownValue;
 }
 
-/** The store version id: the thumbprint (so any listing names the certificate) and a digest. */
+/** The store version id (its shape: domain/secret-versions.ts); the digest is hashed here, where node:crypto is. */
 export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDate: string | undefined): string {
-  const digest = createHash('sha256').update(Buffer.from(pfxBase64, 'base64')).update('\u0000').update(effectiveDate ?? '').digest('hex');
-  return `${thumbprint}-${digest.slice(0, 16)}`;
+  return ourVersionId(thumbprint, createHash('sha256').update(Buffer.from(pfxBase64, 'base64')).update('\u0000').update(effectiveDate ?? '').digest('hex'));
 }
 
 /** The recorded facts of old state, when it has them all (state written before 0.2 does not). */

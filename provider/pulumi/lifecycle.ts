@@ -29,9 +29,8 @@ import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type Checked
 import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
-
-/** Days a destroyed certificate stays recoverable, as Secrets Manager's default. */
-export const RECOVERY_WINDOW_DAYS = 30;
+import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
+export { RECOVERY_WINDOW_DAYS };
 
 /** Where INTERNAL_ERROR asks users to report a bug. */
 export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';

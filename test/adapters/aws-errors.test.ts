@@ -1,8 +1,8 @@
 /**
  * translateAwsError on the AWS SDK's own error classes, built as its deserializer builds them
- * (message, $fault, $metadata), for the KMS failures of issue #19 item 8: each maps to
- * STORE_KMS_FAILURE, never STORE_NOT_FOUND or STORE_CONFLICT; the same classes without a key in
- * their text keep their meaning. test/adapters/aws-faults.int.test.ts sends the same answers
+ * (message, $fault, $metadata), for the KMS failures (a key missing, disabled or refused): each
+ * maps to STORE_KMS_FAILURE, never STORE_NOT_FOUND or STORE_CONFLICT; the same classes without a
+ * key in their text keep their meaning. test/adapters/aws-faults.int.test.ts sends the same answers
  * through the SDK's deserializer at the endpoint. Sources of the texts: that file's comment.
  */
 import {
@@ -18,7 +18,13 @@ import { isSfbError } from '../../provider/domain/errors';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const $metadata = { httpStatusCode: 400, requestId: 'c0ffee00-0000-4000-8000-000000000000', attempts: 1 };
-const context = { action: 'create it', name: 'sfb/oauth-token-issuer/contoso.com', where: 'The AWS Secrets Manager store in us-east-1', maxAttempts: 4 };
+const context = {
+  action: 'create it',
+  name: 'sfb/oauth-token-issuer/contoso.com',
+  where: 'The AWS Secrets Manager store in us-east-1',
+  store: 'AWS Secrets Manager store in us-east-1',
+  maxAttempts: 4,
+};
 
 /**
  * An error Secrets Manager's model does not declare (AccessDeniedException is a common error, not
@@ -59,5 +65,14 @@ describe('the same classes without a key in their text keep their meaning', () =
     ['a secret name holding "key"', new ResourceNotFoundException({ $metadata, message: "Secrets Manager can't find the specified secret value for VersionId: 0123-key" }), 'STORE_NOT_FOUND'],
   ])('%s', (_row, error, code) => {
     expect(codeOf(error)).toBe(code);
+  });
+});
+
+describe('a secret scheduled for deletion', () => {
+  it('is refused in the words both stores use when they see the date themselves', () => {
+    const error = new InvalidRequestException({ $metadata, message: "You can't perform this operation on the secret because it was marked for deletion." });
+    expect((translateAwsError(error, context) as Error).message).toBe(
+      'The secret "sfb/oauth-token-issuer/contoso.com" in the AWS Secrets Manager store in us-east-1 is scheduled for deletion, so the store cannot create it. Restore the secret first to cancel the deletion (declaring the certificate again and running `pulumi up` does it), or wait until its deletion date, when it is purged and the name can be used again.',
+    );
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The AWS store's options and limits, offline (issue #9): option rules in the factory, the
- * constructor's path and check; a PFX whose document passes 65,536 bytes fails in check
- * (SECRET_TOO_LARGE) on the AWS store only; diff replaces on another region but updates in
- * place for the other options; the document encodes deterministically and reads back.
+ * The AWS store's options and limits, offline: option rules in the factory, the constructor's
+ * path and check; a PFX whose document passes 65,536 bytes fails in check (SECRET_TOO_LARGE) on
+ * the AWS store only, and in putVersion on both stores with that code; diff replaces on another
+ * region but updates in place for the other options; the document encodes deterministically and
+ * reads back.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
+import { createLocalStore } from '../../provider/adapters/local-store';
 import { awsStoreOptionProblems, endpointForDisplay } from '../../provider/domain/aws-store-options';
 import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
 import * as handlers from '../../provider/pulumi/handlers';
 import { CertificateStores } from '../../provider/pulumi/resource';
+import type { CertificatePayload } from '../../provider/ports/certificate-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -73,7 +76,7 @@ describe('the secret document', () => {
     expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, foreign: true, reason: 'the value is not JSON' });
   });
 
-  // Foreign: someone else wrote it (drift, issue #19 item 4); not foreign: ours, but damaged.
+  // Foreign: someone else wrote it (drift, not damage); not foreign: ours, but damaged.
   it.each([
     ['not JSON', 'hello, not json', { foreign: true, reason: 'the value is not JSON' }],
     ['a JSON string', '"hunter2"', { foreign: true, reason: 'the value is not a JSON object' }],
@@ -91,6 +94,44 @@ describe('the secret document', () => {
     expect(secretDocumentBytes(fits)).toBe(MAX_SECRET_STRING_BYTES);
     expect(secretDocumentSizeProblem(fits)).toBeUndefined();
     expect(secretDocumentSizeProblem({ ...fits, pfxBase64: `${fits.pfxBase64}A` })).toContain('65537-byte document');
+  });
+});
+
+describe('the 65,536-byte limit on both stores: one measure, one code', () => {
+  const thumbprint = 'C'.repeat(40);
+  const notAfter = '2031-01-01T00:00:00.000Z';
+  const versionId = `${thumbprint}-0123456789abcdef`;
+
+  /** A payload whose document (with `notAfter`) is exactly `bytes` long: base64 of whole quads, the rest in the password. */
+  function aPayloadOf(bytes: number): CertificatePayload {
+    const base = secretDocumentBytes({ pfxBase64: '', password: '', thumbprint, notAfter });
+    const pfxLength = Math.floor((bytes - base) / 4) * 4;
+    const payload = { pfxBase64: 'A'.repeat(pfxLength), password: 'p'.repeat(bytes - base - pfxLength), thumbprint };
+    expect(secretDocumentBytes({ ...payload, notAfter })).toBe(bytes);
+    return payload;
+  }
+
+  const local = () => createLocalStore({ directory: join(mkdtempSync(join(tmpdir(), 'sfb-limit-')), 'store'), passphrase: 'limit-passphrase-77', scryptParams: { N: 1024, r: 8, p: 1 } });
+  // Refused before any call: no endpoint or credentials are needed to see the refusal.
+  const aws = () => createAwsSecretsManagerStore({ region: 'eu-west-1' });
+
+  it.each([
+    ['the local store', local],
+    ['the AWS store', aws],
+  ])('%s refuses a document of 65,537 bytes with SECRET_TOO_LARGE, naming sizes and no secret', async (_row, open) => {
+    const payload = aPayloadOf(MAX_SECRET_STRING_BYTES + 1);
+    const put = open().putVersion({ name: 'sfb/limit', versionId, payload, stage: 'current', notAfter });
+    await expect(put).rejects.toMatchObject({ code: 'SECRET_TOO_LARGE' });
+    const message = await put.catch((error: Error) => error.message);
+    expect(message).toContain('65537-byte document');
+    expect(message).not.toContain(payload.password!);
+  });
+
+  it('the local store takes a document of exactly 65,536 bytes', async () => {
+    const payload = aPayloadOf(MAX_SECRET_STRING_BYTES);
+    const store = local();
+    await store.putVersion({ name: 'sfb/limit', versionId, payload, stage: 'current', notAfter });
+    expect(await store.getVersion('sfb/limit', versionId)).toEqual(payload);
   });
 });
 
@@ -150,8 +191,8 @@ describe('check and diff with the AWS store', () => {
   });
 });
 
-// Issue #19 item 6: what the store description (state's storeDescription, every message) shows
-// of an endpoint, whichever variable it came from.
+// What the store description (state's storeDescription, every message) shows of an endpoint,
+// whichever variable it came from: never credentials.
 describe('endpointForDisplay', () => {
   it.each([
     ['a plain endpoint', 'https://secretsmanager.eu-west-1.amazonaws.com', 'https://secretsmanager.eu-west-1.amazonaws.com'],

@@ -1,7 +1,7 @@
 /**
- * What keeps a local store from silently doing the wrong thing (issue #7): a store that is gone
- * is not "no secret" (B), a secret has one owner (C), the store directory must be a directory
- * nobody else can write (13), and a write commits only over the file it read (6).
+ * What keeps a local store from silently doing the wrong thing: a store that is gone is not
+ * "no secret", a secret has one owner, the store directory must be a directory nobody else can
+ * write, and a write commits only over the file it read.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -58,7 +58,7 @@ async function rejection(promise: Promise<unknown>, code: ErrorCode): Promise<Sf
   return error;
 }
 
-describe('describeExisting: a secret state says exists (issue #7 B)', () => {
+describe('describeExisting: a secret state says exists', () => {
   it('returns the metadata of a secret that is there, scheduled deletion included', async () => {
     const directory = path.join(await aRoot(), 'store');
     const store = aStore(directory);
@@ -109,7 +109,7 @@ describe('describeExisting: a secret state says exists (issue #7 B)', () => {
   });
 });
 
-describe('the store directory (issue #7 item 13)', () => {
+describe('the store directory', () => {
   it.each<{ row: string; directory: (file: string) => string }>([
     { row: 'is a regular file', directory: (file) => file },
     { row: 'lies below a regular file', directory: (file) => path.join(file, 'store') },
@@ -160,7 +160,7 @@ describe('the store directory (issue #7 item 13)', () => {
   });
 });
 
-describe('owners (issue #7 C)', () => {
+describe('owners', () => {
   async function ownedBy(claim: OwnerClaim): Promise<{ directory: string; store: CertificateStore }> {
     const directory = path.join(await aRoot(), 'store');
     const store = aStore(directory);
@@ -254,7 +254,7 @@ describe('owners (issue #7 C)', () => {
   });
 });
 
-describe('replaceIfUnchanged: the commit check behind the lock (issue #7 item 6)', () => {
+describe('replaceIfUnchanged: the commit check behind the lock', () => {
   it('replaces a file that still holds what was read, and creates one that still does not exist', async () => {
     const file = path.join(await aRoot(), 'secret');
     await replaceIfUnchanged(file, undefined, Buffer.from('one'));

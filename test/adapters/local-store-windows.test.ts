@@ -1,8 +1,7 @@
 /**
- * The local store on a Windows agent (issue #15, "The agent is a Windows machine"), run on this
- * machine with the platform injected: a rename antivirus holds is waited out and then reported
- * as a held file (not as a permissions problem), and the "world-writable directory" check reads
- * the directory's ACL instead of mode bits.
+ * The local store on a Windows agent, run on this machine with the platform injected: a rename
+ * antivirus holds is waited out and then reported as a held file (not as a permissions problem),
+ * and the "world-writable directory" check reads the directory's ACL instead of mode bits.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs, writeFileSync } from 'node:fs';

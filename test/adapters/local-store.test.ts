@@ -211,19 +211,19 @@ describe('round trip', () => {
     expect(fsSync.existsSync(directory)).toBe(false);
   });
 
-  it.each([
-    { row: 'a short version id', request: { versionId: 'v1' } },
-    { row: 'a version id with a dot', request: { versionId: `${id('A')}.` } },
-    { row: 'an unknown stage', request: { stage: 'previous' } },
-    { row: 'a PFX that is not base64', request: { payload: aPayload({ pfxBase64: 'not base64!' }) } },
-    { row: 'a lowercase thumbprint', request: { payload: aPayload({ thumbprint: 'ab'.repeat(20) }) } },
-    { row: 'an effective date that is not ISO 8601', request: { payload: aPayload({ effectiveDate: 'next Tuesday' }) } },
-    { row: 'a payload larger than AWS allows', request: { payload: aPayload({ pfxBase64: randomBytes(50_000).toString('base64') }) } },
-  ])('rejects $row with INVALID_ARGUMENT and writes nothing', async ({ request }) => {
+  it.each<{ row: string; request: object; code: ErrorCode }>([
+    { row: 'a short version id', request: { versionId: 'v1' }, code: 'INVALID_ARGUMENT' },
+    { row: 'a version id with a dot', request: { versionId: `${id('A')}.` }, code: 'INVALID_ARGUMENT' },
+    { row: 'an unknown stage', request: { stage: 'previous' }, code: 'INVALID_ARGUMENT' },
+    { row: 'a PFX that is not base64', request: { payload: aPayload({ pfxBase64: 'not base64!' }) }, code: 'INVALID_ARGUMENT' },
+    { row: 'a lowercase thumbprint', request: { payload: aPayload({ thumbprint: 'ab'.repeat(20) }) }, code: 'INVALID_ARGUMENT' },
+    { row: 'an effective date that is not ISO 8601', request: { payload: aPayload({ effectiveDate: 'next Tuesday' }) }, code: 'INVALID_ARGUMENT' },
+    { row: 'a payload larger than AWS allows', request: { payload: aPayload({ pfxBase64: randomBytes(50_000).toString('base64') }) }, code: 'SECRET_TOO_LARGE' },
+  ])('rejects $row with $code and writes nothing', async ({ request, code }) => {
     const directory = await aDirectory();
     const store = aStore(directory);
     const put = { name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current', ...request } as Parameters<CertificateStore['putVersion']>[0];
-    await expectRejection(store.putVersion(put), 'INVALID_ARGUMENT');
+    await expectRejection(store.putVersion(put), code);
     expect(fsSync.existsSync(directory)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * One contract for every CertificateStore (issue #9): the local store claims to behave like AWS
+ * One contract for every CertificateStore: the local store claims to behave like AWS
  * Secrets Manager (docs/local-store.md), and this suite is that claim as a test. It runs against
  * the local store (local-store.test.ts) and against the AWS store on moto
  * (aws-secrets-manager.int.test.ts): labels after each write, promotion, the previous version

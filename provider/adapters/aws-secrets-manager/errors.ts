@@ -10,13 +10,16 @@
  * secret value); a network error's own text is not quoted.
  */
 import { SfbError, isSfbError } from '../../domain/errors';
+import { scheduledForDeletionError } from '../../domain/store-rules';
 
 /** What was being done, for messages: `write version X of secret "n"`. */
 export interface CallContext {
   readonly action: string;
   readonly name: string;
-  /** `AWS Secrets Manager (us-east-1)`, with the endpoint when one is set. */
+  /** `The AWS Secrets Manager store in us-east-1`, with the endpoint when one is set: starts a sentence. */
   readonly where: string;
+  /** The store's description, `AWS Secrets Manager store in us-east-1`, for use inside a sentence. */
+  readonly store: string;
   readonly maxAttempts: number;
 }
 
@@ -42,7 +45,8 @@ const ACCESS_DENIED = new Set([
 ]);
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
 /**
- * KMS refusing the secret's key (issue #19 item 8). Secrets Manager's own names are
+ * KMS refusing the secret's key (STORE_KMS_FAILURE, so the user looks at the key, not the
+ * secret). Secrets Manager's own names are
  * EncryptionFailure and DecryptionFailure (API reference, CreateSecret / PutSecretValue /
  * GetSecretValue errors and CommonErrors); the rest are KMS's names for a missing, disabled,
  * deleted or unusable key (KMS API reference, GenerateDataKey and Decrypt errors:
@@ -124,10 +128,7 @@ export function translateAwsError(error: unknown, context: CallContext): unknown
     );
   }
   if (name === 'InvalidRequestException' && /delet/i.test(e.message ?? '')) {
-    return new SfbError(
-      'STORE_CONFLICT',
-      `The secret "${secret}" in ${where} is scheduled for deletion, so the store cannot ${action}. Restore the secret first to cancel the deletion (declaring the certificate again and running \`pulumi up\` does it), or wait until its deletion date, when the name can be used again.`,
-    );
+    return scheduledForDeletionError({ name: secret }, action, context.store);
   }
   if (name === 'InvalidRequestException' || name === 'ResourceExistsException' || name === 'PreconditionNotMetException') {
     return new SfbError(

@@ -33,30 +33,17 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 
 import { awsStoreOptionProblems, endpointForDisplay, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
+import { assertPayload, payloadProblem } from '../../domain/certificate-payload';
 import { SfbError } from '../../domain/errors';
-import { notOursError, refuseIfScheduledForDeletion } from '../../domain/store-rules';
-import { decodeSecretDocument, encodeSecretDocument, secretDocumentSizeProblem, type DecodedSecretDocument } from '../../domain/secret-document';
-import type {
-  CertificatePayload,
-  CertificateStage,
-  CertificateStore,
-  OwnerClaim,
-  PutVersionRequest,
-  StoredSecret,
-  StoredVersion,
-} from '../../ports/certificate-store';
-// The port's rules (secret names, version ids, payloads, owners, recovery windows) are Secrets
-// Manager's; the local store states them once and this store applies the same ones.
-import { assertSecretName, assertVersionId } from '../local-store/names';
-import { assertClaim, assertOwnerClaim, assertRecoveryWindow, payloadProblem, STAGES, type SecretRecord } from '../local-store/secret-rules';
+import { assertRecoveryWindow } from '../../domain/recovery-window';
+import { assertSecretDocumentFits, decodeSecretDocument, encodeSecretDocument, secretDocumentFields, type DecodedSecretDocument } from '../../domain/secret-document';
+import { assertSecretName } from '../../domain/secret-names';
+import { assertClaimAllowed, assertClaimGiven, assertOwnerClaim, ownerAfterClaim } from '../../domain/secret-owners';
+import { assertVersionId, thumbprintOfVersionId, versionNotFoundError } from '../../domain/secret-versions';
+import { assertStage, assertWriteStage, AWS_LABELS, stageHolder, stagesOfAwsLabels } from '../../domain/stage-labels';
+import { notOursError, refuseIfScheduledForDeletion, secretNotFoundError } from '../../domain/store-rules';
+import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, PutVersionRequest, StoredSecret, StoredVersion } from '../../ports/certificate-store';
 import { awsErrorName, type CallContext, translateAwsError } from './errors';
-
-/** Our stage names and Secrets Manager's labels. */
-export const AWS_LABELS: Readonly<Record<CertificateStage, string>> = {
-  current: 'AWSCURRENT',
-  previous: 'AWSPREVIOUS',
-  pending: 'AWSPENDING',
-};
 
 /** Attempts per SDK call (the first and the retries) unless configured. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -83,8 +70,8 @@ export function createAwsSecretsManagerStore(config: AwsSecretsManagerStoreConfi
   return new AwsSecretsManagerStore({ ...config, maxAttempts, connectionTimeoutMs, requestTimeoutMs });
 }
 
-/** Version ids our provider writes: the thumbprint, then a digest (versionIdFor in provider/pulumi/check.ts). */
-const OUR_VERSION_ID = /^([0-9A-F]{40})-[0-9a-f]{16}$/;
+/** Why a version may be gone from Secrets Manager, for the version-not-found sentence. */
+const DROPPED = 'Secrets Manager drops unlabeled versions over time';
 
 type Settings = AwsSecretsManagerStoreConfig & { readonly maxAttempts: number; readonly connectionTimeoutMs: number; readonly requestTimeoutMs: number };
 
@@ -101,7 +88,7 @@ class AwsSecretsManagerStore implements CertificateStore {
   constructor(private readonly settings: Settings) {
     const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? process.env.AWS_ENDPOINT_URL;
     // The description reaches state (storeDescription) and every message: never the user info
-    // an environment variable's URL may carry (issue #19 item 6).
+    // an environment variable's URL may carry.
     this.description = `AWS Secrets Manager store in ${settings.region}${endpoint ? ` at ${endpointForDisplay(endpoint)}` : ''}`;
   }
 
@@ -148,23 +135,11 @@ class AwsSecretsManagerStore implements CertificateStore {
     const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
     assertSecretName(name);
     assertVersionId(versionId);
-    if (stage !== 'current' && stage !== 'pending') {
-      throw new SfbError('INVALID_ARGUMENT', `The stage ${JSON.stringify(stage)} for version ${versionId} of secret "${name}" is not valid: write a version as "current" or "pending".`);
-    }
-    const problem = payloadProblem(payload);
-    if (problem !== undefined) {
-      throw new SfbError('INVALID_ARGUMENT', `The payload of version ${versionId} of secret "${name}" is not valid: ${problem}. Pass the PFX as base64, the password as a string or null, and the thumbprint as 40 uppercase hex digits.`);
-    }
+    assertWriteStage(stage, name, versionId);
+    assertPayload(name, versionId, payload);
     assertOwnerClaim(claim);
-    const fields = {
-      pfxBase64: payload.pfxBase64,
-      password: payload.password,
-      thumbprint: payload.thumbprint,
-      ...(typeof notAfter === 'string' ? { notAfter } : {}),
-      ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
-    };
-    const tooLarge = secretDocumentSizeProblem(fields);
-    if (tooLarge !== undefined) throw new SfbError('SECRET_TOO_LARGE', tooLarge);
+    const fields = secretDocumentFields(payload, typeof notAfter === 'string' ? notAfter : undefined);
+    assertSecretDocumentFits(fields);
     const document = encodeSecretDocument(fields);
     const action = `write version ${versionId} of it`;
     return this.session(name, action, async (sm) => {
@@ -186,9 +161,7 @@ class AwsSecretsManagerStore implements CertificateStore {
   async moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
     assertVersionId(versionId);
-    if (!STAGES.includes(stage)) {
-      throw new SfbError('INVALID_ARGUMENT', `The stage ${JSON.stringify(stage)} for secret "${name}" is not valid: move one of ${STAGES.map((s) => `"${s}"`).join(', ')}.`);
-    }
+    assertStage(stage, name);
     assertOwnerClaim(claim);
     const action = `move the ${stage} label onto version ${versionId}`;
     return this.session(name, action, async (sm) => {
@@ -196,15 +169,9 @@ class AwsSecretsManagerStore implements CertificateStore {
       refuseIfScheduledForDeletion(found.secret, action);
       await sm.claim(found, claim, action);
       const target = found.secret.versions.find((v) => v.versionId === versionId);
-      if (target === undefined) {
-        const known = found.secret.versions.map((v) => v.versionId).join(', ');
-        throw new SfbError(
-          'STORE_NOT_FOUND',
-          `The secret "${name}" has no version ${versionId} (it has ${known === '' ? 'none' : known}; Secrets Manager drops unlabeled versions over time). Use one of its versions, or write the certificate again.`,
-        );
-      }
+      if (target === undefined) throw versionNotFoundError(found.secret, versionId, DROPPED);
       if (target.stages.includes(stage)) return sm.withOwner(found, claim).secret;
-      const holder = found.secret.versions.find((v) => v.stages.includes(stage));
+      const holder = stageHolder(found.secret.versions, stage);
       // Moving AWSCURRENT makes Secrets Manager move AWSPREVIOUS onto the version it came from.
       await sm.call(action, (client) =>
         client.send(
@@ -250,7 +217,7 @@ class AwsSecretsManagerStore implements CertificateStore {
     return this.session(name, action, async (sm) => {
       const found = this.requireSecret(await sm.describe(), name, action);
       // RestoreSecret first: Secrets Manager refuses TagResource on a secret scheduled for deletion.
-      assertClaim(recordOf(found), name, claim, action);
+      assertClaimAllowed(found.secret.owner, name, claim, action);
       if (found.secret.deletionDate === undefined) {
         await sm.claim(found, claim, action);
         return sm.withOwner(found, claim).secret;
@@ -264,8 +231,7 @@ class AwsSecretsManagerStore implements CertificateStore {
 
   async claim(name: string, claim: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
-    if (claim === undefined) throw new SfbError('INVALID_ARGUMENT', `Claiming secret "${name}" needs an owner; pass { owner: "organization/project/stack" }.`);
-    assertOwnerClaim(claim);
+    assertClaimGiven(name, claim);
     const action = 'manage it';
     return this.session(name, action, async (sm) => {
       const found = this.requireSecret(await sm.describe(), name, action);
@@ -286,19 +252,16 @@ class AwsSecretsManagerStore implements CertificateStore {
       requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
     });
     try {
-      return await work(new Session(client, name, this.settings, this.description, { action, name, where: `The ${this.description}`, maxAttempts }));
+      return await work(new Session(client, name, this.settings, this.description, { action, name, where: `The ${this.description}`, store: this.description, maxAttempts }));
     } finally {
       client.destroy();
     }
   }
 
   private requireSecret(found: Described | undefined, name: string, action: string): Described {
-    if (found === undefined) {
-      throw new SfbError('STORE_NOT_FOUND', `The secret "${name}" does not exist in the ${this.description}, so the store cannot ${action}. Check the secret name and region, or write a version first.`);
-    }
+    if (found === undefined) throw secretNotFoundError(name, this.description, action);
     return found;
   }
-
 
   private corrupt(name: string, versionId: string, reason: string): SfbError {
     return new SfbError(
@@ -306,11 +269,6 @@ class AwsSecretsManagerStore implements CertificateStore {
       `Version ${versionId} of secret "${name}" in the ${this.description} is a damaged certificate document of sfb-oauth-cert: ${reason}. Write the declared certificate again with \`pulumi up\` (a new PFX export makes a new version), or restore the secret's value from a backup.`,
     );
   }
-}
-
-/** The owner as the shared rule (assertClaim) reads it. */
-function recordOf(found: Described): SecretRecord {
-  return { name: found.secret.name, versions: [], ...(found.secret.owner === undefined ? {} : { owner: found.secret.owner }) };
 }
 
 /** The SDK calls of one operation, sharing one client and one error context. */
@@ -347,10 +305,10 @@ class Session {
     }
     const tags = new Map((out.Tags ?? []).filter((t) => typeof t.Key === 'string').map((t) => [t.Key as string, t.Value ?? '']));
     const versions: StoredVersion[] = Object.entries(out.VersionIdsToStages ?? {}).map(([versionId, labels]) => {
-      const thumbprint = OUR_VERSION_ID.exec(versionId)?.[1];
+      const thumbprint = thumbprintOfVersionId(versionId);
       return {
         versionId,
-        stages: STAGES.filter((stage) => (labels ?? []).includes(AWS_LABELS[stage])),
+        stages: stagesOfAwsLabels(labels ?? []),
         ...(thumbprint === undefined ? {} : { thumbprint }),
       };
     });
@@ -399,7 +357,7 @@ class Session {
    * configured tag the secret lacks, in one TagResource call, only when something differs.
    */
   async claim(found: Described, claim: OwnerClaim | undefined, action: string): Promise<void> {
-    assertClaim(recordOf(found), this.name, claim, action);
+    assertClaimAllowed(found.secret.owner, this.name, claim, action);
     if (claim !== undefined && claim.adopt !== true && found.secret.owner === undefined) await this.refuseIfNotOurs(found);
     const wanted: Record<string, string> = { ...(this.settings.tags ?? {}), ...(claim ? { [OWNER_TAG_KEY]: claim.owner } : {}) };
     const missing = Object.entries(wanted).filter(([key, value]) => found.tags.get(key) !== value);
@@ -412,10 +370,11 @@ class Session {
   /**
    * Nobody has claimed the secret: before its first tag, its current value must be a document of
    * ours (written before owners were recorded, or without a claim), else it is someone else's
-   * secret and nothing is written (issue #19 item 5). A secret with no value yet is free to take.
+   * secret and nothing is written (notOursError in domain/store-rules.ts says why). A secret with
+   * no value yet is free to take.
    */
   private async refuseIfNotOurs(found: Described): Promise<void> {
-    const current = found.secret.versions.find((v) => v.stages.includes('current'));
+    const current = stageHolder(found.secret.versions, 'current');
     if (current === undefined) return;
     const read = await this.readDocument(current.versionId);
     if (read.kind === 'foreign') {
@@ -438,6 +397,7 @@ class Session {
 
   /** The secret with the claim's owner recorded (what a successful claim leaves). */
   withOwner(found: Described, claim: OwnerClaim | undefined): Described {
-    return claim === undefined ? found : { ...found, secret: { ...found.secret, owner: claim.owner } };
+    const owner = ownerAfterClaim(found.secret.owner, claim);
+    return owner === undefined ? found : { ...found, secret: { ...found.secret, owner } };
   }
 }

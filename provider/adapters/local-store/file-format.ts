@@ -19,7 +19,9 @@ import { parseIsoInstant } from '../../domain/time';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 import { SfbError } from '../../domain/errors';
-import { payloadProblem, STAGES, type SecretRecord, type VersionRecord } from './secret-rules';
+import { payloadProblem } from '../../domain/certificate-payload';
+import { STAGES } from '../../domain/stage-labels';
+import type { SecretRecord, VersionRecord } from './record-decisions';
 
 /** The value of the header's `format` field: identifies a local store file. */
 export const FORMAT_ID = 'sfb-oauth-cert/local-store';

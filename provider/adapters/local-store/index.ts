@@ -4,13 +4,20 @@
  * deletion with a recovery window) so a stack behaves the same when it moves to the AWS backend.
  *
  * Each operation gathers (reads and decrypts the file), decides (a pure rule from
- * `secret-rules.ts`: the owner check first, then the operation's own) and acts (writes the new
- * file atomically). Every change happens under the secret's lock, the owner check included.
+ * `record-decisions.ts`, over Secrets Manager's rules in provider/domain: the owner check first,
+ * then the operation's own) and acts (writes the new file atomically). Every change happens under the secret's lock, the owner check included.
  * See docs/local-store.md for the file format and the operator's view.
  */
 import * as path from 'node:path';
 
 import { SfbError } from '../../domain/errors';
+import { assertPayload } from '../../domain/certificate-payload';
+import { assertRecoveryWindow } from '../../domain/recovery-window';
+import { assertSecretDocumentFits, secretDocumentFields } from '../../domain/secret-document';
+import { assertSecretName } from '../../domain/secret-names';
+import { assertClaimGiven, assertOwnerClaim } from '../../domain/secret-owners';
+import { assertVersionId } from '../../domain/secret-versions';
+import { assertStage, assertWriteStage } from '../../domain/stage-labels';
 import { currentHost, type HostPlatform } from '../files/host-platform';
 import type {
   CertificatePayload,
@@ -31,12 +38,8 @@ import {
   scryptParamsProblem,
 } from './file-format';
 import { DEFAULT_LOCK_TIMEOUT_MS, type Lease, withLock } from './lock';
-import { assertSecretName, assertVersionId, type LocalStorePaths, localStorePaths } from './names';
 import {
   assertClaim,
-  assertOwnerClaim,
-  assertPayload,
-  assertRecoveryWindow,
   type Decision,
   decideClaim,
   decideGetVersion,
@@ -47,14 +50,15 @@ import {
   describeRecord,
   isPurgeDue,
   type SecretRecord,
-  STAGES,
+  type SecretRef,
   withClaim,
-} from './secret-rules';
+} from './record-decisions';
+import { type LocalStorePaths, localStorePaths } from './secret-files';
 
 export { DEFAULT_SCRYPT_PARAMS, FORMAT_VERSION, type ScryptParams } from './file-format';
 export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_HEARTBEAT_MS, STALE_LOCK_MS } from './lock';
-export { localStorePaths, type LocalStorePaths } from './names';
-export { MAX_UNLABELED_VERSIONS } from './secret-rules';
+export { localStorePaths, type LocalStorePaths } from './secret-files';
+export { MAX_UNLABELED_VERSIONS } from './record-decisions';
 
 /**
  * Configuration of {@link createLocalStore} (the adapter's; the resource's user-facing options
@@ -150,21 +154,18 @@ class LocalStore implements CertificateStore {
     assertSecretName(name);
     assertVersionId(versionId);
     const record = await this.readLive(name, this.now());
-    return decideGetVersion(record, name, versionId);
+    return decideGetVersion(record, this.ref(name), versionId);
   }
 
   async putVersion(request: PutVersionRequest): Promise<StoredSecret> {
-    const { name, versionId, stage, payload, claim } = request ?? ({} as Partial<PutVersionRequest>);
+    const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
     assertSecretName(name);
     assertVersionId(versionId);
-    if (stage !== 'current' && stage !== 'pending') {
-      throw new SfbError(
-        'INVALID_ARGUMENT',
-        `The stage ${JSON.stringify(stage)} for version ${versionId} of secret "${name}" is not valid: write a version as "current" or "pending".`,
-      );
-    }
+    assertWriteStage(stage, name, versionId);
     assertPayload(name, versionId, payload);
     assertOwnerClaim(claim);
+    // The AWS store's limit, measured on the document AWS would store (secret-document.ts says why).
+    assertSecretDocumentFits(secretDocumentFields(payload, typeof notAfter === 'string' ? notAfter : undefined), this.description);
     const now = this.now();
     const change = { claim, action: `write version ${versionId} of it` };
     return describeRecord(await this.update(name, now, true, change, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));
@@ -173,15 +174,10 @@ class LocalStore implements CertificateStore {
   async moveStage(name: string, stage: CertificateStage, versionId: string, claim?: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
     assertVersionId(versionId);
-    if (!STAGES.includes(stage)) {
-      throw new SfbError(
-        'INVALID_ARGUMENT',
-        `The stage ${JSON.stringify(stage)} for secret "${name}" is not valid: move one of ${STAGES.map((s) => `"${s}"`).join(', ')}.`,
-      );
-    }
+    assertStage(stage, name);
     assertOwnerClaim(claim);
     const change = { claim, action: `move its ${stage} label` };
-    return describeRecord(await this.update(name, this.now(), false, change, (record) => decideMoveStage(record, name, stage, versionId)));
+    return describeRecord(await this.update(name, this.now(), false, change, (record) => decideMoveStage(record, this.ref(name), stage, versionId)));
   }
 
   async scheduleDeletion(name: string, recoveryWindowDays: number, claim?: OwnerClaim): Promise<void> {
@@ -190,20 +186,23 @@ class LocalStore implements CertificateStore {
     assertRecoveryWindow(recoveryWindowDays);
     assertOwnerClaim(claim);
     const now = this.now();
-    await this.update(name, now, false, { claim, action: 'schedule its deletion' }, (record) => decideScheduleDeletion(record, name, recoveryWindowDays, now));
+    await this.update(name, now, false, { claim, action: 'schedule its deletion' }, (record) => decideScheduleDeletion(record, this.ref(name), recoveryWindowDays, now));
   }
 
   async restore(name: string, claim?: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
     assertOwnerClaim(claim);
-    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'restore it' }, (record) => decideRestore(record, name)));
+    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'restore it' }, (record) => decideRestore(record, this.ref(name))));
   }
 
   async claim(name: string, claim: OwnerClaim): Promise<StoredSecret> {
     assertSecretName(name);
-    if (claim === undefined) throw new SfbError('INVALID_ARGUMENT', `Claiming secret "${name}" needs an owner; pass { owner: "organization/project/stack" }.`);
-    assertOwnerClaim(claim);
-    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'manage it' }, (record) => decideClaim(record, name)));
+    assertClaimGiven(name, claim);
+    return describeRecord(await this.update(name, this.now(), false, { claim, action: 'manage it' }, (record) => decideClaim(record, this.ref(name))));
+  }
+
+  private ref(name: string): SecretRef {
+    return { name, where: this.description };
   }
 
   private now(): Date {

@@ -6,7 +6,7 @@
  * creator wins, also on NFS), whose mtime its holder refreshes every {@link LOCK_HEARTBEAT_MS}.
  * A lock not refreshed for {@link STALE_LOCK_MS} belongs to a holder that died and is taken over.
  * Nothing trusts a pid or a host name: containers that share a host name but not a pid namespace,
- * or hosts sharing a network disk, see the same heartbeat (issue #7 item 6). The one gap of the
+ * or hosts sharing a network disk, see the same heartbeat. The one gap of the
  * library (moxystudio/node-proper-lockfile#121: two waiters reclaiming one stale lock at the same
  * moment may both get it) is closed one level up: a holder commits only if the secret file is
  * still the one it read (atomic-file.ts `replaceIfUnchanged`), and only while its lock is not
