@@ -249,6 +249,16 @@ function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, zone: Se
   return issues;
 }
 
+/**
+ * STAGE's last step: the previous certificate goes once it has expired (partners no longer hold
+ * tokens it signed), unless it is the declared one (a rollback). Its NotAfter must be known:
+ * Skype reports only the thumbprint, so one never seen current is kept.
+ */
+export function expiredPreviousOf(previous: DeploymentFacts['previous'], desired: Pick<DesiredDeployment, 'thumbprint'>, now: Date): { readonly thumbprint: string; readonly notAfter: Date } | undefined {
+  if (!previous || previous.thumbprint === desired.thumbprint || !previous.notAfter || previous.notAfter.getTime() > now.getTime()) return undefined;
+  return { thumbprint: previous.thumbprint, notAfter: previous.notAfter };
+}
+
 /** Plans the deployment from `facts` to `desired`, or says every rule it breaks. */
 export function planDeployment(facts: DeploymentFacts, desired: DesiredDeployment, pool: PoolSettings, now: Date): DeploymentOutcome {
   const reports = new Map(facts.reports.map((r) => [r.server.toLowerCase(), r]));
@@ -256,11 +266,10 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   const behindServers = pool.servers.filter((server) => !serverHasDesired(reportOf(server), desired, now));
   const n = pool.servers.length;
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
-  // STAGE's last step: the previous certificate goes once it has expired (partners no longer
-  // hold tokens it signed). An immediate set drops it anyway (Skype keeps two).
-  const expired = facts.previous && facts.previous.thumbprint !== desired.thumbprint && facts.previous.notAfter && facts.previous.notAfter.getTime() <= now.getTime() ? facts.previous : undefined;
-  const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter!)})` : undefined;
-  const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter!.toISOString() }] : []);
+  // An immediate set drops the expired previous certificate anyway (Skype keeps two).
+  const expired = expiredPreviousOf(facts.previous, desired, now);
+  const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter)})` : undefined;
+  const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter.toISOString() }] : []);
   // A roll nobody declared, on a server or only on the CMS so far (replicas follow it): work to do.
   const foreign = foreignRolls(facts, desired, now);
   if (behindServers.length === 0 && foreign.length === 0) {
