@@ -1,5 +1,5 @@
 /**
- * bench:converge: a scheduled roll across 1, 10 and 50 emulated Front End Servers (issue #10),
+ * bench:converge: a scheduled roll across 1, 10 and 50 emulated Front End Servers,
  * through the real PowerShell adapter and the Skype cmdlet emulator (one process per shell call).
  * Each size runs in its own Node process: the wall time of `convergePool` (assign the roll, wait
  * for replication, verify every server) and the peak memory of the process tree (the provider and

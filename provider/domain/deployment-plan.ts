@@ -1,7 +1,8 @@
 /**
  * Plans how a Skype deployment's Front End Servers reach the declared OAuthTokenIssuer
  * certificate: a value that can be printed (its `summary` joins the store's line in `pulumi
- * preview --diff`) and tested with `toEqual`, applied elsewhere (provider/pulumi/converge-pool.ts).
+ * preview --diff`) and tested with `toEqual`, applied elsewhere (front-end-pool-steps.ts decides
+ * each step of up from it; provider/pulumi/converge-pool.ts executes them).
  *
  * The deployment, as Skype runs it (docs/skype-oauth-token-issuer.md, STAGE's renewal steps):
  * import the PFX once, on one Front End → `Set-CsCertificate -Identity global` (now) or with
@@ -18,7 +19,7 @@
  *   of the servers' time zone (server-date.ts: how Skype stores such a local time is unknown);
  * - an effective date already past means now (the store's line says so; see roll-plan.ts);
  * - the same desired state twice plans nothing; a different not-yet-effective roll re-plans;
- * - FOREIGN_ROLL_PENDING (issue #19 item 9): a roll pending on the deployment that neither this
+ * - FOREIGN_ROLL_PENDING: a roll pending on the deployment that neither this
  *   declaration nor the one before it asked for (scheduled by hand) is drift, and is not
  *   replaced: what cancels a pending roll is undocumented (skype-cmdlets.md, open questions), so
  *   the plan refuses unless the pool's `replaceForeignRoll` lets it set the declared state over it.
@@ -46,7 +47,7 @@ export interface ServerReport {
 export interface PoolSettings {
   readonly servers: readonly string[];
   /**
-   * The servers' time zone (issue #15): as they reported it during up; in preview, as the last
+   * The servers' time zone (which Skype applies to `-EffectiveDate`): as they reported it during up; in preview, as the last
    * look recorded it, or the declared `serverTimeZone` before any look.
    */
   readonly zone: ServerZone;
@@ -81,7 +82,7 @@ export interface DeploymentFacts {
   /** The previous certificate the deployment keeps, with its NotAfter when known. */
   readonly previous?: { readonly thumbprint: string; readonly notAfter?: Date };
   /**
-   * The time zones inspect reported (issue #15): every server's and the session's that runs the
+   * The time zones inspect reported: every server's and the session's that runs the
    * cmdlets. Present during up: a scheduled roll then uses the zone they agree on, or stops with
    * TIME_ZONE_MISMATCH; absent in preview, which plans in `PoolSettings.zone`.
    */
@@ -138,7 +139,7 @@ function isDeclaredRoll(pending: RollRef, desired: Pick<DesiredDeployment, 'thum
 /**
  * Whether a server already has what is declared: the declared roll pending, or the declared
  * certificate current with no other roll pending. A roll to another certificate waiting behind
- * the declared one would replace it at its date (issue #19 item 9): that server is not there.
+ * the declared one would replace it at its date: that server is not there.
  */
 export function serverHasDesired(report: ServerReport | undefined, desired: DesiredDeployment, now: Date): boolean {
   if (!report) return false;
@@ -197,7 +198,7 @@ function serversLocalTime(instant: Date, zone: ServerZone): string {
 }
 
 /**
- * EFFECTIVE_DATE_AMBIGUOUS (issue #15 item 8): in the hour the servers' clocks go back, one local
+ * EFFECTIVE_DATE_AMBIGUOUS: in the hour the servers' clocks go back, one local
  * time names two instants, and a roll written as `31.10.2027 02:30:00` in Berlin landed an hour
  * off on every server. The DateTime is now built from the instant, but how Skype stores a local
  * time of that hour (or of the hour the clocks skip) is unconfirmed: refused until a capture from
@@ -249,6 +250,16 @@ function checkRules(facts: DeploymentFacts, desired: DesiredDeployment, zone: Se
   return issues;
 }
 
+/**
+ * STAGE's last step: the previous certificate goes once it has expired (partners no longer hold
+ * tokens it signed), unless it is the declared one (a rollback). Its NotAfter must be known:
+ * Skype reports only the thumbprint, so one never seen current is kept.
+ */
+export function expiredPreviousOf(previous: DeploymentFacts['previous'], desired: Pick<DesiredDeployment, 'thumbprint'>, now: Date): { readonly thumbprint: string; readonly notAfter: Date } | undefined {
+  if (!previous || previous.thumbprint === desired.thumbprint || !previous.notAfter || previous.notAfter.getTime() > now.getTime()) return undefined;
+  return { thumbprint: previous.thumbprint, notAfter: previous.notAfter };
+}
+
 /** Plans the deployment from `facts` to `desired`, or says every rule it breaks. */
 export function planDeployment(facts: DeploymentFacts, desired: DesiredDeployment, pool: PoolSettings, now: Date): DeploymentOutcome {
   const reports = new Map(facts.reports.map((r) => [r.server.toLowerCase(), r]));
@@ -256,11 +267,10 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   const behindServers = pool.servers.filter((server) => !serverHasDesired(reportOf(server), desired, now));
   const n = pool.servers.length;
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
-  // STAGE's last step: the previous certificate goes once it has expired (partners no longer
-  // hold tokens it signed). An immediate set drops it anyway (Skype keeps two).
-  const expired = facts.previous && facts.previous.thumbprint !== desired.thumbprint && facts.previous.notAfter && facts.previous.notAfter.getTime() <= now.getTime() ? facts.previous : undefined;
-  const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter!)})` : undefined;
-  const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter!.toISOString() }] : []);
+  // An immediate set drops the expired previous certificate anyway (Skype keeps two).
+  const expired = expiredPreviousOf(facts.previous, desired, now);
+  const removal = expired ? `remove previous ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter)})` : undefined;
+  const removeStep = (): DeploymentStep[] => (expired ? [{ kind: 'remove-previous', thumbprint: expired.thumbprint, notBefore: expired.notAfter.toISOString() }] : []);
   // A roll nobody declared, on a server or only on the CMS so far (replicas follow it): work to do.
   const foreign = foreignRolls(facts, desired, now);
   if (behindServers.length === 0 && foreign.length === 0) {
@@ -326,10 +336,10 @@ export interface ServerOutput {
    * passed, an up removes the previous certificate.
    */
   readonly previousNotAfter?: string;
-  /** The server's Windows time zone id, when it reported one (issue #15): what preview plans in after a look. */
+  /** The server's Windows time zone id, when it reported one: what preview plans in after a look. */
   readonly timeZone?: string;
   /**
-   * Present when the server could not be read at the last look (issue #19 item 10): `current`
+   * Present when the server could not be read at the last look (so that it counts as behind, never as in step): `current`
    * and `previous` are then null, and the server counts as not known to be up to date.
    */
   readonly unreachable?: { readonly code: string; readonly message: string };

@@ -1,6 +1,6 @@
 /**
  * The `pool` argument: the Front End Servers of the deployment and how to reach them through the
- * Skype for Business Server Management Shell (issue #10). Non-secret: it is kept in state as an
+ * Skype for Business Server Management Shell. Non-secret: it is kept in state as an
  * input. Without a pool, the resource stops at the store.
  *
  * Pure: the rules return every problem at once, each a sentence naming the field, the value seen
@@ -14,7 +14,7 @@ import { zoneOfIana } from './server-zone';
 export const POOL_KIND = 'powershell';
 
 /**
- * Which PowerShell runs the scripts (issue #15): `desktop` is Windows PowerShell 5.1, where the
+ * Which PowerShell runs the scripts: `desktop` is Windows PowerShell 5.1, where the
  * SkypeForBusiness module lives; `core` is PowerShell 7, which reaches the module only through
  * `Import-Module -UseWindowsPowerShell`.
  */
@@ -37,7 +37,7 @@ export const DEFAULT_POOL_COMMAND: readonly string[] = DEFAULT_POOL_COMMANDS[DEF
 // before it (PowerShell takes the first; `-c`/`-f` are the documented short forms).
 const SCRIPT_OPTIONS = new Set(['-command', '-c', '-file', '-f', '-encodedcommand', '-ec']);
 
-/** How `Invoke-Command` reaches the servers (issue #15); each option is passed only when set. */
+/** How `Invoke-Command` reaches the servers; each option is passed only when set. */
 export const REMOTING_AUTHENTICATIONS = ['Default', 'Kerberos', 'Negotiate', 'CredSSP'] as const;
 export type RemotingAuthentication = (typeof REMOTING_AUTHENTICATIONS)[number];
 
@@ -92,7 +92,7 @@ export interface FrontEndPoolSpec {
   readonly removeLocalAssignments: boolean;
   /**
    * The servers' time zone (IANA) that preview assumes before the first look at the servers; after
-   * one, the zone they reported is used (issue #15, server-zone.ts).
+   * one, the zone they reported is used (server-zone.ts).
    */
   readonly serverTimeZone: string;
   readonly replicationTimeoutSeconds: number;
@@ -111,7 +111,7 @@ export interface FrontEndPoolSpec {
 // A DNS label of letters (any script: Windows DNS takes Unicode host names), digits and hyphens.
 const SERVER_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 
-/** A Front End's FQDN: two labels or more, ASCII (isPlausibleDomain) or not (issue #15: non-ASCII names work). */
+/** A Front End's FQDN: two labels or more, ASCII (isPlausibleDomain) or not (Windows DNS takes Unicode host names). */
 function isServerName(value: string): boolean {
   if (isPlausibleDomain(value)) return value.includes('.');
   const labels = value.toLowerCase().replace(/\.$/, '').split('.');
@@ -181,7 +181,7 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
     else removeLocalAssignments = raw.removeLocalAssignments;
   }
 
-  // Issue #15: the effective date is no longer written as text, so no culture is involved; the
+  // The effective date is no longer written as text, so no culture is involved; the
   // option stays accepted (and ignored) so that typed programs keep compiling.
   const warnings: Finding<'POOL_OPTION_DEPRECATED'>[] = [];
   if (raw.dateCulture !== undefined && raw.dateCulture !== null) {

@@ -1,5 +1,5 @@
 /**
- * The effective date on the Front End Servers' clocks (issue #15). No culture is involved
+ * The effective date on the Front End Servers' clocks. No culture is involved
  * anywhere: the script builds the DateTime from the UTC instant (docs/shell-contract.md, "Dates"),
  * and the session that runs the cmdlet is in the servers' time zone (server-zone.ts). What is left
  * to decide here is what the servers' local time is for an instant, for the plan line, and

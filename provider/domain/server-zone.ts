@@ -1,5 +1,5 @@
 /**
- * The Front End Servers' time zone (issue #15). Which zone Skype applies to `-EffectiveDate` is
+ * The Front End Servers' time zone. Which zone Skype applies to `-EffectiveDate` is
  * not documented (skype-cmdlets.md, open questions), so the answer is made not to matter: the
  * session that runs Import/Set-CsCertificate builds the DateTime in its own local time
  * (docs/shell-contract.md, "Dates"), and it must be in the zone every Front End Server is in.

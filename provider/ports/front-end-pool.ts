@@ -1,5 +1,5 @@
 /**
- * The port the Front End convergence implements (issue #10): the Skype for Business Server
+ * The port the Front End convergence implements: the Skype for Business Server
  * deployment, as the Skype for Business Server Management Shell shows it. The PowerShell adapter
  * (provider/adapters/powershell/) is the one implementation; tests run it against the cmdlet
  * emulator (docs/skype-emulator.md).
@@ -30,7 +30,7 @@ export interface FrontEndCertificates {
   readonly scope?: 'local';
   /**
    * The server's Windows time zone id as `[TimeZoneInfo]::Local.Id` reports it, e.g.
-   * `W. Europe Standard Time` (issue #15); absent where the shell did not report it.
+   * `W. Europe Standard Time` (a scheduled roll needs it); absent where the shell did not report it.
    */
   readonly timeZone?: string;
   /**
@@ -65,7 +65,7 @@ export interface PoolSnapshot {
   readonly replicas: readonly ReplicaState[];
   /** Every server of the pool, in the pool's order. */
   readonly servers: readonly FrontEndCertificates[];
-  /** The session the CMS-side cmdlets run in (issue #15); absent from shells that do not report it. */
+  /** The session the CMS-side cmdlets run in (its zone must be the servers'); absent from shells that do not report it. */
   readonly session?: ShellSession;
 }
 
@@ -75,7 +75,7 @@ export interface AssignRequest {
   /** Present: import the PFX (with its key) and assign it; absent: set the one Skype knows. */
   readonly pfx?: { readonly pfxBase64: string; readonly password: string | null };
   /**
-   * A scheduled roll (issue #15): the instant, ISO 8601 UTC. The script builds the DateTime from
+   * A scheduled roll: the instant, ISO 8601 UTC. The script builds the DateTime from
    * it with no culture involved (`[System.DateTime]::new(<ticks>, 'Utc').ToLocalTime()`).
    */
   readonly effectiveAt?: string;

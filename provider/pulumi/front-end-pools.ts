@@ -1,5 +1,5 @@
 /**
- * `FrontEndPools`: named factories for the resource's `pool` argument (issue #10). Without a
+ * `FrontEndPools`: named factories for the resource's `pool` argument. Without a
  * pool the resource keeps the certificate in the store only.
  */
 import type * as pulumi from '@pulumi/pulumi';
@@ -45,7 +45,7 @@ export interface PowerShellPoolOptions {
    */
   readonly removeLocalAssignments?: boolean;
   /**
-   * @deprecated Ignored, with a warning (issue #15): the effective date reaches the servers as an
+   * @deprecated Ignored, with a warning: the effective date reaches the servers as an
    * instant, not as text in their Region and Language format. Kept so that programs compile.
    */
   readonly dateCulture?: string;

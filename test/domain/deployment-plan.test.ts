@@ -139,7 +139,7 @@ describe('planDeployment', () => {
     ]);
   });
 
-  it('ROLL_TOO_LATE prints the exact instants: a roll seconds too late reads as too late (issue #19 item 11)', () => {
+  it('ROLL_TOO_LATE prints the exact instants: a roll seconds too late reads as too late', () => {
     // Checked to the millisecond: minutes on both sides printed "01:35Z ... at or before 01:35Z".
     const notAfter = new Date('2027-12-07T01:35:10Z');
     const outcome = planDeployment({ reports: [], current: { thumbprint: A, notAfter } }, desired({ effectiveDate: new Date('2027-12-06T01:35:30Z') }), POOL, NOW);
@@ -166,7 +166,7 @@ describe('planDeployment', () => {
   });
 });
 
-describe('a roll nobody declared (FOREIGN_ROLL_PENDING, issue #19 item 9)', () => {
+describe('a roll nobody declared (FOREIGN_ROLL_PENDING)', () => {
   const HAND = new Date('2026-09-01T00:00:00Z');
   const handRoll = { thumbprint: C, effectiveDate: HAND };
   const foreignMessage = (declared: string, keep: string) =>
@@ -271,7 +271,7 @@ describe('the previous certificate once it has expired (STAGE\'s last step)', ()
 });
 
 
-describe('the effective date in the servers\' time zone (issue #15)', () => {
+describe('the effective date in the servers\' time zone', () => {
   const BERLIN: PoolSettings = { servers: SERVERS, zone: zoneOfIana('Europe/Berlin')! };
   const NEW_YORK: PoolSettings = { servers: SERVERS, zone: zoneOfIana('America/New_York')! };
   const AFTER = new Date('2027-01-01T00:00:00Z');
@@ -291,7 +291,7 @@ describe('the effective date in the servers\' time zone (issue #15)', () => {
     expect(outcome.plan?.summary).toBe('servers: roll BBBB.. at 2027-12-01T03:00:00Z (22:00 on 2027-11-30 Eastern Standard Time on the servers), then verify 3');
   });
 
-  it('issue #15 item 8: a roll in Berlin\'s repeated autumn hour is refused, naming the nearest safe instants', () => {
+  it('EFFECTIVE_DATE_AMBIGUOUS: a roll in Berlin\'s repeated autumn hour is refused, naming the nearest safe instants', () => {
     expect(planDeployment(facts, rollAt('2027-10-31T00:30:00Z'), BERLIN, NOW_2027)).toEqual({
       issues: [
         {

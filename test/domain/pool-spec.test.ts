@@ -23,7 +23,7 @@ describe('the pool argument', () => {
     });
   });
 
-  it('replaceForeignRoll (issue #19 item 9): kept only when true, so a spec without it compares equal to state written before it existed; anything but a boolean refused', () => {
+  it('replaceForeignRoll: kept only when true, so a spec without it compares equal to state written before it existed; anything but a boolean refused', () => {
     expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: true }).spec?.replaceForeignRoll).toBe(true);
     expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: false }).spec).not.toHaveProperty('replaceForeignRoll');
     expect(checkPoolSpec({ kind: 'powershell', servers: SERVERS, replaceForeignRoll: 'yes' })).toEqual({

@@ -1,5 +1,5 @@
 /**
- * The pool step of up and refresh against an in-memory pool (issue #19 items 9 and 10): a roll
+ * The pool step of up and refresh against an in-memory pool: a roll
  * nobody declared stops the up with FOREIGN_ROLL_PENDING unless `replaceForeignRoll`; a server
  * that cannot be read no longer fails the refresh (it is marked, named in the drift line, and
  * diff asks for an update), while an up stops before changing anything, naming it. The engine
@@ -64,7 +64,7 @@ function depsFor(pool: MemoryPool): PoolDeps & { lines: string[] } {
 const declaredB = (pool: FrontEndPoolSpec, extra: Partial<PoolInputs> = {}): PoolInputs => ({ pool, thumbprint: B, notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2035-01-01T00:00:00.000Z', ...extra });
 const withHandRoll = () => new MemoryPool({ current: B, currentNotAfter: '2035-01-01T00:00:00.000Z', previous: A, scheduled: { thumbprint: C, effectiveDate: HAND } });
 
-describe('a roll nobody declared (issue #19 item 9)', () => {
+describe('a roll nobody declared (FOREIGN_ROLL_PENDING)', () => {
   it('up fails with FOREIGN_ROLL_PENDING naming the roll and the command; nothing is sent; the servers as seen are kept', async () => {
     const pool = withHandRoll();
     const run = convergePool(declaredB(spec()), NOW, depsFor(pool));
@@ -104,7 +104,7 @@ describe('a roll nobody declared (issue #19 item 9)', () => {
   });
 });
 
-describe('a server that cannot be read (issue #19 item 10)', () => {
+describe('a server that cannot be read', () => {
   it('refresh succeeds with what it could read: the server marked in `servers`, named in the drift line; diff then asks for an update', async () => {
     const pool = new MemoryPool({ current: B, previous: A });
     pool.down.add('fe03.contoso.com');

@@ -1,5 +1,5 @@
 /**
- * The pool step's use of the PowerShell pool's new facts (issue #15): a local assignment is not
+ * The pool step's use of the PowerShell pool's facts: a local assignment is not
  * removed unless the pool says so; a server that could not be read stops `up`, named; a roll
  * reaches the adapter as an instant with the servers' zone; the remoting credential's password
  * reaches the adapter from its secret input. A fake pool stands in for the shell.
@@ -54,7 +54,7 @@ function fakePool(snapshots: PoolSnapshot[]) {
 
 const inputs = (pool: FrontEndPoolSpec, extra: Partial<PoolInputs> = {}): PoolInputs => ({ pool, thumbprint: A, notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2035-01-01T00:00:00.000Z', ...extra });
 
-describe('the pool step and the PowerShell pool (issue #15)', () => {
+describe('the pool step and the PowerShell pool', () => {
   it('a local assignment is kept by default: up stops with POOL_NOT_CONVERGED naming the server and the command, nothing removed', async () => {
     const fake = fakePool([snapshot([server('fe01.contoso.com'), server('fe02.contoso.com', { current: B, scope: 'local' })])]);
     const failure = convergePool(inputs(spec()), NOW, fake.deps);

@@ -1,6 +1,6 @@
 /**
  * The pool step of up (provider/pulumi/converge-pool.ts) against an in-memory pool: what reaches
- * the port (AssignRequest), and what stops before anything is sent (issue #15: the zone the
+ * the port (AssignRequest), and what stops before anything is sent (the zone the
  * servers and the session report, the clock-change rule in that zone).
  */
 import { checkPoolSpec } from '../../provider/domain/pool-spec';
@@ -113,7 +113,7 @@ describe('the roll reaches the port as an instant and a zone: the session cultur
   });
 });
 
-describe('issue #15 item 8 at up: a roll in a clock-change hour of the servers\' zone is refused, nothing sent', () => {
+describe('EFFECTIVE_DATE_AMBIGUOUS at up: a roll in a clock-change hour of the servers\' zone is refused, nothing sent', () => {
   it('Berlin\'s repeated autumn hour', async () => {
     const fake = fakePool();
     const error = await failure(convergePool(inputs('2027-10-31T00:30:00Z', 'UTC'), NOW, fake.deps));

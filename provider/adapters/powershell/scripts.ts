@@ -219,8 +219,3 @@ export function removeLocalScript(server: string, context: ScriptContext): strin
     '}',
   ]);
 }
-
-/** The command an administrator runs on `server` to remove its local assignment by hand. */
-export function removeLocalCommand(server: string): string {
-  return `Invoke-Command -ComputerName ${singleQuoted(server)} -ScriptBlock { Import-Module SkypeForBusiness; Remove-CsCertificate -Type OAuthTokenIssuer -Force }`;
-}
