@@ -11,8 +11,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPoolSpec } from '../provider/domain/pool-spec';
-import { convergePool } from '../provider/pulumi/converge-pool';
+import { checkPoolSpec } from '../provider/domain/front-end-pool-spec';
+import { convergePool } from '../provider/pulumi/front-end-pool-step';
 import { bytesOf, entry } from '../test/support/pfx-corpus';
 
 const EMULATOR = join(__dirname, '..', 'bin', 'sfb-skype-emulator');

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureScript } from '../adapters/powershell/capture-script';
-import { checkPoolSpec, type PoolEdition } from '../domain/pool-spec';
+import { checkPoolSpec, type PoolEdition } from '../domain/front-end-pool-spec';
 import { parseIsoInstant } from '../domain/time';
 import { parseArguments } from './arguments';
 

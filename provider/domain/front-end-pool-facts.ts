@@ -5,8 +5,8 @@
  * state. Pure: every date is read with time.ts's strict parser, `now` is never read here.
  */
 import { SfbError } from './errors';
-import type { DeploymentFacts, DesiredDeployment, PoolSettings, RollRef, ServerOutput, ServerReport, ServersOutput } from './deployment-plan';
-import type { FrontEndPoolSpec } from './pool-spec';
+import type { DeploymentFacts, DesiredDeployment, PoolSettings, RollRef, ServerOutput, ServerReport, ServersOutput } from './front-end-pool-plan';
+import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { previewServerZone, type PreviewZone } from './server-zone';
 import { parseIsoInstant } from './time';
 import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';

@@ -3,9 +3,9 @@
  * servers, so it plans from what the last `up` left. Pure: dates are read with time.ts's strict
  * parser, `now` is a parameter. The old inputs are still untyped state here (`Record<string, unknown>`).
  */
-import { planDeployment, type DeploymentOutcome, type DesiredDeployment, type ServerReport } from './deployment-plan';
+import { planDeployment, type DeploymentOutcome, type DesiredDeployment, type ServerReport } from './front-end-pool-plan';
 import { settingsOf } from './front-end-pool-facts';
-import type { FrontEndPoolSpec } from './pool-spec';
+import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 
 const THUMBPRINT = /^[0-9A-F]{40}$/;

@@ -2,10 +2,10 @@
  * The Front End pool step of `pulumi up`, decided one step at a time: given one look at the pool
  * (the port's snapshot), the declared certificate, what this run already did and the time left,
  * the next thing to do, as a value that can be printed and tested with `toEqual`. The shell
- * (provider/pulumi/converge-pool.ts) executes the step, prints its line, and looks again.
+ * (provider/pulumi/front-end-pool-step.ts) executes the step, prints its line, and looks again.
  *
  * The order, as Skype deploys a certificate (docs/skype-oauth-token-issuer.md, STAGE's steps):
- * 1. the first look is planned (deployment-plan.ts): nothing to do, or assign once, globally
+ * 1. the first look is planned (front-end-pool-plan.ts): nothing to do, or assign once, globally
  *    (Skype's assignment is global: once the CMS has it, only replication is missing);
  * 2. every later look: a server that differs although its replica is up to date was changed by
  *    hand. Set on the server itself (a local assignment, which replication never undoes), that
@@ -18,9 +18,9 @@
  * Pure: `now`, the time left and every fact are parameters.
  */
 import type { ErrorCode } from './errors';
-import { expiredPreviousOf, planDeployment, serverHasDesired, type DesiredDeployment, type RollRef } from './deployment-plan';
+import { expiredPreviousOf, planDeployment, serverHasDesired, type DesiredDeployment, type RollRef } from './front-end-pool-plan';
 import { deploymentFactsOf, reportOf, settingsOf, type KnownNotAfter } from './front-end-pool-facts';
-import type { FrontEndPoolSpec } from './pool-spec';
+import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { shortThumbprint } from './roll-plan';
 import { isoMinute } from './time';
 import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';
@@ -122,7 +122,7 @@ export function poolDrift(snapshot: PoolSnapshot, desired: DesiredDeployment, no
   return lag(snapshot, desired, now).behind.map(describeServer);
 }
 
-/** The first look: planned once (deployment-plan.ts), then assigned globally if the CMS lacks the declared state. */
+/** The first look: planned once (front-end-pool-plan.ts), then assigned globally if the CMS lacks the declared state. */
 function firstStep(input: PoolStepInput): PoolStep {
   const { snapshot, desired, now } = input;
   const outcome = planDeployment(deploymentFactsOf(snapshot, input.known, input.ownRolls), desired, settingsOf(input.pool).settings, now);

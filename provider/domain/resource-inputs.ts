@@ -7,7 +7,7 @@
  */
 import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
 import { isPlausibleDomain } from './sip-domain';
-import { checkPoolSpec, type FrontEndPoolSpec } from './pool-spec';
+import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */

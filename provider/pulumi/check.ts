@@ -23,8 +23,8 @@ import { ourVersionId } from '../domain/secret-versions';
 import { validatePfxRecording } from '../validate-pfx';
 import { settingsOf } from '../domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../domain/front-end-pool-preview';
-import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
-import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
+import { recordedTimeZone, serversBehind } from '../domain/front-end-pool-plan';
+import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { sameStoreDirectory } from '../domain/store-location';
 

@@ -20,7 +20,7 @@
 import { resolve } from 'node:path';
 import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { createLocalStore } from '../adapters/local-store';
-import { poolRefresh, poolStep } from './converge-pool';
+import { poolRefresh, poolStep } from './front-end-pool-step';
 import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
 import { nodeVersionProblem } from '../domain/node-support';
 import { parseIsoInstant } from '../domain/time';

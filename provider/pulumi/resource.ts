@@ -11,8 +11,8 @@ import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BIT
 import type { RecordedFacts } from '../domain/pfx-checks';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
-import type { FrontEndPoolArgs } from './front-end-pools';
-export { FrontEndPools, type FrontEndPoolArgs, type PowerShellPoolOptions } from './front-end-pools';
+import type { FrontEndPoolArgs } from './front-end-pool-args';
+export { FrontEndPools, type FrontEndPoolArgs, type PowerShellPoolOptions } from './front-end-pool-args';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
 export type CertificateStoreSpec = LocalCertificateStoreSpec | AwsSecretsManagerStoreSpec;

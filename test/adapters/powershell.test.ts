@@ -14,7 +14,7 @@ import { withCallDirectory } from '../../provider/adapters/powershell/call-direc
 import { framed } from '../../provider/adapters/powershell/scripts';
 import { runShell } from '../../provider/adapters/powershell/shell';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
-import { checkPoolSpec, type FrontEndPoolSpec, type PoolEdition } from '../../provider/domain/pool-spec';
+import { checkPoolSpec, type FrontEndPoolSpec, type PoolEdition } from '../../provider/domain/front-end-pool-spec';
 import { validatePfx } from '../../provider/validate-pfx';
 import { bytesOf, entry } from '../support/pfx-corpus';
 

@@ -5,7 +5,7 @@
 import { isSfbError, SfbError } from '../../provider/domain/errors';
 import { deploymentFactsOf, desiredOf, knownNotAfter, ownRollsOf, serversOutput } from '../../provider/domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../../provider/domain/front-end-pool-preview';
-import { checkPoolSpec } from '../../provider/domain/pool-spec';
+import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { PoolSnapshot } from '../../provider/ports/front-end-pool';
 
 /** The code of what `run` throws; fails the test when it does not throw an SfbError. */

@@ -5,7 +5,7 @@
 import { isSfbError, SfbError } from '../../provider/domain/errors';
 import { knownNotAfter } from '../../provider/domain/front-end-pool-facts';
 import { decidePoolStep, describeServer, NOTHING_TRIED, poolDrift, removeLocalCommand, type PoolAttempts, type PoolStep, type PoolStepInput } from '../../provider/domain/front-end-pool-steps';
-import { checkPoolSpec } from '../../provider/domain/pool-spec';
+import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { FrontEndCertificates, PoolSnapshot } from '../../provider/ports/front-end-pool';
 
 /** The code of what `run` throws; fails the test when it does not throw an SfbError. */

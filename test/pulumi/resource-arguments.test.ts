@@ -5,7 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { isSfbError } from '../../provider/domain/errors';
-import { FrontEndPools } from '../../provider/pulumi/front-end-pools';
+import { FrontEndPools } from '../../provider/pulumi/front-end-pool-args';
 import { CertificateStores, OAuthTokenIssuerCertificate, type OAuthTokenIssuerCertificateArgs } from '../../provider/pulumi/resource';
 
 const registered: Record<string, unknown>[] = [];

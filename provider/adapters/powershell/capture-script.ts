@@ -14,7 +14,7 @@
  * The format is `sfb-oauth-cert-capture/1`; test/fixtures/captures/ holds examples the reader's
  * tests replay.
  */
-import type { PoolEdition } from '../../domain/pool-spec';
+import type { PoolEdition } from '../../domain/front-end-pool-spec';
 import { globalInspectScript, serversInspectScript, setScript, singleQuoted, type ScriptContext } from './scripts';
 
 export const CAPTURE_FORMAT = 'sfb-oauth-cert-capture/1';

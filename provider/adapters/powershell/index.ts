@@ -17,7 +17,7 @@
  *   script ran. No script holds a secret, so quoted error text cannot hold one.
  */
 import { SfbError } from '../../domain/errors';
-import type { FrontEndPoolSpec } from '../../domain/pool-spec';
+import type { FrontEndPoolSpec } from '../../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot, ShellSession } from '../../ports/front-end-pool';
 import { dataFile, withCallDirectory, type CallDirectory, type CallDirectorySeams } from './call-directory';
 import { certificatesOf, errorRecordOf, globalOf, isTransportFailure, jsonOf, markedRecords, replicasOf, serverAnswerOf, sessionOf, textFailureOf, type ErrorRecord, type MarkedRecord } from './parse';

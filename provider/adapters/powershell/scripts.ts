@@ -8,7 +8,7 @@
  * Every value is a single-quoted literal; no script holds a secret: the PFX, its password and the
  * remoting credential are read from files in the call's private directory.
  */
-import type { PoolEdition, PoolRemoting } from '../../domain/pool-spec';
+import type { PoolEdition, PoolRemoting } from '../../domain/front-end-pool-spec';
 
 /** The prefix of every output line the adapter reads; any other line is ignored. */
 export const MARK = '#sfb-oauth-cert:';

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { programError } from './program-error';
-import { checkPoolSpec, POOL_KIND, type PoolEdition, type RemotingAuthentication } from '../domain/pool-spec';
+import { checkPoolSpec, POOL_KIND, type PoolEdition, type RemotingAuthentication } from '../domain/front-end-pool-spec';
 
 /** Options of {@link FrontEndPools.powershell}. */
 export interface PowerShellPoolOptions {

@@ -1,4 +1,4 @@
-import { expiredPrevious, planDeployment, recordedTimeZone, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/deployment-plan';
+import { expiredPrevious, planDeployment, recordedTimeZone, serversBehind, type DeploymentFacts, type DesiredDeployment, type PoolSettings } from '../../provider/domain/front-end-pool-plan';
 import { zoneOfIana } from '../../provider/domain/server-zone';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

@@ -5,9 +5,9 @@
  * diff asks for an update), while an up stops before changing anything, naming it. The engine
  * test (test/integration/front-end-drift.int.test.ts) runs the same through the CLI and emulator.
  */
-import { convergePool, poolRefresh, poolStep, type PoolDeps, type PoolInputs } from '../../provider/pulumi/converge-pool';
+import { convergePool, poolRefresh, poolStep, type PoolDeps, type PoolInputs } from '../../provider/pulumi/front-end-pool-step';
 import { diff } from '../../provider/pulumi/check';
-import { checkPoolSpec, type FrontEndPoolSpec } from '../../provider/domain/pool-spec';
+import { checkPoolSpec, type FrontEndPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot } from '../../provider/ports/front-end-pool';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

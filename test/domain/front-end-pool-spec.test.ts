@@ -1,4 +1,4 @@
-import { checkPoolSpec, DEFAULT_POOL_COMMAND } from '../../provider/domain/pool-spec';
+import { checkPoolSpec, DEFAULT_POOL_COMMAND } from '../../provider/domain/front-end-pool-spec';
 import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com'];

@@ -4,9 +4,9 @@
  * reaches the adapter as an instant with the servers' zone; the remoting credential's password
  * reaches the adapter from its secret input. A fake pool stands in for the shell.
  */
-import { convergePool, PoolStepError, type PoolDeps, type PoolInputs } from '../../provider/pulumi/converge-pool';
+import { convergePool, PoolStepError, type PoolDeps, type PoolInputs } from '../../provider/pulumi/front-end-pool-step';
 import type { PoolSecrets } from '../../provider/adapters/powershell';
-import { checkPoolSpec, type FrontEndPoolSpec } from '../../provider/domain/pool-spec';
+import { checkPoolSpec, type FrontEndPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot } from '../../provider/ports/front-end-pool';
 
 const A = 'A'.repeat(40);

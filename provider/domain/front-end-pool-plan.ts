@@ -2,7 +2,7 @@
  * Plans how a Skype deployment's Front End Servers reach the declared OAuthTokenIssuer
  * certificate: a value that can be printed (its `summary` joins the store's line in `pulumi
  * preview --diff`) and tested with `toEqual`, applied elsewhere (front-end-pool-steps.ts decides
- * each step of up from it; provider/pulumi/converge-pool.ts executes them).
+ * each step of up from it; provider/pulumi/front-end-pool-step.ts executes them).
  *
  * The deployment, as Skype runs it (docs/skype-oauth-token-issuer.md, STAGE's renewal steps):
  * import the PFX once, on one Front End → `Set-CsCertificate -Identity global` (now) or with

@@ -1,11 +1,11 @@
 /**
- * The pool step of up (provider/pulumi/converge-pool.ts) against an in-memory pool: what reaches
+ * The pool step of up (provider/pulumi/front-end-pool-step.ts) against an in-memory pool: what reaches
  * the port (AssignRequest), and what stops before anything is sent (the zone the
  * servers and the session report, the clock-change rule in that zone).
  */
-import { checkPoolSpec } from '../../provider/domain/pool-spec';
+import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import { isSfbError } from '../../provider/domain/errors';
-import { convergePool, type PoolDeps, type PoolInputs } from '../../provider/pulumi/converge-pool';
+import { convergePool, type PoolDeps, type PoolInputs } from '../../provider/pulumi/front-end-pool-step';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot, ShellSession } from '../../provider/ports/front-end-pool';
 
 const A = 'A'.repeat(40);

@@ -13,10 +13,10 @@
  */
 import { createPowerShellPool, type PoolSecrets } from '../adapters/powershell';
 import { isSfbError, SfbError } from '../domain/errors';
-import type { ServersOutput } from '../domain/deployment-plan';
+import type { ServersOutput } from '../domain/front-end-pool-plan';
 import { desiredOf, knownNotAfter, ownRollsOf, serversOutput, type DeclaredCertificate } from '../domain/front-end-pool-facts';
 import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../domain/front-end-pool-steps';
-import type { FrontEndPoolSpec } from '../domain/pool-spec';
+import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
 
 /** What the pool step needs of the checked inputs. */
