@@ -115,8 +115,9 @@ function reworded(error: unknown, args: readonly string[]): StatusUsageError {
     return new StatusUsageError(`Unknown option ${name} for status; see the options below.`);
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    const extra = args.filter((a) => !a.startsWith('-')).length;
-    return new StatusUsageError(`status takes options only, and got ${extra <= 1 ? 'an argument' : `${extra} arguments`} that belong to no option (not shown, in case one is a secret).`);
+    // Counted by a lenient pass, which tells an option's value from an argument of its own.
+    const extra = parseArgs({ args: [...args], options: OPTIONS, strict: false, allowPositionals: true, tokens: true }).tokens.filter((t) => t.kind === 'positional').length;
+    return new StatusUsageError(`status takes options only, and got ${extra <= 1 ? 'an argument that belongs' : `${extra} arguments that belong`} to no option (not shown, in case one is a secret).`);
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = options.find((a) => a.includes('=') && OPTIONS[a.slice(2).split('=', 1)[0] as keyof typeof OPTIONS]?.type === 'boolean');
