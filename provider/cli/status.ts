@@ -22,6 +22,7 @@ import { DEFAULT_WARN_BEFORE_EXPIRY_DAYS } from '../domain/resource-inputs';
 import { readStackOutputs, type StackRecord } from '../domain/stack-outputs';
 import { STATUS_EXIT, statusReport, type Gathered, type StatusReport, type StoreFacts } from '../domain/status-report';
 import { parseIsoInstant } from '../domain/time';
+import type { CertificateStore } from '../ports/certificate-store';
 import type { PoolSnapshot } from '../ports/front-end-pool';
 import { renderStatusText } from './status-text';
 
@@ -270,15 +271,19 @@ async function gathered<T>(doing: string, work: () => Promise<T>): Promise<Gathe
   }
 }
 
-async function gatherStore(command: StatusCommand, stack: StackRecord | undefined): Promise<StoreFacts | undefined> {
+/**
+ * The store's look, ready to start: checked first (a missing secret name is a usage error before
+ * anything runs), started beside the pool's.
+ */
+function storeLook(command: StatusCommand, stack: StackRecord | undefined): (() => Promise<StoreFacts>) | undefined {
   const secretName = command.secretName ?? stack?.secretName;
   if (command.localStore !== undefined) {
     const directory = command.localStore;
-    return { kind: 'sealed', description: `local store at ${directory}`, ...(secretName !== undefined ? { secretName } : {}), look: await gathered('Reading the local store', () => readSealedSecrets(directory)) };
+    return async () => ({ kind: 'sealed', description: `local store at ${directory}`, ...(secretName !== undefined ? { secretName } : {}), look: await gathered('Reading the local store', () => readSealedSecrets(directory)) });
   }
   if (command.awsRegion === undefined) return undefined;
   if (secretName === undefined) throw new StatusUsageError('--aws-region needs the secret: give --secret-name NAME, or --stack-outputs with the stack\'s secretName output.');
-  let store;
+  let store: CertificateStore;
   try {
     store = createAwsSecretsManagerStore({ region: command.awsRegion, ...(command.awsEndpoint !== undefined ? { endpoint: command.awsEndpoint } : {}) });
   } catch {
@@ -286,7 +291,7 @@ async function gatherStore(command: StatusCommand, stack: StackRecord | undefine
     throw new StatusUsageError('--aws-region must be an AWS region like us-east-1, and --aws-endpoint an http(s) URL without credentials in it.');
   }
   // describe() is DescribeSecret alone: versions, labels and tags, never a secret value.
-  return { kind: 'described', description: store.description, secretName, stageLabels: AWS_LABELS, look: await gathered('Describing the secret', () => store.describe(secretName)) };
+  return async () => ({ kind: 'described', description: store.description, secretName, stageLabels: AWS_LABELS, look: await gathered('Describing the secret', () => store.describe(secretName)) });
 }
 
 /** Gathers, decides; progress per server on stderr when it is a terminal. */
@@ -300,15 +305,19 @@ async function look(command: StatusCommand, io: StatusIo): Promise<StatusReport>
     if (!read.ok) throw new StatusUsageError(`The file given to --stack-outputs is not usable: ${read.reason}.`);
     stack = read.record;
   }
-  let poolLook: Promise<Gathered<PoolSnapshot>> | undefined;
+  // Every input is checked before anything is looked at.
+  const startStore = storeLook(command, stack);
+  let poolLook: (() => Promise<Gathered<PoolSnapshot>>) | undefined;
   if (command.poolFile !== undefined) {
     const spec = readPool(command.poolFile);
     const password = await credentialPassword(command, spec, io);
     const pool = createPowerShellPool(spec, password === undefined ? {} : { credentialPassword: password });
-    progress(`reading ${pool.description}...`);
-    poolLook = gathered('Reading the pool', () => pool.inspect());
+    poolLook = () => {
+      progress(`reading ${pool.description}...`);
+      return gathered('Reading the pool', () => pool.inspect());
+    };
   }
-  const [pool, store] = await Promise.all([poolLook, gatherStore(command, stack)]);
+  const [pool, store] = await Promise.all([poolLook?.(), startStore?.()]);
   if (pool?.read) for (const server of pool.value.servers) progress(`  ${server.server}: ${server.unreachable ? `could not be read (${server.unreachable.code})` : 'read'}`);
   return statusReport({
     now: command.now ?? io.clock(),

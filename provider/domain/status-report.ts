@@ -24,7 +24,7 @@
  */
 import type { CertificateStage, StoredSecret } from '../ports/certificate-store';
 import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';
-import type { ErrorCode, Finding } from './errors';
+import type { Finding } from './errors';
 import { shortThumbprint } from './roll-plan';
 import type { StackRecord } from './stack-outputs';
 import { DAY_MS, HOUR_MS, isoMinute } from './time';
@@ -426,9 +426,4 @@ export function statusReport(facts: StatusFacts): StatusReport {
 
   const exitStatus: StatusExit = unreadable.length > 0 ? STATUS_EXIT.unreadable : warnings.length > 0 ? STATUS_EXIT.warnings : STATUS_EXIT.agrees;
   return { lookedAt: facts.now.toISOString(), warnBeforeExpiryDays: facts.warnBeforeExpiryDays, servers: rows, serversAgree, store, expiries, warnings, unreadable, exitStatus };
-}
-
-/** The codes of a report's findings, warnings first: what tests and scripts compare. */
-export function findingCodes(report: StatusReport): { warnings: ErrorCode[]; unreadable: ErrorCode[] } {
-  return { warnings: report.warnings.map((w) => w.code), unreadable: report.unreadable.map((u) => u.code) };
 }

@@ -182,6 +182,23 @@ describe.each<Edition>(['desktop', 'core'])('status against the emulator (%s edi
     expect(promFamilies(prom).get('sfb_oauth_cert_servers_agree')!.metrics).toEqual([{ value: '0' }]);
   });
 
+  it('exit 1 for a roll scheduled less than 24 hours before the current NotAfter; the scheduled row; a NotAfter no source gives is not sampled', async () => {
+    const { pool, poolFile } = await deployment(edition);
+    await importGlobally(pool, 'openssl3-default');
+    await pool.ok(pool.importScript('keytool-genkeypair', '2034-12-31T12:00:00'));
+    const prom = join(scratch, `roll-${edition}.prom`);
+    const run = await cli(['status', '--pool', poolFile, '--now', NOW, '--json', '--prometheus', prom]);
+    expect(run.code).toBe(1);
+    const report = jsonOf(run);
+    expect(codes(report.warnings)).toEqual(['ROLL_TOO_LATE']);
+    for (const row of report.servers) {
+      expect(row).toMatchObject({ current: { thumbprint: A.thumbprint }, scheduled: { thumbprint: B.thumbprint, effectiveDate: '2034-12-31T12:00:00.000Z', notAfter: null } });
+    }
+    expect(promFamilies(prom).get('sfb_oauth_cert_certificate_expiration_timestamp_seconds')!.metrics.map((m) => m.labels!.role)).toEqual(['current', 'current', 'current', 'current']);
+    const text = await cli(['status', '--pool', poolFile, '--now', NOW]);
+    expect(text.stdout).toContain(`    scheduled ${B.thumbprint}  NotAfter not known, effective 2034-12-31T12:00Z`);
+  });
+
   it('exit 3 when a server cannot be read; the textfile says the look failed', async () => {
     const { pool, poolFile } = await deployment(edition);
     await importGlobally(pool, 'openssl3-default');
