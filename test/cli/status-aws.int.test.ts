@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
 import { EMULATOR, fixture, Pool, SERVERS, type Edition } from '../emulator/harness';
+import { FaultProxy } from '../harness/fault-proxy';
 import { MOTO_REGION, motoAwsEnv, requireMoto } from '../harness/moto';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
@@ -113,6 +114,23 @@ describe('status with AWS Secrets Manager (moto)', () => {
     const run = await cli(['status', '--aws-region', MOTO_REGION, '--aws-endpoint', endpoint, '--stack-outputs', outputs, '--now', NOW, '--json']);
     expect(run.code).toBe(0);
     expect(jsonOf(run).store).toMatchObject({ secretName: name, current: A.thumbprint });
+  });
+
+  it('calls DescribeSecret and nothing else: no permission that reads the value is needed', async () => {
+    const name = await secretHolding(B, A);
+    const proxy = await FaultProxy.start(endpoint);
+    try {
+      const run = await cli(['status', '--aws-region', MOTO_REGION, '--aws-endpoint', proxy.endpoint, '--secret-name', name, '--now', NOW, '--json']);
+      expect(run.code).toBe(0);
+      expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+      // Without the permission, the look fails (exit 3) with the store's code, and says so.
+      proxy.inject({ action: 'DescribeSecret', fault: { status: 400, type: 'AccessDeniedException', message: 'not authorized to perform: secretsmanager:DescribeSecret' } });
+      const denied = await cli(['status', '--aws-region', MOTO_REGION, '--aws-endpoint', proxy.endpoint, '--secret-name', name, '--json']);
+      expect(denied.code).toBe(3);
+      expect(jsonOf(denied).unreadable.map((u) => u.code)).toEqual(['STORE_ACCESS_DENIED']);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   describe.each<Edition>(['desktop', 'core'])('beside the emulated pool (%s edition)', (edition) => {
