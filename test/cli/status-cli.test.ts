@@ -254,8 +254,10 @@ describe('status with the local store alone', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('exit 0: the secrets it holds, and why their certificates are not shown', async () => {
-    const run = await cli(['status', '--local-store', directory, '--now', NOW]);
+    const prom = join(scratch, 'local-store.prom');
+    const run = await cli(['status', '--local-store', directory, '--now', NOW, '--prometheus', prom]);
     expect(run.code).toBe(0);
+    expectNoSecret(readFileSync(prom, 'utf8'));
     expect(run.stdout).toBe(
       [
         'sfb-oauth-cert status at 2026-06-01T00:00Z: everything agrees',
@@ -292,11 +294,12 @@ describe('status: the pool credential', () => {
     const { pool, poolFile } = await deployment('desktop', { credential: { userName: 'CONTOSO\\svc-sfb' }, authentication: 'Negotiate' });
     await importGlobally(pool, 'openssl3-default');
     const passwordFile = scratchFile('password.txt', `${CREDENTIAL_PASSWORD}\n`);
-    const fromFile = await cli(['status', '--pool', poolFile, '--credential-password-file', passwordFile, '--now', NOW, '--json']);
+    const prom = join(scratch, 'credential.prom');
+    const fromFile = await cli(['status', '--pool', poolFile, '--credential-password-file', passwordFile, '--now', NOW, '--json', '--prometheus', prom]);
     expect(fromFile.code).toBe(0);
     const fromStdin = await cli(['status', '--pool', poolFile, '--credential-password-stdin', '--now', NOW, '--json'], `${CREDENTIAL_PASSWORD}\n`);
     expect(fromStdin.code).toBe(0);
-    expectNoSecret(fromFile.stdout, fromFile.stderr, fromStdin.stdout, fromStdin.stderr);
+    expectNoSecret(fromFile.stdout, fromFile.stderr, fromStdin.stdout, fromStdin.stderr, readFileSync(prom, 'utf8'));
     // The emulator logs every script it ran: the password reached none of them as text.
     expect(readFileSync(join(pool.stateDir, 'scripts.log'), 'utf8')).not.toContain(CREDENTIAL_PASSWORD);
   });
