@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createAwsSecretsManagerStore, AWS_LABELS } from '../adapters/aws-secrets-manager';
 import { readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
+import { assertSecretName } from '../adapters/local-store/names';
 import { readSealedSecrets } from '../adapters/local-store/sealed-headers';
 import { createPowerShellPool } from '../adapters/powershell';
 import { writePrometheusTextfile } from '../adapters/prometheus-textfile';
@@ -277,6 +278,14 @@ async function gathered<T>(doing: string, work: () => Promise<T>): Promise<Gathe
  */
 function storeLook(command: StatusCommand, stack: StackRecord | undefined): (() => Promise<StoreFacts>) | undefined {
   const secretName = command.secretName ?? stack?.secretName;
+  if (secretName !== undefined) {
+    try {
+      assertSecretName(secretName);
+    } catch {
+      // The rule's own sentence quotes the name, which may have come from argv.
+      throw new StatusUsageError('--secret-name (or the stack\'s secretName output) is not a secret name: use 1 to 512 of letters, digits and /_+=.@-, as AWS Secrets Manager and the local store require.');
+    }
+  }
   if (command.localStore !== undefined) {
     const directory = command.localStore;
     return async () => ({ kind: 'sealed', description: `local store at ${directory}`, ...(secretName !== undefined ? { secretName } : {}), look: await gathered('Reading the local store', () => readSealedSecrets(directory)) });

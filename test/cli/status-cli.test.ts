@@ -332,6 +332,7 @@ describe('status: usage errors (exit 2)', () => {
     { row: 'warn days out of range', args: ['--pool', poolFile, '--warn-days', SECRET_ARG], message: '--warn-days takes a whole number of days from 0 to 3650.' },
     { row: 'two stores', args: ['--local-store', scratch, '--aws-region', 'us-east-1'], message: 'Give one store: --local-store DIR or --aws-region REGION, not both.' },
     { row: 'the AWS store without a secret name', args: ['--aws-region', 'us-east-1'], message: "--aws-region needs the secret: give --secret-name NAME, or --stack-outputs with the stack's secretName output." },
+    { row: 'a secret name no store accepts', args: ['--local-store', scratch, '--secret-name', `${SECRET_ARG} x`], message: "--secret-name (or the stack's secretName output) is not a secret name: use 1 to 512 of letters, digits and /_+=.@-, as AWS Secrets Manager and the local store require." },
     { row: 'a textfile name the collector ignores', args: ['--pool', poolFile, '--prometheus', join(scratch, `${SECRET_ARG}.txt`)], message: '--prometheus names a file ending in .prom: the textfile collectors of node_exporter and windows_exporter read only those.' },
     { row: 'a pool file that does not exist', args: ['--pool', join(scratch, SECRET_ARG)], message: 'The file given to --pool does not exist (ENOENT); check the path.' },
     { row: 'a pool file that is not a pool', args: ['--pool', scratchFile('bad.json', '{"servers": "fe01"}')], message: expect.stringContaining("The file given to --pool is not a usable pool: The pool's `servers` must list the FQDN") },
