@@ -15,6 +15,7 @@ import { validatePfx, type PfxValidation } from '../validate-pfx';
 import { parseArguments } from './arguments';
 import { CAPTURE_USAGE, captureScriptCommand } from './capture';
 import { review, REVIEW_USAGE } from './review';
+import { status, STATUS_USAGE } from './status';
 
 /** Exit codes: the contract other tools script against. */
 export const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
@@ -36,6 +37,8 @@ Dates are ISO 8601 with a zone, like 2026-12-01T00:00:00Z. --min-key-bits is at 
 Exit status: 0 valid, 1 invalid, 2 usage error.
 
 ${REVIEW_USAGE}
+
+${STATUS_USAGE}
 
 ${CAPTURE_USAGE}`;
 
@@ -218,6 +221,7 @@ export async function main(
   // Its own options and exit codes (0 printed, 2 usage); the clock is read here, in the shell.
   if (command === 'review') return review(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   if (command === 'capture-script') return captureScriptCommand(argv.slice(1), { out, err, clock: () => new Date() });
+  if (command === 'status') return status(argv.slice(1), { out, err, stdin, errIsTty: (err as { isTTY?: boolean }).isTTY === true, clock: () => new Date() });
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   try {

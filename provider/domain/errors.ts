@@ -91,7 +91,20 @@ export const OPERATION_ERROR_CODES = [
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
-export type ErrorCode = PfxErrorCode | PfxWarningCode | OperationErrorCode;
+/** Codes of `sfb-oauth-cert status` warnings: what an operator must look at between deployments. */
+export const STATUS_WARNING_CODES = [
+  /** Warning: Front End Servers (or a server and the Central Management Store) report different OAuthTokenIssuer certificates, or a server has its own local assignment. */
+  'SERVERS_DISAGREE',
+  /** Warning: the store, or what the stack recorded, names another certificate than the deployment reports. */
+  'STORE_DISAGREES',
+  /** Warning: the previous certificate Skype still keeps has expired; `Remove-CsCertificate -Previous` removes it. */
+  'PREVIOUS_CERT_EXPIRED',
+  /** Warning: a Central Management Store replica has not taken the latest change yet. */
+  'REPLICATION_PENDING',
+] as const;
+export type StatusWarningCode = (typeof STATUS_WARNING_CODES)[number];
+
+export type ErrorCode = PfxErrorCode | PfxWarningCode | OperationErrorCode | StatusWarningCode;
 
 /** One finding: a code from the vocabulary and a full sentence. */
 export interface Finding<C extends string = ErrorCode> {
