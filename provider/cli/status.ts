@@ -10,15 +10,16 @@
  */
 import { parseArgs } from 'node:util';
 
-import { createAwsSecretsManagerStore, AWS_LABELS } from '../adapters/aws-secrets-manager';
+import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
+import { AWS_LABELS } from '../domain/stage-labels';
 import { readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
-import { assertSecretName } from '../adapters/local-store/names';
+import { assertSecretName } from '../domain/secret-names';
 import { readSealedSecrets } from '../adapters/local-store/sealed-headers';
 import { createPowerShellPool } from '../adapters/powershell';
 import { writePrometheusTextfile } from '../adapters/prometheus-textfile';
 import { isSfbError, type Finding } from '../domain/errors';
-import { checkPoolSpec, POOL_KIND, type FrontEndPoolSpec } from '../domain/pool-spec';
+import { checkPoolSpec, POOL_KIND, type FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import { DEFAULT_WARN_BEFORE_EXPIRY_DAYS } from '../domain/resource-inputs';
 import { readStackOutputs, type StackRecord } from '../domain/stack-outputs';
 import { STATUS_EXIT, statusReport, type Gathered, type StatusReport, type StoreFacts } from '../domain/status-report';

@@ -14,7 +14,7 @@ import { SfbError } from '../../domain/errors';
 import type { SealedSecret } from '../../domain/status-report';
 import { errorCode, fileSystemError } from './atomic-file';
 import { FORMAT_ID } from './file-format';
-import { SECRET_FILE_EXTENSION } from './names';
+import { SECRET_FILE_EXTENSION } from './secret-files';
 
 /** The decoder reads a header of at most this many bytes; so does this. */
 const MAX_HEADER_BYTES = 4096;
