@@ -12,6 +12,7 @@ import { MAX_KEY_BITS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
 import { CAPTURE_USAGE, captureScriptCommand } from './capture';
+import { planCommand, PLAN_USAGE } from './plan';
 import { review, REVIEW_USAGE } from './review';
 
 /** Exit codes: the contract other tools script against. */
@@ -35,7 +36,9 @@ Exit status: 0 valid, 1 invalid, 2 usage error.
 
 ${REVIEW_USAGE}
 
-${CAPTURE_USAGE}`;
+${CAPTURE_USAGE}
+
+${PLAN_USAGE}`;
 
 /** Why the file was not checked (exit status 2). */
 class UsageError extends Error {}
@@ -226,6 +229,7 @@ export async function main(
   // Its own options and exit codes (0 printed, 2 usage); the clock is read here, in the shell.
   if (command === 'review') return review(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   if (command === 'capture-script') return captureScriptCommand(argv.slice(1), { out, err, clock: () => new Date() });
+  if (command === 'plan') return planCommand(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   try {
