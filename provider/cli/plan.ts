@@ -88,7 +88,9 @@ function culprit(args: readonly string[], code: string): string | undefined {
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && !known) return token.rawName;
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && known) {
       const wantsValue = OPTIONS[token.name as keyof typeof OPTIONS].type === 'string';
-      if (wantsValue !== (token.value !== undefined)) return token.rawName;
+      // A value that looks like an option (`--pool --json`) is refused too: it was most likely meant as one.
+      const given = token.value !== undefined && !(token.inlineValue === false && token.value.startsWith('-'));
+      if (wantsValue !== given) return token.rawName;
     }
   }
   return undefined;
@@ -122,10 +124,6 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
     throw new PlanUsageError('The arguments could not be read (not shown, in case one is a secret); see the usage below.');
   }
   const { values, positionals } = parsed;
-  // A value that looks like an option was most likely meant as one (`--pool --json`).
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value.startsWith('--') && !args.some((a) => a.startsWith(`--${key}=`))) throw new PlanUsageError(`--${key} needs a value.`);
-  }
   if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan.');
   if (positionals.length > 1) {
     // Not shown: a stray argument may be a password typed in the wrong place.
