@@ -19,7 +19,7 @@ import type { DeploymentStep } from '../domain/deployment-plan';
 import { isSfbError, type Finding } from '../domain/errors';
 import { checkPoolSpec, POOL_KIND, type FrontEndPoolSpec } from '../domain/pool-spec';
 import { previewServerZone } from '../domain/server-zone';
-import { parseIsoInstant } from '../domain/time';
+import { isoExact, parseIsoInstant } from '../domain/time';
 import type { PoolSnapshot } from '../ports/front-end-pool';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
 
@@ -338,9 +338,10 @@ function humanOf(planned: Planned): string {
   const lines: string[] = [];
   const verdict = { ready: 'can be applied', refused: 'refused by a rule', 'pool-unreadable': 'the pool could not be read' }[plan.outcome];
   lines.push(`Plan: ${verdict}.`);
-  if (json.certificate) lines.push(`Certificate ${json.certificate.thumbprint}  ${json.certificate.subject}  valid ${json.certificate.notBefore} .. ${json.certificate.notAfter}`);
+  const c = plan.certificate;
+  if (c) lines.push(`Certificate ${c.thumbprint}  ${c.subject}  valid ${isoExact(c.notBefore)} .. ${isoExact(c.notAfter)}`);
   const when = plan.becomesCurrent;
-  lines.push(`Becomes current: ${when.scheduled ? `at ${json.becomesCurrent!.at} (a scheduled roll)` : `now, ${json.becomesCurrent!.at}${when.effectiveDatePassed ? ' (the effective date has passed, which means now)' : ''}`}`);
+  lines.push(`Becomes current: ${when.scheduled ? `at ${isoExact(when.at)} (a scheduled roll)` : `now, ${isoExact(when.at)}${when.effectiveDatePassed ? ' (the effective date has passed, which means now)' : ''}`}`);
   if (json.pool) {
     lines.push('', `Pool (${json.pool.edition}: ${json.pool.command.join(' ')}), as read now:`);
     lines.push(`  Central Management Store: ${describeSlots(json.pool.global)}`);
