@@ -240,7 +240,7 @@ export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoo
     switch (step.kind) {
       case 'import': {
         const files = { pfxPath: join(CALL_DIRECTORY_PLACEHOLDER, 'cert.pfx'), ...(hasPassword ? { secretPath: join(CALL_DIRECTORY_PLACEHOLDER, 'secret.psd1') } : {}) };
-        printed.push({ step, does: `import the PFX into the Central Management Store and assign ${step.thumbprint} globally${roll ? ` as a roll at ${roll.effectiveAt}` : ', current now'} (one call)`, powershell: [importScript(files, roll, context)] });
+        printed.push({ step, does: `import the PFX into the Central Management Store and assign ${step.thumbprint} globally${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'} (one call)`, powershell: [importScript(files, roll, context)] });
         break;
       }
       case 'set':
@@ -248,7 +248,7 @@ export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoo
         printed.push(
           imports
             ? { step, does: 'made by the import above, in the same call', powershell: [] }
-            : { step, does: `assign ${step.thumbprint} globally by thumbprint (Skype knows it already)${roll ? ` as a roll at ${roll.effectiveAt}` : ', current now'}`, powershell: [setScript(step.thumbprint, roll, context)] },
+            : { step, does: `assign ${step.thumbprint} globally by thumbprint (Skype knows it already)${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'}`, powershell: [setScript(step.thumbprint, roll, context)] },
         );
         break;
       case 'replicate':

@@ -6,8 +6,9 @@
  * or could not be checked. Rendering (and the PowerShell of each step) is the CLI's.
  *
  * The CLI reads no stack: every roll pending on the deployment other than the one planned counts
- * as not declared (FOREIGN_ROLL_PENDING), and the previous certificate's NotAfter is unknown
- * (Skype reports only its thumbprint), so its removal is not planned here.
+ * as not declared (FOREIGN_ROLL_PENDING), and the NotAfter of a previous certificate already on
+ * the deployment is unknown (Skype reports only its thumbprint), so its removal is not planned
+ * here; the removal of the certificate the plan replaces is (its NotAfter is reported).
  *
  * Pure: the facts and `now` are parameters.
  */

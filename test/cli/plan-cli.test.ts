@@ -209,7 +209,21 @@ describe.each(['desktop', 'core'] as const)('with a pool, against the emulator (
     const sent = d.pool.log().at(-1)!.script.replace(/^\uFEFF/, '');
     const directory = /-Path '([^']*)[\\/]cert\.pfx'/.exec(sent)![1]!;
     expect(sent.split(directory).join('<call directory>')).toBe(plan.deployment!.steps[0]!.powershell[0]);
-    expect((await d.pool.show()).cms.assignments).toBeDefined();
+    // And it did what the plan says: the roll is pending in the Central Management Store.
+    expect(Object.values((await d.pool.show()).cms.assignments).map((slots) => slots.scheduled?.thumbprint)).toContain(A);
+  });
+
+  it('the inspection shown is the one the plan itself just sent, a remoting credential read from its file', async () => {
+    const credential = { userName: 'CONTOSO\\svc-sfb', password: 'Cr3dential-Secret' };
+    const d = await make({ replicationDelay: 0 }, { credential, authentication: 'Negotiate', parallelism: 1 });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--json']);
+    expect(run.code).toBe(0);
+    const shown = json(run).deployment!.steps.find((s) => s.step.kind === 'verify')!.powershell;
+    const sent = d.pool.log().map((l) => l.script.replace(/^\uFEFF/, ''));
+    const remote = sent.find((script) => script.includes('Invoke-Command'))!;
+    const directory = /-LiteralPath '([^']*)[\\/]credential\.psd1'/.exec(remote)![1]!;
+    expect(shown).toEqual([sent.find((script) => script.includes('Get-CsManagementStoreReplicationStatus')), remote.split(directory).join('<call directory>')]);
+    expectNoSecret(run, 'Cr3dential-Secret');
   });
 
   it('the human output shows the steps with their PowerShell and placeholders, never the secrets', async () => {
