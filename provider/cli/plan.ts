@@ -7,13 +7,22 @@
  * the plan with the PowerShell each step would send (scripts.ts's builders, the secret files'
  * paths shown as placeholders: the scripts never hold a secret).
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileProblemMessage, readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
 import { createPowerShellPool, splitInto, type PoolSecrets } from '../adapters/powershell';
-import { globalInspectScript, importScript, removePreviousScript, serversInspectScript, setScript, type RollAt, type ScriptContext } from '../adapters/powershell/scripts';
+import {
+  CALL_DIRECTORY_PLACEHOLDER,
+  globalInspectScript,
+  importScript,
+  placeholderPath,
+  removePreviousScript,
+  serversInspectScript,
+  setScript,
+  type RollAt,
+  type ScriptContext,
+} from '../adapters/powershell/scripts';
 import { PLAN_RULE_FACTS, PLAN_RULES, planCertificate, type CertificatePlan, type CheckedPfx, type InspectedPool, type RuleCheck } from '../domain/certificate-plan';
 import type { DeploymentStep } from '../domain/deployment-plan';
 import { isSfbError, type Finding } from '../domain/errors';
@@ -30,9 +39,6 @@ export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } a
 const MAX_PASSWORD_BYTES = 64 * 1024;
 /** The largest pool file read: a pool of 256 servers is a few kilobytes. */
 const MAX_POOL_FILE_BYTES = 1024 * 1024;
-
-/** Stands for a call's private directory in a printed script: it is made afresh for each call and removed after it. */
-export const CALL_DIRECTORY_PLACEHOLDER = '<call directory>';
 
 const REFUSAL_CODES = PLAN_RULES.flatMap((rule) => PLAN_RULE_FACTS[rule].codes);
 
@@ -116,12 +122,12 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
     const name = culprit(args, String(code));
     if (name === '--password') throw new PlanUsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.');
     if (name === '--thumbprint') throw new PlanUsageError('--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.');
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new PlanUsageError(`Unknown option ${name ?? '(not shown)'} for plan; see the usage below.`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new PlanUsageError(`Unknown option ${name ?? '(not shown)'} for plan; \`sfb-oauth-cert plan --help\` lists its options.`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const takesValue = name !== undefined && Object.hasOwn(OPTIONS, name.replace(/^--/, '')) && OPTIONS[name.replace(/^--/, '') as keyof typeof OPTIONS].type === 'string';
       throw new PlanUsageError(takesValue ? `${name} needs a value.` : `${name ?? 'An option'} takes no value.`);
     }
-    throw new PlanUsageError('The arguments could not be read (not shown, in case one is a secret); see the usage below.');
+    throw new PlanUsageError('The arguments could not be read (not shown, in case one is a secret); `sfb-oauth-cert plan --help` lists the options.');
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan.');
@@ -230,7 +236,7 @@ export interface PrintedStep {
 /** The steps with their PowerShell; the calls are the adapter's (index.ts): one assignment, inspections, removals. */
 export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoolSpec, hasPassword: boolean): PrintedStep[] {
   const context: ScriptContext = { edition: spec.edition, remoting: spec.remoting };
-  const remote: ScriptContext = { ...context, ...(spec.remoting.credential ? { credentialPath: join(CALL_DIRECTORY_PLACEHOLDER, 'credential.psd1') } : {}) };
+  const remote: ScriptContext = { ...context, ...(spec.remoting.credential ? { credentialPath: placeholderPath('credential') } : {}) };
   const assignment = steps.find((s): s is Extract<DeploymentStep, { kind: 'set' | 'roll' }> => s.kind === 'set' || s.kind === 'roll');
   const roll: RollAt | undefined = assignment?.kind === 'roll' ? { effectiveAt: assignment.effectiveAt, sessionTimeZone: assignment.sessionTimeZone } : undefined;
   const imports = steps.some((s) => s.kind === 'import');
@@ -239,7 +245,7 @@ export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoo
   for (const step of steps) {
     switch (step.kind) {
       case 'import': {
-        const files = { pfxPath: join(CALL_DIRECTORY_PLACEHOLDER, 'cert.pfx'), ...(hasPassword ? { secretPath: join(CALL_DIRECTORY_PLACEHOLDER, 'secret.psd1') } : {}) };
+        const files = { pfxPath: placeholderPath('pfx'), ...(hasPassword ? { secretPath: placeholderPath('secret') } : {}) };
         printed.push({ step, does: `import the PFX into the Central Management Store and assign ${step.thumbprint} globally${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'} (one call)`, powershell: [importScript(files, roll, context)] });
         break;
       }
@@ -316,7 +322,7 @@ function jsonOf({ plan, spec, snapshot, poolError, hasPassword }: Planned): Json
     poolError: poolError ?? null,
     deployment:
       plan.deployment && spec
-        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', join(CALL_DIRECTORY_PLACEHOLDER, 'call.ps1')], steps: printedSteps(plan.deployment.steps, spec, hasPassword) }
+        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', placeholderPath('script')], steps: printedSteps(plan.deployment.steps, spec, hasPassword) }
         : null,
   };
 }
