@@ -3,10 +3,11 @@
  * corpus and the cmdlet emulator in both editions: output, exit codes, the `--json` shape, usage
  * errors, the PowerShell shown being what the adapter sends, and no secret anywhere.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_PFX_INPUT_BYTES } from '../../provider/adapters/pfx/pfx-input';
 import { createPowerShellPool } from '../../provider/adapters/powershell';
 import { checkPoolSpec } from '../../provider/domain/pool-spec';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
@@ -130,7 +131,20 @@ describe('usage errors: exit 2, one JSON object with --json, no argument quoted 
   });
 });
 
+it('is in the CLI\'s usage', () => {
+  expect(execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' })).toContain('Usage: sfb-oauth-cert plan <pfx-file>');
+});
+
 describe('without a pool: the PFX rules, when it becomes current', () => {
+  it('a PFX file over the size limit is refused from its size (PFX_TOO_LARGE), unread', async () => {
+    const huge = join(scratch, 'huge.pfx');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_PFX_INPUT_BYTES + 100);
+    const run = await cli([huge, '--now', NOW, '--json']);
+    expect(run.code).toBe(1);
+    expect(statuses(json(run))).toMatchObject({ pfx: 'refused PFX_TOO_LARGE', validity: 'not-checked' });
+  });
+
   it('a valid PFX, its password on stdin: exit 0, the deployment rules not checked', async () => {
     const run = await cli([PFX, '--password-stdin', '--now', NOW, '--sip-domain', 'contoso.com', '--json'], `${PASSWORD}\n`);
     expect(run.stderr).toBe('');
