@@ -14,6 +14,7 @@ import { parseIsoInstant } from '../domain/time';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
 import { parseArguments } from './arguments';
 import { CAPTURE_USAGE, captureScriptCommand } from './capture';
+import { planCommand, PLAN_USAGE } from './plan';
 import { review, REVIEW_USAGE } from './review';
 import { status, STATUS_USAGE } from './status';
 
@@ -39,6 +40,8 @@ Exit status: 0 valid, 1 invalid, 2 usage error.
 ${REVIEW_USAGE}
 
 ${STATUS_USAGE}
+
+${PLAN_USAGE}
 
 ${CAPTURE_USAGE}`;
 
@@ -222,6 +225,7 @@ export async function main(
   if (command === 'review') return review(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   if (command === 'capture-script') return captureScriptCommand(argv.slice(1), { out, err, clock: () => new Date() });
   if (command === 'status') return status(argv.slice(1), { out, err, stdin, errIsTty: (err as { isTTY?: boolean }).isTTY === true, clock: () => new Date() });
+  if (command === 'plan') return planCommand(argv.slice(1), { out, err, stdin, clock: () => new Date() });
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   try {

@@ -8,6 +8,7 @@
  * Every value is a single-quoted literal; no script holds a secret: the PFX, its password and the
  * remoting credential are read from files in the call's private directory.
  */
+import { join } from 'node:path';
 import type { PoolEdition, PoolRemoting } from '../../domain/front-end-pool-spec';
 
 /** The prefix of every output line the adapter reads; any other line is ignored. */
@@ -20,6 +21,21 @@ const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 /** A PowerShell single-quoted string literal of `value`. */
 export function singleQuoted(value: string): string {
   return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
+}
+
+/** The files of a call's private directory, by the names the adapter writes them under (index.ts). */
+export const CALL_FILES = { script: 'call.ps1', pfx: 'cert.pfx', secret: 'secret.psd1', credential: 'credential.psd1' } as const;
+
+/**
+ * How a printed plan shows a path in a call's private directory: the directory is made afresh
+ * for each call and removed after it, so a placeholder stands for it; the scripts are otherwise
+ * exactly what is sent (the secrets are in those files, never in a script).
+ */
+export const CALL_DIRECTORY_PLACEHOLDER = '<call directory>';
+
+/** The path a printed plan shows for one of a call's files. */
+export function placeholderPath(file: keyof typeof CALL_FILES): string {
+  return join(CALL_DIRECTORY_PLACEHOLDER, CALL_FILES[file]);
 }
 
 /** Which shell runs the script and how it reaches the servers. */

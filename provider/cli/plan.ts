@@ -1,0 +1,459 @@
+/**
+ * `sfb-oauth-cert plan <pfx-file>`: the plan the resource would apply for a certificate, without
+ * Pulumi. The shell of it: reads the PFX, its password (a file or stdin, never argv: argv is
+ * visible to every process on the machine and lands in CI logs) and the pool (a JSON file with
+ * FrontEndPools.powershell's options), checks the PFX (validate-pfx.ts), looks at the pool
+ * through the PowerShell adapter, lets the domain plan (domain/certificate-plan.ts), and prints
+ * the plan with the PowerShell each step would send (scripts.ts's builders, the secret files'
+ * paths shown as placeholders: the scripts never hold a secret).
+ */
+import { parseArgs } from 'node:util';
+import { fileProblemMessage, readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
+import { decodeText } from '../adapters/files/text-file';
+import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
+import { createPowerShellPool, splitInto, type PoolSecrets } from '../adapters/powershell';
+import {
+  CALL_DIRECTORY_PLACEHOLDER,
+  globalInspectScript,
+  importScript,
+  placeholderPath,
+  removePreviousScript,
+  serversInspectScript,
+  setScript,
+  type RollAt,
+  type ScriptContext,
+} from '../adapters/powershell/scripts';
+import { PLAN_RULE_FACTS, PLAN_RULES, planCertificate, type CertificatePlan, type CheckedPfx, type InspectedPool, type RuleCheck } from '../domain/certificate-plan';
+import type { DeploymentStep } from '../domain/front-end-pool-plan';
+import { isSfbError, type Finding } from '../domain/errors';
+import { checkPoolSpec, POOL_KIND, type FrontEndPoolSpec } from '../domain/front-end-pool-spec';
+import { previewServerZone } from '../domain/server-zone';
+import { isoExact, parseIsoInstant } from '../domain/time';
+import type { PoolSnapshot } from '../ports/front-end-pool';
+import { validatePfx, type PfxValidation } from '../validate-pfx';
+
+/** Exit codes: the contract other tools script against. */
+export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } as const;
+
+/** The largest password read (a file or stdin): a password is a line. */
+const MAX_PASSWORD_BYTES = 64 * 1024;
+/** The largest pool file read: a pool of 256 servers is a few kilobytes. */
+const MAX_POOL_FILE_BYTES = 1024 * 1024;
+
+const REFUSAL_CODES = PLAN_RULES.flatMap((rule) => PLAN_RULE_FACTS[rule].codes);
+
+export const PLAN_USAGE = `Usage: sfb-oauth-cert plan <pfx-file> [--password-file PATH | --password-stdin]
+         [--effective-date ISO8601] [--pool POOL.json] [--sip-domain D] [--now ISO8601] [--json]
+
+Prints the plan the resource would apply for the certificate in <pfx-file>: when it becomes
+current, every rule checked, and, with --pool, the pool's current state and each step with the
+PowerShell it would run (the PFX and its password are written to files of a private directory
+for the call and never appear in a script: the plan shows those paths under "${CALL_DIRECTORY_PLACEHOLDER}").
+Only a PFX is planned for now: a certificate Skype already has, given by its thumbprint, is not
+supported yet (there is no --thumbprint).
+The password is read from --password-file (one trailing newline is not part of it) or from stdin
+with --password-stdin; never from the command line. Without either, the PFX has no password.
+--pool names a JSON file with the options of FrontEndPools.powershell({...}), e.g.
+{"servers": ["fe01.contoso.com"], "edition": "desktop"}; the pool is read, never changed.
+Dates are ISO 8601 with a zone, like 2026-12-01T00:00:00Z. --now plans as of that moment instead
+of the clock (reproducible output). --json prints one JSON object on stdout for every outcome.
+Exit status: 0 the plan can be applied; 1 a rule refuses it (${REFUSAL_CODES.join(', ')});
+2 usage error; 3 the pool could not be read.`;
+
+/** Why nothing was planned (exit status 2): a sentence that quotes no argument but option names. */
+export class PlanUsageError extends Error {}
+
+/** The command line, parsed. */
+export interface PlanCommand {
+  readonly file: string;
+  readonly passwordFile?: string;
+  readonly passwordStdin: boolean;
+  readonly effectiveDate?: Date;
+  readonly poolFile?: string;
+  readonly sipDomain?: string;
+  readonly now?: Date;
+  readonly json: boolean;
+}
+
+const OPTIONS = {
+  'password-file': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'effective-date': { type: 'string' },
+  pool: { type: 'string' },
+  'sip-domain': { type: 'string' },
+  now: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The option a strict parse refused, found by a lenient one: its name only (as typed before any `=`, one letter of a short group). */
+function culprit(args: readonly string[], code: string): string | undefined {
+  const { tokens } = parseArgs({ args: [...args], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const known = Object.hasOwn(OPTIONS, token.name);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && !known) return token.rawName;
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && known) {
+      const wantsValue = OPTIONS[token.name as keyof typeof OPTIONS].type === 'string';
+      // A value that looks like an option (`--pool --json`) is refused too: it was most likely meant as one.
+      const given = token.value !== undefined && !(token.inlineValue === false && token.value.startsWith('-'));
+      if (wantsValue !== given) return token.rawName;
+    }
+  }
+  return undefined;
+}
+
+function instant(option: string, text: string): Date {
+  const parsed = parseIsoInstant(text);
+  // The reason is not shown: it quotes the value.
+  if (!parsed.ok) throw new PlanUsageError(`${option} is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00.`);
+  return parsed.date;
+}
+
+/**
+ * Parses `plan`'s arguments (after the command name) with `node:util`'s strict parseArgs; its
+ * own messages quote the arguments, so every error is worded here, naming options only.
+ */
+export function parsePlanArgs(args: readonly string[]): PlanCommand {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const name = culprit(args, String(code));
+    if (name === '--password') throw new PlanUsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.');
+    if (name === '--thumbprint') throw new PlanUsageError('--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new PlanUsageError(`Unknown option ${name ?? '(not shown)'} for plan; \`sfb-oauth-cert plan --help\` lists its options.`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const takesValue = name !== undefined && Object.hasOwn(OPTIONS, name.replace(/^--/, '')) && OPTIONS[name.replace(/^--/, '') as keyof typeof OPTIONS].type === 'string';
+      throw new PlanUsageError(takesValue ? `${name} needs a value.` : `${name ?? 'An option'} takes no value.`);
+    }
+    throw new PlanUsageError('The arguments could not be read (not shown, in case one is a secret); `sfb-oauth-cert plan --help` lists the options.');
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan.');
+  if (positionals.length > 1) {
+    // Not shown: a stray argument may be a password typed in the wrong place.
+    throw new PlanUsageError(`plan takes one <pfx-file>, and got ${positionals.length - 1 === 1 ? 'an extra argument' : `${positionals.length - 1} extra arguments`} (not shown, in case it is a secret).`);
+  }
+  if (values['password-file'] !== undefined && values['password-stdin'] === true) throw new PlanUsageError('Give --password-file or --password-stdin, not both.');
+  return {
+    file: positionals[0]!,
+    passwordStdin: values['password-stdin'] === true,
+    json: values.json === true,
+    ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
+    ...(values['effective-date'] !== undefined ? { effectiveDate: instant('--effective-date', values['effective-date']) } : {}),
+    ...(values.pool !== undefined ? { poolFile: values.pool } : {}),
+    ...(values['sip-domain'] !== undefined ? { sipDomain: values['sip-domain'] } : {}),
+    ...(values.now !== undefined ? { now: instant('--now', values.now) } : {}),
+  };
+}
+
+// File problems are worded by bounded-file.ts; the path is an argument, so it is not quoted.
+const PATH_SHOWN = '\u0000path\u0000';
+function problem(what: string, option: string, why: FileProblem): PlanUsageError {
+  return new PlanUsageError(fileProblemMessage(what, PATH_SHOWN, why).replace(`"${PATH_SHOWN}"`, `(${option})`));
+}
+
+/** A password without its one trailing newline; UTF-16 or a BOM (Windows PowerShell 5.1's files) is not part of it. */
+function passwordOf(bytes: Buffer, from: string): string {
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new PlanUsageError(`Cannot read the password from ${from}: ${decoded.why}.`);
+  return decoded.text.replace(/\r?\n$/, '');
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > MAX_PASSWORD_BYTES) throw new PlanUsageError(`Cannot read the password from stdin (--password-stdin): it is more than ${MAX_PASSWORD_BYTES} bytes; pipe the password alone.`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function readPassword(command: PlanCommand, stdin: NodeJS.ReadableStream): Promise<string | null> {
+  if (command.passwordFile !== undefined) {
+    const read = readBoundedFile(command.passwordFile, MAX_PASSWORD_BYTES);
+    if (!read.ok) throw problem('password file', '--password-file', read.problem);
+    return passwordOf(read.bytes, 'the password file (--password-file)');
+  }
+  if (command.passwordStdin) return passwordOf(await readStdin(stdin), 'stdin (--password-stdin)');
+  return null;
+}
+
+/** The pool file: FrontEndPools.powershell's options, checked by the resource's own rules. */
+function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets; warnings: readonly Finding[] } {
+  const read = readBoundedFile(file, MAX_POOL_FILE_BYTES);
+  if (!read.ok) throw problem('pool file', '--pool', read.problem);
+  const decoded = decodeText(read.bytes);
+  if (!decoded.ok) throw new PlanUsageError(`Cannot read the pool file (--pool): ${decoded.why}.`);
+  let options: unknown;
+  try {
+    options = JSON.parse(decoded.text);
+  } catch {
+    // The parser's message is not shown: it quotes the file, which may hold the credential's password.
+    throw new PlanUsageError('The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.');
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new PlanUsageError('The pool file (--pool) must hold one JSON object with the options of FrontEndPools.powershell, e.g. {"servers": ["fe01.contoso.com"]}.');
+  }
+  const raw = options as Record<string, unknown>;
+  const checked = checkPoolSpec({ ...raw, kind: POOL_KIND });
+  if (!checked.spec) throw new PlanUsageError(`The pool file (--pool) is not a pool: ${checked.problems.join(' ')}`);
+  const credential = raw.credential as { password?: unknown } | undefined;
+  if (checked.spec.remoting.credential && typeof credential?.password !== 'string') {
+    throw new PlanUsageError("The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).");
+  }
+  return { spec: checked.spec, secrets: checked.spec.remoting.credential ? { credentialPassword: credential!.password as string } : {}, warnings: checked.warnings ?? [] };
+}
+
+/** The zone every server reported, when they agree: what preview plans in after a look. */
+function reportedZone(snapshot: PoolSnapshot): string | undefined {
+  const zones = new Set(snapshot.servers.map((s) => s.timeZone).filter((z): z is string => typeof z === 'string' && z !== ''));
+  return zones.size === 1 ? [...zones][0] : undefined;
+}
+
+function inspectedPool(spec: FrontEndPoolSpec, snapshot: PoolSnapshot, warnings: readonly Finding[]): InspectedPool {
+  // checkPoolSpec made sure the declared zone has a Windows counterpart.
+  const preview = previewServerZone(spec.serverTimeZone, reportedZone(snapshot))!;
+  return {
+    settings: { servers: spec.servers, zone: preview.zone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) },
+    snapshot,
+    warnings: [...warnings, ...(preview.warning ? [preview.warning] : [])],
+  };
+}
+
+/** One step as printed: the planner's step, what it does, and the scripts of the calls it makes. */
+export interface PrintedStep {
+  readonly step: DeploymentStep | { readonly kind: 'verify'; readonly servers: readonly string[]; readonly expect: 'current' | 'pending'; readonly thumbprint: string };
+  readonly does: string;
+  /** Each call's script, exactly as the adapter writes it, secret files' paths under the placeholder; empty when the step runs nothing. */
+  readonly powershell: readonly string[];
+}
+
+/** The steps with their PowerShell; the calls are the adapter's (index.ts): one assignment, inspections, removals. */
+export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoolSpec, hasPassword: boolean): PrintedStep[] {
+  const context: ScriptContext = { edition: spec.edition, remoting: spec.remoting };
+  const remote: ScriptContext = { ...context, ...(spec.remoting.credential ? { credentialPath: placeholderPath('credential') } : {}) };
+  const assignment = steps.find((s): s is Extract<DeploymentStep, { kind: 'set' | 'roll' }> => s.kind === 'set' || s.kind === 'roll');
+  const roll: RollAt | undefined = assignment?.kind === 'roll' ? { effectiveAt: assignment.effectiveAt, sessionTimeZone: assignment.sessionTimeZone } : undefined;
+  const imports = steps.some((s) => s.kind === 'import');
+  const printed: PrintedStep[] = [];
+  const verified: string[] = [];
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'import': {
+        const files = { pfxPath: placeholderPath('pfx'), ...(hasPassword ? { secretPath: placeholderPath('secret') } : {}) };
+        printed.push({ step, does: `import the PFX into the Central Management Store and assign ${step.thumbprint} globally${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'} (one call)`, powershell: [importScript(files, roll, context)] });
+        break;
+      }
+      case 'set':
+      case 'roll':
+        printed.push(
+          imports
+            ? { step, does: 'made by the import above, in the same call', powershell: [] }
+            : { step, does: `assign ${step.thumbprint} globally by thumbprint (Skype knows it already)${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'}`, powershell: [setScript(step.thumbprint, roll, context)] },
+        );
+        break;
+      case 'replicate':
+        printed.push({ step, does: 'the Central Management Store replicates the assignment to every Front End; a server that still differs once its replica is up to date gets Invoke-CsManagementStoreReplication -ReplicaFqdn (a local assignment is reported, and removed only with removeLocalAssignments)', powershell: [] });
+        break;
+      case 'verify':
+        verified.push(step.server);
+        break;
+      case 'remove-previous':
+        printed.push({ step, does: `remove the previous certificate ${step.thumbprint} once it has expired (${step.notBefore})`, powershell: [removePreviousScript(context)] });
+        break;
+    }
+  }
+  if (verified.length > 0) {
+    const expect: 'current' | 'pending' = roll ? 'pending' : 'current';
+    const verifyStep = { kind: 'verify' as const, servers: verified, expect, thumbprint: assignment?.thumbprint ?? '' };
+    const at = printed.findIndex((p) => p.step.kind === 'remove-previous');
+    const entry: PrintedStep = {
+      step: verifyStep,
+      does: `look at the Central Management Store and every server until each reports ${verifyStep.thumbprint} ${expect} and its replica is up to date (every ${spec.pollIntervalSeconds} s, at most ${spec.replicationTimeoutSeconds} s)`,
+      powershell: [globalInspectScript(context), ...splitInto(spec.servers, spec.parallelism).map((batch) => serversInspectScript(batch, remote))],
+    };
+    if (at < 0) printed.push(entry);
+    else printed.splice(at, 0, entry);
+  }
+  return printed;
+}
+
+/** What `--json` prints: the same keys for every outcome. */
+interface JsonPlan {
+  readonly outcome: CertificatePlan['outcome'] | 'usage-error';
+  readonly certificate: { readonly thumbprint: string; readonly subject: string; readonly notBefore: string; readonly notAfter: string } | null;
+  readonly becomesCurrent: { readonly at: string; readonly scheduled: boolean; readonly effectiveDatePassed: boolean } | null;
+  readonly rules: readonly RuleCheck[];
+  readonly warnings: readonly Finding[];
+  readonly roll: CertificatePlan['roll'] | null;
+  readonly pool: (PoolSnapshot & { readonly edition: string; readonly command: readonly string[] }) | null;
+  readonly poolError: Finding | null;
+  readonly deployment: { readonly action: string; readonly summary: string; readonly behind: readonly string[]; readonly shell: readonly string[]; readonly steps: readonly PrintedStep[] } | null;
+  readonly usageError: { readonly code: 'INVALID_ARGUMENT'; readonly message: string } | null;
+}
+
+const EMPTY: JsonPlan = { outcome: 'usage-error', certificate: null, becomesCurrent: null, rules: [], warnings: [], roll: null, pool: null, poolError: null, deployment: null, usageError: null };
+
+/** What one run found: the plan, and the pool as given and read. */
+interface Planned {
+  readonly plan: CertificatePlan;
+  readonly spec?: FrontEndPoolSpec;
+  readonly snapshot?: PoolSnapshot;
+  readonly poolError?: Finding;
+  readonly hasPassword: boolean;
+}
+
+function jsonOf({ plan, spec, snapshot, poolError, hasPassword }: Planned): JsonPlan {
+  const c = plan.certificate;
+  return {
+    ...EMPTY,
+    outcome: plan.outcome,
+    certificate: c ? { thumbprint: c.thumbprint, subject: c.subject, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() } : null,
+    becomesCurrent: { ...plan.becomesCurrent, at: plan.becomesCurrent.at.toISOString() },
+    rules: plan.rules,
+    warnings: plan.warnings,
+    roll: plan.roll ?? null,
+    pool: spec && snapshot ? { edition: spec.edition, command: spec.command, ...snapshot } : null,
+    poolError: poolError ?? null,
+    deployment:
+      plan.deployment && spec
+        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', placeholderPath('script')], steps: printedSteps(plan.deployment.steps, spec, hasPassword) }
+        : null,
+  };
+}
+
+const MARKS: Record<RuleCheck['status'], string> = { passed: 'ok', refused: 'REFUSED', 'not-applicable': 'n/a', 'not-checked': 'not checked' };
+
+function describeSlots(s: { current?: string; currentNotAfter?: string; previous?: string; scheduled?: { thumbprint: string; effectiveDate: string }; scope?: 'local'; timeZone?: string; unreachable?: { code: string; message: string } }): string {
+  if (s.unreachable) return `could not be read: ${s.unreachable.code}`;
+  const parts = [s.current ? `current ${s.current}${s.currentNotAfter ? ` (NotAfter ${s.currentNotAfter})` : ''}${s.scope === 'local' ? ' set on the server itself' : ''}` : 'no current certificate'];
+  if (s.previous) parts.push(`previous ${s.previous}`);
+  if (s.scheduled) parts.push(`${s.scheduled.thumbprint} scheduled at ${s.scheduled.effectiveDate}`);
+  if (s.timeZone) parts.push(`time zone ${s.timeZone}`);
+  return parts.join(', ');
+}
+
+function humanOf(planned: Planned): string {
+  const json = jsonOf(planned);
+  const { plan } = planned;
+  const lines: string[] = [];
+  const verdict = { ready: 'can be applied', refused: 'refused by a rule', 'pool-unreadable': 'the pool could not be read' }[plan.outcome];
+  lines.push(`Plan: ${verdict}.`);
+  const c = plan.certificate;
+  if (c) lines.push(`Certificate ${c.thumbprint}  ${c.subject}  valid ${isoExact(c.notBefore)} .. ${isoExact(c.notAfter)}`);
+  const when = plan.becomesCurrent;
+  lines.push(`Becomes current: ${when.scheduled ? `at ${isoExact(when.at)} (a scheduled roll)` : `now, ${isoExact(when.at)}${when.effectiveDatePassed ? ' (the effective date has passed, which means now)' : ''}`}`);
+  if (json.pool) {
+    lines.push('', `Pool (${json.pool.edition}: ${json.pool.command.join(' ')}), as read now:`);
+    lines.push(`  Central Management Store: ${describeSlots(json.pool.global)}`);
+    for (const s of json.pool.servers) lines.push(`  ${s.server}: ${describeSlots(s)}`);
+    const stale = json.pool.replicas.filter((r) => !r.upToDate).map((r) => r.server);
+    lines.push(`  replication: ${stale.length === 0 ? 'every replica up to date' : `not up to date on ${stale.join(', ')}`}`);
+    if (json.pool.session) lines.push(`  session: time zone ${json.pool.session.timeZone}, culture ${json.pool.session.culture}, PowerShell ${json.pool.session.psVersion} ${json.pool.session.edition}`);
+    for (const u of plan.unreadable) lines.push(`  ${u.server} could not be read (${u.code}): ${u.message}`);
+  } else if (json.poolError) {
+    lines.push('', `Pool: could not be read (${json.poolError.code}): ${json.poolError.message}`);
+  } else {
+    lines.push('', 'Pool: none given (--pool POOL.json); the resource would keep the certificate in the store only.');
+  }
+  lines.push('', 'Rules:');
+  for (const rule of json.rules) {
+    lines.push(`  [${MARKS[rule.status]}] ${rule.rule}: ${rule.title}${rule.note ? ` (${rule.note})` : ''}`);
+    for (const f of rule.findings) lines.push(`      ${f.code}: ${f.message}`);
+  }
+  if (json.warnings.length > 0) {
+    lines.push('', 'Warnings:');
+    for (const w of json.warnings) lines.push(`  ${w.code}: ${w.message}`);
+  }
+  if (json.roll) lines.push('', `Certificates: ${json.roll.summary}`);
+  if (json.deployment) {
+    lines.push('', `Steps (${json.deployment.summary}):`);
+    if (json.deployment.steps.length === 0) lines.push('  none: nothing to do.');
+    json.deployment.steps.forEach((printed, i) => {
+      lines.push(`  ${i + 1}. ${printed.step.kind}: ${printed.does}`);
+      for (const script of printed.powershell) {
+        lines.push(`     PowerShell, run as: ${json.deployment!.shell.join(' ')}`);
+        lines.push(...script.replace(/\n$/, '').split('\n').map((line) => (line === '' ? '' : `       ${line}`)));
+      }
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+function exitOf(plan: CertificatePlan): number {
+  return plan.outcome === 'ready' ? PLAN_EXIT.ready : plan.outcome === 'refused' ? PLAN_EXIT.refused : PLAN_EXIT.poolUnreadable;
+}
+
+/** The certificate the checks chose, in the domain's terms. */
+function checkedPfx(validation: PfxValidation): CheckedPfx {
+  const { thumbprint, subject, notBefore, notAfter } = validation;
+  const certificate = thumbprint && subject !== null && notBefore && notAfter ? { thumbprint, subject, notBefore: new Date(notBefore), notAfter: new Date(notAfter) } : undefined;
+  return { ...(certificate ? { certificate } : {}), errors: validation.errors, warnings: validation.warnings };
+}
+
+async function plan(command: PlanCommand, io: Required<PlanIo>): Promise<Planned> {
+  const pool = command.poolFile !== undefined ? readPool(command.poolFile) : undefined;
+  const read = readBoundedFile(command.file, MAX_PFX_INPUT_BYTES);
+  if (!read.ok && read.problem.kind !== 'too-large') throw problem('PFX file', '<pfx-file>', read.problem);
+  const password = await readPassword(command, io.stdin);
+  const now = command.now ?? io.clock();
+  // An oversized file is a refusal like any other (PFX_TOO_LARGE), as `validate` reports it.
+  const pfx = read.ok
+    ? checkedPfx(
+        await validatePfx(read.bytes, password, {
+          inputName: 'PFX file',
+          now,
+          ...(command.effectiveDate ? { effectiveDate: command.effectiveDate } : {}),
+          ...(command.sipDomain !== undefined ? { sipDomain: command.sipDomain } : {}),
+        }),
+      )
+    : { errors: [{ code: 'PFX_TOO_LARGE' as const, message: pfxTooLarge('PFX file', read.problem.kind === 'too-large' ? read.problem.size : 0).message }], warnings: [] };
+  const base = { pfx, now, ...(command.effectiveDate ? { effectiveDate: command.effectiveDate } : {}) };
+  const hasPassword = password !== null;
+  if (!pool) return { plan: planCertificate(base), hasPassword };
+  let snapshot: PoolSnapshot;
+  try {
+    snapshot = await io.openPool(pool.spec, pool.secrets).inspect();
+  } catch (error) {
+    if (!isSfbError(error)) throw error;
+    const poolError = { code: error.code, message: error.message };
+    return { plan: planCertificate({ ...base, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword };
+  }
+  return { plan: planCertificate({ ...base, pool: inspectedPool(pool.spec, snapshot, pool.warnings) }), spec: pool.spec, snapshot, hasPassword };
+}
+
+/** The streams, clock and pool of one run; parameters so that tests can drive it. */
+export interface PlanIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly clock: () => Date;
+  readonly openPool?: typeof createPowerShellPool;
+}
+
+/** Runs `plan` with the arguments after the command name; returns the exit code. */
+export async function planCommand(args: readonly string[], io: Omit<PlanIo, 'openPool'> & Partial<Pick<PlanIo, 'openPool'>>): Promise<number> {
+  // Decided before parsing, so that a usage error is reported in the form the caller asked for.
+  const json = args.includes('--json');
+  try {
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out.write(PLAN_USAGE + '\n');
+      return PLAN_EXIT.ready;
+    }
+    const planned = await plan(parsePlanArgs(args), { ...io, openPool: io.openPool ?? createPowerShellPool });
+    io.out.write(json ? JSON.stringify(jsonOf(planned)) + '\n' : humanOf(planned));
+    return exitOf(planned.plan);
+  } catch (error) {
+    const usage = error instanceof PlanUsageError || (isSfbError(error) && error.code === 'INVALID_ARGUMENT');
+    if (!usage) throw error;
+    const message = (error as Error).message;
+    if (json) io.out.write(JSON.stringify({ ...EMPTY, usageError: { code: 'INVALID_ARGUMENT', message } }) + '\n');
+    else io.err.write(`sfb-oauth-cert: ${message}\n\n${PLAN_USAGE}\n`);
+    return PLAN_EXIT.usage;
+  }
+}

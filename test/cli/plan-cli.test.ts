@@ -1,0 +1,303 @@
+/**
+ * `sfb-oauth-cert plan` as a process (bin/sfb-oauth-cert, the compiled dist/), with the PFX
+ * corpus and the cmdlet emulator in both editions: output, exit codes, the `--json` shape, usage
+ * errors, the PowerShell shown being what the adapter sends, and no secret anywhere.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_PFX_INPUT_BYTES } from '../../provider/adapters/pfx/pfx-input';
+import { createPowerShellPool } from '../../provider/adapters/powershell';
+import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
+import { CORPUS_DIR, entry } from '../support/pfx-corpus';
+import { fixture, Pool, type Edition } from '../emulator/harness';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
+const EMULATOR = join(__dirname, '..', '..', 'bin', 'sfb-skype-emulator');
+const SHELL_OPTIONS = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'];
+const NOW = '2026-06-01T00:00:00Z';
+const PASSWORD = entry('openssl3-default').password!;
+const PFX = join(CORPUS_DIR, 'openssl3-default.pfx');
+const A = entry('openssl3-default').expected.thumbprint!;
+const PFX_BASE64 = readFileSync(PFX).toString('base64');
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'sfb-plan-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs the CLI with `stdin` piped in; no password in the environment. */
+function cli(args: readonly string[], stdin = ''): Promise<Run> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'PFX_PASSWORD' && k !== 'SFB_SKYPE_EMULATOR_DIR') env[k] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'plan', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+let files = 0;
+function file(content: string): string {
+  files += 1;
+  const path = join(scratch, `file-${files}`);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+}
+const passwordFile = (password: string) => file(`${password}\n`);
+
+/** Every secret a run must never print: the passwords and the PFX, whole or in part. */
+function expectNoSecret(run: Run, ...secrets: string[]): void {
+  const text = run.stdout + run.stderr;
+  for (const secret of [PASSWORD, PFX_BASE64, PFX_BASE64.slice(100, 160), ...secrets]) expect(text).not.toContain(secret);
+}
+
+/** The `--json` object, as far as these tests read it. */
+interface PlanJson {
+  readonly outcome: string;
+  readonly certificate: { readonly thumbprint: string } | null;
+  readonly rules: readonly { readonly rule: string; readonly status: string; readonly findings: readonly { readonly code: string }[] }[];
+  readonly roll: unknown;
+  readonly pool: { readonly edition: string; readonly global: { readonly current?: string }; readonly servers: readonly { readonly server: string; readonly unreachable?: { readonly code: string } }[] } | null;
+  readonly deployment: { readonly action: string; readonly steps: readonly { readonly step: { readonly kind: string }; readonly powershell: readonly string[] }[] } | null;
+  readonly usageError: { readonly code: string; readonly message: string } | null;
+}
+
+function json(run: Run): PlanJson {
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as PlanJson;
+}
+
+const JSON_KEYS = ['becomesCurrent', 'certificate', 'deployment', 'outcome', 'pool', 'poolError', 'roll', 'rules', 'usageError', 'warnings'];
+const statuses = (plan: PlanJson) => Object.fromEntries(plan.rules.map((r) => [r.rule, r.findings.length > 0 ? `${r.status} ${r.findings.map((f) => f.code).join(',')}` : r.status]));
+
+describe('usage errors: exit 2, one JSON object with --json, no argument quoted but option names', () => {
+  const pw = () => passwordFile(PASSWORD);
+  it.each([
+    ['no PFX file', () => [], 'plan needs the PFX file to plan.'],
+    ['a second argument (a misplaced password)', () => [PFX, 'Sup3r-Secret-Value'], 'plan takes one <pfx-file>, and got an extra argument (not shown, in case it is a secret).'],
+    ['--password on the command line', () => [PFX, '--password', 'Sup3r-Secret-Value'], '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.'],
+    ['--password= inline', () => [PFX, '--password=Sup3r-Secret-Value'], '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.'],
+    ['--thumbprint (reuse by thumbprint does not exist yet)', () => ['--thumbprint', A], '--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.'],
+    ['an unknown option with a value', () => [PFX, '--secret=Sup3r-Secret-Value'], 'Unknown option --secret for plan; `sfb-oauth-cert plan --help` lists its options.'],
+    ['a short option group', () => [PFX, '-pSup3r-Secret-Value'], 'Unknown option -p for plan; `sfb-oauth-cert plan --help` lists its options.'],
+    ['--pool without a value', () => [PFX, '--pool'], '--pool needs a value.'],
+    ['--pool followed by an option', () => [PFX, '--pool', '--now', NOW], '--pool needs a value.'],
+    ['--json with a value', () => [PFX, '--json=Sup3r-Secret-Value'], '--json takes no value.'],
+    ['both password sources', () => [PFX, '--password-file', pw(), '--password-stdin'], 'Give --password-file or --password-stdin, not both.'],
+    ['an effective date that is not ISO 8601', () => [PFX, '--effective-date', 'Sup3r-Secret-Value'], '--effective-date is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00.'],
+    ['a PFX file that does not exist', () => [join(scratch, 'Sup3r-Secret-Value.pfx')], /^Cannot read the PFX file \(<pfx-file>\): it does not exist \(ENOENT\)/],
+    ['a pool file that is not JSON', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "u", "password": "Sup3r-Secret-Value"')], 'The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.'],
+    ['a pool without servers', () => [PFX, '--pool', file('{"servers": []}')], 'The pool file (--pool) is not a pool: The pool\'s `servers` must list the FQDN of every Front End Server, e.g. ["fe01.contoso.com", "fe02.contoso.com"]; got an empty list.'],
+    ['a pool credential without its password', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "CONTOSO\\\\svc"}}')], 'The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).'],
+  ])('%s', async (_row, args, message) => {
+    const text = await cli(args());
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^sfb-oauth-cert: /);
+    expect(text.stderr).toContain('Usage: sfb-oauth-cert plan <pfx-file>');
+    expect(text.stderr).not.toContain('Sup3r-Secret-Value');
+
+    const asJson = await cli([...args(), '--json']);
+    expect(asJson.code).toBe(2);
+    expect(asJson.stderr).toBe('');
+    const object = json(asJson);
+    expect(Object.keys(object).sort()).toEqual(JSON_KEYS);
+    expect(object.outcome).toBe('usage-error');
+    expect(object.usageError!.code).toBe('INVALID_ARGUMENT');
+    if (typeof message === 'string') expect(object.usageError!.message).toBe(message);
+    else expect(object.usageError!.message).toMatch(message);
+    expect(asJson.stdout).not.toContain('Sup3r-Secret-Value');
+  });
+
+  it('--help names the options, the exit codes and that only a PFX is planned', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--password-stdin');
+    expect(run.stdout).toContain('there is no --thumbprint');
+    expect(run.stdout).toContain('Exit status: 0 the plan can be applied; 1 a rule refuses it (PFX_UNREADABLE,');
+    expect(run.stdout).toContain('ROLL_TOO_LATE, TIME_ZONE_MISMATCH, EFFECTIVE_DATE_AMBIGUOUS, FOREIGN_ROLL_PENDING);');
+  });
+});
+
+it('is in the CLI\'s usage', () => {
+  expect(execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' })).toContain('Usage: sfb-oauth-cert plan <pfx-file>');
+});
+
+describe('without a pool: the PFX rules, when it becomes current', () => {
+  it('a PFX file over the size limit is refused from its size (PFX_TOO_LARGE), unread', async () => {
+    const huge = join(scratch, 'huge.pfx');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_PFX_INPUT_BYTES + 100);
+    const run = await cli([huge, '--now', NOW, '--json']);
+    expect(run.code).toBe(1);
+    expect(statuses(json(run))).toMatchObject({ pfx: 'refused PFX_TOO_LARGE', validity: 'not-checked' });
+  });
+
+  it('a valid PFX, its password on stdin: exit 0, the deployment rules not checked', async () => {
+    const run = await cli([PFX, '--password-stdin', '--now', NOW, '--sip-domain', 'contoso.com', '--json'], `${PASSWORD}\n`);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const plan = json(run);
+    expect(Object.keys(plan).sort()).toEqual(JSON_KEYS);
+    expect(plan).toMatchObject({ outcome: 'ready', certificate: { thumbprint: A }, becomesCurrent: { at: '2026-06-01T00:00:00.000Z', scheduled: false, effectiveDatePassed: false }, pool: null, deployment: null, roll: null, usageError: null, poolError: null });
+    expect(statuses(plan)).toEqual({ pfx: 'passed', validity: 'passed', 'roll-lead-time': 'not-checked', 'time-zone': 'not-checked', 'local-time': 'not-checked', 'foreign-roll': 'not-checked' });
+    expectNoSecret(run);
+  });
+
+  it('an effective date already past means now, and the plan says so', async () => {
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--now', NOW, '--effective-date', '2026-05-01T00:00:00Z']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Becomes current: now, 2026-06-01T00:00:00Z (the effective date has passed, which means now)');
+    expect(run.stdout).toContain('Pool: none given (--pool POOL.json)');
+    expectNoSecret(run);
+  });
+
+  it.each([
+    ['a wrong password', 'openssl3-default', 'not-the-password', undefined, { pfx: 'refused PFX_BAD_PASSWORD', validity: 'not-checked' }],
+    ['an expired certificate', 'expired', undefined, undefined, { pfx: 'passed', validity: 'refused CERT_EXPIRED' }],
+    ['a certificate that expires before its effective date', 'expiring-soon', undefined, '2026-07-01T00:00:00Z', { pfx: 'passed', validity: 'refused CERT_EXPIRES_BEFORE_EFFECTIVE_DATE' }],
+    ['a 1024-bit key', 'rsa-1024', undefined, undefined, { pfx: 'refused KEY_TOO_SMALL', validity: 'passed' }],
+  ])('%s: exit 1, the rule refuses with its code', async (_row, name, password, effectiveDate, rules) => {
+    const e = entry(name);
+    const secret = password ?? e.password!;
+    const run = await cli([join(CORPUS_DIR, e.file), '--password-file', passwordFile(secret), '--now', NOW, '--json', ...(effectiveDate ? ['--effective-date', effectiveDate] : [])]);
+    expect(run.code).toBe(1);
+    const plan = json(run);
+    expect(plan.outcome).toBe('refused');
+    expect(statuses(plan)).toMatchObject(rules);
+    expectNoSecret(run, secret);
+  });
+});
+
+/** An emulated deployment and the pool file that reaches it; the emulator's clock is NOW. */
+async function deployment(edition: Edition, options: Parameters<typeof Pool.create>[0] = {}, poolOptions: Record<string, unknown> = {}) {
+  const pool = await Pool.create({ edition, now: NOW, ...options });
+  const command = ['env', `SFB_SKYPE_EMULATOR_DIR=${pool.stateDir}`, EMULATOR, ...SHELL_OPTIONS];
+  const options_ = { servers: options.servers ?? ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'], edition, command, ...poolOptions };
+  const poolFile = file(JSON.stringify(options_));
+  return { pool, poolFile, options: options_ };
+}
+
+describe.each(['desktop', 'core'] as const)('with a pool, against the emulator (%s)', (edition) => {
+  const pools: Pool[] = [];
+  afterAll(() => pools.forEach((p) => p.cleanup()));
+  const make = async (...args: Parameters<typeof deployment> extends [unknown, ...infer R] ? R : never) => {
+    const d = await deployment(edition, ...args);
+    pools.push(d.pool);
+    return d;
+  };
+
+  it('a first roll: the pool as read, the steps, and the import script exactly as the adapter sends it', async () => {
+    const d = await make({ replicationDelay: 0 }, { parallelism: 2 });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--effective-date', '2026-07-01T00:00:00Z', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const plan = json(run);
+    expect(plan.outcome).toBe('ready');
+    expect(plan.pool!.servers.map((s) => s.server)).toEqual(['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com']);
+    expect(plan.pool!.edition).toBe(edition);
+    expect(statuses(plan)).toEqual({ pfx: 'passed', validity: 'passed', 'roll-lead-time': 'not-applicable', 'time-zone': 'passed', 'local-time': 'passed', 'foreign-roll': 'passed' });
+    expect(plan.deployment!.action).toBe('roll');
+    expect(plan.deployment!.steps.map((s) => s.step.kind)).toEqual(['import', 'roll', 'replicate', 'verify']);
+    // The inspection: the CMS call and the servers in batches of `parallelism`.
+    expect(plan.deployment!.steps[3]!.powershell).toHaveLength(3);
+    expect(plan.roll).toEqual({ action: 'schedule', summary: 'new 999F.. current at 2026-07-01T00:00Z; nothing is current until then' });
+    expectNoSecret(run);
+
+    // The adapter's own call, run against the same emulator: its script is the one shown, the
+    // private directory's path in place of the placeholder.
+    const spec = checkPoolSpec({ kind: 'powershell', ...d.options }).spec!;
+    await createPowerShellPool(spec).assign({ thumbprint: A, pfx: { pfxBase64: PFX_BASE64, password: PASSWORD }, effectiveAt: '2026-07-01T00:00:00.000Z', sessionTimeZone: 'UTC' });
+    const sent = d.pool.log().at(-1)!.script.replace(/^\uFEFF/, '');
+    const directory = /-Path '([^']*)[\\/]cert\.pfx'/.exec(sent)![1]!;
+    expect(sent.split(directory).join('<call directory>')).toBe(plan.deployment!.steps[0]!.powershell[0]);
+    // And it did what the plan says: the roll is pending in the Central Management Store.
+    expect(Object.values((await d.pool.show()).cms.assignments).map((slots) => slots.scheduled?.thumbprint)).toContain(A);
+  });
+
+  it('the inspection shown is the one the plan itself just sent, a remoting credential read from its file', async () => {
+    const credential = { userName: 'CONTOSO\\svc-sfb', password: 'Cr3dential-Secret' };
+    const d = await make({ replicationDelay: 0 }, { credential, authentication: 'Negotiate', parallelism: 1 });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--json']);
+    expect(run.code).toBe(0);
+    const shown = json(run).deployment!.steps.find((s) => s.step.kind === 'verify')!.powershell;
+    const sent = d.pool.log().map((l) => l.script.replace(/^\uFEFF/, ''));
+    const remote = sent.find((script) => script.includes('Invoke-Command'))!;
+    const directory = /-LiteralPath '([^']*)[\\/]credential\.psd1'/.exec(remote)![1]!;
+    expect(shown).toEqual([sent.find((script) => script.includes('Get-CsManagementStoreReplicationStatus')), remote.split(directory).join('<call directory>')]);
+    expectNoSecret(run, 'Cr3dential-Secret');
+  });
+
+  it('the human output shows the steps with their PowerShell and placeholders, never the secrets', async () => {
+    const d = await make({ replicationDelay: 0 });
+    const run = await cli([PFX, '--password-stdin', '--pool', d.poolFile, '--now', NOW], PASSWORD);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Plan: can be applied.');
+    expect(run.stdout).toContain(`  1. import: import the PFX into the Central Management Store and assign ${A} globally, current now (one call)`);
+    expect(run.stdout).toContain("Import-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '<call directory>/cert.pfx' -Password $secret.Password");
+    expect(run.stdout).toContain("$secret = Import-PowerShellDataFile -LiteralPath '<call directory>/secret.psd1'");
+    expect(run.stdout).toContain(`  [ok] pfx: `);
+    expectNoSecret(run);
+  });
+
+  it('ROLL_TOO_LATE: a roll less than 24 hours before the current certificate expires: exit 1', async () => {
+    const d = await make({ replicationDelay: 0 });
+    const current = await d.pool.file(d.pool.importScript('expiring-soon'));
+    expect(current.code).toBe(0);
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--effective-date', '2026-06-19T12:00:00Z', '--json']);
+    expect(run.code).toBe(1);
+    const plan = json(run);
+    expect(plan.outcome).toBe('refused');
+    expect(statuses(plan)['roll-lead-time']).toBe('refused ROLL_TOO_LATE');
+    expect(plan.pool!.global.current).toBe(fixture('expiring-soon').thumbprint);
+    expect(plan.deployment).toBeNull();
+    expectNoSecret(run, entry('expiring-soon').password ?? PASSWORD);
+  });
+
+  it('EFFECTIVE_DATE_AMBIGUOUS: a roll in the hour the servers\' clocks go back: exit 1', async () => {
+    const d = await make({ timeZone: 'Europe/Berlin', sessionTimeZone: 'Europe/Berlin' });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--effective-date', '2026-10-25T00:30:00Z', '--json']);
+    expect(run.code).toBe(1);
+    expect(statuses(json(run))).toMatchObject({ 'time-zone': 'passed', 'local-time': 'refused EFFECTIVE_DATE_AMBIGUOUS' });
+  });
+
+  it('TIME_ZONE_MISMATCH: the session is not in the servers\' zone: exit 1', async () => {
+    const d = await make({ timeZone: 'Europe/Berlin', sessionTimeZone: 'UTC' });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--effective-date', '2026-07-01T00:00:00Z', '--json']);
+    expect(run.code).toBe(1);
+    expect(statuses(json(run))).toMatchObject({ 'time-zone': 'refused TIME_ZONE_MISMATCH', 'local-time': 'not-checked' });
+  });
+
+  it('a server that cannot be read: exit 3, named, nothing planned', async () => {
+    const d = await make({ unreachable: ['fe02.contoso.com'] });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--json']);
+    expect(run.code).toBe(3);
+    const plan = json(run);
+    expect(plan.outcome).toBe('pool-unreadable');
+    expect(plan.pool!.servers.find((s) => s.server === 'fe02.contoso.com')!.unreachable!.code).toBe('SERVER_UNREACHABLE');
+    expect(plan.deployment).toBeNull();
+    expectNoSecret(run);
+  });
+});
+
+it('a pool whose shell does not exist: exit 3 with the adapter\'s code', async () => {
+  const poolFile = file(JSON.stringify({ servers: ['fe01.contoso.com'], command: [join(scratch, 'no-such-powershell.exe')], credential: { userName: 'CONTOSO\\svc', password: 'Cr3dential-Secret' } }));
+  const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', poolFile, '--now', NOW, '--json']);
+  expect(run.code).toBe(3);
+  const plan = json(run);
+  expect(plan).toMatchObject({ outcome: 'pool-unreadable', pool: null, deployment: null, poolError: { code: 'SHELL_NOT_FOUND' } });
+  expect(statuses(plan)['roll-lead-time']).toBe('not-checked');
+  expectNoSecret(run, 'Cr3dential-Secret');
+});
