@@ -196,7 +196,7 @@ function humanSummary(file: string, result: PfxValidation, color: boolean): stri
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ file: string; result: PfxValidation }> {
   const [command, ...rest] = argv;
   // The command is not echoed either: whatever stands first may be a misplaced secret.
-  if (command !== 'validate') throw new UsageError(command === undefined || command.startsWith('-') ? 'Name a command: validate or review.' : 'Unknown command: the commands are validate and review.');
+  if (command !== 'validate') throw new UsageError(command === undefined || command.startsWith('-') ? 'Name a command: validate, review, status, plan or capture-script.' : 'Unknown command: the commands are validate, review, status, plan and capture-script.');
   const parsed = parseValidate(rest);
   const read = readPfxFile(parsed.file);
   if ('report' in read) return { file: parsed.file, result: read.report };

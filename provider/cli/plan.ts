@@ -7,7 +7,6 @@
  * the plan with the PowerShell each step would send (scripts.ts's builders, the secret files'
  * paths shown as placeholders: the scripts never hold a secret).
  */
-import { parseArgs } from 'node:util';
 import { fileProblemMessage, readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
@@ -31,6 +30,7 @@ import { previewServerZone } from '../domain/server-zone';
 import { isoExact, parseIsoInstant } from '../domain/time';
 import type { PoolSnapshot } from '../ports/front-end-pool';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
+import { parseArguments } from './arguments';
 
 /** Exit codes: the contract other tools script against. */
 export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } as const;
@@ -85,23 +85,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** The option a strict parse refused, found by a lenient one: its name only (as typed before any `=`, one letter of a short group). */
-function culprit(args: readonly string[], code: string): string | undefined {
-  const { tokens } = parseArgs({ args: [...args], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
-    const known = Object.hasOwn(OPTIONS, token.name);
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && !known) return token.rawName;
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && known) {
-      const wantsValue = OPTIONS[token.name as keyof typeof OPTIONS].type === 'string';
-      // A value that looks like an option (`--pool --json`) is refused too: it was most likely meant as one.
-      const given = token.value !== undefined && !(token.inlineValue === false && token.value.startsWith('-'));
-      if (wantsValue !== given) return token.rawName;
-    }
-  }
-  return undefined;
-}
-
 function instant(option: string, text: string): Date {
   const parsed = parseIsoInstant(text);
   // The reason is not shown: it quotes the value.
@@ -110,25 +93,18 @@ function instant(option: string, text: string): Date {
 }
 
 /**
- * Parses `plan`'s arguments (after the command name) with `node:util`'s strict parseArgs; its
- * own messages quote the arguments, so every error is worded here, naming options only.
+ * Parses `plan`'s arguments (after the command name) with the CLI's one argument wrapper, which
+ * names options only, never a value.
  */
 export function parsePlanArgs(args: readonly string[]): PlanCommand {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const name = culprit(args, String(code));
-    if (name === '--password') throw new PlanUsageError('--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.');
-    if (name === '--thumbprint') throw new PlanUsageError('--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.');
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new PlanUsageError(`Unknown option ${name ?? '(not shown)'} for plan; \`sfb-oauth-cert plan --help\` lists its options.`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const takesValue = name !== undefined && Object.hasOwn(OPTIONS, name.replace(/^--/, '')) && OPTIONS[name.replace(/^--/, '') as keyof typeof OPTIONS].type === 'string';
-      throw new PlanUsageError(takesValue ? `${name} needs a value.` : `${name ?? 'An option'} takes no value.`);
-    }
-    throw new PlanUsageError('The arguments could not be read (not shown, in case one is a secret); `sfb-oauth-cert plan --help` lists the options.');
-  }
+  const parsed = parseArguments(args, OPTIONS, {
+    'unknown-option': (option) => {
+      if (option === '--password') return '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.';
+      if (option === '--thumbprint') return '--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.';
+      return `Unknown option ${option} for plan; \`sfb-oauth-cert plan --help\` lists its options.`;
+    },
+  });
+  if (!parsed.ok) throw new PlanUsageError(parsed.message);
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan.');
   if (positionals.length > 1) {

@@ -8,8 +8,6 @@
  * GetSecretValue), and the local store's files only read up to their plaintext header, without
  * the passphrase (which is why their certificates are not shown: see SEALED_STORE_NOTE).
  */
-import { parseArgs } from 'node:util';
-
 import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { AWS_LABELS } from '../domain/stage-labels';
 import { readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
@@ -26,6 +24,7 @@ import { STATUS_EXIT, statusReport, type Gathered, type StatusReport, type Store
 import { parseIsoInstant } from '../domain/time';
 import type { CertificateStore } from '../ports/certificate-store';
 import type { PoolSnapshot } from '../ports/front-end-pool';
+import { parseArguments } from './arguments';
 import { renderStatusText } from './status-text';
 
 export const STATUS_USAGE = `Usage: sfb-oauth-cert status [--pool FILE [--credential-password-file FILE | --credential-password-stdin]]
@@ -100,49 +99,24 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** How an argument may be shown: the option's name only, never a value (it may be a secret). */
-function optionNameOf(arg: string): string {
-  return arg.startsWith('--') ? arg.split('=', 1)[0]! : arg.slice(0, 2);
+/** A secret-looking option gets the sentence that says where secrets go instead. */
+function unknownOptionSentence(option: string): string {
+  if (/pass(word|phrase)/i.test(option)) {
+    return `${option} is not accepted: a secret on the command line is visible to other processes and lands in logs; status never needs the store passphrase, and takes the pool credential's password with --credential-password-file PATH or --credential-password-stdin.`;
+  }
+  return `Unknown option ${option} for status; see the options below.`;
 }
 
-/** The sentence for parseArgs' error, by its code; its own message quotes the argument, so it is not used. */
-function reworded(error: unknown, args: readonly string[]): StatusUsageError {
-  const code = (error as { code?: unknown }).code;
-  const known = new Set([...Object.keys(OPTIONS).map((name) => `--${name}`), '-h']);
-  const options = args.filter((a) => a.startsWith('-') && a !== '-' && a !== '--');
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const name = optionNameOf(options.find((a) => !known.has(optionNameOf(a))) ?? '-?');
-    if (/pass(word|phrase)/i.test(name)) {
-      return new StatusUsageError(`${name} is not accepted: a secret on the command line is visible to other processes and lands in logs; status never needs the store passphrase, and takes the pool credential's password with --credential-password-file PATH or --credential-password-stdin.`);
-    }
-    return new StatusUsageError(`Unknown option ${name} for status; see the options below.`);
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    // Counted by a lenient pass, which tells an option's value from an argument of its own.
-    const extra = parseArgs({ args: [...args], options: OPTIONS, strict: false, allowPositionals: true, tokens: true }).tokens.filter((t) => t.kind === 'positional').length;
-    return new StatusUsageError(`status takes options only, and got ${extra <= 1 ? 'an argument that belongs' : `${extra} arguments that belong`} to no option (not shown, in case one is a secret).`);
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const flag = options.find((a) => a.includes('=') && OPTIONS[a.slice(2).split('=', 1)[0] as keyof typeof OPTIONS]?.type === 'boolean');
-    if (flag) return new StatusUsageError(`${optionNameOf(flag)} takes no value.`);
-    const index = args.findIndex((a, i) => OPTIONS[a.slice(2) as keyof typeof OPTIONS]?.type === 'string' && a.startsWith('--') && (args[i + 1] === undefined || args[i + 1]!.startsWith('-')));
-    const name = index >= 0 ? args[index]! : 'An option';
-    return new StatusUsageError(`${name} needs a value (one starting with "-" is given as ${name}=VALUE).`);
-  }
-  return new StatusUsageError('The arguments could not be read; see the options below.');
-}
-
-/**
- * Parses the arguments after `status`. One small function on purpose: the CLI's commands will
- * share one parsing wrapper, and this is the piece it replaces.
- */
+/** Parses the arguments after `status` with the CLI's one argument wrapper (it never quotes a value). */
 export function parseStatusArgs(args: readonly string[]): StatusCommand {
-  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
-  try {
-    values = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw reworded(error, args);
-  }
+  const parsed = parseArguments(args, OPTIONS, {
+    'unknown-option': unknownOptionSentence,
+    'missing-value': (option) => `${option} needs a value (one starting with "-" is given as ${option}=VALUE).`,
+  });
+  if (!parsed.ok) throw new StatusUsageError(parsed.message);
+  const extra = parsed.positionals.length;
+  if (extra > 0) throw new StatusUsageError(`status takes options only, and got ${extra === 1 ? 'an argument that belongs' : `${extra} arguments that belong`} to no option (not shown, in case one is a secret).`);
+  const values = parsed.values;
   let warnDays = DEFAULT_WARN_BEFORE_EXPIRY_DAYS;
   if (values['warn-days'] !== undefined) {
     if (!/^\d{1,4}$/.test(values['warn-days']) || Number(values['warn-days']) > 3650) throw new StatusUsageError('--warn-days takes a whole number of days from 0 to 3650.');

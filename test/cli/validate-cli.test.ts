@@ -170,7 +170,7 @@ describe('sfb-oauth-cert validate contract', () => {
   // mode one JSON object on stdout and nothing on stderr.
   const usageErrors: [string, string[], string][] = [
     ['no command', [], 'Name a command: validate or review.'],
-    ['unknown command', ['check', file], 'Unknown command: the commands are validate and review.'],
+    ['unknown command', ['check', file], 'Unknown command: the commands are validate, review, status, plan and capture-script.'],
     ['no file', ['validate'], 'validate needs the PFX file to check.'],
     ['unknown option', ['validate', file, '--fast'], 'Unknown option --fast.'],
     ['password on argv', ['validate', file, '--password', 'x'], '--password is not accepted'],
