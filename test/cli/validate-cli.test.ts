@@ -169,7 +169,7 @@ describe('sfb-oauth-cert validate contract', () => {
   // Every way the file is not checked: exit 2, the reason on stderr with the usage, or in --json
   // mode one JSON object on stdout and nothing on stderr.
   const usageErrors: [string, string[], string][] = [
-    ['no command', [], 'Name a command: validate or review.'],
+    ['no command', [], 'Name a command: validate, review, status, plan or capture-script.'],
     ['unknown command', ['check', file], 'Unknown command: the commands are validate, review, status, plan and capture-script.'],
     ['no file', ['validate'], 'validate needs the PFX file to check.'],
     ['unknown option', ['validate', file, '--fast'], 'Unknown option --fast.'],
