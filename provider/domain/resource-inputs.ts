@@ -1,8 +1,8 @@
 /**
  * The rules for the resource's declared inputs, in one place: the constructor applies them to
  * the values it already knows (so a forgotten `sipDomain` fails at once, naming the argument,
- * instead of hanging the program: issue #7 A), and `check` applies them to every value during
- * preview (issue #7 item 3: nothing defaults silently, every input gets a clear code and fix).
+ * instead of hanging the program), and `check` applies them to every value during preview
+ * (nothing defaults silently, every input gets a clear code and fix).
  * Pure: no Pulumi, no clock.
  */
 import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
@@ -49,7 +49,7 @@ export interface DeclaredInputs {
   readonly minKeyBits: number;
   readonly warnBeforeExpiryDays: number;
   readonly adopt: boolean;
-  /** The Front End pool to converge (issue #10); absent: the store only. */
+  /** The Front End pool to converge; absent: the store only. */
   readonly pool?: FrontEndPoolSpec;
 }
 

@@ -13,6 +13,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
 import { parseCertificateState, type StoredState } from '../domain/certificate-state';
 import { slotsFromState } from '../domain/state-slots';
+import { diffCertificate } from '../domain/certificate-diff';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll } from '../domain/roll-plan';
@@ -23,11 +24,10 @@ import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { AWS_LABELS } from '../adapters/aws-secrets-manager';
 import { validatePfxRecording } from '../validate-pfx';
 import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
-import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
+import { recordedTimeZone } from '../domain/deployment-plan';
 import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
-import { sameStoreDirectory } from '../domain/store-location';
-import { testClockLine, withoutTestClockPrefix } from '../domain/test-clock';
+import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 
 /** What Pulumi's check returns on failure. */
@@ -151,7 +151,7 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
   const existing = slotsFromState(old, now);
   const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
-  // The Front End pool (issue #10): the deployment's line joins the store's; its rules
+  // The Front End pool: the deployment's line joins the store's; its rules
   // (ROLL_TOO_LATE, validity at the effective date) fail the preview.
   const pool = declared.inputs.pool;
   let summary = plan.summary;
@@ -196,7 +196,7 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
 
 /**
  * What state says of the store that preview should warn of: the secret's own rotation, as the
- * last up or refresh saw it, while it is still the declared secret (issue #19 item 4). It is
+ * last up or refresh saw it, while it is still the declared secret. It is
  * diff that has the state (the engine hands check the old inputs), so diff prints these.
  */
 export function storeWarnings(state: Record<string, unknown>, news: Record<string, unknown>): Finding<'STORE_CONFLICT'>[] {
@@ -219,58 +219,18 @@ export function diff(
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const at = now ?? compose(partiesOf(news), overrides).clock();
   const { state } = migrateState(olds);
+  const parsedState = parseCertificateState(state);
+  const parsedNews = parseCertificateState(news);
+  if (!parsedState.ok) throw new SfbError(parsedState.problem.code, parsedState.problem.message);
   for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
-  // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
-  // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
-  // deletion options change in place (a replace would create, then delete, the same secret).
   const paths = platform === 'win32' ? path.win32 : path.posix;
-  const comparable = (props: Record<string, unknown>, key: string): unknown => {
-    const value = props[key];
-    if (key !== 'store' || typeof value !== 'object' || value === null) return value ?? null;
-    const spec = value as StoreSpec;
-    if (spec.kind === AWS_STORE_KIND) return { kind: spec.kind, region: spec.region };
-    return { ...spec, directory: typeof spec.directory === 'string' ? paths.resolve(spec.directory) : spec.directory };
-  };
-  const same = (key: string): boolean => {
-    const before = comparable(state, key);
-    const after = comparable(news, key);
-    if (key === 'store' && isLocalDirectory(before) && isLocalDirectory(after)) {
-      const { directory: beforeDirectory, ...beforeRest } = before;
-      const { directory: afterDirectory, ...afterRest } = after;
-      return sameStoreDirectory(beforeDirectory, afterDirectory, platform) && JSON.stringify(beforeRest) === JSON.stringify(afterRest);
-    }
-    return JSON.stringify(before) === JSON.stringify(after);
-  };
-  const replaces = ['secretName', 'store'].filter((key) => !same(key));
-  const awsOptionsChanged = !replaces.includes('store') && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND && sortedJson(state.store) !== sortedJson(news.store);
-  // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
-  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase', 'poolPassword'].filter((key) => !same(key));
-  if (awsOptionsChanged) updates.push('store');
-  // State written before owners were recorded has none: that is not a change of owner.
-  if (state.owner !== undefined && !same('owner')) updates.push('owner');
-  if ((state.adopt ?? false) !== (news.adopt ?? false)) updates.push('adopt');
-  // A scheduled roll whose date has passed while the store still labels it pending: nothing in
-  // the inputs changed, but an update must run to record the roll (move `current` onto it).
-  const scheduledAt = parseIsoInstant(state.effectiveDate);
-  if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= at.getTime()) updates.push('pendingThumbprint');
-  // A refresh recorded drift and the store has since come back to the declared certificate:
-  // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
-  // The Front End pool (issue #10): another pool, or servers that (at the last refresh or up)
-  // did not report the declared certificate: an update converges them.
-  if (JSON.stringify(state.pool ?? null) !== JSON.stringify(news.pool ?? null)) updates.push('pool');
-  else if (news.pool && typeof news.thumbprint === 'string') {
-    const spec = news.pool as FrontEndPoolSpec;
-    const when = parseIsoInstant(news.effectiveDate);
-    const behind = serversBehind(state.servers, { servers: spec.servers }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, at);
-    if (behind.length > 0) updates.push('servers');
-  }
+  const decided = diffCertificate(parsedState.state, parsedNews.ok ? parsedNews.state : {}, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
   if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, at);
-  if (typeof state.plan === 'string' && withoutTestClockPrefix(state.plan).startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
-  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+  return { changes: decided.changes, replaces: [...decided.replaces], deleteBeforeReplace: false };
 }
 
 /**
- * Preview after a look at the servers (issue #15). Check sees only the old inputs, diff the state:
+ * Preview after a look at the servers. Check sees only the old inputs, diff the state:
  * so the zone the servers reported at the last look (recorded in `servers`) is checked here. A
  * declared `serverTimeZone` that differs is reported, and the plan's rules run again in the
  * reported zone: an effective date next to a clock change there stops the preview
@@ -291,15 +251,4 @@ function checkRecordedZone(state: Record<string, unknown>, news: Record<string, 
   const outcome = previewPool(state, spec, desired, now, recorded);
   const [first] = outcome.issues;
   if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
-}
-
-function isLocalDirectory(value: unknown): value is { directory: string } & Record<string, unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { directory?: unknown }).directory === 'string';
-}
-
-/** JSON with object keys sorted, so two specs compare equal whatever order state kept their keys in. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }

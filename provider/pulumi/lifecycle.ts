@@ -2,12 +2,12 @@
  * Pulumi `create`, `update`, `read` (refresh) and `delete`: the store operations. A thin shell
  * that gathers (the store), lets the domain decide (the roll plan) and acts (store writes).
  *
- * Two rules from issue #7 shape every operation here:
- * - State that names a secret is evidence it exists (B). When the store cannot show it (its
+ * Two rules shape every operation here:
+ * - State that names a secret is evidence it exists. When the store cannot show it (its
  *   directory gone, empty or mistyped), that is a lost store, never "no certificate":
  *   update, refresh and delete fail with STORE_NOT_FOUND and the way back. Only create, which
  *   has no state, may start a store from nothing.
- * - A secret has one owner, `<organization>/<project>/<stack>` (C). Every write carries the
+ * - A secret has one owner, `<organization>/<project>/<stack>`. Every write carries the
  *   owner claim, checked by the store under its lock; destroying a stack whose secret another
  *   stack manages forgets it instead of deleting it.
  *
@@ -21,6 +21,7 @@ import { poolRefresh, poolStep } from './converge-pool';
 import { compose, partiesOf, type Composition, type CompositionOverrides } from './composition';
 import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
 import { testClockLine } from '../domain/test-clock';
+import { storeDrift } from '../domain/store-drift';
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
@@ -42,7 +43,7 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   // The payload names its certificate (the store validates it as 40 hex digits on every read),
   // whoever wrote the version. A version that holds no document of ours (STORE_NOT_OURS: an
   // operator's put-secret-value, a rotation Lambda) is foreign: drift when current, nothing
-  // that blocks when previous or pending (issue #19 item 4).
+  // that blocks when previous or pending.
   const payloadOf = async (versionId: string): Promise<CertificatePayload | ForeignVersion> => {
     try {
       return await store.getVersion(name, versionId);
@@ -52,7 +53,7 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
     }
   };
   // A store that knows the thumbprint from the metadata (AWS: our version ids start with it)
-  // saves a read per label, so a refresh is one call (issue #9).
+  // saves a read per label, so a refresh is one call.
   const refOf = async (versionId: string): Promise<SlotRef> => {
     const known = secret.versions.find((v) => v.versionId === versionId)?.thumbprint;
     if (known !== undefined) return { versionId, thumbprint: known };
@@ -174,7 +175,9 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     secret = await store.claim(name, claim);
   }
   const stored = secret ? await readSlots(store, name, secret) : {};
-  const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(inputs.effectiveDate ? { effectiveDate: new Date(inputs.effectiveDate) } : {}) }, now);
+  const effectiveAt = inputs.effectiveDate === undefined ? undefined : parseIsoInstant(inputs.effectiveDate);
+  if (effectiveAt !== undefined && !effectiveAt.ok) throw new SfbError('INVALID_ARGUMENT', `The \`effectiveDate\` input ${effectiveAt.reason}.`);
+  const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(effectiveAt?.ok ? { effectiveDate: effectiveAt.date } : {}) }, now);
   const payload: CertificatePayload = {
     pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'),
     password: inputs.password,
@@ -326,7 +329,6 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
     await store.moveStage(inputs.secretName, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
   }
   const slots = slotsAsOf(stored, now);
-  const current = slots.current;
   const rotation = rotationOf(secret);
   const props: Record<string, unknown> = {
     ...state,
@@ -337,18 +339,10 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
   };
   warnOfRotation(store, inputs.secretName, rotation);
   warnOfForeignVersions(store, inputs.secretName, slots);
-  const scheduledOurs = slots.pending?.versionId === inputs.versionId;
-  if (!scheduledOurs && current?.versionId !== inputs.versionId) {
-    // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
-    // named by its label and id, never its value; state's thumbprint is then ''.
-    props.versionId = current?.versionId ?? '';
-    props.thumbprint = thumbprintOf(current) ?? '';
-    props.plan = !current
-      ? 'drift: store holds no current certificate'
-      : isForeign(current)
-        ? `drift: store holds version ${current.versionId} (${store.stageLabels?.current ?? 'current'}), which is not a certificate of sfb-oauth-cert, as current`
-        : `drift: store holds ${current.thumbprint} as current`;
-  }
+  // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
+  // named by its label and id, never its value; state's thumbprint is then ''.
+  const drift = storeDrift(slots, inputs.versionId, store.stageLabels?.current ?? 'current');
+  if (drift) Object.assign(props, drift);
   return { id, props };
 }
 
