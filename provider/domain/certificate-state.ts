@@ -15,7 +15,7 @@ import type { Finding } from './errors';
 import { isSfbError } from './errors';
 import type { RecordedFacts } from './pfx-checks';
 import type { FrontEndPoolSpec } from './pool-spec';
-import { migrateState, type StoreSpec } from './resource-state';
+import { migrateState, type CheckedInputs, type StoreSpec } from './resource-state';
 import type { StoreRotation } from './store-rules';
 import { parseIsoInstant } from './time';
 
@@ -109,6 +109,46 @@ export interface UnreadKey {
   readonly reason: string;
 }
 
+/** An ISO 8601 instant kept as the string state stores (checked by the strict parser). */
+const instantText = z.string().refine((value) => parseIsoInstant(value).ok, 'is not an ISO 8601 instant with a zone');
+
+/**
+ * The inputs `check` returned, as create and update receive them: every fact check computed
+ * present. Keys this schema does not name (the pool, the recorded facts, the serialized
+ * provider) pass through unchanged.
+ */
+const checkedInputs = z.looseObject({
+  sipDomain: z.string(),
+  pfx: z.string(),
+  password: nullableString,
+  effectiveDate: instantText.optional(),
+  minKeyBits: z.number(),
+  warnBeforeExpiryDays: z.number(),
+  secretName: z.string(),
+  store: storeSpec,
+  storePassphrase: nullableString.catch(null),
+  poolPassword: nullableString.optional(),
+  pool: poolSpec.optional(),
+  // A missing owner is reported by the store step with its own sentence.
+  owner: z.string().catch(''),
+  adopt: z.boolean().catch(false),
+  thumbprint: z.string(),
+  subject: z.string(),
+  dnsNames: z.array(z.string()),
+  keyBits: z.number(),
+  notBefore: instantText,
+  notAfter: instantText,
+  versionId: z.string(),
+  plan: z.string(),
+}) satisfies z.ZodType<CheckedInputs>;
+
+/** The checked inputs, typed; what is missing or malformed is listed (a bug of ours: check wrote them). */
+export function parseCheckedInputs(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof checkedInputs> } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
+  const parsed = checkedInputs.safeParse(raw);
+  if (parsed.success) return { ok: true, inputs: parsed.data };
+  return { ok: false, unread: parsed.error.issues.map((issue) => ({ key: issue.path.map(String).join('.'), reason: issue.message })) };
+}
+
 export type ParsedState =
   | {
       readonly ok: true;
@@ -135,9 +175,17 @@ export function parseCertificateState(raw: Record<string, unknown>): ParsedState
     if (isSfbError(error) && error.code === 'STATE_UNSUPPORTED') return { ok: false, problem: { code: 'STATE_UNSUPPORTED', message: error.message } };
     throw error;
   }
+  return { ok: true, ...parseStoredValues(migrated.state), record: migrated.state, from: migrated.from };
+}
+
+/**
+ * Reads values with the state's schemas, without migrating: inputs (old or new) carry the same
+ * keys but no schema version.
+ */
+export function parseStoredValues(raw: Record<string, unknown>): { readonly state: StoredState; readonly unread: readonly UnreadKey[] } {
   const state: Record<string, unknown> = {};
   const unread: UnreadKey[] = [];
-  for (const [key, value] of Object.entries(migrated.state)) {
+  for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     if (!isStateKey(key)) {
       unread.push({ key, reason: 'is not a key this version of sfb-oauth-cert stores' });
@@ -147,5 +195,5 @@ export function parseCertificateState(raw: Record<string, unknown>): ParsedState
     if (parsed.success) state[key] = parsed.data;
     else unread.push({ key, reason: parsed.error.issues.map((issue) => issue.message).join('; ') });
   }
-  return { ok: true, state: state as StoredState, record: migrated.state, from: migrated.from, unread };
+  return { state: state as StoredState, unread };
 }

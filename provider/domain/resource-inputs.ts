@@ -9,6 +9,7 @@ import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
 import { isPlausibleDomain } from './sip-domain';
 import { checkPoolSpec, type FrontEndPoolSpec } from './pool-spec';
 import { parseIsoInstant } from './time';
+import { printValue } from './printed-value';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
 export const SKYPE_MIN_KEY_BITS = 2048;
@@ -53,13 +54,7 @@ export interface DeclaredInputs {
   readonly pool?: FrontEndPoolSpec;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined (a config value that is not set?)';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
+const describe = printValue;
 
 /** The secret's name when the resource does not name it. */
 export function defaultSecretName(canonicalSipDomain: string): string {

@@ -6,6 +6,7 @@
 
 /** The version of the state shape this provider writes. */
 import type { AWS_STORE_KIND, AwsStoreOptions } from './aws-store-options';
+import type { FrontEndPoolSpec } from './pool-spec';
 import { SfbError } from './errors';
 import type { StoreRotation } from './store-rules';
 
@@ -46,6 +47,8 @@ export interface CheckedInputs {
   readonly storePassphrase: string | null;
   /** The password of the pool's remoting credential. Secret. `null`/absent: none. */
   readonly poolPassword?: string | null;
+  /** The Front End pool to converge; absent: the store only. */
+  readonly pool?: FrontEndPoolSpec;
   /**
    * Who manages the secret: `<organization>/<project>/<stack>` of the declaring program. The store
    * records it; another owner is refused unless `adopt` is set.

@@ -12,6 +12,7 @@
  */
 import { AWS_STORE_KIND } from './aws-store-options';
 import type { Finding } from './errors';
+import { printValue } from './printed-value';
 
 /** The environment variable that shifts the provider's clock (and the emulator's). */
 export const TEST_CLOCK_VARIABLE = 'SFB_OAUTH_CERT_TEST_CLOCK_SHIFT_SECONDS';
@@ -37,12 +38,11 @@ export function parseClockShift(raw: string | undefined): ClockShift {
   const text = raw.trim();
   const seconds = INTEGER.test(text) ? Number(text) : Number.NaN;
   if (Number.isSafeInteger(seconds) && Math.abs(seconds) <= MAX_SHIFT_SECONDS) return { ok: true, seconds };
-  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw);
   return {
     ok: false,
     problem: {
       code: 'INVALID_ARGUMENT',
-      message: `The environment variable ${TEST_CLOCK_VARIABLE} is ${shown}, which is not a whole number of seconds within ±${MAX_SHIFT_SECONDS} (100 years); set it to a signed integer such as 172800 (two days ahead), or unset it: it exists for tests against local stand-ins.`,
+      message: `The environment variable ${TEST_CLOCK_VARIABLE} is ${printValue(raw)}, which is not a whole number of seconds within ±${MAX_SHIFT_SECONDS} (100 years); set it to a signed integer such as 172800 (two days ahead), or unset it: it exists for tests against local stand-ins.`,
     },
   };
 }

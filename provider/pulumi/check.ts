@@ -11,21 +11,20 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
-import { parseCertificateState, type StoredState } from '../domain/certificate-state';
+import { parseCertificateState, parseStoredValues, type StoredState } from '../domain/certificate-state';
 import { slotsFromState } from '../domain/state-slots';
 import { diffCertificate } from '../domain/certificate-diff';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
 import { planRoll } from '../domain/roll-plan';
-import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
-import { rotationFinding, type StoreRotation } from '../domain/store-rules';
+import { rotationFinding } from '../domain/store-rules';
 import { AWS_LABELS } from '../adapters/aws-secrets-manager';
 import { validatePfxRecording } from '../validate-pfx';
 import { previewPool, retiredCertificate, settingsOf } from './converge-pool';
 import { recordedTimeZone } from '../domain/deployment-plan';
-import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
+import { checkPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
@@ -108,14 +107,14 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
-  if (!declared.inputs || [pfx, password].some(isUnknown)) {
+  if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
+    // (The rules above refuse a pfx or password that is not a string when it is known.)
     return { inputs: news, failures, warnings: [] };
   }
   const { sipDomain, secretName, effectiveDate, effectiveAt, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
   // Old inputs that cannot be read are no evidence: what is unread counts as absent.
-  const parsedOlds = parseCertificateState(olds);
-  const old: StoredState = parsedOlds.ok ? parsedOlds.state : {};
+  const old = parseStoredValues(olds).state;
   const policy = {
     inputName: INPUT_NAME,
     sipDomain,
@@ -135,20 +134,20 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     facts = recorded;
     ({ errors, warnings } = checkRecordedFacts(recorded, policy));
   } else {
-    const { validation, recordedFacts } = await validatePfxRecording(pfx as string, password as string | null, policy);
+    const { validation, recordedFacts } = await validatePfxRecording(pfx, password, policy);
     facts = recordedFacts;
     ({ errors, warnings } = validation);
   }
   for (const error of errors) failures.push({ property: propertyFor(error.code, effectiveDate !== undefined), reason: `${error.code}: ${error.message}` });
-  if (!failures.length && facts && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND) {
+  if (!failures.length && facts && parseStoredValues({ store: news.store }).state.store?.kind === AWS_STORE_KIND) {
     // Secrets Manager refuses a value over 65,536 bytes: say so in preview, not half-way through up.
-    const fields = { pfxBase64: Buffer.from(pfx as string, 'base64').toString('base64'), password: password as string | null, thumbprint: facts.thumbprint, notAfter: facts.notAfter, ...(effectiveDate ? { effectiveDate } : {}) };
+    const fields = { pfxBase64: Buffer.from(pfx, 'base64').toString('base64'), password, thumbprint: facts.thumbprint, notAfter: facts.notAfter, ...(effectiveDate ? { effectiveDate } : {}) };
     const tooLarge = secretDocumentSizeProblem(fields);
     if (tooLarge !== undefined) failures.push({ property: 'certificate', reason: `SECRET_TOO_LARGE: ${tooLarge}` });
   }
   if (failures.length > 0 || !facts) return { inputs: news, failures, warnings };
 
-  const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
+  const versionId = versionIdFor(facts.thumbprint, pfx, effectiveDate);
   const existing = slotsFromState(old, now);
   const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
   // The Front End pool: the deployment's line joins the store's; its rules
@@ -200,8 +199,13 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
  * diff that has the state (the engine hands check the old inputs), so diff prints these.
  */
 export function storeWarnings(state: Record<string, unknown>, news: Record<string, unknown>): Finding<'STORE_CONFLICT'>[] {
-  const sameSecret = typeof news.secretName === 'string' && state.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
-  const rotation = sameSecret ? rotationFinding(news.secretName as string, state.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
+  return storeWarningsOf(parseStoredValues(state).state, parseStoredValues(news).state);
+}
+
+function storeWarningsOf(state: StoredState, news: StoredState): Finding<'STORE_CONFLICT'>[] {
+  const name = news.secretName;
+  if (name === undefined || state.secretName !== name || news.store?.kind !== AWS_STORE_KIND) return [];
+  const rotation = rotationFinding(name, state.storeRotation, AWS_LABELS.current);
   return rotation ? [rotation] : [];
 }
 
@@ -218,14 +222,14 @@ export function diff(
   overrides: CompositionOverrides = {},
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const at = now ?? compose(partiesOf(news), overrides).clock();
-  const { state } = migrateState(olds);
-  const parsedState = parseCertificateState(state);
-  const parsedNews = parseCertificateState(news);
-  if (!parsedState.ok) throw new SfbError(parsedState.problem.code, parsedState.problem.message);
-  for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
+  const parsed = parseCertificateState(olds);
+  if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
+  const { state, record } = parsed;
+  const declared = parseStoredValues(news).state;
+  for (const warning of storeWarningsOf(state, declared)) console.warn(`warning ${warning.code}: ${warning.message}`);
   const paths = platform === 'win32' ? path.win32 : path.posix;
-  const decided = diffCertificate(parsedState.state, parsedNews.ok ? parsedNews.state : {}, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
-  if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, at);
+  const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
+  checkRecordedZone(record, state, declared, at);
   return { changes: decided.changes, replaces: [...decided.replaces], deleteBeforeReplace: false };
 }
 
@@ -236,19 +240,17 @@ export function diff(
  * reported zone: an effective date next to a clock change there stops the preview
  * (EFFECTIVE_DATE_AMBIGUOUS), as up would.
  */
-function checkRecordedZone(state: Record<string, unknown>, news: Record<string, unknown>, now: Date): void {
-  const spec = news.pool as FrontEndPoolSpec;
-  if (typeof spec !== 'object' || spec === null || typeof spec.serverTimeZone !== 'string' || !Array.isArray(spec.servers)) return;
+function checkRecordedZone(record: Record<string, unknown>, state: StoredState, news: StoredState, now: Date): void {
+  const spec = news.pool;
+  if (spec === undefined || news.thumbprint === undefined || typeof spec.serverTimeZone !== 'string') return;
   const recorded = recordedTimeZone(state.servers);
   const { warning } = settingsOf(spec, recorded);
   if (!warning) return;
   console.warn(`warning ${warning.code}: ${warning.message}`);
-  const when = parseIsoInstant(news.effectiveDate);
-  const notBefore = parseIsoInstant(news.notBefore);
-  const notAfter = parseIsoInstant(news.notAfter);
-  if (!notBefore.ok || !notAfter.ok) return;
-  const desired = { thumbprint: news.thumbprint as string, notBefore: notBefore.date, notAfter: notAfter.date, ...(when.ok ? { effectiveDate: when.date } : {}) };
-  const outcome = previewPool(state, spec, desired, now, recorded);
+  if (news.notBefore === undefined || news.notAfter === undefined) return;
+  const desired = { thumbprint: news.thumbprint, notBefore: news.notBefore, notAfter: news.notAfter, ...(news.effectiveDate ? { effectiveDate: news.effectiveDate } : {}) };
+  // The pool's preview reads the raw state (its own `servers` and `retiredCertificate` shapes).
+  const outcome = previewPool(record, spec, desired, now, recorded);
   const [first] = outcome.issues;
   if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
 }

@@ -22,7 +22,7 @@ import type { FrontEndPool } from '../ports/front-end-pool';
 import { shiftedClock, systemClock, type Clock } from './clock';
 
 /** Opens the store a resource declares (`passphrase`: the local store's; `null` for AWS). */
-export type StoreOpener = (spec: StoreSpec, passphrase: string | null) => CertificateStore;
+export type StoreOpener = (spec: StoreSpec | undefined, passphrase: string | null) => CertificateStore;
 
 /** Opens the pool a resource declares. */
 export type PoolOpener = (spec: FrontEndPoolSpec, secrets?: PoolSecrets) => FrontEndPool;
@@ -48,7 +48,7 @@ export interface CompositionOverrides {
 }
 
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
-export function openStore(spec: StoreSpec, passphrase: string | null): CertificateStore {
+export function openStore(spec: StoreSpec | undefined, passphrase: string | null): CertificateStore {
   // refresh and destroy run the provider without the program (whose constructor checks too).
   const unsupportedNode = nodeVersionProblem(process.version);
   if (unsupportedNode !== undefined) throw new SfbError('NODE_UNSUPPORTED', unsupportedNode);

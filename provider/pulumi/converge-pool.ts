@@ -322,27 +322,29 @@ export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDep
  * partial success: the store step's state with the servers as last seen, so the next `pulumi up`
  * sees what is behind and resumes (`describeFailure` is lifecycle's failureMessage).
  */
-export async function poolStep(
+export async function poolStep<S extends { readonly plan?: unknown }>(
   id: string,
-  outs: Record<string, unknown>,
-  inputs: Record<string, unknown>,
+  outs: S,
+  inputs: PoolInputs | Record<string, unknown>,
   now: Date,
   describeFailure: (error: unknown) => string,
   deps: Partial<PoolDeps> = {},
-): Promise<Record<string, unknown>> {
-  if (!inputs.pool) {
-    const { servers: _dropped, ...rest } = outs;
-    return rest;
+): Promise<S & { readonly servers?: ServersOutput }> {
+  // The checked inputs (their pool checked by checkPoolSpec), and the serialized provider.
+  const declared = inputs as PoolInputs & { readonly __provider?: unknown };
+  if (!declared.pool) {
+    const { servers: _dropped, ...rest }: S & { readonly servers?: unknown } = outs;
+    return rest as S;
   }
   try {
-    return { ...outs, servers: await convergePool(inputs as unknown as PoolInputs, now, { ...defaultDeps, ...deps }) };
+    return { ...outs, servers: await convergePool(declared, now, { ...defaultDeps, ...deps }) };
   } catch (error) {
     const message = describeFailure(error);
     const servers = error instanceof PoolStepError ? error.servers : undefined;
     const properties: Record<string, unknown> = { ...outs, ...(servers ? { servers } : {}), plan: `${String(outs.plan)}; servers: not converged (${isSfbError(error) ? error.code : 'failed'}), the next up resumes` };
     // The engine keeps these properties as the resource's state; the host adds its serialized
     // provider only on success, so it is carried here.
-    if (inputs.__provider !== undefined) properties.__provider = inputs.__provider;
+    if (declared.__provider !== undefined) properties.__provider = declared.__provider;
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
 }

@@ -24,7 +24,8 @@ import { testClockLine } from '../domain/test-clock';
 import { storeDrift } from '../domain/store-drift';
 import { parseIsoInstant } from '../domain/time';
 import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
-import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
+import { STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs } from '../domain/resource-state';
+import { parseCertificateState, parseCheckedInputs, type StoredState } from '../domain/certificate-state';
 import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
@@ -233,22 +234,34 @@ export function failureMessage(error: unknown, operation: Operation, secretName:
   return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please ${REPORT_BUGS_AT}, with this message (it contains no secret).`;
 }
 
+/**
+ * The inputs check returned, typed. Check wrote every key, so one missing is a bug of ours:
+ * INTERNAL_ERROR naming the keys (never their values).
+ */
+function checkedInputsOf(raw: Record<string, unknown>): CheckedInputs & { readonly __provider?: unknown } {
+  const parsed = parseCheckedInputs(raw);
+  if (parsed.ok) return parsed.inputs;
+  const keys = parsed.unread.map((u) => `\`${u.key}\` (${u.reason})`).join(', ');
+  throw new SfbError('INTERNAL_ERROR', `The inputs of secret "${String(raw.secretName)}" reached the store step without what check computes: ${keys}. Run \`pulumi preview\` and \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+}
+
 /** Pulumi `create`. */
 export async function create(inputs: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ id: string; outs: CertificateState }> {
-  const checked = inputs as unknown as CheckedInputs;
+  let checked: CheckedInputs & { readonly __provider?: unknown };
   let outs: CertificateState;
   let world: Composition;
   let at: Date;
   try {
-    world = compose(partiesOf(inputs), overrides);
+    checked = checkedInputsOf(inputs);
+    world = compose(partiesOf(checked), overrides);
     at = now ?? world.clock();
     outs = await converge(checked, at, undefined, undefined, world);
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
   // The Front End step, after the store step: its failure keeps this state.
-  const withServers = await poolStep(checked.secretName, outs as unknown as Record<string, unknown>, inputs, at, (e) => failureMessage(e, 'create', inputs.secretName), { open: world.openPool });
-  return { id: checked.secretName, outs: withServers as unknown as CertificateState };
+  const withServers = await poolStep(checked.secretName, outs, checked, at, (e) => failureMessage(e, 'create', inputs.secretName), { open: world.openPool });
+  return { id: checked.secretName, outs: withServers };
 }
 
 /**
@@ -257,31 +270,30 @@ export async function create(inputs: Record<string, unknown>, now?: Date, overri
  * the old version id, so the next `pulumi up` sees the difference and finishes the roll.
  */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ outs: CertificateState }> {
-  const checked = news as unknown as CheckedInputs;
+  let checked: CheckedInputs & { readonly __provider?: unknown };
   let outs: CertificateState;
   let world: Composition;
   let at: Date;
+  const parsedOlds = parseCertificateState(olds);
+  const old: StoredState = parsedOlds.ok ? parsedOlds.state : {};
   try {
-    world = compose(partiesOf(news), overrides);
+    checked = checkedInputsOf(news);
+    world = compose(partiesOf(checked), overrides);
     at = now ?? world.clock();
-    outs = await converge(checked, at, String(olds.versionId ?? ''), olds.storeRotation, world);
+    outs = await converge(checked, at, old.versionId ?? '', old.storeRotation, world);
   } catch (error) {
     const message = failureMessage(error, 'update', news.secretName);
-    let properties: Record<string, unknown> = olds;
-    try {
-      properties = migrateState(olds).state;
-    } catch {
-      // The state was unreadable before this update too; keep it as it was.
-    }
+    // State that was unreadable before this update too is kept as it was.
+    const properties = parsedOlds.ok ? parsedOlds.record : olds;
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
   // The Front End step, after the store step: its failure keeps the new store state.
   // The old `servers` output goes along: the NotAfter of certificates it saw current, which
   // Skype no longer reports once they are previous (the expired previous one is removed).
   // The previous declaration too: a roll it scheduled is this resource's own, not a foreign one.
-  const declaredBefore = { thumbprint: olds.thumbprint, effectiveDate: olds.effectiveDate };
-  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers, declaredBefore }, at, (e) => failureMessage(e, 'update', news.secretName), { open: world.openPool });
-  return { outs: withServers as unknown as CertificateState };
+  const declaredBefore = { thumbprint: old.thumbprint, effectiveDate: old.effectiveDate?.toISOString() };
+  const withServers = await poolStep(id, outs, { ...checked, servers: old.servers, declaredBefore }, at, (e) => failureMessage(e, 'update', news.secretName), { open: world.openPool });
+  return { outs: withServers };
 }
 
 /** Pulumi `read` (refresh): what the store really holds now. */
@@ -300,16 +312,16 @@ export async function read(id: string, olds: Record<string, unknown>, now?: Date
 }
 
 async function readStore(id: string, olds: Record<string, unknown>, now: Date, world: Composition): Promise<{ id?: string; props?: Record<string, unknown> }> {
-  const { state } = migrateState(olds);
-  const inputs = state as unknown as CertificateState;
-  const store = world.openStore(inputs.store, inputs.storePassphrase);
-  const secret = await describeExisting(store, inputs.secretName, String(inputs.versionId ?? ''));
+  const { record: state, state: inputs } = readState(olds);
+  const store = world.openStore(inputs.store, inputs.storePassphrase ?? null);
+  const name = secretNameOf(inputs);
+  const secret = await describeExisting(store, name, inputs.versionId ?? '');
   if (secret.deletionDate) {
     // Deleted elsewhere (an operator, or a stack that shared the store before owners were
     // recorded) but recoverable: the resource stays, and shows drift (no version) so the next
     // `pulumi up` updates it, which restores the secret with its history. Reporting it deleted
     // would make that `up` a create: the same restore, but the resource's history in state gone.
-    console.warn(`warning STORE_NOT_FOUND: secret "${inputs.secretName}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
+    console.warn(`warning STORE_NOT_FOUND: secret "${name}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
     return {
       id,
       props: {
@@ -320,13 +332,13 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
       },
     };
   }
-  const stored = await readSlots(store, inputs.secretName, secret);
+  const stored = await readSlots(store, name, secret);
   const pending = stored.pending;
-  if (pending && !isForeign(pending) && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && secret.owner === inputs.owner) {
+  if (pending && !isForeign(pending) && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && inputs.owner !== undefined && secret.owner === inputs.owner) {
     // Our scheduled roll's date has passed: Skype made it current then, and the store's labels
     // catch up on the first refresh or up at or after that date, as Secrets Manager's would
     // (AWSCURRENT moved onto the pending version). Only the owner moves them.
-    await store.moveStage(inputs.secretName, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
+    await store.moveStage(name, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
   }
   const slots = slotsAsOf(stored, now);
   const rotation = rotationOf(secret);
@@ -337,13 +349,26 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
     storeDescription: store.description,
     storeRotation: rotation,
   };
-  warnOfRotation(store, inputs.secretName, rotation);
-  warnOfForeignVersions(store, inputs.secretName, slots);
+  warnOfRotation(store, name, rotation);
+  warnOfForeignVersions(store, name, slots);
   // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
   // named by its label and id, never its value; state's thumbprint is then ''.
   const drift = storeDrift(slots, inputs.versionId, store.stageLabels?.current ?? 'current');
   if (drift) Object.assign(props, drift);
   return { id, props };
+}
+
+/** The state, typed; state a newer provider wrote is STATE_UNSUPPORTED. */
+function readState(olds: Record<string, unknown>): { readonly record: Record<string, unknown>; readonly state: StoredState } {
+  const parsed = parseCertificateState(olds);
+  if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
+  return parsed;
+}
+
+/** The secret state names; state without one cannot name what to read or delete. */
+function secretNameOf(state: StoredState): string {
+  if (state.secretName !== undefined) return state.secretName;
+  throw new SfbError('INVALID_ARGUMENT', 'The Pulumi state of this resource names no secret (`secretName`), so there is nothing to read or delete; remove the resource from the state with `pulumi state delete <urn>`.');
 }
 
 /**
@@ -352,15 +377,14 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
  */
 export async function remove(olds: Record<string, unknown>, overrides: CompositionOverrides = {}): Promise<void> {
   try {
-    const { state } = migrateState(olds);
-    const inputs = state as unknown as CertificateState;
-    const store = compose(partiesOf(state), overrides).openStore(inputs.store, inputs.storePassphrase);
-    const name = inputs.secretName;
-    const secret = await describeExisting(store, name, String(inputs.versionId ?? ''));
+    const { state: inputs } = readState(olds);
+    const store = compose(partiesOf(inputs), overrides).openStore(inputs.store, inputs.storePassphrase ?? null);
+    const name = secretNameOf(inputs);
+    const secret = await describeExisting(store, name, inputs.versionId ?? '');
     if (secret.deletionDate) return;
     // State written before owners were recorded names none: it cannot prove the secret is its
     // own, so it deletes only a secret nobody has claimed.
-    const owner = typeof inputs.owner === 'string' && inputs.owner !== '' ? inputs.owner : undefined;
+    const owner = inputs.owner !== undefined && inputs.owner !== '' ? inputs.owner : undefined;
     const forget = (manager: string) =>
       console.warn(
         `warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} is managed by ${manager}${owner ? `, not by ${owner}` : ''}, so this destroy leaves it in place (not scheduled for deletion) and only removes it from this stack's state.`,
@@ -368,7 +392,7 @@ export async function remove(olds: Record<string, unknown>, overrides: Compositi
     if (secret.owner !== undefined && secret.owner !== owner) return forget(secret.owner);
     try {
       // Never adopt to delete: the claim only checks, under the store's lock.
-      const spec = inputs.store as StoreSpec;
+      const spec = inputs.store;
       const window = spec?.kind === AWS_STORE_KIND ? (spec.recoveryWindowDays ?? DEFAULT_AWS_RECOVERY_WINDOW_DAYS) : RECOVERY_WINDOW_DAYS;
       await store.scheduleDeletion(name, window, owner === undefined ? undefined : { owner, adopt: false });
     } catch (error) {
