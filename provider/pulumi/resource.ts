@@ -79,11 +79,20 @@ export const CertificateStores = {
     const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
     const problems = awsStoreOptionProblems(given, isKnownNow);
     if (problems.length > 0) throw programError('INVALID_ARGUMENT', problems.join(' '));
-    // Only the options given, so state holds no `undefined` keys and compares stably.
-    const keys = ['region', 'endpoint', 'kmsKeyId', 'tags', 'description', 'recoveryWindowDays', 'forceDeleteWithoutRecovery'] as const;
-    const spec: Record<string, unknown> = { kind: AWS_STORE_KIND };
-    for (const key of keys) if (given[key] !== undefined && given[key] !== null) spec[key] = given[key];
-    return spec as unknown as AwsSecretsManagerStoreSpec;
+    // The options were checked above. Only those given, so state holds no `undefined` keys and
+    // compares stably.
+    const { region, endpoint, kmsKeyId, tags, description, recoveryWindowDays, forceDeleteWithoutRecovery } = options;
+    const present = <T>(key: string, value: T | null | undefined): Record<string, T> => (value === undefined || value === null ? {} : { [key]: value });
+    return {
+      kind: AWS_STORE_KIND,
+      region,
+      ...present('endpoint', endpoint),
+      ...present('kmsKeyId', kmsKeyId),
+      ...present('tags', tags),
+      ...present('description', description),
+      ...present('recoveryWindowDays', recoveryWindowDays),
+      ...present('forceDeleteWithoutRecovery', forceDeleteWithoutRecovery),
+    };
   },
 };
 
