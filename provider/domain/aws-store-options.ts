@@ -14,12 +14,6 @@ export const AWS_STORE_KIND = 'aws-secrets-manager';
 /** The tag that records which stack manages a secret (see OwnerClaim in provider/ports). */
 export const OWNER_TAG_KEY = 'sfb-oauth-cert:owner';
 
-/**
- * The AWS store's default recovery window: the one both stores use (domain/recovery-window.ts),
- * under the name provider/pulumi/lifecycle.ts imports it by.
- */
-export const DEFAULT_AWS_RECOVERY_WINDOW_DAYS = DEFAULT_RECOVERY_WINDOW_DAYS;
-
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const MAX_DESCRIPTION = 2048;
 const MAX_KMS_KEY_ID = 2048;

@@ -41,13 +41,13 @@ export const OPERATION_ERROR_CODES = [
   'STORE_CONFLICT',
   'STORE_ACCESS_DENIED',
   'STATE_UNSUPPORTED',
-  /** The store's location is unsafe to use, e.g. a directory every user may write (issue #7). */
+  /** The store's location is unsafe to use, e.g. a directory every user may write. */
   'STORE_INSECURE',
-  /** Another project/stack manages this secret (issue #7 C). */
+  /** Another project/stack manages this secret. */
   'STORE_OWNED_ELSEWHERE',
   /** A bug of ours, not the store's: says what was being done and asks for a report. */
   'INTERNAL_ERROR',
-  // Front End convergence (issue #10): the roll rules, the shell, the servers.
+  // Front End convergence: the roll rules, the shell, the servers.
   /** A scheduled roll's effective date is less than 24 hours before the current certificate's NotAfter. */
   'ROLL_TOO_LATE',
   /** The pool's shell command cannot be started (not installed, not executable). */
@@ -62,12 +62,12 @@ export const OPERATION_ERROR_CODES = [
   'CMDLET_FAILED',
   /** Replication or a server did not reach the declared certificate in time: a partial success. */
   'POOL_NOT_CONVERGED',
-  // AWS Secrets Manager store (issue #9).
+  // AWS Secrets Manager store.
   /** The certificate's document would pass Secrets Manager's 65,536-byte limit on a secret value. */
   'SECRET_TOO_LARGE',
   /** AWS KMS refused the secret's key (missing, disabled, or not usable by the deploying identity). */
   'STORE_KMS_FAILURE',
-  // Windows PowerShell 5.1 Management Shell (issue #15).
+  // Windows PowerShell 5.1 Management Shell.
   /** The session that runs Import/Set-CsCertificate is not in the Front End Servers' time zone: -EffectiveDate would land at another instant. */
   'TIME_ZONE_MISMATCH',
   /** The effective date falls in a repeated or skipped local hour of the servers' time zone (a DST change). */
@@ -76,14 +76,14 @@ export const OPERATION_ERROR_CODES = [
   'SERVER_TIME_ZONE_DIFFERS',
   /** Warning: a pool option this version accepts but ignores (`dateCulture`), so typed programs keep compiling. */
   'POOL_OPTION_DEPRECATED',
-  // Hardening (issue #19).
+  // Hardening.
   /** A roll the declaration did not ask for is pending on the servers; up does not replace it unless told to. */
   'FOREIGN_ROLL_PENDING',
   /** The secret exists but holds no document of this provider: nothing is written to it unless adopted. */
   'STORE_NOT_OURS',
   /** The Node.js running the provider is older than the supported range. */
   'NODE_UNSUPPORTED',
-  // The agent is a Windows machine (issue #15).
+  // The agent is a Windows machine.
   /** Another process (an antivirus scanner, a backup or indexing service, an editor) held a file the provider must replace or delete, past the retries. */
   'FILE_IN_USE',
   /** The provider could not make, or remove, the owner-only directory that carries secrets to another program: no secret is written there. */
@@ -105,6 +105,12 @@ export const STATUS_WARNING_CODES = [
 export type StatusWarningCode = (typeof STATUS_WARNING_CODES)[number];
 
 export type ErrorCode = PfxErrorCode | PfxWarningCode | OperationErrorCode | StatusWarningCode;
+
+/**
+ * How a sentence about one of our bugs (INTERNAL_ERROR) sends the reader on: to the README's
+ * section on reporting a problem, which says where and with what.
+ */
+export const REPORT_A_PROBLEM = 'report it as the "Reporting a problem" section of the sfb-oauth-cert README says';
 
 /** One finding: a code from the vocabulary and a full sentence. */
 export interface Finding<C extends string = ErrorCode> {

@@ -4,7 +4,7 @@
  * servers reported (the port's snapshot), the pool's settings, and the `servers` output kept in
  * state. Pure: every date is read with time.ts's strict parser, `now` is never read here.
  */
-import { SfbError } from './errors';
+import { REPORT_A_PROBLEM, SfbError } from './errors';
 import type { DeploymentFacts, DesiredDeployment, PoolSettings, RollRef, ServerOutput, ServerReport, ServersOutput } from './front-end-pool-plan';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { previewServerZone, type PreviewZone } from './server-zone';
@@ -31,7 +31,7 @@ export type KnownNotAfter = ReadonlyMap<string, KnownDate>;
 /** An instant the provider wrote itself (check's facts, the adapter's normalised dates): unreadable is a defect, not an input error. */
 function writtenInstant(value: string, what: string): Date {
   const parsed = parseIsoInstant(value);
-  if (!parsed.ok) throw new SfbError('INTERNAL_ERROR', `The ${what} reached the pool step unreadable: ${parsed.reason}; report it at the sfb-oauth-cert issue tracker.`);
+  if (!parsed.ok) throw new SfbError('INTERNAL_ERROR', `The ${what} reached the pool step unreadable: ${parsed.reason}; ${REPORT_A_PROBLEM}.`);
   return parsed.date;
 }
 
@@ -121,7 +121,7 @@ export function deploymentFactsOf(snapshot: PoolSnapshot, known: KnownNotAfter, 
  */
 export function settingsOf(spec: FrontEndPoolSpec, recorded?: string): { settings: PoolSettings; warning?: PreviewZone['warning'] } {
   const preview = previewServerZone(spec.serverTimeZone, recorded);
-  if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; report it at the sfb-oauth-cert issue tracker.`);
+  if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; ${REPORT_A_PROBLEM}.`);
   return { settings: { servers: spec.servers, zone: preview.zone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) }, ...(preview.warning ? { warning: preview.warning } : {}) };
 }
 

@@ -1,14 +1,16 @@
 /**
  * The rules for the resource's declared inputs, in one place: the constructor applies them to
  * the values it already knows (so a forgotten `sipDomain` fails at once, naming the argument,
- * instead of hanging the program: issue #7 A), and `check` applies them to every value during
- * preview (issue #7 item 3: nothing defaults silently, every input gets a clear code and fix).
+ * instead of hanging the program), and `check` applies them to every value during preview
+ * (nothing defaults silently, every input gets a clear code and fix).
  * Pure: no Pulumi, no clock.
  */
 import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
 import { isPlausibleDomain } from './sip-domain';
+import { MAX_SECRET_NAME_LENGTH, SECRET_NAME_CHARACTERS } from './secret-names';
 import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
+import { printValue } from './printed-value';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
 export const SKYPE_MIN_KEY_BITS = 2048;
@@ -17,10 +19,6 @@ export const MAX_KEY_BITS = 16384;
 export const DEFAULT_WARN_BEFORE_EXPIRY_DAYS = 30;
 const MAX_WARN_BEFORE_EXPIRY_DAYS = 3650;
 
-/** Secrets Manager's limit on a secret's name (and the local store follows it). */
-export const MAX_SECRET_NAME_LENGTH = 512;
-// Secrets Manager allows ASCII letters, digits and /_+=.@- in names.
-const SECRET_NAME_CHARACTERS = /^[A-Za-z0-9/_+=.@-]+$/;
 // Secrets Manager appends "-" and six characters to form the ARN; a name that already ends so
 // makes lookups by partial ARN ambiguous, and AWS documents "do not end the name" that way.
 const ARN_SUFFIX_LOOKALIKE = /-[A-Za-z0-9]{6}$/;
@@ -44,20 +42,16 @@ export interface DeclaredInputs {
   readonly secretName: string;
   /** ISO 8601 in UTC (`toISOString`), or absent: now. */
   readonly effectiveDate?: string;
+  /** `effectiveDate` as read: the same instant. */
+  readonly effectiveAt?: Date;
   readonly minKeyBits: number;
   readonly warnBeforeExpiryDays: number;
   readonly adopt: boolean;
-  /** The Front End pool to converge (issue #10); absent: the store only. */
+  /** The Front End pool to converge; absent: the store only. */
   readonly pool?: FrontEndPoolSpec;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined (a config value that is not set?)';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
+const describe = printValue;
 
 /** The secret's name when the resource does not name it. */
 export function defaultSecretName(canonicalSipDomain: string): string {
@@ -109,7 +103,7 @@ function secretNameRule(value: unknown, sipDomain: string | undefined, issues: I
   return value;
 }
 
-function effectiveDateRule(value: unknown, issues: InputIssue[]): string | undefined {
+function effectiveDateRule(value: unknown, issues: InputIssue[]): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) {
@@ -120,7 +114,7 @@ function effectiveDateRule(value: unknown, issues: InputIssue[]): string | undef
     });
     return undefined;
   }
-  return parsed.date.toISOString();
+  return parsed.date;
 }
 
 function wholeNumberRule(argument: 'minKeyBits' | 'warnBeforeExpiryDays', value: unknown, min: number, max: number, fallback: number, why: string, issues: InputIssue[]): number {
@@ -151,7 +145,7 @@ export function checkDeclaredInputs(
   const secretName = known('secretName') && (known('sipDomain') || (raw.secretName !== undefined && raw.secretName !== null))
     ? secretNameRule(raw.secretName, sipDomain, issues)
     : undefined;
-  const effectiveDate = known('effectiveDate') ? effectiveDateRule(raw.effectiveDate, issues) : undefined;
+  const effectiveAt = known('effectiveDate') ? effectiveDateRule(raw.effectiveDate, issues) : undefined;
   const minKeyBits = known('minKeyBits')
     ? wholeNumberRule('minKeyBits', raw.minKeyBits, SKYPE_MIN_KEY_BITS, MAX_KEY_BITS, SKYPE_MIN_KEY_BITS, ` (Skype requires at least ${SKYPE_MIN_KEY_BITS} bits)`, issues)
     : SKYPE_MIN_KEY_BITS;
@@ -212,6 +206,6 @@ export function checkDeclaredInputs(
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveDate !== undefined ? { effectiveDate } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
+    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
   };
 }

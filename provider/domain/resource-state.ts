@@ -6,6 +6,7 @@
 
 /** The version of the state shape this provider writes. */
 import type { AWS_STORE_KIND, AwsStoreOptions } from './aws-store-options';
+import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { SfbError } from './errors';
 import type { StoreRotation } from './store-rules';
 
@@ -22,7 +23,7 @@ export interface LocalStoreSpec {
 }
 
 /**
- * AWS Secrets Manager (issue #9): the options of CertificateStores.awsSecretsManager, all
+ * AWS Secrets Manager: the options of CertificateStores.awsSecretsManager, all
  * non-secret (credentials come from the SDK's default chain when the provider runs, never from
  * state). Identity of the store: kind and region; the rest changes in place.
  */
@@ -44,11 +45,13 @@ export interface CheckedInputs {
   readonly store: StoreSpec;
   /** The passphrase of the embedded store. Secret. `null` for the AWS store, which has none. */
   readonly storePassphrase: string | null;
-  /** The password of the pool's remoting credential (issue #15). Secret. `null`/absent: none. */
+  /** The password of the pool's remoting credential. Secret. `null`/absent: none. */
   readonly poolPassword?: string | null;
+  /** The Front End pool to converge; absent: the store only. */
+  readonly pool?: FrontEndPoolSpec;
   /**
    * Who manages the secret: `<organization>/<project>/<stack>` of the declaring program. The store
-   * records it; another owner is refused unless `adopt` is set (issue #7 C).
+   * records it; another owner is refused unless `adopt` is set.
    */
   readonly owner: string;
   /** Take over a secret another project/stack manages. @default false */
@@ -76,7 +79,7 @@ export interface CertificateState extends Omit<CheckedInputs, 'pfx' | 'password'
   readonly storeDescription: string;
   /**
    * The backend's own rotation of the secret, as the last up or refresh saw it (`null`: none);
-   * absent in state written before it was recorded. Preview warns of it (issue #19 item 4).
+   * absent in state written before it was recorded. Preview warns of it.
    */
   readonly storeRotation?: StoreRotation | null;
 }

@@ -23,7 +23,7 @@ export interface PendingRef extends VersionRef {
 
 /**
  * A labelled version that holds no certificate of this provider: an operator's
- * `put-secret-value`, a rotation Lambda's value (issue #19 item 4). Known by its id only; it is
+ * `put-secret-value`, a rotation Lambda's value. Known by its id only; it is
  * drift when current, and blocks nothing when previous or pending.
  */
 export interface ForeignVersion {

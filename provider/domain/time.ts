@@ -5,7 +5,7 @@
  *
  * Why strict: `new Date(text)` accepts '12/01/2027', '1' (2001-01-01) and 'March 3 2027', and
  * reads '2026-12-01 00:00' in the machine's time zone, so the same program would schedule a roll
- * at different instants on a laptop and on a CI runner (issue #7, item 3).
+ * at different instants on a laptop and on a CI runner.
  */
 
 export const MINUTE_MS = 60 * 1000;
@@ -63,7 +63,7 @@ export function isoMinute(date: Date): string {
 }
 
 /**
- * A moment exactly, in UTC, for messages that compare two instants (issue #19 item 11: minutes
+ * A moment exactly, in UTC, for messages that compare two instants (minutes
  * on both sides of a rule checked to the millisecond read as a contradiction):
  * `2026-12-01T00:00:30Z`, with the milliseconds only when there are some.
  */
@@ -74,7 +74,7 @@ export function isoExact(date: Date): string {
 /**
  * The moment a certificate becomes current: the effective date, or now when it is absent or
  * already past (Skype makes a roll whose date has passed current at once). One rule, used by the
- * checks and by the planner (issue #7, item 2).
+ * checks and by the planner.
  */
 export function becomesCurrentAt(now: Date, effectiveDate: Date | undefined): Date {
   return effectiveDate !== undefined && effectiveDate.getTime() > now.getTime() ? effectiveDate : now;

@@ -10,23 +10,26 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
+import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
+import { parseCertificateState, parseStoredValues, type StoredState } from '../domain/certificate-state';
+import { slotsFromState } from '../domain/state-slots';
+import { diffCertificate } from '../domain/certificate-diff';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
-import { planRoll, type CertificateSlots } from '../domain/roll-plan';
-import { migrateState, type StoreSpec } from '../domain/resource-state';
+import { planRoll } from '../domain/roll-plan';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
-import { rotationFinding, type StoreRotation } from '../domain/store-rules';
+import { rotationFinding } from '../domain/store-rules';
 import { AWS_LABELS } from '../domain/stage-labels';
 import { ourVersionId } from '../domain/secret-versions';
 import { validatePfxRecording } from '../validate-pfx';
 import { settingsOf } from '../domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../domain/front-end-pool-preview';
-import { recordedTimeZone, serversBehind } from '../domain/front-end-pool-plan';
-import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/front-end-pool-spec';
+import { recordedTimeZone } from '../domain/front-end-pool-plan';
+import { checkPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
-import { sameStoreDirectory } from '../domain/store-location';
+import { testClockLine } from '../domain/test-clock';
+import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -61,17 +64,6 @@ export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDat
   return ourVersionId(thumbprint, createHash('sha256').update(Buffer.from(pfxBase64, 'base64')).update('\u0000').update(effectiveDate ?? '').digest('hex'));
 }
 
-/** The recorded facts of old state, when it has them all (state written before 0.2 does not). */
-function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefined {
-  const facts = olds.certificateFacts;
-  if (typeof facts !== 'object' || facts === null) return undefined;
-  const f = facts as Record<string, unknown>;
-  const complete =
-    typeof f.hasMac === 'boolean' && typeof f.thumbprint === 'string' && typeof f.notAfter === 'string' && typeof f.notBefore === 'string' &&
-    Array.isArray(f.commonNames) && Array.isArray(f.dnsNames) && typeof f.keyAlgorithm === 'string' && typeof f.chainComplete === 'boolean';
-  return complete ? (facts as RecordedFacts) : undefined;
-}
-
 /** The outcome of checking: the inputs to use, the failures, and the warnings to show. */
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
@@ -79,9 +71,18 @@ export interface CheckOutcome {
   readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED'>[];
 }
 
-/** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
-export async function check(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  const { inputs, failures, warnings } = await checkInputs(olds, news, now);
+/**
+ * Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as
+ * inputs. `now`: a fixed moment instead of the composition's clock (tests, and the forwarders
+ * serialized by earlier versions, which pass the engine's `new Date()`).
+ */
+export async function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now?: Date,
+  overrides: CompositionOverrides = {},
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  const { inputs, failures, warnings } = await checkInputs(olds, news, now, overrides);
   // The dynamic provider host turns stderr lines into engine diagnostics: warnings show in
   // `pulumi preview` and `pulumi up` output, on every run (their facts are recorded).
   for (const warning of warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
@@ -89,11 +90,16 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 }
 
 /** {@link check} without the printing. */
-export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
-  const outcome = await checkCertificateInputs(olds, news, now);
-  // The pool's deprecated options (issue #15: `dateCulture`) are reported whatever else is found.
+export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<CheckOutcome> {
+  // The test clock first: a shift that reached a real party must not plan anything.
+  const clock = testClockOf(partiesOf(news), overrides);
+  if (!clock.ok) return { inputs: news, failures: [{ property: clock.party === 'pool' ? 'pool' : 'store', reason: `${clock.problem.code}: ${clock.problem.message}` }], warnings: [] };
+  const composition = compose(partiesOf(news), overrides);
+  const outcome = await checkCertificateInputs(olds, news, now ?? composition.clock());
+  // The pool's deprecated options (`dateCulture`) are reported whatever else is found.
   const poolWarnings = isUnknown(news.pool) ? [] : (checkPoolSpec(news.pool).warnings ?? []);
-  return poolWarnings.length > 0 ? { ...outcome, warnings: [...outcome.warnings, ...poolWarnings] } : outcome;
+  const marked = composition.testClock && typeof outcome.inputs.plan === 'string' ? { ...outcome, inputs: { ...outcome.inputs, plan: testClockLine(outcome.inputs.plan) } } : outcome;
+  return poolWarnings.length > 0 ? { ...marked, warnings: [...marked.warnings, ...poolWarnings] } : marked;
 }
 
 async function checkCertificateInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
@@ -102,23 +108,26 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
-  if (!declared.inputs || [pfx, password].some(isUnknown)) {
+  if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
+    // (The rules above refuse a pfx or password that is not a string when it is known.)
     return { inputs: news, failures, warnings: [] };
   }
-  const { sipDomain, secretName, effectiveDate, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
+  const { sipDomain, secretName, effectiveDate, effectiveAt, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
+  // Old inputs that cannot be read are no evidence: what is unread counts as absent.
+  const old = parseStoredValues(olds).state;
   const policy = {
     inputName: INPUT_NAME,
     sipDomain,
     minKeyBits,
     warnBeforeExpiryDays,
     now,
-    ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}),
+    ...(effectiveAt ? { effectiveDate: effectiveAt } : {}),
   };
 
   // The same PFX and password as before: re-check the recorded facts (time and policy may have
   // changed) without decrypting the file again. Every fact the checks use is recorded.
-  const recorded = olds.pfx === pfx && olds.password === password ? recordedFactsOf(olds) : undefined;
+  const recorded = old.pfx === pfx && old.password === password ? old.certificateFacts : undefined;
   let facts: RecordedFacts | undefined;
   let errors: readonly Finding<PfxErrorCode>[];
   let warnings: readonly Finding<PfxWarningCode>[];
@@ -126,28 +135,31 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     facts = recorded;
     ({ errors, warnings } = checkRecordedFacts(recorded, policy));
   } else {
-    const { validation, recordedFacts } = await validatePfxRecording(pfx as string, password as string | null, policy);
+    const { validation, recordedFacts } = await validatePfxRecording(pfx, password, policy);
     facts = recordedFacts;
     ({ errors, warnings } = validation);
   }
   for (const error of errors) failures.push({ property: propertyFor(error.code, effectiveDate !== undefined), reason: `${error.code}: ${error.message}` });
-  if (!failures.length && facts && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND) {
+  if (!failures.length && facts && parseStoredValues({ store: news.store }).state.store?.kind === AWS_STORE_KIND) {
     // Secrets Manager refuses a value over 65,536 bytes: say so in preview, not half-way through up.
-    const fields = { pfxBase64: Buffer.from(pfx as string, 'base64').toString('base64'), password: password as string | null, thumbprint: facts.thumbprint, notAfter: facts.notAfter, ...(effectiveDate ? { effectiveDate } : {}) };
+    const fields = { pfxBase64: Buffer.from(pfx, 'base64').toString('base64'), password, thumbprint: facts.thumbprint, notAfter: facts.notAfter, ...(effectiveDate ? { effectiveDate } : {}) };
     const tooLarge = secretDocumentSizeProblem(fields);
     if (tooLarge !== undefined) failures.push({ property: 'certificate', reason: `SECRET_TOO_LARGE: ${tooLarge}` });
   }
   if (failures.length > 0 || !facts) return { inputs: news, failures, warnings };
 
-  const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
-  const existing = slotsFromState(olds, now);
-  const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) }, now);
-  // The Front End pool (issue #10): the deployment's line joins the store's; its rules
+  const versionId = versionIdFor(facts.thumbprint, pfx, effectiveDate);
+  const existing = slotsFromState(old, now);
+  const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
+  // The Front End pool: the deployment's line joins the store's; its rules
   // (ROLL_TOO_LATE, validity at the effective date) fail the preview.
   const pool = declared.inputs.pool;
   let summary = plan.summary;
   if (pool) {
-    const desired = { thumbprint: facts.thumbprint, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter), ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) };
+    const notBefore = parseIsoInstant(facts.notBefore);
+    const notAfter = parseIsoInstant(facts.notAfter);
+    if (!notBefore.ok || !notAfter.ok) throw new SfbError('INTERNAL_ERROR', `The recorded validity of ${facts.thumbprint} is not an ISO 8601 instant; run \`pulumi preview\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+    const desired = { thumbprint: facts.thumbprint, notBefore: notBefore.date, notAfter: notAfter.date, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) };
     const deployment = previewPool(olds, pool, desired, now);
     for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
     if (deployment.plan) summary = `${summary}; ${deployment.plan.summary}`;
@@ -182,30 +194,19 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   return { inputs, failures, warnings };
 }
 
-/** The slots as old state records them (check has no store access: it runs offline in preview). */
-function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
-  if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
-  const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
-  const when = parseIsoInstant(olds.effectiveDate);
-  // A declared effective date still ahead, or a roll the store has not recorded yet (state still
-  // names it pending): that certificate is scheduled; the planner rolls it once its date passes.
-  if (when.ok && (when.date.getTime() > now.getTime() || typeof olds.pendingThumbprint === 'string')) {
-    // Until the roll, the certificate it replaces is current; state knows it only by thumbprint
-    // (as previousThumbprint, what it will be after the roll), which is all the plan line needs.
-    const replaced = typeof olds.previousThumbprint === 'string' ? { current: { versionId: `current-before-${olds.versionId}`, thumbprint: olds.previousThumbprint } } : {};
-    return { ...replaced, pending: { ...declared, effectiveDate: when.date } };
-  }
-  return { current: declared };
-}
-
 /**
  * What state says of the store that preview should warn of: the secret's own rotation, as the
- * last up or refresh saw it, while it is still the declared secret (issue #19 item 4). It is
+ * last up or refresh saw it, while it is still the declared secret. It is
  * diff that has the state (the engine hands check the old inputs), so diff prints these.
  */
 export function storeWarnings(state: Record<string, unknown>, news: Record<string, unknown>): Finding<'STORE_CONFLICT'>[] {
-  const sameSecret = typeof news.secretName === 'string' && state.secretName === news.secretName && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND;
-  const rotation = sameSecret ? rotationFinding(news.secretName as string, state.storeRotation as StoreRotation | null | undefined, AWS_LABELS.current) : undefined;
+  return storeWarningsOf(parseStoredValues(state).state, parseStoredValues(news).state);
+}
+
+function storeWarningsOf(state: StoredState, news: StoredState): Finding<'STORE_CONFLICT'>[] {
+  const name = news.secretName;
+  if (name === undefined || state.secretName !== name || news.store?.kind !== AWS_STORE_KIND) return [];
+  const rotation = rotationFinding(name, state.storeRotation, AWS_LABELS.current);
   return rotation ? [rotation] : [];
 }
 
@@ -217,91 +218,40 @@ export function storeWarnings(state: Record<string, unknown>, news: Record<strin
 export function diff(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  now: Date = new Date(),
+  now?: Date,
   platform: NodeJS.Platform = process.platform,
+  overrides: CompositionOverrides = {},
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
-  const { state } = migrateState(olds);
-  for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
-  // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
-  // An AWS store is identified by its region: its endpoint, tags, KMS key, description and
-  // deletion options change in place (a replace would create, then delete, the same secret).
+  const at = now ?? compose(partiesOf(news), overrides).clock();
+  const parsed = parseCertificateState(olds);
+  if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
+  const { state, record } = parsed;
+  const declared = parseStoredValues(news).state;
+  for (const warning of storeWarningsOf(state, declared)) console.warn(`warning ${warning.code}: ${warning.message}`);
   const paths = platform === 'win32' ? path.win32 : path.posix;
-  const comparable = (props: Record<string, unknown>, key: string): unknown => {
-    const value = props[key];
-    if (key !== 'store' || typeof value !== 'object' || value === null) return value ?? null;
-    const spec = value as StoreSpec;
-    if (spec.kind === AWS_STORE_KIND) return { kind: spec.kind, region: spec.region };
-    return { ...spec, directory: typeof spec.directory === 'string' ? paths.resolve(spec.directory) : spec.directory };
-  };
-  const same = (key: string): boolean => {
-    const before = comparable(state, key);
-    const after = comparable(news, key);
-    if (key === 'store' && isLocalDirectory(before) && isLocalDirectory(after)) {
-      const { directory: beforeDirectory, ...beforeRest } = before;
-      const { directory: afterDirectory, ...afterRest } = after;
-      return sameStoreDirectory(beforeDirectory, afterDirectory, platform) && JSON.stringify(beforeRest) === JSON.stringify(afterRest);
-    }
-    return JSON.stringify(before) === JSON.stringify(after);
-  };
-  const replaces = ['secretName', 'store'].filter((key) => !same(key));
-  const awsOptionsChanged = !replaces.includes('store') && (news.store as StoreSpec | undefined)?.kind === AWS_STORE_KIND && sortedJson(state.store) !== sortedJson(news.store);
-  // A new PFX shows as a new versionId (its digest); the PFX and password are not in the outputs.
-  const updates = ['versionId', 'sipDomain', 'effectiveDate', 'minKeyBits', 'warnBeforeExpiryDays', 'storePassphrase', 'poolPassword'].filter((key) => !same(key));
-  if (awsOptionsChanged) updates.push('store');
-  // State written before owners were recorded has none: that is not a change of owner.
-  if (state.owner !== undefined && !same('owner')) updates.push('owner');
-  if ((state.adopt ?? false) !== (news.adopt ?? false)) updates.push('adopt');
-  // A scheduled roll whose date has passed while the store still labels it pending: nothing in
-  // the inputs changed, but an update must run to record the roll (move `current` onto it).
-  const scheduledAt = parseIsoInstant(state.effectiveDate);
-  if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= now.getTime()) updates.push('pendingThumbprint');
-  // A refresh recorded drift and the store has since come back to the declared certificate:
-  // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
-  // The Front End pool (issue #10): another pool, or servers that (at the last refresh or up)
-  // did not report the declared certificate: an update converges them.
-  if (JSON.stringify(state.pool ?? null) !== JSON.stringify(news.pool ?? null)) updates.push('pool');
-  else if (news.pool && typeof news.thumbprint === 'string') {
-    const spec = news.pool as FrontEndPoolSpec;
-    const when = parseIsoInstant(news.effectiveDate);
-    const behind = serversBehind(state.servers, { servers: spec.servers }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, now);
-    if (behind.length > 0) updates.push('servers');
-  }
-  if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, now);
-  if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
-  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+  const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
+  checkRecordedZone(record, state, declared, at);
+  return { changes: decided.changes, replaces: [...decided.replaces], deleteBeforeReplace: false };
 }
 
 /**
- * Preview after a look at the servers (issue #15). Check sees only the old inputs, diff the state:
+ * Preview after a look at the servers. Check sees only the old inputs, diff the state:
  * so the zone the servers reported at the last look (recorded in `servers`) is checked here. A
  * declared `serverTimeZone` that differs is reported, and the plan's rules run again in the
  * reported zone: an effective date next to a clock change there stops the preview
  * (EFFECTIVE_DATE_AMBIGUOUS), as up would.
  */
-function checkRecordedZone(state: Record<string, unknown>, news: Record<string, unknown>, now: Date): void {
-  const spec = news.pool as FrontEndPoolSpec;
-  if (typeof spec !== 'object' || spec === null || typeof spec.serverTimeZone !== 'string' || !Array.isArray(spec.servers)) return;
+function checkRecordedZone(record: Record<string, unknown>, state: StoredState, news: StoredState, now: Date): void {
+  const spec = news.pool;
+  if (spec === undefined || news.thumbprint === undefined || typeof spec.serverTimeZone !== 'string') return;
   const recorded = recordedTimeZone(state.servers);
   const { warning } = settingsOf(spec, recorded);
   if (!warning) return;
   console.warn(`warning ${warning.code}: ${warning.message}`);
-  const when = parseIsoInstant(news.effectiveDate);
-  const notBefore = parseIsoInstant(news.notBefore);
-  const notAfter = parseIsoInstant(news.notAfter);
-  if (!notBefore.ok || !notAfter.ok) return;
-  const desired = { thumbprint: news.thumbprint as string, notBefore: notBefore.date, notAfter: notAfter.date, ...(when.ok ? { effectiveDate: when.date } : {}) };
-  const outcome = previewPool(state, spec, desired, now, recorded);
+  if (news.notBefore === undefined || news.notAfter === undefined) return;
+  const desired = { thumbprint: news.thumbprint, notBefore: news.notBefore, notAfter: news.notAfter, ...(news.effectiveDate ? { effectiveDate: news.effectiveDate } : {}) };
+  // The pool's preview reads the raw state (its own `servers` and `retiredCertificate` shapes).
+  const outcome = previewPool(record, spec, desired, now, recorded);
   const [first] = outcome.issues;
   if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
-}
-
-function isLocalDirectory(value: unknown): value is { directory: string } & Record<string, unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { directory?: unknown }).directory === 'string';
-}
-
-/** JSON with object keys sorted, so two specs compare equal whatever order state kept their keys in. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }

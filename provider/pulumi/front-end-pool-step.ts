@@ -12,7 +12,7 @@
  * Secrets: the PFX and password go to the adapter only when a step imports; they are never logged.
  */
 import { createPowerShellPool, type PoolSecrets } from '../adapters/powershell';
-import { isSfbError, SfbError } from '../domain/errors';
+import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
 import type { ServersOutput } from '../domain/front-end-pool-plan';
 import { desiredOf, knownNotAfter, ownRollsOf, serversOutput, type DeclaredCertificate } from '../domain/front-end-pool-facts';
 import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../domain/front-end-pool-steps';
@@ -74,7 +74,7 @@ function secretsOf(inputs: PoolInputs): PoolSecrets {
 /** The port's request for an `assign` step: the PFX and its password only when it imports. */
 function assignRequestOf(step: Extract<PoolStep, { kind: 'assign' }>, inputs: PoolInputs): AssignRequest {
   if (step.import && typeof inputs.pfx !== 'string') {
-    throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and report it at the sfb-oauth-cert issue tracker if it repeats.`);
+    throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
   }
   return {
     thumbprint: step.thumbprint,
@@ -173,35 +173,37 @@ export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDep
  * partial success: the store step's state with the servers as last seen, so the next `pulumi up`
  * sees what is behind and resumes (`describeFailure` is lifecycle's failureMessage).
  */
-export async function poolStep(
+export async function poolStep<S extends { readonly plan?: unknown }>(
   id: string,
-  outs: Record<string, unknown>,
-  inputs: Record<string, unknown>,
+  outs: S,
+  inputs: PoolInputs | Record<string, unknown>,
   now: Date,
   describeFailure: (error: unknown) => string,
-  deps: PoolDeps = defaultDeps,
-): Promise<Record<string, unknown>> {
-  if (!inputs.pool) {
-    const { servers: _dropped, ...rest } = outs;
-    return rest;
+  deps: Partial<PoolDeps> = {},
+): Promise<S & { readonly servers?: ServersOutput }> {
+  // The checked inputs (their pool checked by checkPoolSpec), and the serialized provider.
+  const declared = inputs as PoolInputs & { readonly __provider?: unknown };
+  if (!declared.pool) {
+    const { servers: _dropped, ...rest }: S & { readonly servers?: unknown } = outs;
+    return rest as S;
   }
   try {
-    return { ...outs, servers: await convergePool(inputs as unknown as PoolInputs, now, deps) };
+    return { ...outs, servers: await convergePool(declared, now, { ...defaultDeps, ...deps }) };
   } catch (error) {
     const message = describeFailure(error);
     const servers = error instanceof PoolStepError ? error.servers : undefined;
     const properties: Record<string, unknown> = { ...outs, ...(servers ? { servers } : {}), plan: `${String(outs.plan)}; servers: not converged (${isSfbError(error) ? error.code : 'failed'}), the next up resumes` };
     // The engine keeps these properties as the resource's state; the host adds its serialized
     // provider only on success, so it is carried here.
-    if (inputs.__provider !== undefined) properties.__provider = inputs.__provider;
+    if (declared.__provider !== undefined) properties.__provider = declared.__provider;
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
 }
 
 /** Refresh's pool step: `servers` as reported now, and a drift line when a server differs. */
-export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<Record<string, unknown>> {
+export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Partial<Pick<PoolDeps, 'open'>> = {}): Promise<Record<string, unknown>> {
   if (!props.pool) return props;
-  const seen = await readPool(props as unknown as PoolInputs, now, deps);
+  const seen = await readPool(props as unknown as PoolInputs, now, { ...defaultDeps, ...deps });
   if (!seen) return props;
   const next: Record<string, unknown> = { ...props, servers: seen.servers };
   if (seen.drift.length > 0 && !(typeof props.plan === 'string' && props.plan.startsWith('drift:'))) {

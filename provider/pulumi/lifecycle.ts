@@ -2,12 +2,12 @@
  * Pulumi `create`, `update`, `read` (refresh) and `delete`: the store operations. A thin shell
  * that gathers (the store), lets the domain decide (the roll plan) and acts (store writes).
  *
- * Two rules from issue #7 shape every operation here:
- * - State that names a secret is evidence it exists (B). When the store cannot show it (its
+ * Two rules shape every operation here:
+ * - State that names a secret is evidence it exists. When the store cannot show it (its
  *   directory gone, empty or mistyped), that is a lost store, never "no certificate":
  *   update, refresh and delete fail with STORE_NOT_FOUND and the way back. Only create, which
  *   has no state, may start a store from nothing.
- * - A secret has one owner, `<organization>/<project>/<stack>` (C). Every write carries the
+ * - A secret has one owner, `<organization>/<project>/<stack>`. Every write carries the
  *   owner claim, checked by the store under its lock; destroying a stack whose secret another
  *   stack manages forgets it instead of deleting it.
  *
@@ -17,39 +17,25 @@
  * Secrets: Pulumi hands this code plaintext. Nothing here logs or echoes the PFX, its password
  * or the store passphrase.
  */
-import { resolve } from 'node:path';
-import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
-import { createLocalStore } from '../adapters/local-store';
 import { poolRefresh, poolStep } from './front-end-pool-step';
-import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
-import { nodeVersionProblem } from '../domain/node-support';
+import { compose, partiesOf, type Composition, type CompositionOverrides } from './composition';
+import { AWS_STORE_KIND } from '../domain/aws-store-options';
+import { testClockLine } from '../domain/test-clock';
+import { storeDrift } from '../domain/store-drift';
 import { parseIsoInstant } from '../domain/time';
-import { isSfbError, SfbError } from '../domain/errors';
-import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
+import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
+import { STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs } from '../domain/resource-state';
+import { parseCertificateState, parseCheckedInputs, type StoredState } from '../domain/certificate-state';
 import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
 export { RECOVERY_WINDOW_DAYS };
 
-/** Where INTERNAL_ERROR asks users to report a bug. */
-export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';
+/** Where INTERNAL_ERROR asks users to report a bug: the README's section on reporting a problem. */
+export const REPORT_BUGS_AT = REPORT_A_PROBLEM;
 
-/** The store for these inputs; built per call, never captured (it holds the passphrase). */
-export function openStore(spec: StoreSpec, passphrase: string | null): CertificateStore {
-  // refresh and destroy run the provider without the program (whose constructor checks too).
-  const unsupportedNode = nodeVersionProblem(process.version);
-  if (unsupportedNode !== undefined) throw new SfbError('NODE_UNSUPPORTED', unsupportedNode);
-  if (spec?.kind === AWS_STORE_KIND) {
-    // Credentials: the SDK's default chain, when each call is made (never state, never captured).
-    const { kind: _kind, recoveryWindowDays: _window, ...options } = spec;
-    return createAwsSecretsManagerStore(options);
-  }
-  if (spec?.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String((spec as { kind?: unknown } | undefined)?.kind)}" is not known; use CertificateStores.local().`);
-  // A relative directory is relative to the program's directory, where the engine starts this
-  // provider: state then stays the same whichever path a checkout (or CI runner) has.
-  return createLocalStore({ directory: resolve(spec.directory), passphrase: passphrase ?? '', passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
-}
+export { openStore } from './composition';
 
 /** The versions holding each label, as the planner sees them (thumbprints from the payloads). */
 async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
@@ -57,7 +43,7 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   // The payload names its certificate (the store validates it as 40 hex digits on every read),
   // whoever wrote the version. A version that holds no document of ours (STORE_NOT_OURS: an
   // operator's put-secret-value, a rotation Lambda) is foreign: drift when current, nothing
-  // that blocks when previous or pending (issue #19 item 4).
+  // that blocks when previous or pending.
   const payloadOf = async (versionId: string): Promise<CertificatePayload | ForeignVersion> => {
     try {
       return await store.getVersion(name, versionId);
@@ -67,7 +53,7 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
     }
   };
   // A store that knows the thumbprint from the metadata (AWS: our version ids start with it)
-  // saves a read per label, so a refresh is one call (issue #9).
+  // saves a read per label, so a refresh is one call.
   const refOf = async (versionId: string): Promise<SlotRef> => {
     const known = secret.versions.find((v) => v.versionId === versionId)?.thumbprint;
     if (known !== undefined) return { versionId, thumbprint: known };
@@ -99,14 +85,14 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   };
 }
 
-function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots, secret: StoredSecret | undefined): CertificateState {
+function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots, secret: StoredSecret | undefined, testClock: boolean): CertificateState {
   // The PFX and its password stay out of the outputs: the store holds them, the inputs (secret,
   // encrypted in state) carry them to the next update, and every output travels further (the
   // Node SDK even debug-logs each registration's outputs, secrets included).
   const { pfx: _pfx, password: _password, ...kept } = inputs;
   return {
     ...kept,
-    plan: plan.summary,
+    plan: testClock ? testClockLine(plan.summary) : plan.summary,
     schemaVersion: STATE_SCHEMA_VERSION,
     // A foreign version the plan moves to previous is no previous certificate: null.
     previousThumbprint: (plan.after.previous ? thumbprintOf(plan.after.previous) : thumbprintOf(stored.previous)) ?? null,
@@ -174,8 +160,8 @@ async function describeExisting(store: CertificateStore, name: string, versionId
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown): Promise<CertificateState> {
-  const store = openStore(inputs.store, inputs.storePassphrase);
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition): Promise<CertificateState> {
+  const store = world.openStore(inputs.store, inputs.storePassphrase);
   const claim = claimOf(inputs);
   const name = inputs.secretName;
   let secret = knownVersionId === undefined ? await store.describe(name) : await describeExisting(store, name, knownVersionId);
@@ -189,7 +175,9 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     secret = await store.claim(name, claim);
   }
   const stored = secret ? await readSlots(store, name, secret) : {};
-  const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(inputs.effectiveDate ? { effectiveDate: new Date(inputs.effectiveDate) } : {}) }, now);
+  const effectiveAt = inputs.effectiveDate === undefined ? undefined : parseIsoInstant(inputs.effectiveDate);
+  if (effectiveAt !== undefined && !effectiveAt.ok) throw new SfbError('INVALID_ARGUMENT', `The \`effectiveDate\` input ${effectiveAt.reason}.`);
+  const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(effectiveAt?.ok ? { effectiveDate: effectiveAt.date } : {}) }, now);
   const payload: CertificatePayload = {
     pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'),
     password: inputs.password,
@@ -210,7 +198,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
   // Preview warned of a rotation state recorded; one seen only now is said here.
   const rotation = rotationOf(secret);
   if (JSON.stringify(rotation) !== JSON.stringify(recordedRotation ?? null)) warnOfRotation(store, name, rotation);
-  return stateFrom(inputs, plan, store, slotsAsOf(stored, now), secret);
+  return stateFrom(inputs, plan, store, slotsAsOf(stored, now), secret, world.testClock);
 }
 
 type Operation = 'create' | 'update' | 'refresh' | 'delete';
@@ -242,21 +230,37 @@ export function failureMessage(error: unknown, operation: Operation, secretName:
       : [];
   const where = frames.length > 0 ? ` at ${frames.join(' < ')}` : '';
   const secret = typeof secretName === 'string' ? `secret "${secretName}"` : 'the secret';
-  return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please report it at ${REPORT_BUGS_AT} with this message (it contains no secret).`;
+  return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please ${REPORT_BUGS_AT}, with this message (it contains no secret).`;
+}
+
+/**
+ * The inputs check returned, typed. Check wrote every key, so one missing is a bug of ours:
+ * INTERNAL_ERROR naming the keys (never their values).
+ */
+function checkedInputsOf(raw: Record<string, unknown>): CheckedInputs & { readonly __provider?: unknown } {
+  const parsed = parseCheckedInputs(raw);
+  if (parsed.ok) return parsed.inputs;
+  const keys = parsed.unread.map((u) => `\`${u.key}\` (${u.reason})`).join(', ');
+  throw new SfbError('INTERNAL_ERROR', `The inputs of secret "${String(raw.secretName)}" reached the store step without what check computes: ${keys}. Run \`pulumi preview\` and \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
 }
 
 /** Pulumi `create`. */
-export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
-  const checked = inputs as unknown as CheckedInputs;
+export async function create(inputs: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ id: string; outs: CertificateState }> {
+  let checked: CheckedInputs & { readonly __provider?: unknown };
   let outs: CertificateState;
+  let world: Composition;
+  let at: Date;
   try {
-    outs = await converge(checked, now, undefined, undefined);
+    checked = checkedInputsOf(inputs);
+    world = compose(partiesOf(checked), overrides);
+    at = now ?? world.clock();
+    outs = await converge(checked, at, undefined, undefined, world);
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
-  // The Front End step (issue #10), after the store step: its failure keeps this state.
-  const withServers = await poolStep(checked.secretName, outs as unknown as Record<string, unknown>, inputs, now, (e) => failureMessage(e, 'create', inputs.secretName));
-  return { id: checked.secretName, outs: withServers as unknown as CertificateState };
+  // The Front End step, after the store step: its failure keeps this state.
+  const withServers = await poolStep(checked.secretName, outs, checked, at, (e) => failureMessage(e, 'create', inputs.secretName), { open: world.openPool });
+  return { id: checked.secretName, outs: withServers };
 }
 
 /**
@@ -264,52 +268,59 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
  * and labels move in the same write); the error keeps the old state as a partial success, with
  * the old version id, so the next `pulumi up` sees the difference and finishes the roll.
  */
-export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
-  const checked = news as unknown as CheckedInputs;
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ outs: CertificateState }> {
+  let checked: CheckedInputs & { readonly __provider?: unknown };
   let outs: CertificateState;
+  let world: Composition;
+  let at: Date;
+  const parsedOlds = parseCertificateState(olds);
+  const old: StoredState = parsedOlds.ok ? parsedOlds.state : {};
   try {
-    outs = await converge(checked, now, String(olds.versionId ?? ''), olds.storeRotation);
+    checked = checkedInputsOf(news);
+    world = compose(partiesOf(checked), overrides);
+    at = now ?? world.clock();
+    outs = await converge(checked, at, old.versionId ?? '', old.storeRotation, world);
   } catch (error) {
     const message = failureMessage(error, 'update', news.secretName);
-    let properties: Record<string, unknown> = olds;
-    try {
-      properties = migrateState(olds).state;
-    } catch {
-      // The state was unreadable before this update too; keep it as it was.
-    }
+    // State that was unreadable before this update too is kept as it was.
+    const properties = parsedOlds.ok ? parsedOlds.record : olds;
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
-  // The Front End step (issue #10), after the store step: its failure keeps the new store state.
+  // The Front End step, after the store step: its failure keeps the new store state.
   // The old `servers` output goes along: the NotAfter of certificates it saw current, which
   // Skype no longer reports once they are previous (the expired previous one is removed).
   // The previous declaration too: a roll it scheduled is this resource's own, not a foreign one.
-  const declaredBefore = { thumbprint: olds.thumbprint, effectiveDate: olds.effectiveDate };
-  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers, declaredBefore }, now, (e) => failureMessage(e, 'update', news.secretName));
-  return { outs: withServers as unknown as CertificateState };
+  const declaredBefore = { thumbprint: old.thumbprint, effectiveDate: old.effectiveDate?.toISOString() };
+  const withServers = await poolStep(id, outs, { ...checked, servers: old.servers, declaredBefore }, at, (e) => failureMessage(e, 'update', news.secretName), { open: world.openPool });
+  return { outs: withServers };
 }
 
 /** Pulumi `read` (refresh): what the store really holds now. */
-export async function read(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
+export async function read(id: string, olds: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ id?: string; props?: Record<string, unknown> }> {
   try {
-    const result = await readStore(id, olds, now);
-    // The Front End step (issue #10): what every server reports now.
-    return result.props ? { ...result, props: await poolRefresh(result.props, now) } : result;
+    const world = compose(partiesOf(olds), overrides);
+    const at = now ?? world.clock();
+    const result = await readStore(id, olds, at, world);
+    if (!result.props) return result;
+    // The Front End step: what every server reports now.
+    const props = await poolRefresh(result.props, at, { open: world.openPool });
+    return { ...result, props: world.testClock && typeof props.plan === 'string' ? { ...props, plan: testClockLine(props.plan) } : props };
   } catch (error) {
     throw new Error(failureMessage(error, 'refresh', olds.secretName));
   }
 }
 
-async function readStore(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
-  const { state } = migrateState(olds);
-  const inputs = state as unknown as CertificateState;
-  const store = openStore(inputs.store, inputs.storePassphrase);
-  const secret = await describeExisting(store, inputs.secretName, String(inputs.versionId ?? ''));
+async function readStore(id: string, olds: Record<string, unknown>, now: Date, world: Composition): Promise<{ id?: string; props?: Record<string, unknown> }> {
+  const { record: state, state: inputs } = readState(olds);
+  const store = world.openStore(inputs.store, inputs.storePassphrase ?? null);
+  const name = secretNameOf(inputs);
+  const secret = await describeExisting(store, name, inputs.versionId ?? '');
   if (secret.deletionDate) {
     // Deleted elsewhere (an operator, or a stack that shared the store before owners were
     // recorded) but recoverable: the resource stays, and shows drift (no version) so the next
     // `pulumi up` updates it, which restores the secret with its history. Reporting it deleted
     // would make that `up` a create: the same restore, but the resource's history in state gone.
-    console.warn(`warning STORE_NOT_FOUND: secret "${inputs.secretName}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
+    console.warn(`warning STORE_NOT_FOUND: secret "${name}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
     return {
       id,
       props: {
@@ -320,16 +331,15 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
       },
     };
   }
-  const stored = await readSlots(store, inputs.secretName, secret);
+  const stored = await readSlots(store, name, secret);
   const pending = stored.pending;
-  if (pending && !isForeign(pending) && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && secret.owner === inputs.owner) {
+  if (pending && !isForeign(pending) && pending.effectiveDate.getTime() <= now.getTime() && pending.versionId === inputs.versionId && inputs.owner !== undefined && secret.owner === inputs.owner) {
     // Our scheduled roll's date has passed: Skype made it current then, and the store's labels
     // catch up on the first refresh or up at or after that date, as Secrets Manager's would
     // (AWSCURRENT moved onto the pending version). Only the owner moves them.
-    await store.moveStage(inputs.secretName, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
+    await store.moveStage(name, 'current', pending.versionId, { owner: inputs.owner, adopt: false });
   }
   const slots = slotsAsOf(stored, now);
-  const current = slots.current;
   const rotation = rotationOf(secret);
   const props: Record<string, unknown> = {
     ...state,
@@ -338,38 +348,42 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
     storeDescription: store.description,
     storeRotation: rotation,
   };
-  warnOfRotation(store, inputs.secretName, rotation);
-  warnOfForeignVersions(store, inputs.secretName, slots);
-  const scheduledOurs = slots.pending?.versionId === inputs.versionId;
-  if (!scheduledOurs && current?.versionId !== inputs.versionId) {
-    // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
-    // named by its label and id, never its value; state's thumbprint is then ''.
-    props.versionId = current?.versionId ?? '';
-    props.thumbprint = thumbprintOf(current) ?? '';
-    props.plan = !current
-      ? 'drift: store holds no current certificate'
-      : isForeign(current)
-        ? `drift: store holds version ${current.versionId} (${store.stageLabels?.current ?? 'current'}), which is not a certificate of sfb-oauth-cert, as current`
-        : `drift: store holds ${current.thumbprint} as current`;
-  }
+  warnOfRotation(store, name, rotation);
+  warnOfForeignVersions(store, name, slots);
+  // Drift: someone changed the current certificate behind Pulumi's back. A foreign version is
+  // named by its label and id, never its value; state's thumbprint is then ''.
+  const drift = storeDrift(slots, inputs.versionId, store.stageLabels?.current ?? 'current');
+  if (drift) Object.assign(props, drift);
   return { id, props };
+}
+
+/** The state, typed; state a newer provider wrote is STATE_UNSUPPORTED. */
+function readState(olds: Record<string, unknown>): { readonly record: Record<string, unknown>; readonly state: StoredState } {
+  const parsed = parseCertificateState(olds);
+  if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
+  return parsed;
+}
+
+/** The secret state names; state without one cannot name what to read or delete. */
+function secretNameOf(state: StoredState): string {
+  if (state.secretName !== undefined) return state.secretName;
+  throw new SfbError('INVALID_ARGUMENT', 'The Pulumi state of this resource names no secret (`secretName`), so there is nothing to read or delete; remove the resource from the state with `pulumi state delete <urn>`.');
 }
 
 /**
  * Pulumi `delete`: schedules deletion; the certificate stays recoverable for the window. A
  * secret another stack manages is left alone: this stack only forgets it, and says so.
  */
-export async function remove(olds: Record<string, unknown>): Promise<void> {
+export async function remove(olds: Record<string, unknown>, overrides: CompositionOverrides = {}): Promise<void> {
   try {
-    const { state } = migrateState(olds);
-    const inputs = state as unknown as CertificateState;
-    const store = openStore(inputs.store, inputs.storePassphrase);
-    const name = inputs.secretName;
-    const secret = await describeExisting(store, name, String(inputs.versionId ?? ''));
+    const { state: inputs } = readState(olds);
+    const store = compose(partiesOf(inputs), overrides).openStore(inputs.store, inputs.storePassphrase ?? null);
+    const name = secretNameOf(inputs);
+    const secret = await describeExisting(store, name, inputs.versionId ?? '');
     if (secret.deletionDate) return;
     // State written before owners were recorded names none: it cannot prove the secret is its
     // own, so it deletes only a secret nobody has claimed.
-    const owner = typeof inputs.owner === 'string' && inputs.owner !== '' ? inputs.owner : undefined;
+    const owner = inputs.owner !== undefined && inputs.owner !== '' ? inputs.owner : undefined;
     const forget = (manager: string) =>
       console.warn(
         `warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} is managed by ${manager}${owner ? `, not by ${owner}` : ''}, so this destroy leaves it in place (not scheduled for deletion) and only removes it from this stack's state.`,
@@ -377,8 +391,8 @@ export async function remove(olds: Record<string, unknown>): Promise<void> {
     if (secret.owner !== undefined && secret.owner !== owner) return forget(secret.owner);
     try {
       // Never adopt to delete: the claim only checks, under the store's lock.
-      const spec = inputs.store as StoreSpec;
-      const window = spec?.kind === AWS_STORE_KIND ? (spec.recoveryWindowDays ?? DEFAULT_AWS_RECOVERY_WINDOW_DAYS) : RECOVERY_WINDOW_DAYS;
+      const spec = inputs.store;
+      const window = spec?.kind === AWS_STORE_KIND ? (spec.recoveryWindowDays ?? RECOVERY_WINDOW_DAYS) : RECOVERY_WINDOW_DAYS;
       await store.scheduleDeletion(name, window, owner === undefined ? undefined : { owner, adopt: false });
     } catch (error) {
       // Another stack adopted it between the look and the deletion.

@@ -36,6 +36,6 @@ function readPfxFileAsBase64(path: string): string {
     throw new SfbError('PFX_UNREADABLE', fileProblemMessage('PFX file', path, read.problem));
   }
   // Normalised here so that what cannot be a PFX (PEM text, base64 of something else) fails now
-  // with the reader's hint, rather than later as "does not decode to PKCS#12" (issue #7, item 4).
+  // with the reader's hint, rather than later as "does not decode to PKCS#12".
   return pfxBytesFrom(read.bytes, inputName).toString('base64');
 }

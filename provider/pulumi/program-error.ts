@@ -6,7 +6,7 @@
  * class): the SDK then prints the message alone, once, instead of the generic "unhandled
  * exception" report. That report formats the error with `util.inspect`, which was measured to
  * take 35-50 s on Node 20 with SDK 3.248 for a program run through ts-node (docs/engine.md); a
- * forgotten argument must fail at once (issue #7 A). The stack is cut to its first line for the
+ * forgotten argument must fail at once. The stack is cut to its first line for the
  * same reason: the SDK also inspects the error for its tracing span. The code leads the message,
  * as in check failures, because the message is all the user sees.
  */

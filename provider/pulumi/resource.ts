@@ -79,11 +79,20 @@ export const CertificateStores = {
     const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
     const problems = awsStoreOptionProblems(given, isKnownNow);
     if (problems.length > 0) throw programError('INVALID_ARGUMENT', problems.join(' '));
-    // Only the options given, so state holds no `undefined` keys and compares stably.
-    const keys = ['region', 'endpoint', 'kmsKeyId', 'tags', 'description', 'recoveryWindowDays', 'forceDeleteWithoutRecovery'] as const;
-    const spec: Record<string, unknown> = { kind: AWS_STORE_KIND };
-    for (const key of keys) if (given[key] !== undefined && given[key] !== null) spec[key] = given[key];
-    return spec as unknown as AwsSecretsManagerStoreSpec;
+    // The options were checked above. Only those given, so state holds no `undefined` keys and
+    // compares stably.
+    const { region, endpoint, kmsKeyId, tags, description, recoveryWindowDays, forceDeleteWithoutRecovery } = options;
+    const present = <T>(key: string, value: T | null | undefined): Record<string, T> => (value === undefined || value === null ? {} : { [key]: value });
+    return {
+      kind: AWS_STORE_KIND,
+      region,
+      ...present('endpoint', endpoint),
+      ...present('kmsKeyId', kmsKeyId),
+      ...present('tags', tags),
+      ...present('description', description),
+      ...present('recoveryWindowDays', recoveryWindowDays),
+      ...present('forceDeleteWithoutRecovery', forceDeleteWithoutRecovery),
+    };
   },
 };
 
@@ -123,7 +132,7 @@ export interface OAuthTokenIssuerCertificateArgs {
    */
   readonly adopt?: pulumi.Input<boolean>;
   /**
-   * The Front End Servers to converge (issue #10): after the store, `pulumi up` assigns the
+   * The Front End Servers to converge: after the store, `pulumi up` assigns the
    * certificate (`-Identity Global`) and waits until every server reports it.
    * @default none: the certificate is kept in the store only
    */
@@ -178,8 +187,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
   declare readonly storeDescription: pulumi.Output<string>;
   /**
    * Every non-secret fact of the certificate the checks use (names, dates, key, MAC, chain), so a
-   * later preview of the same PFX re-checks them without decrypting it again (issue #19, item 14:
-   * README listed it, the class did not register it).
+   * later preview of the same PFX re-checks them without decrypting it again (the
+   * README lists it, so the class registers it).
    */
   declare readonly certificateFacts: pulumi.Output<RecordedFacts>;
   /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending?, timeZone?, unreachable? } (`unreachable`: it could not be read then). */
@@ -187,7 +196,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     // Before anything else: on an unsupported Node the user gets one error, not the AWS SDK's
-    // warning on every up (issue #19, item 7).
+    // warning on every up.
     const unsupportedNode = nodeVersionProblem(process.version);
     if (unsupportedNode !== undefined) throw programError('NODE_UNSUPPORTED', unsupportedNode);
     if (typeof args !== 'object' || args === null) {
@@ -195,7 +204,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     }
     const store = args.store ?? CertificateStores.local();
     // Every value already known is checked now, so a forgotten config value fails at once with the
-    // argument's name (issue #7 A: it used to throw inside an apply and leave the program hanging).
+    // argument's name (thrown inside an apply, it would leave the program hanging).
     // Values still to be computed (Outputs, Promises) are checked by the provider's `check`.
     const declared = {
       sipDomain: args.sipDomain,
@@ -228,7 +237,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       owner: ownerOfThisProgram(),
       adopt: args.adopt ?? false,
       // The pool is kept in state in the clear; its credential's password travels apart, as a
-      // secret like `password` (issue #15), and reaches the shell only in an owner-only file.
+      // secret like `password`, and reaches the shell only in an owner-only file.
       pool: poolInput(args.pool) ?? null,
       poolPassword: args.pool?.credential ? pulumi.secret(args.pool.credential.password) : null,
       // Outputs, filled by the provider:

@@ -62,7 +62,7 @@ describe('desiredOf and ownRollsOf', () => {
     const read = () => desiredOf({ thumbprint: B, notBefore: '2025-01-01T00:00:00Z', notAfter: 'Jan 1 2035' });
     expect(read).toThrow(SfbError);
     expect(codeOf(read)).toBe('INTERNAL_ERROR');
-    expect(read).toThrow(`The NotAfter of ${B} reached the pool step unreadable: "Jan 1 2035" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it at the sfb-oauth-cert issue tracker.`);
+    expect(read).toThrow(`The NotAfter of ${B} reached the pool step unreadable: "Jan 1 2035" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it as the "Reporting a problem" section of the sfb-oauth-cert README says.`);
   });
 
   it.each([

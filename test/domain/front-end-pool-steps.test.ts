@@ -236,7 +236,7 @@ describe('describeServer, poolDrift and the operator\'s command', () => {
     const read = () => describeServer(server('fe01.contoso.com', { scheduled: { thumbprint: C, effectiveDate: '09/01/2026' } }));
     expect(read).toThrow(SfbError);
     expect(codeOf(read)).toBe('INTERNAL_ERROR');
-    expect(read).toThrow('The effective date of the roll pending on fe01.contoso.com reached the pool step unreadable: "09/01/2026" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it at the sfb-oauth-cert issue tracker.');
+    expect(read).toThrow('The effective date of the roll pending on fe01.contoso.com reached the pool step unreadable: "09/01/2026" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it as the "Reporting a problem" section of the sfb-oauth-cert README says.');
   });
 
   it('drift names only the servers not in the declared state', () => {

@@ -88,7 +88,7 @@ describe('slotsAsOf', () => {
   });
 });
 
-// Issue #19 item 4: a version this provider did not write (an operator's put-secret-value, a
+// A version this provider did not write (an operator's put-secret-value, a
 // rotation Lambda's value) is named by id, moved to previous by the next write, and never rolled.
 describe('foreign versions', () => {
   const JUNK = { versionId: '48ef02e3-74b7-411d-aa84-3d5e6245dfe2', foreign: true as const };

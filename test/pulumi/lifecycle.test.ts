@@ -1,19 +1,21 @@
 /**
  * The store operations of the provider (create, update, read, delete) where the store is not
- * what state expects (issue #7): a lost store (B), a secret another stack owns (C), our own bugs
- * kept apart from store failures (8). Real local stores in temp directories, real PFX files.
+ * what state expects: a lost store, a secret another stack owns, our own bugs kept apart from
+ * store failures. Real local stores in temp directories where files matter, an in-memory store
+ * (test/support/memory-store.ts) where they do not; real PFX files.
  */
 import { promises as fs } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import * as localStore from '../../provider/adapters/local-store';
 import { createLocalStore, localStorePaths } from '../../provider/adapters/local-store';
 import * as handlers from '../../provider/pulumi/handlers';
 import { openStore } from '../../provider/pulumi/lifecycle';
 import type { StoreSpec } from '../../provider/domain/resource-state';
 import type { CertificateStage, CertificateStore } from '../../provider/ports/certificate-store';
+import type { CompositionOverrides } from '../../provider/pulumi/composition';
+import { createMemoryStore } from '../support/memory-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -50,6 +52,11 @@ async function checked(olds: Props, news: Props): Promise<Props> {
   const result = await handlers.check(olds, news, NOW);
   expect(result.failures).toEqual([]);
   return result.inputs;
+}
+
+/** The provider's collaborators with an in-memory store (for tests that need no files). */
+function inMemory(store: CertificateStore = createMemoryStore()): { store: CertificateStore; world: CompositionOverrides } {
+  return { store, world: { environment: {}, openStore: () => store } };
 }
 
 /** A stack that created the certificate A in a store: its state and the store. */
@@ -212,9 +219,10 @@ describe('a secret another stack owns (issue #7 C)', () => {
   });
 
   it("destroys the owner's secret recoverably, for 30 days from the destroy", async () => {
-    const { state, store } = await aCreatedStack();
+    const { store, world } = inMemory();
+    const { outs } = await handlers.create(await checked({}, newsFor(A, 'unused')), NOW, world);
     const before = Date.now();
-    await handlers.remove(state);
+    await handlers.remove(outs as unknown as Props, world);
     const after = Date.now();
     const deletion = Date.parse((await store.describe(SECRET))?.deletionDate ?? 'none');
     const days = 30 * 24 * 3600 * 1000;
@@ -241,36 +249,29 @@ describe('a secret another stack owns (issue #7 C)', () => {
 });
 
 describe('our bugs are not store failures (issue #7 item 8)', () => {
-  /** Makes the store the lifecycle opens throw `error` from every operation. */
-  function aStoreThatThrows(error: unknown): jest.SpyInstance {
-    const real = localStore.createLocalStore;
-    return jest.spyOn(localStore, 'createLocalStore').mockImplementation((config) => {
-      const store = real(config);
-      const fail = () => Promise.reject(error);
-      return { ...store, description: store.description, describe: fail, describeExisting: fail, getVersion: fail, putVersion: fail, moveStage: fail, scheduleDeletion: fail, restore: fail, claim: fail };
-    });
+  /** A store that throws `error` from every operation. */
+  function aStoreThatThrows(error: unknown): CertificateStore {
+    const fail = () => Promise.reject(error);
+    return { description: 'a store with a bug', describe: fail, describeExisting: fail, getVersion: fail, putVersion: fail, moveStage: fail, scheduleDeletion: fail, restore: fail, claim: fail };
   }
 
-  const operations: { row: string; doing: string; run: (state: Props, news: Props) => Promise<unknown> }[] = [
-    { row: 'create', doing: 'creating (storing the first certificate of)', run: (_state, news) => handlers.create(news, NOW) },
-    { row: 'update', doing: 'updating (storing the declared certificate of)', run: (state, news) => handlers.update(SECRET, state, news, NOW) },
-    { row: 'refresh', doing: 'refreshing (reading what the store holds for)', run: (state) => handlers.read(SECRET, state, NOW) },
-    { row: 'delete', doing: 'deleting (scheduling the deletion of)', run: (state) => handlers.remove(state) },
+  const operations: { row: string; doing: string; run: (state: Props, news: Props, world?: CompositionOverrides) => Promise<unknown> }[] = [
+    { row: 'create', doing: 'creating (storing the first certificate of)', run: (_state, news, world) => handlers.create(news, NOW, world) },
+    { row: 'update', doing: 'updating (storing the declared certificate of)', run: (state, news, world) => handlers.update(SECRET, state, news, NOW, world) },
+    { row: 'refresh', doing: 'refreshing (reading what the store holds for)', run: (state, _news, world) => handlers.read(SECRET, state, NOW, world) },
+    { row: 'delete', doing: 'deleting (scheduling the deletion of)', run: (state, _news, world) => handlers.remove(state, world) },
   ];
 
   it.each(operations)('$row: an unexpected error is INTERNAL_ERROR saying what was being done, asking for a report, quoting nothing', async ({ doing, run }) => {
-    const { directory, state } = await aCreatedStack();
-    const news = await checked(state, newsFor(B, directory));
+    const { world } = inMemory();
+    const { outs } = await handlers.create(await checked({}, newsFor(A, 'unused')), NOW, world);
+    const state = outs as unknown as Props;
+    const news = await checked(state, newsFor(B, 'unused'));
     // A bug's message may quote data: here, a password.
-    const spy = aStoreThatThrows(new TypeError(`Cannot read properties of undefined (reading '${B.password}')`));
-    let message: string;
-    try {
-      message = await run(state, news).then(() => 'resolved', messageOf);
-    } finally {
-      spy.mockRestore();
-    }
+    const broken = inMemory(aStoreThatThrows(new TypeError(`Cannot read properties of undefined (reading '${B.password}')`)));
+    const message = await run(state, news, broken.world).then(() => 'resolved', messageOf);
     expect(message).toMatch(
-      new RegExp(`^INTERNAL_ERROR: sfb-oauth-cert failed while ${doing.replace(/[()]/g, '\\$&')} secret "${SECRET}": an unexpected TypeError at .+\\. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change\\. Please report it at the sfb-oauth-cert issue tracker with this message \\(it contains no secret\\)\\.$`),
+      new RegExp(`^INTERNAL_ERROR: sfb-oauth-cert failed while ${doing.replace(/[()]/g, '\\$&')} secret "${SECRET}": an unexpected TypeError at .+\\. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change\\. Please report it as the "Reporting a problem" section of the sfb-oauth-cert README says, with this message \\(it contains no secret\\)\\.$`),
     );
     for (const secret of [B.password!, A.password!, PASSPHRASE]) expect(message).not.toContain(secret);
   });
@@ -314,12 +315,12 @@ describe('declaring again a certificate the store keeps without a label', () => 
   // holds is a no-op (the store contract; Secrets Manager's PutSecretValue does the same), so
   // after A → B → C, declaring A again reported A current while the store kept C.
   it('moves current onto the existing version (A → B → C → A)', async () => {
-    const { directory, state: first, store } = await aCreatedStack();
-    let state = first;
+    const { store, world } = inMemory();
+    let state = (await handlers.create(await checked({}, newsFor(A, 'unused')), NOW, world)).outs as unknown as Props;
     const C = entry('wildcard');
     for (const e of [B, C, A]) {
-      const inputs = await checked(state, newsFor(e, directory));
-      state = (await handlers.update(SECRET, state, inputs, NOW)).outs as unknown as Props;
+      const inputs = await checked(state, newsFor(e, 'unused'));
+      state = (await handlers.update(SECRET, state, inputs, NOW, world)).outs as unknown as Props;
     }
     const secret = await store.describe(SECRET);
     const holding = (stage: CertificateStage) => secret?.versions.find((v) => v.stages.includes(stage))?.versionId;

@@ -1,5 +1,5 @@
 /**
- * Preview of a scheduled roll in the servers' time zone (issue #15): check plans in the declared
+ * Preview of a scheduled roll in the servers' time zone: check plans in the declared
  * `serverTimeZone` (it sees only old inputs), diff in the zone the servers reported at the last
  * look (recorded in the state's `servers`). No store and no pool are touched.
  */

@@ -1,6 +1,6 @@
 /**
  * The resource constructor checks every argument it already knows, so a forgotten config value
- * fails at once with the argument's name (issue #7 A: a missing sipDomain used to throw inside an
+ * fails at once with the argument's name (a missing sipDomain used to throw inside an
  * apply while serializing, and a program exporting outputs then never finished).
  */
 import * as pulumi from '@pulumi/pulumi';
