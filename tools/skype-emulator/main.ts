@@ -11,7 +11,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { admin } from './admin';
-import { SecretLeakError, Shell } from './shell';
+import { ManagementShell } from './management-shell';
+import { SecretLeakError } from './secret-rules';
 import { EmulatorUsageError, emulatedNow, logScript, readState, stateDirFrom, withStateLock, writeState } from './state';
 
 /** Scripts larger than this are refused unread past it. */
@@ -101,7 +102,7 @@ async function runScript(args: readonly string[], dir: string, io: Io): Promise<
     }
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const shell = new Shell({
+    const shell = new ManagementShell({
       state, now, scriptText: script, argv: process.argv,
       out: (line) => stdout.push(`${line}\n`),
       err: (line) => stderr.push(`${line}\n`),
