@@ -12,7 +12,7 @@ import { invariantString, PsDate, PsHashtable, PsObject, unwrap, type Edition, t
 
 /**
  * The "Preparing modules for first use." progress record 5.1 writes to a redirected stderr as
- * CLIXML (the record inspec/train's issue 153 captured from powershell.exe): a reader that
+ * CLIXML (the record inspec/train#153 captured from powershell.exe): a reader that
  * expects plain text there sees this.
  */
 export const PROGRESS_CLIXML = '#< CLIXML\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj S="progress" RefId="0"><TN RefId="0"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN><MS><I64 N="SourceId">1</I64><PR N="Record"><AV>Preparing modules for first use.</AV><AI>0</AI><Nil /><PI>-1</PI><PC>-1</PC><T>Completed</T><SR>-1</SR><SD> </SD></PR></MS></Obj></Objs>';

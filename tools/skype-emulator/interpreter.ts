@@ -86,7 +86,7 @@ export class Interpreter implements ShellServices {
    * `-Command -`: the console host reads stdin line by line; a complete one-line statement runs
    * at once, a statement spanning lines runs when an empty line follows it and is dropped if
    * stdin ends first; an error does not stop later lines; the exit code is the last statement's
-   * (PowerShell/PowerShell issues 3223, 15331 and 21808).
+   * (PowerShell/PowerShell#3223, #15331 and #21808).
    */
   async runCommandStdin(source: string): Promise<number> {
     const scope = this.newSessionScope();
@@ -181,7 +181,7 @@ export class Interpreter implements ShellServices {
 
   // --- Statements ------------------------------------------------------------------------------
 
-  async runStatements(node: SyntaxNode, scope: Scope, frame: Frame): Promise<void> {
+  private async runStatements(node: SyntaxNode, scope: Scope, frame: Frame): Promise<void> {
     for (const child of node.namedChildren) {
       switch (child.type) {
         case 'statement_list':

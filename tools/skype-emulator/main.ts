@@ -1,8 +1,8 @@
 /**
- * `sfb-skype-emulator`: the Skype for Business Server Management Shell stand-in (issues #10,
- * #15; docs/skype-emulator.md). Entry points:
+ * `sfb-skype-emulator`: the Skype for Business Server Management Shell stand-in
+ * (docs/skype-emulator.md). Entry points:
  * - `[-NoProfile] [-NonInteractive] [-ExecutionPolicy P] -File <path>`: runs the script file as
- *   one unit, as `powershell.exe -File` does (the adapter's way since issue #15);
+ *   one unit, as `powershell.exe -File` does (the adapter's way: docs/shell-contract.md);
  * - `[-NoProfile] [-NonInteractive] [-ExecutionPolicy P] -Command -`: reads the script on stdin
  *   and runs it statement by statement, as the console host does;
  * - `admin ...`: the control CLI for tests and the demo.
