@@ -3,7 +3,7 @@
  * examples/embedded/index.ts) on the embedded defaults (local file backend `.pulumi-state/`, local
  * certificate store), run by the Pulumi CLI as a user would type it in the repository root, then
  * `pulumi stack output`. The CLI is the user's own when it is recent enough, else the pinned
- * build (built from the Go module proxy the first time): scripts/engine-env.ts ensurePulumiCli().
+ * build (built from the Go module proxy the first time): scripts/pulumi-cli.ts ensurePulumiCli().
  *
  * On first run it creates a demo PFX for contoso.com and stores its password and the store
  * passphrase as secret stack config (`pulumi config set --secret <key>` with the value on stdin,
@@ -15,7 +15,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_STACK, engineEnv, ensurePulumiCli, ensureSupportedNode, fileBackendDir, projectRoot, type PulumiCli } from './engine-env';
+import { engineEnv } from './engine-environment';
+import { ensureSupportedNode } from './node-runtime';
+import { DEMO_STACK, fileBackendDir } from './passphrase-policy';
+import { projectRoot } from './project-paths';
+import { ensurePulumiCli, type PulumiCli } from './pulumi-cli';
 import { setSecretConfig } from './secret-config';
 import { makeDemoPfx } from '../provider/adapters/pfx/demo-pfx';
 
@@ -159,7 +163,7 @@ async function main(): Promise<void> {
   const cli = ensurePulumiCli({ root, refresh: true, log: say, installOutput: 'inherit' });
   say(`Pulumi CLI ${cli.version} at ${cli.pulumiBinary} (${cli.source === 'path' ? 'found on PATH' : 'the pinned build in the machine cache'})`);
   // On a machine whose own Node is older than 22, the CLI's Node processes (language host,
-  // program, provider) run on the cached Node 24 instead (issue #19, item 7).
+  // program, provider) run on the cached Node 24 instead, so the demo stays one command there.
   const nodeBinDir = ensureSupportedNode({ log: say });
   if (nodeBinDir !== undefined) say(`program and provider on Node.js from ${nodeBinDir} (this machine's is ${process.version})`);
   const env = engineEnv({ root, stackName: DEMO_STACK, cli, ...(nodeBinDir === undefined ? {} : { nodeBinDir }) });

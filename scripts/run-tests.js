@@ -7,8 +7,8 @@
 //   2. scripts/moto start       (the local AWS endpoint)
 //   3. jest --ci --json --outputFile=test-results.json [extra args passed through], run by the
 //      cached Node 24 with its bin/ first on PATH, so the Pulumi CLI's language host, programs and
-//      dynamic provider plugin (which run `node` from PATH) are on Node 24 too (issue #19, item 7:
-//      the provider supports Node 22 and 24, and the machine's own may be 20); jest's globalSetup
+//      dynamic provider plugin (which run `node` from PATH) are on Node 24 too (the
+//      provider supports Node 22 and 24, and the machine's own may be 20); jest's globalSetup
 //      (test/harness/build-dist.js) compiles dist/ first, so `npm test` builds once
 //   4. scripts/moto stop        (always: on success, failure, crash or Ctrl-C)
 // and prints as its last line exactly `N passed, N failed`, exiting non-zero when anything
@@ -82,16 +82,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-/** The bin/ directory of the Node 24 scripts/install-node installed (engine-env.ts node-paths), or null after logging why not. */
+/** The bin/ directory of the Node 24 scripts/install-node installed (print-paths.ts node-paths), or null after logging why not. */
 function pinnedNodeBinDir() {
-  const res = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'engine-env.ts'), 'node-paths'], {
+  const res = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'print-paths.ts'), 'node-paths'], {
     cwd: root,
     encoding: 'utf8',
   });
   const line = (res.stdout || '').split('\n').find((l) => l.startsWith('NODE_BIN_DIR='));
   const dir = line ? line.slice('NODE_BIN_DIR='.length) : '';
   if (res.status !== 0 || !dir || !fs.existsSync(path.join(dir, 'node'))) {
-    log(`scripts/engine-env.ts node-paths named no installed Node 24 (exit ${res.status}): ${(res.stderr || '').trim()}`);
+    log(`scripts/print-paths.ts node-paths named no installed Node 24 (exit ${res.status}): ${(res.stderr || '').trim()}`);
     return null;
   }
   return dir;

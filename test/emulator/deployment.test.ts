@@ -178,7 +178,7 @@ describe('the server culture and time zone read -EffectiveDate', () => {
   });
 
   // .NET reads a date of another culture as its own when the numbers allow it (days <= 12):
-  // the misread is reproduced, not refused (issue #15; test/fixtures/dotnet/dotnet-facts.json).
+  // the misread is reproduced, not refused (test/fixtures/dotnet/dotnet-facts.json).
   it.each([
     ['an en-US date on a de-DE session is read day first: 12 January', 'de-DE', '12/1/2027 1:30:00 PM', '2027-01-12T13:30:00.000Z'],
     ['a de-DE date on an en-US session is read month first: 12 January', 'en-US', '01.12.2027 13:30:00', '2027-01-12T13:30:00.000Z'],
@@ -393,7 +393,7 @@ describe('PowerShell plumbing', () => {
   it('output before an error stays on stdout, and what ran before it took effect; under -Command - the lines after it run too', async () => {
     const p = await pool();
     const result = await p.ps(`${p.importScript('openssl3-default')}\n'before'\nFoo\n'after'`);
-    // The exit code is the last line's (PowerShell issues #3223, #15331): 'after' succeeded.
+    // The exit code is the last line's (PowerShell/PowerShell#3223 and #15331): 'after' succeeded.
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('before\nafter\n');
     const stopped = await p.file(`$ErrorActionPreference = 'Stop'\n'before'\nFoo\n'after'`);
@@ -491,7 +491,7 @@ describe('admin CLI', () => {
     expect((await p.admin('frobnicate')).code).toBe(2);
   });
 
-  // Issue #19 item 12: valid JSON of another structure was a TypeError from the interpreter.
+  // Valid JSON of another structure used to be a TypeError from the interpreter.
   it.each([
     ['not JSON', '{"format": 1,'],
     ['null', 'null'],

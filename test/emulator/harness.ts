@@ -102,7 +102,7 @@ export class Pool {
     return runEmulator(['-NoProfile', '-NonInteractive', '-Command', '-'], this.env, script);
   }
 
-  /** Runs a script as the adapter does since issue #15: written to a .ps1 (UTF-8, BOM by default), `-File <path>`. */
+  /** Runs a script as the adapter does (docs/shell-contract.md): written to a .ps1 (UTF-8, BOM by default), `-File <path>`. */
   file(script: string, options: { bom?: boolean; name?: string } = {}): Promise<Result> {
     this.scripts += 1;
     const path = join(this.dir, options.name ?? `call-${this.scripts}.ps1`);

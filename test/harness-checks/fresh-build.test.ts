@@ -2,12 +2,12 @@
  * The CLI and engine tests run the compiled dist/ (bin/sfb-oauth-cert, and the dynamic provider
  * loading 'sfb-oauth-cert/dist/...'). jest's globalSetup (test/harness/build-dist.js) compiles it
  * at the start of every run; this proves it did, from exactly the sources on disk now
- * (issue #7, item 9: a change to provider/ used to be tested as the old build).
+ * (a change to provider/ used to be tested as the old build).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectRoot } from '../../scripts/engine-env';
+import { projectRoot } from '../../scripts/project-paths';
 
 const root = projectRoot();
 
@@ -58,7 +58,7 @@ describe('the compiled output the tests run', () => {
   });
 });
 
-describe('jest on an unsupported Node.js (issue #19, item 7)', () => {
+describe('jest on an unsupported Node.js (the provider needs Node 22 or 24)', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the globalSetup is a CommonJS script.
   const { unsupportedNodeMessage } = require('../harness/build-dist.js') as { unsupportedNodeMessage: (version: string) => string | undefined };
 

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requirePulumiInstalled } from '../../scripts/engine-env';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { motoEndpoint, requireMoto } from '../harness/moto';
 
 describe('when the engine or moto is missing', () => {

@@ -1,5 +1,5 @@
 /**
- * `scripts/moto stop` stops only the moto this checkout started (issue #19 item 13). It used to
+ * `scripts/moto stop` stops only the moto this checkout started. It used to
  * recognise its process by the name `moto_server` alone, so a copied checkout (which carries the
  * original's `.moto/pid`) stopped the original's moto, and a reused pid could be another
  * checkout's. Two checkouts here, each with a stand-in `.venv/bin/moto_server` (a python entry
@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/engine-env';
+import { projectRoot } from '../../scripts/project-paths';
 
 const SCRIPT = join(projectRoot(), 'scripts', 'moto');
 

@@ -1,18 +1,20 @@
 /**
- * `npm run pulumi` (scripts/pulumi) with the real CLI (issue #8, section 2), three ways:
+ * `npm run pulumi` (scripts/pulumi) with the real CLI, three ways:
  * - a recent CLI on PATH (the cached real binary through a symlink in a temp directory, so
  *   `pulumi version` reports it, as a user's install would): used, with an empty machine cache
  *   and nothing built, and it runs a `runtime: nodejs` program;
  * - no pulumi on PATH: the pinned build in the machine cache runs;
  * - a too-old CLI on PATH (a shim printing v3.100.0): not used, and the reason is printed.
- * The decision itself (scripts/engine-env.ts findPulumiCli) is checked with shims in
+ * The decision itself (scripts/pulumi-cli.ts findPulumiCli) is checked with shims in
  * pulumi-cli-choice.test.ts; the demo makes the same call.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { LOCAL_DEMO_PASSPHRASE, minimumPulumiCliVersion, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { minimumPulumiCliVersion, requirePulumiInstalled } from '../../scripts/pulumi-cli';
 
 const root = projectRoot();
 const wrapper = join(root, 'scripts', 'pulumi');
@@ -68,7 +70,7 @@ describe('which Pulumi CLI scripts/pulumi runs', () => {
   it('no pulumi on PATH: the pinned build in the machine cache runs', () => {
     const version = run(['version'], { path: BASE_PATH });
     expect({ status: version.status, stdout: version.stdout.trim(), stderr: version.stderr }).toEqual({ status: 0, stdout: pinned.version, stderr: '' });
-    const choice = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'scripts', 'engine-env.ts'), 'cli'], {
+    const choice = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'scripts', 'print-paths.ts'), 'cli'], {
       cwd: root,
       env: { ...process.env, PATH: BASE_PATH.join(delimiter) },
       encoding: 'utf8',

@@ -1,26 +1,16 @@
 /**
- * Which Pulumi CLI `npm run pulumi` and `npm run demo` run (issue #8, section 2): the user's own
+ * Which Pulumi CLI `npm run pulumi` and `npm run demo` run: the user's own
  * `pulumi` on PATH when `pulumi version` is at least the supported minimum and a Node language
  * host sits beside it; otherwise the pinned build in the machine cache, built first when missing.
- * The decision (scripts/engine-env.ts findPulumiCli / ensurePulumiCli) is checked here with shim
+ * The decision (scripts/pulumi-cli.ts findPulumiCli / ensurePulumiCli) is checked here with shim
  * CLIs; test/harness-checks/pulumi-cli-choice.int.test.ts drives scripts/pulumi with the real one.
  */
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import {
-  cliVersionProblem,
-  engineEnv,
-  ensurePulumiCli,
-  ensureSupportedNode,
-  findPulumiCli,
-  MIN_SUPPORTED_NODE_MAJOR,
-  nodeLayout,
-  minimumPulumiCliVersion,
-  parseCliVersion,
-  pinnedPulumiVersion,
-  pulumiLayout,
-} from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { ensureSupportedNode, MIN_SUPPORTED_NODE_MAJOR, nodeLayout } from '../../scripts/node-runtime';
+import { cliVersionProblem, ensurePulumiCli, findPulumiCli, minimumPulumiCliVersion, parseCliVersion, pinnedPulumiVersion, pulumiLayout } from '../../scripts/pulumi-cli';
 
 const MIN = minimumPulumiCliVersion();
 
@@ -217,7 +207,7 @@ describe('the PATH the CLI runs with', () => {
   });
 });
 
-describe('the Node the CLI\'s Node processes run on (issue #19, item 7)', () => {
+describe('the Node the CLI\'s Node processes run on (the provider needs Node 22 or 24)', () => {
   it('is the machine\'s own when it is supported: nothing installed, PATH unchanged', () => {
     const install = jest.fn(() => 0);
     expect(ensureSupportedNode({ version: 'v22.0.0', env: envWith('/usr/bin'), install })).toBeUndefined();

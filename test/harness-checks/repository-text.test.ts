@@ -1,14 +1,14 @@
 /**
  * What the repository tells its users, checked over every text file that ships with it:
- * - no link leaves the repository for ../shared (issue #7, item 12: dead links for users);
+ * - no link leaves the repository for ../shared (a user's checkout has no ../shared: dead links);
  * - relative links in README.md and docs/ point at files that exist;
- * - no instruction puts a secret on a command line (issue #7, item F): `pulumi config set
+ * - no instruction puts a secret on a command line: `pulumi config set
  *   --secret <key> <value>` leaves the value in `ps` and the shell history.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CertificateStores } from '../../provider';
-import { projectRoot } from '../../scripts/engine-env';
+import { projectRoot } from '../../scripts/project-paths';
 
 const root = projectRoot();
 const SKIP = new Set(['node_modules', 'dist', '.git', '.venv', '.moto', '.pulumi-home', '.pulumi-state', '.demo', 'coverage', 'fixtures']);
@@ -89,7 +89,7 @@ describe('the repository text', () => {
   });
 });
 
-describe('README "The resource", as a new user meets it (issue #19, items 16 and 17)', () => {
+describe('README "The resource", as a new user meets it', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.split(/^## /m).find((s) => s.startsWith('The resource')) ?? '';
 

@@ -1,8 +1,8 @@
 /**
- * The tests run on a supported Node, and so does every Node process they start (issue #19, item
- * 7): scripts/run-tests.js (and scripts/with-node) run jest on the cached Node 24 with its bin/
- * first on PATH, because the Pulumi CLI starts the language host, the program and the dynamic
- * provider plugin as `node` from PATH. On a machine whose own Node is 20, a `node` from PATH
+ * The tests run on a supported Node, and so does every Node process they start (the provider
+ * needs Node 22 or 24): scripts/run-tests.js (and scripts/with-node) run jest on the cached
+ * Node 24 with its bin/ first on PATH, because the Pulumi CLI starts the language host, the
+ * program and the dynamic provider plugin as `node` from PATH. On a machine whose own Node is 20, a `node` from PATH
  * other than jest's would run the provider on Node 20, where it refuses to run.
  */
 import { execFileSync } from 'node:child_process';

@@ -11,7 +11,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, NODEJS_LANGUAGE_HOST, projectRoot, requirePulumiInstalled, type PulumiCli } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { NODEJS_LANGUAGE_HOST, type PulumiCli, requirePulumiInstalled } from '../../scripts/pulumi-cli';
 
 export interface CliResult {
   code: number | null;

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { projectRoot } from '../../scripts/engine-env';
+import { projectRoot } from '../../scripts/project-paths';
 
 export const MOTO_REGION = 'us-east-1';
 /** moto accepts any credentials; these only satisfy the SDKs' credential chains. */

@@ -25,7 +25,9 @@ import {
   UpOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, requirePulumiInstalled } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { setSecretConfig } from '../../scripts/secret-config';
 
 const execFileAsync = promisify(execFile);

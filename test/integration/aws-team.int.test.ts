@@ -34,7 +34,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 
 import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
-import { engineEnv, projectRoot } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { projectRoot } from '../../scripts/project-paths';
 import { pinnedCli, type CliResult } from '../harness/cli-project';
 import { createMotoBucket, MOTO_CREDENTIALS, MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
 import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';

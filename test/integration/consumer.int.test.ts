@@ -19,16 +19,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CURRENT_NODE_VERSION,
-  LOCAL_DEMO_PASSPHRASE,
-  NEWEST_AWS_SDK_VERSION,
-  NEWEST_PULUMI_SDK_VERSION,
-  OLDEST_NODE_VERSION,
-  projectRoot,
-  requireNodeInstalled,
-  requirePulumiInstalled,
-} from '../../scripts/engine-env';
+import { CURRENT_NODE_VERSION, OLDEST_NODE_VERSION, requireNodeInstalled } from '../../scripts/node-runtime';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
+import { NEWEST_AWS_SDK_VERSION, NEWEST_PULUMI_SDK_VERSION } from '../../scripts/sdk-versions';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const root = projectRoot();

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as pulumi from '@pulumi/pulumi';
-import { pinnedPulumiVersion, projectRoot } from '../../scripts/engine-env';
+import { projectRoot } from '../../scripts/project-paths';
+import { pinnedPulumiVersion } from '../../scripts/pulumi-cli';
 import { nonZeroChanges, ThrowawayStack } from '../harness/pulumi-stack';
 
 const execFileAsync = promisify(execFile);

@@ -17,7 +17,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DAY_MS } from '../../provider/domain/time';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 /** What an administrator types on a US-English server whose clock is UTC: `M/d/yyyy h:mm:ss AM`. */

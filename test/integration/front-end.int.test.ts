@@ -23,7 +23,10 @@ import * as path from 'node:path';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
 import { DAY_MS, HOUR_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const layout = requirePulumiInstalled();

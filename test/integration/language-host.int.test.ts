@@ -10,7 +10,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 
 const layout = requirePulumiInstalled();
 const HOST = path.join(layout.binDir, 'pulumi-language-nodejs');

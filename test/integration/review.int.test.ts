@@ -16,7 +16,10 @@ import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
 import { NO_CHANGES } from '../../provider/cli/review-markdown';
 import { DAY_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
-import { engineEnv, LOCAL_DEMO_PASSPHRASE, projectRoot, requirePulumiInstalled } from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { renderedBlocks } from '../support/markdown';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 

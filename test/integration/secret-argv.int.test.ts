@@ -12,7 +12,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pulumiLayout, requirePulumiInstalled } from '../../scripts/engine-env';
+import { pulumiLayout, requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { ensureDemoConfig } from '../../scripts/demo';
 import { program as demoProgram } from '../../examples/embedded/program';
 import { nonZeroChanges, ThrowawayStack } from '../harness/pulumi-stack';

@@ -2,7 +2,8 @@
  * The accepted commands and their parameter tables, restated from skype-cmdlets.md section 1
  * (Skype) and from PowerShell 7 (the plumbing the adapter needs). Positions are 0-based order
  * among positional parameters (the docs' "Pos 2" of `[[-Identity] <XdsIdentity>]` is the first
- * positional argument).
+ * positional argument). What each command does is in skype-cmdlets.ts, powershell-cmdlets.ts and
+ * remoting.ts; management-shell.ts registers them.
  */
 import { SHOULD_PROCESS_PARAMETERS, type CmdletSpec, type ParamSpec } from './binder';
 
@@ -116,7 +117,7 @@ export const INVOKE_COMMAND: CmdletSpec = {
   ],
 };
 
-/** -AsArray and -EnumsAsStrings came with PowerShell 6.x/7 (PR #6438); 5.1 has neither. */
+/** -AsArray and -EnumsAsStrings came with PowerShell 6.x/7 (PowerShell/PowerShell#6438); 5.1 has neither. */
 export const CONVERT_TO_JSON: CmdletSpec = {
   name: 'ConvertTo-Json',
   className: 'Microsoft.PowerShell.Commands.ConvertToJsonCommand',
@@ -188,19 +189,3 @@ export const IMPORT_DATA_FILE: CmdletSpec = {
     { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['ByLiteralPath'], mandatoryIn: ['ByLiteralPath'] },
   ],
 };
-
-export const CMDLETS: readonly CmdletSpec[] = [
-  SET_CS_CERTIFICATE, IMPORT_CS_CERTIFICATE, GET_CS_CERTIFICATE, REMOVE_CS_CERTIFICATE,
-  GET_REPLICATION_STATUS, INVOKE_REPLICATION, INVOKE_COMMAND, CONVERT_TO_JSON, SELECT_OBJECT, IMPORT_DATA_FILE,
-  IMPORT_MODULE, WRITE_OUTPUT, CONVERT_TO_SECURE_STRING,
-];
-
-/** The cmdlets of the SkypeForBusiness module (the others are PowerShell's own). */
-export const SKYPE_CMDLETS: readonly CmdletSpec[] = [
-  SET_CS_CERTIFICATE, IMPORT_CS_CERTIFICATE, GET_CS_CERTIFICATE, REMOVE_CS_CERTIFICATE, GET_REPLICATION_STATUS, INVOKE_REPLICATION,
-];
-
-export function findCmdlet(name: string): CmdletSpec | undefined {
-  const lower = name.toLowerCase();
-  return CMDLETS.find((c) => c.name.toLowerCase() === lower);
-}

@@ -2,7 +2,7 @@
  * Dates as .NET reads and writes them in the emulated shell.
  *
  * - A string given to a DateTime parameter of a compiled cmdlet is converted with
- *   DateTime.Parse in the **session's** culture (PowerShell issues #6989, #3348; over WinRM the
+ *   DateTime.Parse in the **session's** culture (PowerShell/PowerShell#6989 and #3348; over WinRM the
  *   caller's culture): `parseDateTime` follows .NET's DateTimeParse for numeric dates, so a
  *   day/month misread is reproduced, not refused. test/fixtures/dotnet/dotnet-facts.json (Mono,
  *   scripts/dotnet-fixtures/) is the cross-check; docs/skype-emulator.md lists the shapes.

@@ -1,8 +1,8 @@
 /**
- * `sfb-skype-emulator`: the Skype for Business Server Management Shell stand-in (issues #10,
- * #15; docs/skype-emulator.md). Entry points:
+ * `sfb-skype-emulator`: the Skype for Business Server Management Shell stand-in
+ * (docs/skype-emulator.md). Entry points:
  * - `[-NoProfile] [-NonInteractive] [-ExecutionPolicy P] -File <path>`: runs the script file as
- *   one unit, as `powershell.exe -File` does (the adapter's way since issue #15);
+ *   one unit, as `powershell.exe -File` does (the adapter's way: docs/shell-contract.md);
  * - `[-NoProfile] [-NonInteractive] [-ExecutionPolicy P] -Command -`: reads the script on stdin
  *   and runs it statement by statement, as the console host does;
  * - `admin ...`: the control CLI for tests and the demo.
@@ -11,7 +11,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { admin } from './admin';
-import { SecretLeakError, Shell } from './shell';
+import { ManagementShell } from './management-shell';
+import { SecretLeakError } from './secret-rules';
 import { EmulatorUsageError, emulatedNow, logScript, readState, stateDirFrom, withStateLock, writeState } from './state';
 
 /** Scripts larger than this are refused unread past it. */
@@ -101,7 +102,7 @@ async function runScript(args: readonly string[], dir: string, io: Io): Promise<
     }
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const shell = new Shell({
+    const shell = new ManagementShell({
       state, now, scriptText: script, argv: process.argv,
       out: (line) => stdout.push(`${line}\n`),
       err: (line) => stderr.push(`${line}\n`),

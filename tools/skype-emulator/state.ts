@@ -166,7 +166,7 @@ const isStringList = (value: unknown): value is string[] => Array.isArray(value)
 
 /**
  * What is wrong with the shape of a parsed state.json, or undefined when it is this version's
- * shape. Checked before any use (issue #19 item 12): valid JSON of another structure (`null`,
+ * shape. Checked before any use: valid JSON of another structure (`null`,
  * `{"format":1}`, a hand edit) otherwise ended in a TypeError deep in the interpreter.
  */
 export function stateShapeProblem(value: unknown): string | undefined {
@@ -193,7 +193,7 @@ export function readState(dir: string): EmulatorState {
     throw new EmulatorUsageError(`The emulator's state ${statePath(dir)} is not a deployment this emulator wrote (${problem}); run \`admin init --force\` to start over.`);
   }
   const state = parsed as EmulatorState;
-  // A state written before issue #15 has no edition or session: 5.1 on a Front End.
+  // A state written before the emulator modelled two editions has no edition or session: 5.1 on a Front End.
   const config = state.config as Partial<EmulatorConfig> & EmulatorConfig;
   config.edition ??= 'desktop';
   config.sessionCulture ??= config.culture;
@@ -260,7 +260,7 @@ export function validateConfig(config: EmulatorConfig): void {
   if (config.servers.length === 0) throw new EmulatorUsageError('--servers names no server: give the Front End FQDNs, comma-separated (fe01.contoso.com,fe02.contoso.com).');
   for (const server of config.servers) {
     // Labels of letters in any script, digits and hyphens: Windows DNS and WinRM take Unicode host
-    // names (issue #15, Encoding), so the emulator does too.
+    // names, so the emulator does too.
     if (!/^[\p{Ll}\p{Lo}\p{N}](?:[\p{Ll}\p{Lo}\p{N}-]*[\p{Ll}\p{Lo}\p{N}])?(?:\.[\p{Ll}\p{Lo}\p{N}](?:[\p{Ll}\p{Lo}\p{N}-]*[\p{Ll}\p{Lo}\p{N}])?)*$/u.test(server)) {
       throw new EmulatorUsageError(`--servers: "${server}" is not a host name; give FQDNs such as fe01.contoso.com (lower case).`);
     }

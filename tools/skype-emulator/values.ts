@@ -5,7 +5,7 @@
  * escapes `<`, `>` and `'` as \u escapes (fixtures from Mono: test/fixtures/dotnet/).
  */
 import type { SyntaxNode } from 'tree-sitter';
-import { formatJsonDate } from './culture';
+import { formatJsonDate, formatRoundTrip } from './culture';
 
 /** The two shells the emulator models: Windows PowerShell 5.1 and PowerShell 7. */
 export type Edition = 'desktop' | 'core';
@@ -120,6 +120,35 @@ export function toPsString(value: PsValue, formatDate: (date: PsDate) => string)
     if (typeof text === 'string') return text;
   }
   return typeNameOf(value);
+}
+
+/** A pipeline's output as one value: nothing is $null, one object is itself, more are an array. */
+export const collapse = (values: readonly PsValue[]): PsValue => (values.length === 0 ? null : values.length === 1 ? (values[0] as PsValue) : [...values]);
+
+/** A value as the pipeline enumerates it: an array's items, nothing for $null, else the value. */
+export const enumerate = (value: PsValue): PsValue[] => (Array.isArray(value) ? value : value === null ? [] : [value]);
+
+/** PowerShell's truthiness ([bool]$x). */
+export function truthy(value: PsValue): boolean {
+  const v = unwrap(value);
+  if (v === null) return false;
+  if (typeof v === 'string') return v !== '';
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
+  if (typeof v === 'boolean') return v;
+  if (v instanceof PsEnum) return v.value !== 0;
+  if (Array.isArray(v)) return v.length > 1 || (v.length === 1 && truthy(v[0] as PsValue));
+  return true;
+}
+
+/** DateTime conversions in the language (casts, `+`, `"$d"`) use the invariant culture. */
+function invariantDate(date: PsDate, zone: string): string {
+  return formatRoundTrip(date.instant, date.kind === 'Utc' ? 'Utc' : 'Unspecified', zone).replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, '$2/$3/$1 $4');
+}
+
+/** `[string]$value` in the language (invariant culture for dates, Local ones in `timeZone`). */
+export function invariantString(value: PsValue, timeZone: string): string {
+  return toPsString(value, (date) => invariantDate(date, timeZone));
 }
 
 export interface JsonOptions {

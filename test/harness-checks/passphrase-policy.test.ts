@@ -1,18 +1,13 @@
 /**
  * The repository's demo passphrase is public, so engineEnv() hands it out only for the demo's own
- * stack on the repository's embedded backend (issue #7, item 7). Everything else must bring its
+ * stack on the repository's embedded backend. Everything else must bring its
  * own passphrase or a KMS secrets provider, and is told so.
  */
 import { join } from 'node:path';
-import {
-  DEMO_STACK,
-  embeddedBackendUrl,
-  engineEnv,
-  LOCAL_DEMO_PASSPHRASE,
-  mayUseDemoPassphrase,
-  projectRoot,
-  stackNamedIn,
-} from '../../scripts/engine-env';
+import { engineEnv } from '../../scripts/engine-environment';
+import { DEMO_STACK, embeddedBackendUrl, LOCAL_DEMO_PASSPHRASE, mayUseDemoPassphrase } from '../../scripts/passphrase-policy';
+import { projectRoot } from '../../scripts/project-paths';
+import { stackNamedIn } from '../../scripts/pulumi-arguments';
 
 const root = projectRoot();
 const embedded = embeddedBackendUrl(root);
