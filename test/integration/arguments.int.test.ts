@@ -57,7 +57,7 @@ describe('arguments checked through the real engine (CLI and language host)', ()
     else await project.setConfig('sipDomain', config.sipDomain);
     await project.setConfig('computed', String(config.computed ?? false));
     const started = Date.now();
-    const result = await project.run(['preview'], '', PREVIEW_BOUND_MS);
+    const result = await project.run(['preview'], { timeoutMs: PREVIEW_BOUND_MS });
     expect({ signal: result.signal, boundedMs: Date.now() - started < PREVIEW_BOUND_MS }).toEqual({ signal: null, boundedMs: true });
     expect(result.code).not.toBe(0);
     lastPreviewMs = Date.now() - started;
