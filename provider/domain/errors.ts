@@ -93,6 +93,12 @@ export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
 export type ErrorCode = PfxErrorCode | PfxWarningCode | OperationErrorCode;
 
+/**
+ * How a sentence about one of our bugs (INTERNAL_ERROR) sends the reader on: to the README's
+ * section on reporting a problem, which says where and with what.
+ */
+export const REPORT_A_PROBLEM = 'report it as the "Reporting a problem" section of the sfb-oauth-cert README says';
+
 /** One finding: a code from the vocabulary and a full sentence. */
 export interface Finding<C extends string = ErrorCode> {
   readonly code: C;

@@ -44,6 +44,8 @@ export interface DeclaredInputs {
   readonly secretName: string;
   /** ISO 8601 in UTC (`toISOString`), or absent: now. */
   readonly effectiveDate?: string;
+  /** `effectiveDate` as read: the same instant. */
+  readonly effectiveAt?: Date;
   readonly minKeyBits: number;
   readonly warnBeforeExpiryDays: number;
   readonly adopt: boolean;
@@ -109,7 +111,7 @@ function secretNameRule(value: unknown, sipDomain: string | undefined, issues: I
   return value;
 }
 
-function effectiveDateRule(value: unknown, issues: InputIssue[]): string | undefined {
+function effectiveDateRule(value: unknown, issues: InputIssue[]): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) {
@@ -120,7 +122,7 @@ function effectiveDateRule(value: unknown, issues: InputIssue[]): string | undef
     });
     return undefined;
   }
-  return parsed.date.toISOString();
+  return parsed.date;
 }
 
 function wholeNumberRule(argument: 'minKeyBits' | 'warnBeforeExpiryDays', value: unknown, min: number, max: number, fallback: number, why: string, issues: InputIssue[]): number {
@@ -151,7 +153,7 @@ export function checkDeclaredInputs(
   const secretName = known('secretName') && (known('sipDomain') || (raw.secretName !== undefined && raw.secretName !== null))
     ? secretNameRule(raw.secretName, sipDomain, issues)
     : undefined;
-  const effectiveDate = known('effectiveDate') ? effectiveDateRule(raw.effectiveDate, issues) : undefined;
+  const effectiveAt = known('effectiveDate') ? effectiveDateRule(raw.effectiveDate, issues) : undefined;
   const minKeyBits = known('minKeyBits')
     ? wholeNumberRule('minKeyBits', raw.minKeyBits, SKYPE_MIN_KEY_BITS, MAX_KEY_BITS, SKYPE_MIN_KEY_BITS, ` (Skype requires at least ${SKYPE_MIN_KEY_BITS} bits)`, issues)
     : SKYPE_MIN_KEY_BITS;
@@ -212,6 +214,6 @@ export function checkDeclaredInputs(
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveDate !== undefined ? { effectiveDate } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
+    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
   };
 }

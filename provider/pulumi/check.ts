@@ -10,10 +10,12 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
+import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
+import { parseCertificateState, type StoredState } from '../domain/certificate-state';
+import { slotsFromState } from '../domain/state-slots';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
 import { parseIsoInstant } from '../domain/time';
-import { planRoll, type CertificateSlots } from '../domain/roll-plan';
+import { planRoll } from '../domain/roll-plan';
 import { migrateState, type StoreSpec } from '../domain/resource-state';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { secretDocumentSizeProblem } from '../domain/secret-document';
@@ -25,6 +27,8 @@ import { recordedTimeZone, serversBehind } from '../domain/deployment-plan';
 import { checkPoolSpec, type FrontEndPoolSpec } from '../domain/pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { sameStoreDirectory } from '../domain/store-location';
+import { testClockLine, withoutTestClockPrefix } from '../domain/test-clock';
+import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -60,17 +64,6 @@ export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDat
   return `${thumbprint}-${digest.slice(0, 16)}`;
 }
 
-/** The recorded facts of old state, when it has them all (state written before 0.2 does not). */
-function recordedFactsOf(olds: Record<string, unknown>): RecordedFacts | undefined {
-  const facts = olds.certificateFacts;
-  if (typeof facts !== 'object' || facts === null) return undefined;
-  const f = facts as Record<string, unknown>;
-  const complete =
-    typeof f.hasMac === 'boolean' && typeof f.thumbprint === 'string' && typeof f.notAfter === 'string' && typeof f.notBefore === 'string' &&
-    Array.isArray(f.commonNames) && Array.isArray(f.dnsNames) && typeof f.keyAlgorithm === 'string' && typeof f.chainComplete === 'boolean';
-  return complete ? (facts as RecordedFacts) : undefined;
-}
-
 /** The outcome of checking: the inputs to use, the failures, and the warnings to show. */
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
@@ -78,9 +71,18 @@ export interface CheckOutcome {
   readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED'>[];
 }
 
-/** Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as inputs. */
-export async function check(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  const { inputs, failures, warnings } = await checkInputs(olds, news, now);
+/**
+ * Pulumi `check`: validates every input and the PFX, and returns the reviewable facts and plan as
+ * inputs. `now`: a fixed moment instead of the composition's clock (tests, and the forwarders
+ * serialized by earlier versions, which pass the engine's `new Date()`).
+ */
+export async function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now?: Date,
+  overrides: CompositionOverrides = {},
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  const { inputs, failures, warnings } = await checkInputs(olds, news, now, overrides);
   // The dynamic provider host turns stderr lines into engine diagnostics: warnings show in
   // `pulumi preview` and `pulumi up` output, on every run (their facts are recorded).
   for (const warning of warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
@@ -88,11 +90,16 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 }
 
 /** {@link check} without the printing. */
-export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
-  const outcome = await checkCertificateInputs(olds, news, now);
-  // The pool's deprecated options (issue #15: `dateCulture`) are reported whatever else is found.
+export async function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<CheckOutcome> {
+  // The test clock first: a shift that reached a real party must not plan anything.
+  const clock = testClockOf(partiesOf(news), overrides);
+  if (!clock.ok) return { inputs: news, failures: [{ property: clock.party === 'pool' ? 'pool' : 'store', reason: `${clock.problem.code}: ${clock.problem.message}` }], warnings: [] };
+  const composition = compose(partiesOf(news), overrides);
+  const outcome = await checkCertificateInputs(olds, news, now ?? composition.clock());
+  // The pool's deprecated options (`dateCulture`) are reported whatever else is found.
   const poolWarnings = isUnknown(news.pool) ? [] : (checkPoolSpec(news.pool).warnings ?? []);
-  return poolWarnings.length > 0 ? { ...outcome, warnings: [...outcome.warnings, ...poolWarnings] } : outcome;
+  const marked = composition.testClock && typeof outcome.inputs.plan === 'string' ? { ...outcome, inputs: { ...outcome.inputs, plan: testClockLine(outcome.inputs.plan) } } : outcome;
+  return poolWarnings.length > 0 ? { ...marked, warnings: [...marked.warnings, ...poolWarnings] } : marked;
 }
 
 async function checkCertificateInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
@@ -105,19 +112,22 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
     return { inputs: news, failures, warnings: [] };
   }
-  const { sipDomain, secretName, effectiveDate, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
+  const { sipDomain, secretName, effectiveDate, effectiveAt, minKeyBits, warnBeforeExpiryDays, adopt } = declared.inputs;
+  // Old inputs that cannot be read are no evidence: what is unread counts as absent.
+  const parsedOlds = parseCertificateState(olds);
+  const old: StoredState = parsedOlds.ok ? parsedOlds.state : {};
   const policy = {
     inputName: INPUT_NAME,
     sipDomain,
     minKeyBits,
     warnBeforeExpiryDays,
     now,
-    ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}),
+    ...(effectiveAt ? { effectiveDate: effectiveAt } : {}),
   };
 
   // The same PFX and password as before: re-check the recorded facts (time and policy may have
   // changed) without decrypting the file again. Every fact the checks use is recorded.
-  const recorded = olds.pfx === pfx && olds.password === password ? recordedFactsOf(olds) : undefined;
+  const recorded = old.pfx === pfx && old.password === password ? old.certificateFacts : undefined;
   let facts: RecordedFacts | undefined;
   let errors: readonly Finding<PfxErrorCode>[];
   let warnings: readonly Finding<PfxWarningCode>[];
@@ -139,14 +149,17 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   if (failures.length > 0 || !facts) return { inputs: news, failures, warnings };
 
   const versionId = versionIdFor(facts.thumbprint, pfx as string, effectiveDate);
-  const existing = slotsFromState(olds, now);
-  const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) }, now);
+  const existing = slotsFromState(old, now);
+  const plan = planRoll(existing, { versionId, thumbprint: facts.thumbprint, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
   // The Front End pool (issue #10): the deployment's line joins the store's; its rules
   // (ROLL_TOO_LATE, validity at the effective date) fail the preview.
   const pool = declared.inputs.pool;
   let summary = plan.summary;
   if (pool) {
-    const desired = { thumbprint: facts.thumbprint, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter), ...(effectiveDate ? { effectiveDate: new Date(effectiveDate) } : {}) };
+    const notBefore = parseIsoInstant(facts.notBefore);
+    const notAfter = parseIsoInstant(facts.notAfter);
+    if (!notBefore.ok || !notAfter.ok) throw new SfbError('INTERNAL_ERROR', `The recorded validity of ${facts.thumbprint} is not an ISO 8601 instant; run \`pulumi preview\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+    const desired = { thumbprint: facts.thumbprint, notBefore: notBefore.date, notAfter: notAfter.date, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) };
     const deployment = previewPool(olds, pool, desired, now);
     for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
     if (deployment.plan) summary = `${summary}; ${deployment.plan.summary}`;
@@ -181,22 +194,6 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   return { inputs, failures, warnings };
 }
 
-/** The slots as old state records them (check has no store access: it runs offline in preview). */
-function slotsFromState(olds: Record<string, unknown>, now: Date): CertificateSlots {
-  if (typeof olds.versionId !== 'string' || typeof olds.thumbprint !== 'string') return {};
-  const declared = { versionId: olds.versionId, thumbprint: olds.thumbprint };
-  const when = parseIsoInstant(olds.effectiveDate);
-  // A declared effective date still ahead, or a roll the store has not recorded yet (state still
-  // names it pending): that certificate is scheduled; the planner rolls it once its date passes.
-  if (when.ok && (when.date.getTime() > now.getTime() || typeof olds.pendingThumbprint === 'string')) {
-    // Until the roll, the certificate it replaces is current; state knows it only by thumbprint
-    // (as previousThumbprint, what it will be after the roll), which is all the plan line needs.
-    const replaced = typeof olds.previousThumbprint === 'string' ? { current: { versionId: `current-before-${olds.versionId}`, thumbprint: olds.previousThumbprint } } : {};
-    return { ...replaced, pending: { ...declared, effectiveDate: when.date } };
-  }
-  return { current: declared };
-}
-
 /**
  * What state says of the store that preview should warn of: the secret's own rotation, as the
  * last up or refresh saw it, while it is still the declared secret (issue #19 item 4). It is
@@ -216,9 +213,11 @@ export function storeWarnings(state: Record<string, unknown>, news: Record<strin
 export function diff(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  now: Date = new Date(),
+  now?: Date,
   platform: NodeJS.Platform = process.platform,
+  overrides: CompositionOverrides = {},
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const at = now ?? compose(partiesOf(news), overrides).clock();
   const { state } = migrateState(olds);
   for (const warning of storeWarnings(state, news)) console.warn(`warning ${warning.code}: ${warning.message}`);
   // Compare store directories as resolved paths: `.sfb-store` and its absolute path are one store.
@@ -253,7 +252,7 @@ export function diff(
   // A scheduled roll whose date has passed while the store still labels it pending: nothing in
   // the inputs changed, but an update must run to record the roll (move `current` onto it).
   const scheduledAt = parseIsoInstant(state.effectiveDate);
-  if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= now.getTime()) updates.push('pendingThumbprint');
+  if (typeof state.pendingThumbprint === 'string' && scheduledAt.ok && scheduledAt.date.getTime() <= at.getTime()) updates.push('pendingThumbprint');
   // A refresh recorded drift and the store has since come back to the declared certificate:
   // nothing to write, but the `drift: ...` line must not outlive it (issue #7 item 13).
   // The Front End pool (issue #10): another pool, or servers that (at the last refresh or up)
@@ -262,11 +261,11 @@ export function diff(
   else if (news.pool && typeof news.thumbprint === 'string') {
     const spec = news.pool as FrontEndPoolSpec;
     const when = parseIsoInstant(news.effectiveDate);
-    const behind = serversBehind(state.servers, { servers: spec.servers }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, now);
+    const behind = serversBehind(state.servers, { servers: spec.servers }, { thumbprint: news.thumbprint, ...(when.ok ? { effectiveDate: when.date } : {}) }, at);
     if (behind.length > 0) updates.push('servers');
   }
-  if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, now);
-  if (typeof state.plan === 'string' && state.plan.startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
+  if (news.pool && typeof news.thumbprint === 'string') checkRecordedZone(state, news, at);
+  if (typeof state.plan === 'string' && withoutTestClockPrefix(state.plan).startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 

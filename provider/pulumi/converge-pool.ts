@@ -13,7 +13,7 @@
  */
 import { createPowerShellPool, type PoolSecrets } from '../adapters/powershell';
 import { removeLocalCommand } from '../adapters/powershell/scripts';
-import { isSfbError, SfbError } from '../domain/errors';
+import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
 import {
   planDeployment,
   serverHasDesired,
@@ -118,7 +118,7 @@ export class PoolStepError extends SfbError {
  */
 export function settingsOf(spec: FrontEndPoolSpec, recorded?: string): { settings: PoolSettings; warning?: PreviewZone['warning'] } {
   const preview = previewServerZone(spec.serverTimeZone, recorded);
-  if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; report it at the sfb-oauth-cert issue tracker.`);
+  if (!preview) throw new SfbError('INTERNAL_ERROR', `The pool's \`serverTimeZone\` "${spec.serverTimeZone}" reached the pool step without a Windows time zone, which the input check refuses; ${REPORT_A_PROBLEM}.`);
   return { settings: { servers: spec.servers, zone: preview.zone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) }, ...(preview.warning ? { warning: preview.warning } : {}) };
 }
 
@@ -233,7 +233,7 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
       const roll = plan.steps.find((s) => s.kind === 'roll');
       const imports = plan.steps.some((s) => s.kind === 'import');
       if (imports && typeof inputs.pfx !== 'string') {
-        throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and report it at the sfb-oauth-cert issue tracker if it repeats.`);
+        throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
       }
       deps.progress(`${pool.description}: ${plan.summary}`);
       await pool.assign({
@@ -328,14 +328,14 @@ export async function poolStep(
   inputs: Record<string, unknown>,
   now: Date,
   describeFailure: (error: unknown) => string,
-  deps: PoolDeps = defaultDeps,
+  deps: Partial<PoolDeps> = {},
 ): Promise<Record<string, unknown>> {
   if (!inputs.pool) {
     const { servers: _dropped, ...rest } = outs;
     return rest;
   }
   try {
-    return { ...outs, servers: await convergePool(inputs as unknown as PoolInputs, now, deps) };
+    return { ...outs, servers: await convergePool(inputs as unknown as PoolInputs, now, { ...defaultDeps, ...deps }) };
   } catch (error) {
     const message = describeFailure(error);
     const servers = error instanceof PoolStepError ? error.servers : undefined;
@@ -348,9 +348,9 @@ export async function poolStep(
 }
 
 /** Refresh's pool step: `servers` as reported now, and a drift line when a server differs. */
-export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Pick<PoolDeps, 'open'> = defaultDeps): Promise<Record<string, unknown>> {
+export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Partial<Pick<PoolDeps, 'open'>> = {}): Promise<Record<string, unknown>> {
   if (!props.pool) return props;
-  const seen = await readPool(props as unknown as PoolInputs, now, deps);
+  const seen = await readPool(props as unknown as PoolInputs, now, { ...defaultDeps, ...deps });
   if (!seen) return props;
   const next: Record<string, unknown> = { ...props, servers: seen.servers };
   if (seen.drift.length > 0 && !(typeof props.plan === 'string' && props.plan.startsWith('drift:'))) {

@@ -17,14 +17,12 @@
  * Secrets: Pulumi hands this code plaintext. Nothing here logs or echoes the PFX, its password
  * or the store passphrase.
  */
-import { resolve } from 'node:path';
-import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
-import { createLocalStore } from '../adapters/local-store';
 import { poolRefresh, poolStep } from './converge-pool';
+import { compose, partiesOf, type Composition, type CompositionOverrides } from './composition';
 import { AWS_STORE_KIND, DEFAULT_AWS_RECOVERY_WINDOW_DAYS } from '../domain/aws-store-options';
-import { nodeVersionProblem } from '../domain/node-support';
+import { testClockLine } from '../domain/test-clock';
 import { parseIsoInstant } from '../domain/time';
-import { isSfbError, SfbError } from '../domain/errors';
+import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
 import { migrateState, STATE_SCHEMA_VERSION, type CertificateState, type CheckedInputs, type StoreSpec } from '../domain/resource-state';
 import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
@@ -33,24 +31,10 @@ import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim
 /** Days a destroyed certificate stays recoverable, as Secrets Manager's default. */
 export const RECOVERY_WINDOW_DAYS = 30;
 
-/** Where INTERNAL_ERROR asks users to report a bug. */
-export const REPORT_BUGS_AT = 'the sfb-oauth-cert issue tracker';
+/** Where INTERNAL_ERROR asks users to report a bug: the README's section on reporting a problem. */
+export const REPORT_BUGS_AT = REPORT_A_PROBLEM;
 
-/** The store for these inputs; built per call, never captured (it holds the passphrase). */
-export function openStore(spec: StoreSpec, passphrase: string | null): CertificateStore {
-  // refresh and destroy run the provider without the program (whose constructor checks too).
-  const unsupportedNode = nodeVersionProblem(process.version);
-  if (unsupportedNode !== undefined) throw new SfbError('NODE_UNSUPPORTED', unsupportedNode);
-  if (spec?.kind === AWS_STORE_KIND) {
-    // Credentials: the SDK's default chain, when each call is made (never state, never captured).
-    const { kind: _kind, recoveryWindowDays: _window, ...options } = spec;
-    return createAwsSecretsManagerStore(options);
-  }
-  if (spec?.kind !== 'local') throw new SfbError('INVALID_ARGUMENT', `The store kind "${String((spec as { kind?: unknown } | undefined)?.kind)}" is not known; use CertificateStores.local().`);
-  // A relative directory is relative to the program's directory, where the engine starts this
-  // provider: state then stays the same whichever path a checkout (or CI runner) has.
-  return createLocalStore({ directory: resolve(spec.directory), passphrase: passphrase ?? '', passphraseSource: 'the `storePassphrase` input (config sfb-oauth-cert:storePassphrase or SFB_STORE_PASSPHRASE)' });
-}
+export { openStore } from './composition';
 
 /** The versions holding each label, as the planner sees them (thumbprints from the payloads). */
 async function readSlots(store: CertificateStore, name: string, secret: StoredSecret): Promise<CertificateSlots> {
@@ -100,14 +84,14 @@ async function readSlots(store: CertificateStore, name: string, secret: StoredSe
   };
 }
 
-function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots, secret: StoredSecret | undefined): CertificateState {
+function stateFrom(inputs: CheckedInputs, plan: RollPlan, store: CertificateStore, stored: CertificateSlots, secret: StoredSecret | undefined, testClock: boolean): CertificateState {
   // The PFX and its password stay out of the outputs: the store holds them, the inputs (secret,
   // encrypted in state) carry them to the next update, and every output travels further (the
   // Node SDK even debug-logs each registration's outputs, secrets included).
   const { pfx: _pfx, password: _password, ...kept } = inputs;
   return {
     ...kept,
-    plan: plan.summary,
+    plan: testClock ? testClockLine(plan.summary) : plan.summary,
     schemaVersion: STATE_SCHEMA_VERSION,
     // A foreign version the plan moves to previous is no previous certificate: null.
     previousThumbprint: (plan.after.previous ? thumbprintOf(plan.after.previous) : thumbprintOf(stored.previous)) ?? null,
@@ -175,8 +159,8 @@ async function describeExisting(store: CertificateStore, name: string, versionId
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown): Promise<CertificateState> {
-  const store = openStore(inputs.store, inputs.storePassphrase);
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition): Promise<CertificateState> {
+  const store = world.openStore(inputs.store, inputs.storePassphrase);
   const claim = claimOf(inputs);
   const name = inputs.secretName;
   let secret = knownVersionId === undefined ? await store.describe(name) : await describeExisting(store, name, knownVersionId);
@@ -211,7 +195,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
   // Preview warned of a rotation state recorded; one seen only now is said here.
   const rotation = rotationOf(secret);
   if (JSON.stringify(rotation) !== JSON.stringify(recordedRotation ?? null)) warnOfRotation(store, name, rotation);
-  return stateFrom(inputs, plan, store, slotsAsOf(stored, now), secret);
+  return stateFrom(inputs, plan, store, slotsAsOf(stored, now), secret, world.testClock);
 }
 
 type Operation = 'create' | 'update' | 'refresh' | 'delete';
@@ -243,20 +227,24 @@ export function failureMessage(error: unknown, operation: Operation, secretName:
       : [];
   const where = frames.length > 0 ? ` at ${frames.join(' < ')}` : '';
   const secret = typeof secretName === 'string' ? `secret "${secretName}"` : 'the secret';
-  return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please report it at ${REPORT_BUGS_AT} with this message (it contains no secret).`;
+  return `INTERNAL_ERROR: sfb-oauth-cert failed while ${DOING[operation]} ${secret}: an unexpected ${kind}${where}. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change. Please ${REPORT_BUGS_AT}, with this message (it contains no secret).`;
 }
 
 /** Pulumi `create`. */
-export async function create(inputs: Record<string, unknown>, now: Date): Promise<{ id: string; outs: CertificateState }> {
+export async function create(inputs: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ id: string; outs: CertificateState }> {
   const checked = inputs as unknown as CheckedInputs;
   let outs: CertificateState;
+  let world: Composition;
+  let at: Date;
   try {
-    outs = await converge(checked, now, undefined, undefined);
+    world = compose(partiesOf(inputs), overrides);
+    at = now ?? world.clock();
+    outs = await converge(checked, at, undefined, undefined, world);
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
-  // The Front End step (issue #10), after the store step: its failure keeps this state.
-  const withServers = await poolStep(checked.secretName, outs as unknown as Record<string, unknown>, inputs, now, (e) => failureMessage(e, 'create', inputs.secretName));
+  // The Front End step, after the store step: its failure keeps this state.
+  const withServers = await poolStep(checked.secretName, outs as unknown as Record<string, unknown>, inputs, at, (e) => failureMessage(e, 'create', inputs.secretName), { open: world.openPool });
   return { id: checked.secretName, outs: withServers as unknown as CertificateState };
 }
 
@@ -265,11 +253,15 @@ export async function create(inputs: Record<string, unknown>, now: Date): Promis
  * and labels move in the same write); the error keeps the old state as a partial success, with
  * the old version id, so the next `pulumi up` sees the difference and finishes the roll.
  */
-export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<{ outs: CertificateState }> {
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ outs: CertificateState }> {
   const checked = news as unknown as CheckedInputs;
   let outs: CertificateState;
+  let world: Composition;
+  let at: Date;
   try {
-    outs = await converge(checked, now, String(olds.versionId ?? ''), olds.storeRotation);
+    world = compose(partiesOf(news), overrides);
+    at = now ?? world.clock();
+    outs = await converge(checked, at, String(olds.versionId ?? ''), olds.storeRotation, world);
   } catch (error) {
     const message = failureMessage(error, 'update', news.secretName);
     let properties: Record<string, unknown> = olds;
@@ -280,30 +272,34 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     }
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
-  // The Front End step (issue #10), after the store step: its failure keeps the new store state.
+  // The Front End step, after the store step: its failure keeps the new store state.
   // The old `servers` output goes along: the NotAfter of certificates it saw current, which
   // Skype no longer reports once they are previous (the expired previous one is removed).
   // The previous declaration too: a roll it scheduled is this resource's own, not a foreign one.
   const declaredBefore = { thumbprint: olds.thumbprint, effectiveDate: olds.effectiveDate };
-  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers, declaredBefore }, now, (e) => failureMessage(e, 'update', news.secretName));
+  const withServers = await poolStep(id, outs as unknown as Record<string, unknown>, { ...news, servers: olds.servers, declaredBefore }, at, (e) => failureMessage(e, 'update', news.secretName), { open: world.openPool });
   return { outs: withServers as unknown as CertificateState };
 }
 
 /** Pulumi `read` (refresh): what the store really holds now. */
-export async function read(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
+export async function read(id: string, olds: Record<string, unknown>, now?: Date, overrides: CompositionOverrides = {}): Promise<{ id?: string; props?: Record<string, unknown> }> {
   try {
-    const result = await readStore(id, olds, now);
-    // The Front End step (issue #10): what every server reports now.
-    return result.props ? { ...result, props: await poolRefresh(result.props, now) } : result;
+    const world = compose(partiesOf(olds), overrides);
+    const at = now ?? world.clock();
+    const result = await readStore(id, olds, at, world);
+    if (!result.props) return result;
+    // The Front End step: what every server reports now.
+    const props = await poolRefresh(result.props, at, { open: world.openPool });
+    return { ...result, props: world.testClock && typeof props.plan === 'string' ? { ...props, plan: testClockLine(props.plan) } : props };
   } catch (error) {
     throw new Error(failureMessage(error, 'refresh', olds.secretName));
   }
 }
 
-async function readStore(id: string, olds: Record<string, unknown>, now: Date): Promise<{ id?: string; props?: Record<string, unknown> }> {
+async function readStore(id: string, olds: Record<string, unknown>, now: Date, world: Composition): Promise<{ id?: string; props?: Record<string, unknown> }> {
   const { state } = migrateState(olds);
   const inputs = state as unknown as CertificateState;
-  const store = openStore(inputs.store, inputs.storePassphrase);
+  const store = world.openStore(inputs.store, inputs.storePassphrase);
   const secret = await describeExisting(store, inputs.secretName, String(inputs.versionId ?? ''));
   if (secret.deletionDate) {
     // Deleted elsewhere (an operator, or a stack that shared the store before owners were
@@ -360,11 +356,11 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date): 
  * Pulumi `delete`: schedules deletion; the certificate stays recoverable for the window. A
  * secret another stack manages is left alone: this stack only forgets it, and says so.
  */
-export async function remove(olds: Record<string, unknown>): Promise<void> {
+export async function remove(olds: Record<string, unknown>, overrides: CompositionOverrides = {}): Promise<void> {
   try {
     const { state } = migrateState(olds);
     const inputs = state as unknown as CertificateState;
-    const store = openStore(inputs.store, inputs.storePassphrase);
+    const store = compose(partiesOf(state), overrides).openStore(inputs.store, inputs.storePassphrase);
     const name = inputs.secretName;
     const secret = await describeExisting(store, name, String(inputs.versionId ?? ''));
     if (secret.deletionDate) return;

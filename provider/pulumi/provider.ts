@@ -9,26 +9,28 @@
  * - the dynamic provider host resolves `require` from the program's directory, where users
  *   have this package in node_modules.
  * The module path is written out in each method because a serialized function may capture
- * nothing. The clock is read here, in the shell, and handed to the implementation.
+ * nothing. The clock is read by the implementation (composition.ts builds it for each call, with
+ * the test clock when that is in force); forwarders serialized by earlier versions pass
+ * `new Date()`, which the implementation still takes.
  */
 import type * as pulumi from '@pulumi/pulumi';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- run-time loading by package name is the point (see above). */
 export const oauthTokenIssuerProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds, news) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').check(olds, news, new Date());
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').check(olds, news);
   },
   async diff(_id, olds, news) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').diff(olds, news, new Date());
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').diff(olds, news);
   },
   async create(inputs) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').create(inputs, new Date());
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').create(inputs);
   },
   async update(id, olds, news) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').update(id, olds, news, new Date());
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').update(id, olds, news);
   },
   async read(id, props) {
-    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').read(id, props, new Date());
+    return require('sfb-oauth-cert/dist/provider/pulumi/handlers').read(id, props);
   },
   async delete(_id, props) {
     return require('sfb-oauth-cert/dist/provider/pulumi/handlers').remove(props);

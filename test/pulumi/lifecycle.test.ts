@@ -270,7 +270,7 @@ describe('our bugs are not store failures (issue #7 item 8)', () => {
       spy.mockRestore();
     }
     expect(message).toMatch(
-      new RegExp(`^INTERNAL_ERROR: sfb-oauth-cert failed while ${doing.replace(/[()]/g, '\\$&')} secret "${SECRET}": an unexpected TypeError at .+\\. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change\\. Please report it at the sfb-oauth-cert issue tracker with this message \\(it contains no secret\\)\\.$`),
+      new RegExp(`^INTERNAL_ERROR: sfb-oauth-cert failed while ${doing.replace(/[()]/g, '\\$&')} secret "${SECRET}": an unexpected TypeError at .+\\. This is a bug in sfb-oauth-cert, not a problem with the store; the store keeps what it had, and the next \`pulumi up\` completes any change\\. Please report it as the "Reporting a problem" section of the sfb-oauth-cert README says, with this message \\(it contains no secret\\)\\.$`),
     );
     for (const secret of [B.password!, A.password!, PASSPHRASE]) expect(message).not.toContain(secret);
   });

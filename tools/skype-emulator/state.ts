@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { findWindows } from 'windows-iana';
 import writeFileAtomic from 'write-file-atomic';
+import { parseClockShift, TEST_CLOCK_VARIABLE } from '../../provider/domain/test-clock';
 import { parseIsoInstant } from '../../provider/domain/time';
 import { CULTURES, isCulture, isTimeZone, type Culture } from './culture';
 import type { Edition } from './values';
@@ -221,10 +222,16 @@ export function writeClock(dir: string, now: string | null): void {
   writeFileAtomic.sync(clockPath(dir), `${JSON.stringify({ now })}\n`, { mode: 0o600 });
 }
 
-/** The emulated now: the clock file's override, else the real clock. */
+/**
+ * The emulated now: the clock file's override, else the real clock shifted as the provider's is
+ * (SFB_OAUTH_CERT_TEST_CLOCK_SHIFT_SECONDS, inherited from the provider that spawns the emulator).
+ */
 export function emulatedNow(dir: string): Date {
   const override = readClock(dir);
-  return override === null ? new Date() : new Date(override);
+  if (override !== null) return new Date(override);
+  const shift = parseClockShift(process.env[TEST_CLOCK_VARIABLE]);
+  if (!shift.ok) throw new EmulatorUsageError(shift.problem.message);
+  return new Date(Date.now() + (shift.seconds ?? 0) * 1000);
 }
 
 /** Runs `work` holding the state directory's lock (waits for another run to finish). */

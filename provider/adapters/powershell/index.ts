@@ -16,7 +16,7 @@
  *   category, exception type), not from text; text is read only when the shell died before the
  *   script ran. No script holds a secret, so quoted error text cannot hold one.
  */
-import { SfbError } from '../../domain/errors';
+import { REPORT_A_PROBLEM, SfbError } from '../../domain/errors';
 import type { FrontEndPoolSpec } from '../../domain/pool-spec';
 import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot, ShellSession } from '../../ports/front-end-pool';
 import { dataFile, withCallDirectory, type CallDirectory, type CallDirectorySeams } from './call-directory';
@@ -165,7 +165,7 @@ export function createPowerShellPool(spec: FrontEndPoolSpec, secrets: PoolSecret
   const rollOf = (request: AssignRequest): RollAt | undefined => {
     if (request.effectiveAt === undefined) return undefined;
     if (request.sessionTimeZone === undefined) {
-      throw new SfbError('INTERNAL_ERROR', `A roll at ${request.effectiveAt} reached the PowerShell pool without the servers' time zone; run \`pulumi up\` again, and report it at the sfb-oauth-cert issue tracker if it repeats.`);
+      throw new SfbError('INTERNAL_ERROR', `A roll at ${request.effectiveAt} reached the PowerShell pool without the servers' time zone; run \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
     }
     return { effectiveAt: request.effectiveAt, sessionTimeZone: request.sessionTimeZone };
   };
@@ -200,7 +200,7 @@ export function createPowerShellPool(spec: FrontEndPoolSpec, secrets: PoolSecret
     },
     async removeLocal(server: string): Promise<void> {
       if (!spec.removeLocalAssignments) {
-        throw new SfbError('INTERNAL_ERROR', `A removal of the local assignment on ${server} reached the PowerShell pool although the pool's \`removeLocalAssignments\` is false; report it at the sfb-oauth-cert issue tracker.`);
+        throw new SfbError('INTERNAL_ERROR', `A removal of the local assignment on ${server} reached the PowerShell pool although the pool's \`removeLocalAssignments\` is false; ${REPORT_A_PROBLEM}.`);
       }
       await call(`removing the local OAuthTokenIssuer assignment made on ${server}`, async (_d, context) => removeLocalScript(server, context), { servers: [server], remote: true });
     },
