@@ -17,13 +17,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { TEST_CLOCK_VARIABLE } from '../../provider/domain/test-clock';
 import { engineEnv, LOCAL_DEMO_PASSPHRASE, NODEJS_LANGUAGE_HOST, projectRoot, requirePulumiInstalled, type PulumiCli } from '../../scripts/engine-env';
 import { CLI_COMMAND_MS, runProcess, type ProcessResult } from './process';
 
 export type CliResult = ProcessResult;
-
-/** The variable that moves the provider's clock (and the emulator's, which inherits it) in tests against local stand-ins. */
-export const TEST_CLOCK_SHIFT = 'SFB_OAUTH_CERT_TEST_CLOCK_SHIFT_SECONDS';
 
 export interface CliProjectOptions {
   /** index.ts of a project written into the temp directory. */
@@ -62,7 +60,7 @@ function defaultEnvironment(paths: { pulumiHome: string; backendUrl: string; cli
   const env: NodeJS.ProcessEnv = { ...process.env, ...engineEnv({ pulumiHome: paths.pulumiHome, backendUrl: paths.backendUrl, passphrase: LOCAL_DEMO_PASSPHRASE, cli: paths.cli }) };
   // The jest worker's own settings must not reach the program (ts-jest sets some), nor a store
   // passphrase, an emulator directory or a clock shift of the caller's.
-  for (const key of ['PULUMI_NODEJS_TYPESCRIPT', 'PULUMI_NODEJS_TSCONFIG_PATH', 'SFB_STORE_PASSPHRASE', 'SFB_SKYPE_EMULATOR_DIR', TEST_CLOCK_SHIFT]) delete env[key];
+  for (const key of ['PULUMI_NODEJS_TYPESCRIPT', 'PULUMI_NODEJS_TSCONFIG_PATH', 'SFB_STORE_PASSPHRASE', 'SFB_SKYPE_EMULATOR_DIR', TEST_CLOCK_VARIABLE]) delete env[key];
   return env;
 }
 
@@ -186,7 +184,7 @@ export class CliProject {
    * command with a larger shift. The provider honours it only against local stand-ins.
    */
   shiftClock(seconds: number): void {
-    this.env[TEST_CLOCK_SHIFT] = String(Math.trunc(seconds));
+    this.env[TEST_CLOCK_VARIABLE] = String(Math.trunc(seconds));
   }
 
   /**

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TEST_CLOCK_VARIABLE } from '../../provider/domain/test-clock';
 import { projectRoot } from '../../scripts/engine-env';
 import { runProcess, runProcessOk, TOOL_MS, type ProcessResult } from './process';
 
@@ -51,7 +52,18 @@ export class EmulatedPool {
     /** The emulator's state directory (SFB_SKYPE_EMULATOR_DIR). */
     readonly dir: string,
   ) {
-    this.env = { ...process.env, SFB_SKYPE_EMULATOR_DIR: dir };
+    const { [TEST_CLOCK_VARIABLE]: _callers, ...rest } = process.env;
+    this.env = { ...rest, SFB_SKYPE_EMULATOR_DIR: dir };
+  }
+
+  /**
+   * The clock of what this harness runs (the admin CLI, an operator's scripts) in the emulator's
+   * real-time mode: the real clock plus `seconds`, as for the shells a provider with that test
+   * clock shift starts. A negative shift backdates an operator's change, so that it has
+   * replicated by the time the provider reads the servers, without waiting.
+   */
+  shiftClock(seconds: number): void {
+    this.env[TEST_CLOCK_VARIABLE] = String(Math.trunc(seconds));
   }
 
   static async create(options: EmulatedPoolOptions = {}): Promise<EmulatedPool> {

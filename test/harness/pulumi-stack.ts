@@ -25,6 +25,7 @@ import {
   UpOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
+import { TEST_CLOCK_VARIABLE } from '../../provider/domain/test-clock';
 import { engineEnv, LOCAL_DEMO_PASSPHRASE, requirePulumiInstalled } from '../../scripts/engine-env';
 import { setSecretConfig } from '../../scripts/secret-config';
 
@@ -133,6 +134,15 @@ export class ThrowawayStack {
     return this.run(() =>
       setSecretConfig({ pulumiBinary: this.pulumiBinary, workDir: this.workDir, env: this.env, stackName: this.stack.name }, key, value),
     );
+  }
+
+  /**
+   * Moves the clock of the next operations' provider by `seconds` from the real clock (the CLI
+   * hands its environment to the provider): time still flows, so a test moves past a date by
+   * running its next operation with a larger shift. Honoured only against local stand-ins.
+   */
+  shiftClock(seconds: number): void {
+    this.stack.workspace.envVars[TEST_CLOCK_VARIABLE] = String(Math.trunc(seconds));
   }
 
   /** All captured stdout/stderr text so far. */

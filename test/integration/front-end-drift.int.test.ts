@@ -89,12 +89,14 @@ describe('Front End drift the gate must catch: a roll nobody declared, a server 
     // An operator imports B as a roll 30 days ahead, behind Pulumi's back (en-US, UTC servers).
     const at = new Date(Math.ceil((Date.now() + 30 * DAY_MS) / 1000) * 1000);
     const hand = pool.operatorFiles(path.join(CORPUS_DIR, B.file), B.password!);
+    // Done two seconds ago on the emulator's clock: replicated (a 1 s delay) before the provider reads the servers.
+    pool.shiftClock(-2);
     // Typed at a Windows PowerShell 5.1 prompt, a line at a time (the emulator's default edition).
     const operator = await pool.typed(
       `$ProgressPreference = 'SilentlyContinue'\nImport-Module SkypeForBusiness\n$s = Import-PowerShellDataFile -LiteralPath '${hand.psd1}'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand.pfx}' -Password $s.Password -EffectiveDate '${usEnglishUtc(at)}' -Roll\n`,
     );
     expect(operator).toMatchObject({ code: 0, stderr: '' });
-    await new Promise((r) => setTimeout(r, 1500));
+    pool.shiftClock(0);
 
     await ok(['refresh', '--yes']);
     const drifted = await outputs();

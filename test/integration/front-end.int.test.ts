@@ -1,5 +1,5 @@
 /**
- * Front End convergence through the real Pulumi CLI against the Skype cmdlet emulator (issue #10):
+ * Front End convergence through the real Pulumi CLI against the Skype cmdlet emulator:
  * a Pulumi.yaml project (`runtime: nodejs`, the Node language host stand-in) declares an
  * OAuthTokenIssuerCertificate with `pool: FrontEndPools.powershell(...)` whose command is the
  * emulator (bin/sfb-skype-emulator), so every script crosses a real process boundary and the
@@ -13,8 +13,10 @@
  * preview. A second stack adopts the deployment with no action. Then: one server set by hand on
  * itself (a local assignment on fe02 only) shows as drift of fe02 alone and the next up removes
  * that assignment there, touching nothing else; and a previous certificate whose NotAfter passes
- * (a short-lived one, made by makeDemoPfx) is planned for removal in preview and removed from
- * every server by the next up (Remove-CsCertificate -Identity Global -Previous).
+ * (a short-lived one, made by makeDemoPfx; the test moves the provider's clock past it) is
+ * planned for removal in preview and removed from every server by the next up
+ * (Remove-CsCertificate -Identity Global -Previous). The editions of the emulated shell are
+ * converged by the repository's own project: repository-project.int.test.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -51,7 +53,8 @@ const certificate = new OAuthTokenIssuerCertificate('oauth', {
     command: config.requireObject<string[]>('command'),
     edition: (config.get('edition') ?? 'desktop') as 'desktop',
     removeLocalAssignments: config.getBoolean('removeLocalAssignments') ?? false,
-    // Deprecated (issue #15): accepted and ignored with a warning; set only by the Berlin roll test.
+    // Deprecated (the scripts pass instants, not culture strings): accepted and ignored with a
+    // warning; set only by the Berlin roll test.
     ...(config.get('dateCulture') ? { dateCulture: config.get('dateCulture') } : {}),
     serverTimeZone: config.get('serverTimeZone') ?? 'UTC',
     replicationTimeoutSeconds: 8,
@@ -122,11 +125,13 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
   it('a deployment changed by hand shows as drift at refresh; the next up puts the declared certificate back', async () => {
     // An operator imports and sets another certificate behind Pulumi's back.
     const hand = emulator.operatorFiles(path.join(CORPUS_DIR, B.file), PASSWORD);
+    // Done two seconds ago on the emulator's clock: replicated (a 1 s delay) before the provider reads the servers.
+    emulator.shiftClock(-2);
     const operator = await emulator.script(
       `$ErrorActionPreference = 'Stop'\nImport-Module SkypeForBusiness\n$s = Import-PowerShellDataFile -LiteralPath '${hand.psd1}'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand.pfx}' -Password $s.Password\n`,
     );
     expect(operator).toMatchObject({ code: 0 });
-    await new Promise((r) => setTimeout(r, 1500));
+    emulator.shiftClock(0);
     await stdoutOf(project, ['refresh', '--yes']);
     const drifted = await outputsOf(project);
     expect(drifted.plan).toMatch(/^drift: fe01\.contoso\.com \(current 4D95\.\.\), fe02\.contoso\.com \(current 4D95\.\.\), fe03\.contoso\.com \(current 4D95\.\.\) instead of the declared 999F/);
@@ -146,7 +151,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(text).toContain('(2 of 3 servers have)');
     const partial = await outputsOf(project);
     expect(partial.plan).toContain('servers: not converged (POOL_NOT_CONVERGED), the next up resumes');
-    // The pull-request review of the resuming update (issue #19, item 3): the store already
+    // The pull-request review of the resuming update: the store already
     // holds the new certificate, so the thumbprint is unchanged and fe03 is what changes.
     const soonThumbprint = (await validatePfx(soonPfx, PASSWORD)).thumbprint!;
     const previewJson = await project.run(['preview', '--json']);
@@ -190,7 +195,7 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
       .format(at)
       .replace(',', '');
     const preview = await stdoutOf(project, ['preview', '--diff']);
-    // The plan line: the UTC instant and the servers' wall clock, no culture string (issue #15).
+    // The plan line: the UTC instant and the servers' wall clock, no culture string (the script builds the date from ticks).
     const local = berlinParts(at);
     const localDate = `${local.year}-${local.month}-${local.day}`;
     expect(preview).toContain(`roll 4D95.. at ${isoZ(at)} (${local.hour}:${local.minute}${localDate === isoZ(at).slice(0, 10) ? '' : ` on ${localDate}`} W. Europe Standard Time on the servers), then verify 3`);
@@ -260,9 +265,9 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
   });
 
   it('the previous certificate once its NotAfter has passed: preview plans its removal with the date, the next up removes it from every server, refresh alone does not', async () => {
-    // Expires about two minutes from now, in real time: the provider decides with its own clock.
-    const notAfter = new Date(Math.ceil((Date.now() + 120_000) / 1000) * 1000);
-    const shortPfx = makeDemoPfx({ sipDomain: 'contoso.com', password: PASSWORD, notBefore: new Date(notAfter.getTime() - DAY_MS), validDays: 1 });
+    // Expires a day from now: the test moves the provider's clock past it instead of waiting.
+    const notAfter = new Date(Math.ceil((Date.now() + DAY_MS) / 1000) * 1000);
+    const shortPfx = makeDemoPfx({ sipDomain: 'contoso.com', password: PASSWORD, notBefore: new Date(notAfter.getTime() - 2 * DAY_MS), validDays: 2 });
     const base64 = shortPfx.toString('base64');
     secrets.push(base64.slice(0, 24), base64.slice(base64.length >> 1, (base64.length >> 1) + 24));
     fs.writeFileSync(path.join(project.dir, 'short.pfx'), shortPfx);
@@ -276,13 +281,16 @@ describe('Front End convergence through the Pulumi CLI against the Skype cmdlet 
     expect(kept.servers).toEqual(everyServer({ current: a, previous: short, previousNotAfter: notAfter.toISOString() }));
     // Before its NotAfter: nothing to do.
     expect(await stdoutOf(project, ['preview', '--diff'])).not.toContain('remove previous');
-    await new Promise((r) => setTimeout(r, Math.max(0, notAfter.getTime() - Date.now() + 1500)));
+    // A day and an hour on, for the provider and the shells it starts: the short one has expired.
+    project.shiftClock((DAY_MS + HOUR_MS) / 1000);
     // A refresh reads, it never removes.
     const beforeRefresh = emulator.log().length;
     await stdoutOf(project, ['refresh', '--yes']);
     expect(emulator.changesSince(beforeRefresh)).toEqual([]);
     expect((await outputsOf(project)).servers).toEqual(everyServer({ current: a, previous: short }));
     const preview = await stdoutOf(project, ['preview', '--diff']);
+    // Every plan line says the clock is a test's.
+    expect(preview).toContain('"test clock: ');
     expect(preview).toContain(`servers: all 3 have ${a.slice(0, 4)}.. current; remove previous ${short.slice(0, 4)}.. (expired ${isoMinute(notAfter)})`);
     const before = emulator.log().length;
     await stdoutOf(project, ['up', '--yes']);
