@@ -3,7 +3,9 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
-  // Integration tests drive real processes (pulumi up takes seconds); unit tests are fast anyway.
+  // The integration project's bound: one engine test walks a stack through many `pulumi up`s
+  // (seconds each, more on a loaded machine). Jest reads testTimeout from the top level only, so
+  // the unit project sets its own, shorter one in test/harness/unit-timeout.js.
   testTimeout: 600000,
   // Compiles provider/ into dist/ before every run: the CLI and engine tests run the compiled
   // code, which must never be older than the sources (test/harness/build-dist.js).
@@ -15,6 +17,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      setupFilesAfterEnv: ['<rootDir>/test/harness/unit-timeout.js'],
     },
     {
       displayName: 'integration',
