@@ -1,5 +1,5 @@
 /**
- * Issue #7 A through the real engine, the way users run it: a forgotten or mistyped argument
+ * Arguments through the real engine, the way users run it: a forgotten or mistyped argument
  * fails `pulumi preview` at once with INVALID_ARGUMENT naming the argument, even when the program
  * exports the resource's outputs (which used to leave the program hanging for good). The program
  * is a Pulumi.yaml project's index.ts run by the CLI's Node language host (test/harness/cli-project.ts):

@@ -1,6 +1,6 @@
 /**
  * The AWS Secrets Manager store through the real engine (Automation API, inline program, the
- * compiled provider) on moto, behind the counting proxy (issue #9): a no-op up makes ZERO
+ * compiled provider) on moto, behind the counting proxy: a no-op up makes ZERO
  * Secrets Manager calls; a refresh one per certificate; an update keeps the previous
  * certificate; drift made with plain SDK calls shows in refresh and up puts the declared one
  * back; a scheduled roll is promoted after its date; another stack is refused
@@ -163,7 +163,7 @@ describe('AWS Secrets Manager store through the engine', () => {
     expect((await sdk.send(new DescribeSecretCommand({ SecretId: name }))).Tags).toContainEqual({ Key: 'sfb-oauth-cert:owner', Value: `organization/${project}/test` });
   });
 
-  it('a value put by hand (not ours) is drift: refresh names it, up puts the declared certificate back over it; an endpoint token from the environment stays out of state and output (issue #19 items 4, 6)', async () => {
+  it('a value put by hand (not ours) is drift: refresh names it, up puts the declared certificate back over it; an endpoint token from the environment stays out of state and output', async () => {
     const name = `sfb/engine/${randomUUID()}/foreign`;
     const token = 'Endpoint-Token-41c7e2';
     const junk = 'hello, not json';

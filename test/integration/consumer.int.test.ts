@@ -1,10 +1,10 @@
 /**
- * The package as users install it (issue #8, sections 3 and 4): `npm pack`, then a separate
+ * The package as users install it: `npm pack`, then a separate
  * Pulumi project in a temp directory that installs the tarball from its own package.json and
  * runs the real CLI as processes (`pulumi preview --diff`, `up --yes`, a no-op `up`, `destroy`),
  * with the Node language host beside the cached `pulumi` (docs/engine.md).
  *
- * Twice, at the two ends of the supported range (issue #19, item 7): Node 22 with the oldest
+ * Twice, at the two ends of the supported range: Node 22 with the oldest
  * supported @pulumi/pulumi and AWS SDK (the floors of the peerDependencies and dependencies ranges),
  * and Node 24 with the newest (NEWEST_PULUMI_SDK_VERSION, NEWEST_AWS_SDK_VERSION in
  * scripts/engine-env.ts). Both Nodes come from scripts/install-node. The packed package.json is

@@ -1,6 +1,6 @@
 /**
- * What README.md and docs/ promise about the resource, checked through the real engine
- * (issue #7, item 10): each claim is quoted above the test that holds it to account.
+ * What README.md and docs/ promise about the resource, checked through the real engine: each
+ * claim is quoted above the test that holds it to account.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,8 +51,8 @@ function certificateProgram(desired: Desired, directory: string) {
 
 /**
  * Every output of the resource, read through the class's own typed properties: an output README
- * lists that the class does not declare fails the type check (issue #19, item 14: README listed
- * `certificateFacts`, the class neither declared nor registered it).
+ * lists that the class does not declare fails the type check (README once listed
+ * `certificateFacts`, which the class neither declared nor registered).
  */
 function declaredOutputs(certificate: OAuthTokenIssuerCertificate): Record<string, pulumi.Output<unknown>> {
   return {
