@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 
 import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
-import { isSfbError } from '../../provider/domain/errors';
 import * as handlers from '../../provider/pulumi/handlers';
 import type { CertificateStore } from '../../provider/ports/certificate-store';
 import { aVersion } from '../contract/certificate-store.contract';
@@ -84,10 +83,11 @@ describe('retried faults (the SDK standard retry strategy)', () => {
     const store = aStore(3);
     const name = uniqueName();
     moto.proxy.inject({ action: 'DescribeSecret', fault: 'throttle', times: 10 });
-    const error = await store.describe(name).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
-    expect(isSfbError(error) && error.retryable).toBe(true);
-    expect((error as Error).message).toContain('throttled the request to describe it (ThrottlingException) after 3 attempts');
+    await expect(store.describe(name)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      retryable: true,
+      message: expect.stringContaining('throttled the request to describe it (ThrottlingException) after 3 attempts'),
+    });
     expect(moto.proxy.counts()).toEqual({ DescribeSecret: 3 });
   });
 });
@@ -102,9 +102,7 @@ describe('errors retrying cannot fix: one call, our code, the fix', () => {
   ])('%s (HTTP %d) becomes our code and the fix', async (type, status, message, code, fix) => {
     const store = aStore();
     moto.proxy.inject({ action: 'DescribeSecret', fault: { status, type, message } });
-    const error = await store.describe(uniqueName()).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe(code);
-    expect((error as Error).message).toContain(fix);
+    await expect(store.describe(uniqueName())).rejects.toMatchObject({ code, message: expect.stringContaining(fix) });
     expect(moto.proxy.counts()).toEqual({ DescribeSecret: 1 });
   });
 
@@ -112,10 +110,9 @@ describe('errors retrying cannot fix: one call, our code, the fix', () => {
     const store = aStore(2);
     await moto.proxy.down();
     try {
-      const error = await store.describe(uniqueName()).catch((e: unknown) => e);
-      expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
-      expect((error as Error).message).toContain(`could not be reached to describe it (ECONNREFUSED) after 2 attempts`);
-      expect((error as Error).message).toContain(moto.proxy.endpoint);
+      const failure = store.describe(uniqueName());
+      await expect(failure).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('could not be reached to describe it (ECONNREFUSED) after 2 attempts') });
+      await expect(failure).rejects.toMatchObject({ message: expect.stringContaining(moto.proxy.endpoint) });
     } finally {
       await moto.proxy.up();
     }
@@ -152,9 +149,10 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
     const store = aStore();
     const name = uniqueName();
     moto.proxy.inject({ action: 'CreateSecret', fault: { status, type, message } });
-    const error = await store.putVersion({ name, ...aVersion('A'), stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
-    expect((error as Error).message).toContain(`could not create it because AWS KMS refused the secret's key (${type}: "${message}")`);
+    await expect(store.putVersion({ name, ...aVersion('A'), stage: 'current' })).rejects.toMatchObject({
+      code: 'STORE_KMS_FAILURE',
+      message: expect.stringContaining(`could not create it because AWS KMS refused the secret's key (${type}: "${message}")`),
+    });
     expect(moto.proxy.counts().CreateSecret).toBe(1);
   });
 
@@ -166,9 +164,10 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
     await store.putVersion({ name, ...A, stage: 'current' });
     moto.proxy.reset();
     moto.proxy.inject({ action: 'PutSecretValue', fault: { status, type, message } });
-    const error = await store.putVersion({ name, ...B, stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
-    expect((error as Error).message).toContain(`could not write version ${B.versionId} of it because AWS KMS refused the secret's key (${type}: "${message}")`);
+    await expect(store.putVersion({ name, ...B, stage: 'current' })).rejects.toMatchObject({
+      code: 'STORE_KMS_FAILURE',
+      message: expect.stringContaining(`could not write version ${B.versionId} of it because AWS KMS refused the secret's key (${type}: "${message}")`),
+    });
     expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSCURRENT'] });
   });
 
@@ -177,8 +176,7 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
     const name = uniqueName();
     await store.putVersion({ name, ...aVersion('A'), stage: 'current' });
     moto.proxy.inject({ action: 'PutSecretValue', fault: { status: 400, type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } });
-    const error = await store.putVersion({ name, ...aVersion('B'), stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_NOT_FOUND');
+    await expect(store.putVersion({ name, ...aVersion('B'), stage: 'current' })).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
   });
 });
 

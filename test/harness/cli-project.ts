@@ -67,6 +67,12 @@ function defaultEnvironment(paths: { pulumiHome: string; backendUrl: string; cli
 /** CLI commands that read or write stack config, and so take `--config-file`. */
 const CONFIG_COMMANDS = new Set(['config', 'up', 'preview', 'refresh', 'destroy']);
 
+/** `flag` added to `args`, before a `--` (after it, it would be a value). */
+function withFlag(args: string[], flag: string[]): string[] {
+  const end = args.indexOf('--');
+  return end === -1 ? [...args, ...flag] : [...args.slice(0, end), ...flag, ...args.slice(end)];
+}
+
 export class CliProject {
   /** Every command's output (stdout and stderr interleaved), one entry per command, in order. */
   readonly printed: string[] = [];
@@ -124,7 +130,8 @@ export class CliProject {
   /**
    * `pulumi stack init`. It writes the stack's config file (the passphrase provider's salt) into
    * the directory it runs in: for an `inPlace` project it runs in a scratch directory with a copy
-   * of the Pulumi.yaml, and the file it writes becomes the config file.
+   * of the Pulumi.yaml, the file it writes becomes the config file, and the stack is then
+   * selected for the project's own directory.
    */
   private async initStack(stackName: string): Promise<void> {
     if (this.configFile === undefined) {
@@ -139,6 +146,8 @@ export class CliProject {
     const written = path.join(scratch, `Pulumi.${stackName}.yaml`);
     if (fs.existsSync(written)) fs.renameSync(written, this.configFile);
     else fs.writeFileSync(this.configFile, '');
+    // The selection is recorded per project directory in PULUMI_HOME (ours), not in the project.
+    await this.ok(['stack', 'select', stackName]);
   }
 
   /**
@@ -146,7 +155,7 @@ export class CliProject {
    * (secrets go this way). A hang ends as a result with `timedOut`, not a stray process.
    */
   async run(args: string[], options: { stdin?: string; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    const withConfig = this.configFile !== undefined && CONFIG_COMMANDS.has(args[0] ?? '') ? [...args, '--config-file', this.configFile] : args;
+    const withConfig = this.configFile !== undefined && CONFIG_COMMANDS.has(args[0] ?? '') ? withFlag(args, ['--config-file', this.configFile]) : args;
     const result = await runProcess(this.cli.pulumiBinary, ['--non-interactive', ...withConfig], {
       cwd: options.cwd ?? this.dir,
       env: this.env,
