@@ -25,6 +25,7 @@ import {
 import * as handlers from '../../provider/pulumi/handlers';
 import { awsCertificateInputs, checkedInputs, TEST_OWNER as OWNER, type Props } from '../harness/certificate-inputs';
 import { useMotoBehindProxy } from '../harness/moto-proxy';
+import { warnings } from '../support/console-warnings';
 import { entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -56,17 +57,6 @@ async function tagsBySdk(name: string): Promise<Record<string, string>> {
 async function putForeign(name: string, value: string, stage: 'AWSCURRENT' | 'AWSPENDING' = 'AWSCURRENT'): Promise<string> {
   const out = await moto.sdk.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: [stage] }));
   return out.VersionId!;
-}
-
-/** Captures console.warn lines while `body` runs. */
-async function warnings<T>(body: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const result = await body();
-    return { result, lines: warn.mock.calls.map((call) => String(call[0])) };
-  } finally {
-    warn.mockRestore();
-  }
 }
 
 /** A stack that created certificate A: its inputs and state. */
