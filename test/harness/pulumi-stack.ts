@@ -145,6 +145,11 @@ export class ThrowawayStack {
     this.stack.workspace.envVars[TEST_CLOCK_VARIABLE] = String(Math.trunc(seconds));
   }
 
+  /** The next operations' provider on the real clock again, without the test clock. */
+  resetClock(): void {
+    delete this.stack.workspace.envVars[TEST_CLOCK_VARIABLE];
+  }
+
   /** All captured stdout/stderr text so far. */
   get output(): string {
     return this.chunks.join('');
