@@ -1,9 +1,27 @@
-// Two projects: fast pure tests, and integration tests that drive real processes (the Pulumi CLI,
-// moto, openssl). Integration tests never skip: a missing engine or moto is a failure.
+// Three projects: fast unit tests (bounded at 10 s each), unit tests that start processes, and
+// integration tests that drive real processes (the Pulumi CLI, moto, openssl). Integration tests
+// never skip: a missing engine or moto is a failure.
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
+/**
+ * Unit-project files whose tests start processes (the emulator, the CLI, a child Node, eslint, git)
+ * or lock files across processes: seconds each, more on a loaded machine, so they get the
+ * `processes` project's bound instead of the unit project's 10 s.
+ */
+const startsProcesses = [
+  '/test/emulator/[^/]+\\.test\\.ts$',
+  '/test/cli/[^/]+\\.test\\.ts$',
+  '/test/adapters/powershell(-process)?\\.test\\.ts$',
+  '/test/adapters/local-store-lock\\.test\\.ts$',
+  '/test/adapters/aws-store-options\\.test\\.ts$',
+  '/test/adapters/files/(bounded-file|pfx-from-file)\\.test\\.ts$',
+  '/test/harness-checks/(moto-script|test-node)\\.test\\.ts$',
+  '/test/lint/domain-purity\\.test\\.ts$',
+];
 module.exports = {
-  // Integration tests drive real processes (pulumi up takes seconds); unit tests are fast anyway.
+  // The integration project's bound: one engine test walks a stack through many `pulumi up`s
+  // (seconds each, more on a loaded machine). Jest reads testTimeout from the top level only, so
+  // the other projects set their own, shorter ones (test/harness/*-timeout.js).
   testTimeout: 600000,
   // Compiles provider/ into dist/ before every run: the CLI and engine tests run the compiled
   // code, which must never be older than the sources (test/harness/build-dist.js).
@@ -14,7 +32,15 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', ...startsProcesses],
+      setupFilesAfterEnv: ['<rootDir>/test/harness/unit-timeout.js'],
+    },
+    {
+      displayName: 'processes',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testRegex: startsProcesses,
+      setupFilesAfterEnv: ['<rootDir>/test/harness/processes-timeout.js'],
     },
     {
       displayName: 'integration',

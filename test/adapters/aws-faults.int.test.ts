@@ -1,6 +1,6 @@
 /**
- * The AWS Secrets Manager store behind the fault-injecting proxy (test/harness/fault-proxy.ts)
- * in front of moto (issue #9): throttling and 500s are retried by the SDK, bounded, with no
+ * The AWS Secrets Manager store behind the fault-injecting proxy (test/harness/fault-moto.proxy.ts)
+ * in front of moto: throttling and 500s are retried by the SDK, bounded, with no
  * duplicate version; connection resets too (before and after the call reached moto); errors
  * that retrying cannot fix are not retried and get their code; the endpoint going down in the
  * middle of an update leaves the previous certificate current, and the next update converges.
@@ -8,46 +8,30 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 
 import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secrets-manager';
-import { isSfbError } from '../../provider/domain/errors';
 import * as handlers from '../../provider/pulumi/handlers';
 import type { CertificateStore } from '../../provider/ports/certificate-store';
 import { aVersion } from '../contract/certificate-store.contract';
-import { FaultProxy } from '../harness/fault-proxy';
-import { MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
-import { bytesOf, entry } from '../support/pfx-corpus';
-
-Object.assign(process.env, motoAwsEnv());
+import { awsCertificateInputs, checkedInputs, type Props } from '../harness/certificate-inputs';
+import { MOTO_REGION } from '../harness/moto';
+import { useMotoBehindProxy } from '../harness/moto-proxy';
+import { entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
-const OWNER = 'organization/certs/prod';
-type Props = Record<string, unknown>;
 
-let proxy: FaultProxy;
-let sdk: SecretsManagerClient;
-
-beforeAll(async () => {
-  const moto = await requireMoto();
-  proxy = await FaultProxy.start(moto);
-  sdk = secretsManagerClient(moto);
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await proxy?.stop();
-});
-beforeEach(() => proxy.reset());
+const moto = useMotoBehindProxy();
 
 function aStore(maxAttempts = 4): CertificateStore {
-  return createAwsSecretsManagerStore({ region: MOTO_REGION, endpoint: proxy.endpoint, maxAttempts, connectionTimeoutMs: 1000 });
+  return createAwsSecretsManagerStore({ region: MOTO_REGION, endpoint: moto.proxy.endpoint, maxAttempts, connectionTimeoutMs: 1000 });
 }
 
 const uniqueName = () => `sfb/faults/${randomUUID()}`;
 
 /** Labels of a secret read with plain SDK calls, not through the adapter. */
 async function labelsBySdk(name: string): Promise<Record<string, string[]>> {
-  const out = await sdk.send(new DescribeSecretCommand({ SecretId: name }));
+  const out = await moto.sdk.send(new DescribeSecretCommand({ SecretId: name }));
   return Object.fromEntries(Object.entries(out.VersionIdsToStages ?? {}).map(([id, stages]) => [id, [...(stages ?? [])].sort()]));
 }
 
@@ -62,10 +46,10 @@ describe('retried faults (the SDK standard retry strategy)', () => {
     const A = aVersion('A');
     const B = aVersion('B');
     await store.putVersion({ name, ...A, stage: 'current' });
-    proxy.reset();
-    proxy.inject({ action: 'PutSecretValue', fault, times: 2 });
+    moto.proxy.reset();
+    moto.proxy.inject({ action: 'PutSecretValue', fault, times: 2 });
     await store.putVersion({ name, ...B, stage: 'current' });
-    expect(proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual([fault, fault, 'forwarded']);
+    expect(moto.proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual([fault, fault, 'forwarded']);
     expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSPREVIOUS'], [B.versionId]: ['AWSCURRENT'] });
   });
 
@@ -75,10 +59,10 @@ describe('retried faults (the SDK standard retry strategy)', () => {
     const A = aVersion('A');
     const B = aVersion('B');
     await store.putVersion({ name, ...A, stage: 'current' });
-    proxy.reset();
-    proxy.inject({ action: 'PutSecretValue', fault: 'reset-after' });
+    moto.proxy.reset();
+    moto.proxy.inject({ action: 'PutSecretValue', fault: 'reset-after' });
     await store.putVersion({ name, ...B, stage: 'current' });
-    expect(proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual(['reset-after', 'forwarded']);
+    expect(moto.proxy.calls.filter((c) => c.action === 'PutSecretValue').map((c) => c.outcome)).toEqual(['reset-after', 'forwarded']);
     expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSPREVIOUS'], [B.versionId]: ['AWSCURRENT'] });
   });
 
@@ -87,23 +71,24 @@ describe('retried faults (the SDK standard retry strategy)', () => {
     const name = uniqueName();
     const A = aVersion('A');
     await store.putVersion({ name, ...A, stage: 'current' });
-    proxy.reset();
-    proxy.inject({ action: 'DescribeSecret', fault: 'server-error' });
-    proxy.inject({ action: 'GetSecretValue', fault: 'throttle' });
+    moto.proxy.reset();
+    moto.proxy.inject({ action: 'DescribeSecret', fault: 'server-error' });
+    moto.proxy.inject({ action: 'GetSecretValue', fault: 'throttle' });
     expect((await store.describe(name))?.versions.map((v) => v.versionId)).toEqual([A.versionId]);
     expect(await store.getVersion(name, A.versionId)).toEqual(A.payload);
-    expect(proxy.counts()).toEqual({ DescribeSecret: 2, GetSecretValue: 2 });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 2, GetSecretValue: 2 });
   });
 
   it('gives up after maxAttempts with STORE_UNAVAILABLE (retryable), naming the throttling and the attempts', async () => {
     const store = aStore(3);
     const name = uniqueName();
-    proxy.inject({ action: 'DescribeSecret', fault: 'throttle', times: 10 });
-    const error = await store.describe(name).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
-    expect(isSfbError(error) && error.retryable).toBe(true);
-    expect((error as Error).message).toContain('throttled the request to describe it (ThrottlingException) after 3 attempts');
-    expect(proxy.counts()).toEqual({ DescribeSecret: 3 });
+    moto.proxy.inject({ action: 'DescribeSecret', fault: 'throttle', times: 10 });
+    await expect(store.describe(name)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      retryable: true,
+      message: expect.stringContaining('throttled the request to describe it (ThrottlingException) after 3 attempts'),
+    });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 3 });
   });
 });
 
@@ -116,28 +101,25 @@ describe('errors retrying cannot fix: one call, our code, the fix', () => {
     ['InvalidParameterException', 400, 'Invalid parameter', 'INVALID_ARGUMENT', "Check the store's options"],
   ])('%s (HTTP %d) becomes our code and the fix', async (type, status, message, code, fix) => {
     const store = aStore();
-    proxy.inject({ action: 'DescribeSecret', fault: { status, type, message } });
-    const error = await store.describe(uniqueName()).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe(code);
-    expect((error as Error).message).toContain(fix);
-    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+    moto.proxy.inject({ action: 'DescribeSecret', fault: { status, type, message } });
+    await expect(store.describe(uniqueName())).rejects.toMatchObject({ code, message: expect.stringContaining(fix) });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 1 });
   });
 
   it('reports a reachable-but-refusing endpoint (connection refused) as STORE_UNAVAILABLE naming the endpoint', async () => {
     const store = aStore(2);
-    await proxy.down();
+    await moto.proxy.down();
     try {
-      const error = await store.describe(uniqueName()).catch((e: unknown) => e);
-      expect(isSfbError(error) && error.code).toBe('STORE_UNAVAILABLE');
-      expect((error as Error).message).toContain(`could not be reached to describe it (ECONNREFUSED) after 2 attempts`);
-      expect((error as Error).message).toContain(proxy.endpoint);
+      const failure = store.describe(uniqueName());
+      await expect(failure).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('could not be reached to describe it (ECONNREFUSED) after 2 attempts') });
+      await expect(failure).rejects.toMatchObject({ message: expect.stringContaining(moto.proxy.endpoint) });
     } finally {
-      await proxy.up();
+      await moto.proxy.up();
     }
   });
 });
 
-// Issue #19 item 8: moto accepts any kmsKeyId, so how real Secrets Manager refuses a key is
+// moto accepts any kmsKeyId, so how real Secrets Manager refuses a key is
 // injected at the endpoint (the SDK deserializes it into its own error classes, as from AWS).
 // The names and texts are AWS's: EncryptionFailure's is the API reference's (CommonErrors);
 // "Access to KMS is not allowed" is Secrets Manager's AccessDeniedException for a key policy
@@ -166,11 +148,12 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
   it.each(KMS_REFUSALS)('CreateSecret answering %s (HTTP %d) %s', async (type, status, message) => {
     const store = aStore();
     const name = uniqueName();
-    proxy.inject({ action: 'CreateSecret', fault: { status, type, message } });
-    const error = await store.putVersion({ name, ...aVersion('A'), stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
-    expect((error as Error).message).toContain(`could not create it because AWS KMS refused the secret's key (${type}: "${message}")`);
-    expect(proxy.counts().CreateSecret).toBe(1);
+    moto.proxy.inject({ action: 'CreateSecret', fault: { status, type, message } });
+    await expect(store.putVersion({ name, ...aVersion('A'), stage: 'current' })).rejects.toMatchObject({
+      code: 'STORE_KMS_FAILURE',
+      message: expect.stringContaining(`could not create it because AWS KMS refused the secret's key (${type}: "${message}")`),
+    });
+    expect(moto.proxy.counts().CreateSecret).toBe(1);
   });
 
   it.each(KMS_REFUSALS)('PutSecretValue answering %s (HTTP %d) %s', async (type, status, message) => {
@@ -179,11 +162,12 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
     const A = aVersion('A');
     const B = aVersion('B');
     await store.putVersion({ name, ...A, stage: 'current' });
-    proxy.reset();
-    proxy.inject({ action: 'PutSecretValue', fault: { status, type, message } });
-    const error = await store.putVersion({ name, ...B, stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_KMS_FAILURE');
-    expect((error as Error).message).toContain(`could not write version ${B.versionId} of it because AWS KMS refused the secret's key (${type}: "${message}")`);
+    moto.proxy.reset();
+    moto.proxy.inject({ action: 'PutSecretValue', fault: { status, type, message } });
+    await expect(store.putVersion({ name, ...B, stage: 'current' })).rejects.toMatchObject({
+      code: 'STORE_KMS_FAILURE',
+      message: expect.stringContaining(`could not write version ${B.versionId} of it because AWS KMS refused the secret's key (${type}: "${message}")`),
+    });
     expect(await labelsBySdk(name)).toEqual({ [A.versionId]: ['AWSCURRENT'] });
   });
 
@@ -191,9 +175,8 @@ describe('KMS refusing the key on CreateSecret and PutSecretValue: STORE_KMS_FAI
     const store = aStore();
     const name = uniqueName();
     await store.putVersion({ name, ...aVersion('A'), stage: 'current' });
-    proxy.inject({ action: 'PutSecretValue', fault: { status: 400, type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } });
-    const error = await store.putVersion({ name, ...aVersion('B'), stage: 'current' }).catch((e: unknown) => e);
-    expect(isSfbError(error) && error.code).toBe('STORE_NOT_FOUND');
+    moto.proxy.inject({ action: 'PutSecretValue', fault: { status: 400, type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } });
+    await expect(store.putVersion({ name, ...aVersion('B'), stage: 'current' })).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
   });
 });
 
@@ -201,29 +184,11 @@ describe('through the provider handlers', () => {
   const A = entry('openssl3-default');
   const B = entry('rsa-4096');
 
-  function newsFor(e: typeof A, name: string): Props {
-    return {
-      sipDomain: 'contoso.com',
-      pfx: bytesOf(e).toString('base64'),
-      password: e.password,
-      minKeyBits: 2048,
-      warnBeforeExpiryDays: 30,
-      secretName: name,
-      store: { kind: 'aws-secrets-manager', region: MOTO_REGION, endpoint: proxy.endpoint },
-      storePassphrase: null,
-      owner: OWNER,
-      adopt: false,
-    };
-  }
-
-  async function checked(olds: Props, news: Props): Promise<Props> {
-    const result = await handlers.check(olds, news, NOW);
-    expect(result.failures).toEqual([]);
-    return result.inputs;
-  }
+  const newsFor = (e: typeof A, name: string) => awsCertificateInputs(e, name, moto.proxy.endpoint);
+  const checked = (olds: Props, news: Props) => checkedInputs(olds, news, NOW);
 
   async function currentBySdk(name: string): Promise<string | undefined> {
-    return (await sdk.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSCURRENT' }))).VersionId;
+    return (await moto.sdk.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSCURRENT' }))).VersionId;
   }
 
   it('the endpoint down in the middle of an update: a clear error, the previous certificate still current, the next update converges', async () => {
@@ -231,10 +196,10 @@ describe('through the provider handlers', () => {
     const first = await checked({}, newsFor(A, name));
     const { outs: state } = await handlers.create(first, NOW);
     const second = await checked(state as unknown as Props, newsFor(B, name));
-    proxy.reset();
-    proxy.inject({ action: 'PutSecretValue', fault: 'down' });
+    moto.proxy.reset();
+    moto.proxy.inject({ action: 'PutSecretValue', fault: 'down' });
     const failure = await handlers.update(name, state as unknown as Props, second, NOW).catch((e: unknown) => e);
-    await proxy.up();
+    await moto.proxy.up();
     expect((failure as Error).message).toMatch(/^STORE_UNAVAILABLE: The AWS Secrets Manager store in us-east-1 at http:\/\/127\.0\.0\.1:\d+ could not be reached to write version /);
     // A partial success keeps the old state, so the next up sees the difference and finishes.
     expect((failure as { properties?: Props }).properties?.versionId).toBe(first.versionId);
@@ -250,9 +215,9 @@ describe('through the provider handlers', () => {
     const { outs: s1 } = await handlers.create(first, NOW);
     const second = await checked(s1 as unknown as Props, newsFor(B, name));
     const { outs: s2 } = await handlers.update(name, s1 as unknown as Props, second, NOW);
-    proxy.reset();
+    moto.proxy.reset();
     const { props } = await handlers.read(name, s2 as unknown as Props, NOW);
-    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 1 });
     expect(props?.previousThumbprint).toBe(first.thumbprint);
     expect(props?.thumbprint).toBe(second.thumbprint);
     expect(props?.plan).toBe(s2.plan);
@@ -262,8 +227,8 @@ describe('through the provider handlers', () => {
     const name = uniqueName();
     const first = await checked({}, newsFor(A, name));
     const { outs } = await handlers.create(first, NOW);
-    proxy.reset();
+    moto.proxy.reset();
     await handlers.update(name, outs as unknown as Props, first, NOW);
-    expect(proxy.counts()).toEqual({ DescribeSecret: 1 });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 1 });
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorOfRecord, globalOfRecords, readCall, serversOfRecords } from '../../provider/adapters/powershell';
 import { certificatesOf, instantOf, markedRecords, objectsOf, property, textFailureOf } from '../../provider/adapters/powershell/parse';
+import { contractFrame } from '../harness/shell-contract';
 import { framed, globalInspectScript, importScript, remotingParameters, removeLocalScript, serversInspectScript, setScript, singleQuoted, ticksOf } from '../../provider/adapters/powershell/scripts';
 
 const DESKTOP = { edition: 'desktop' as const, remoting: {} };
@@ -18,32 +19,7 @@ const M = '#sfb-oauth-cert:';
 
 describe('the scripts (docs/shell-contract.md)', () => {
   it('the frame: preferences, UTF-8 output, the module, done, and a structured error record with exit 1', () => {
-    expect(framed('desktop', ['Get-Thing'])).toBe(
-      [
-        "$ErrorActionPreference = 'Stop'",
-        "$ProgressPreference = 'SilentlyContinue'",
-        "$WarningPreference = 'SilentlyContinue'",
-        '[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)',
-        'try {',
-        '    Import-Module SkypeForBusiness',
-        '    Get-Thing',
-        "    Write-Output '#sfb-oauth-cert:done'",
-        '}',
-        'catch {',
-        '    $failure = $_',
-        '    $record = [ordered]@{',
-        '        fullyQualifiedErrorId = $failure.FullyQualifiedErrorId',
-        '        category = $failure.CategoryInfo.Category.ToString()',
-        '        targetName = $failure.CategoryInfo.TargetName',
-        '        exceptionType = $failure.Exception.GetType().FullName',
-        '        message = $failure.Exception.Message',
-        '    }',
-        "    Write-Output ('#sfb-oauth-cert:error ' + (ConvertTo-Json -Compress -InputObject $record))",
-        '    exit 1',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    expect(framed('desktop', ['Get-Thing'])).toBe(`${contractFrame('desktop', '    Get-Thing')}\n`);
   });
 
   it('edition core loads the module through the Windows PowerShell compatibility layer', () => {

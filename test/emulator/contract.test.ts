@@ -5,38 +5,12 @@
  * built from ticks (no string parsed) behind the session time zone check.
  */
 import { writeFileSync } from 'node:fs';
+import { contractFrame as frame } from '../harness/shell-contract';
 import { fixture, Pool, type Edition } from './harness';
 
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
 const A = fixture('openssl3-default');
 const quote = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-
-/** The contract's frame around a body (core imports through the compatibility layer). */
-function frame(edition: Edition, body: string): string {
-  return [
-    "$ErrorActionPreference = 'Stop'",
-    "$ProgressPreference = 'SilentlyContinue'",
-    "$WarningPreference = 'SilentlyContinue'",
-    '[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)',
-    'try {',
-    `    Import-Module SkypeForBusiness${edition === 'core' ? ' -UseWindowsPowerShell' : ''}`,
-    body,
-    "    Write-Output '#sfb-oauth-cert:done'",
-    '}',
-    'catch {',
-    '    $failure = $_',
-    '    $record = [ordered]@{',
-    '        fullyQualifiedErrorId = $failure.FullyQualifiedErrorId',
-    '        category = $failure.CategoryInfo.Category.ToString()',
-    '        targetName = $failure.CategoryInfo.TargetName',
-    '        exceptionType = $failure.Exception.GetType().FullName',
-    '        message = $failure.Exception.Message',
-    '    }',
-    "    Write-Output ('#sfb-oauth-cert:error ' + (ConvertTo-Json -Compress -InputObject $record))",
-    '    exit 1',
-    '}',
-  ].join('\n');
-}
 
 const PROPERTIES = "'Thumbprint', 'PreviousThumbprint', 'SourceScope', @{ Name = 'NotAfter'; Expression = { $_.NotAfter.ToUniversalTime().ToString('o') } }, @{ Name = 'EffectiveDate'; Expression = { if ($_.EffectiveDate) { $_.EffectiveDate.ToUniversalTime().ToString('o') } } }";
 

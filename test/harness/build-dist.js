@@ -3,7 +3,7 @@
 // The CLI tests run bin/sfb-oauth-cert (which loads dist/provider/cli/main.js), and the engine
 // tests run the dynamic provider, which loads 'sfb-oauth-cert/dist/provider/pulumi/handlers' at
 // run time. Without this, a change to provider/ that was not rebuilt was tested as the old code,
-// and the tests passed (issue #7, item 9). Always building (about 10-15 s) is the simple way to
+// and the tests passed. Always building (about 10-15 s) is the simple way to
 // be exact: an mtime comparison misses a reverted file or a clock skew.
 //
 // It records in dist/.sfb-build.json the SHA-256 of every source it compiled, so a test
@@ -43,7 +43,7 @@ function sourceOf(distFile) {
   return path.join(sourceDir, rel);
 }
 
-/** The oldest Node.js major the tests run on: package.json's engines floor (issue #19, item 7). */
+/** The oldest Node.js major the tests run on: package.json's engines floor. */
 const MIN_NODE_MAJOR = 22;
 
 /**

@@ -1,5 +1,5 @@
-// A loopback HTTP proxy in front of moto that counts Secrets Manager calls and injects faults
-// (issue #9): throttling (400 ThrottlingException), 500s, connection resets before or after the
+// A loopback HTTP proxy in front of moto that counts Secrets Manager calls and injects faults:
+// throttling (400 ThrottlingException), 500s, connection resets before or after the
 // call reached moto, and the whole endpoint going down (connections refused) and coming back.
 // node:http only: forwarding one JSON request at a time needs no library.
 //

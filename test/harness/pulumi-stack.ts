@@ -25,6 +25,7 @@ import {
   UpOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
+import { TEST_CLOCK_VARIABLE } from '../../provider/domain/test-clock';
 import { engineEnv } from '../../scripts/engine-environment';
 import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
 import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
@@ -135,6 +136,20 @@ export class ThrowawayStack {
     return this.run(() =>
       setSecretConfig({ pulumiBinary: this.pulumiBinary, workDir: this.workDir, env: this.env, stackName: this.stack.name }, key, value),
     );
+  }
+
+  /**
+   * Moves the clock of the next operations' provider by `seconds` from the real clock (the CLI
+   * hands its environment to the provider): time still flows, so a test moves past a date by
+   * running its next operation with a larger shift. Honoured only against local stand-ins.
+   */
+  shiftClock(seconds: number): void {
+    this.stack.workspace.envVars[TEST_CLOCK_VARIABLE] = String(Math.trunc(seconds));
+  }
+
+  /** The next operations' provider on the real clock again, without the test clock. */
+  resetClock(): void {
+    delete this.stack.workspace.envVars[TEST_CLOCK_VARIABLE];
   }
 
   /** All captured stdout/stderr text so far. */

@@ -1,5 +1,5 @@
 /**
- * Issue #7 A through the real engine, the way users run it: a forgotten or mistyped argument
+ * Arguments through the real engine, the way users run it: a forgotten or mistyped argument
  * fails `pulumi preview` at once with INVALID_ARGUMENT naming the argument, even when the program
  * exports the resource's outputs (which used to leave the program hanging for good). The program
  * is a Pulumi.yaml project's index.ts run by the CLI's Node language host (test/harness/cli-project.ts):
@@ -57,7 +57,7 @@ describe('arguments checked through the real engine (CLI and language host)', ()
     else await project.setConfig('sipDomain', config.sipDomain);
     await project.setConfig('computed', String(config.computed ?? false));
     const started = Date.now();
-    const result = await project.run(['preview'], '', PREVIEW_BOUND_MS);
+    const result = await project.run(['preview'], { timeoutMs: PREVIEW_BOUND_MS });
     expect({ signal: result.signal, boundedMs: Date.now() - started < PREVIEW_BOUND_MS }).toEqual({ signal: null, boundedMs: true });
     expect(result.code).not.toBe(0);
     lastPreviewMs = Date.now() - started;

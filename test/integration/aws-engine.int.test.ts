@@ -1,6 +1,6 @@
 /**
  * The AWS Secrets Manager store through the real engine (Automation API, inline program, the
- * compiled provider) on moto, behind the counting proxy (issue #9): a no-op up makes ZERO
+ * compiled provider) on moto, behind the counting proxy: a no-op up makes ZERO
  * Secrets Manager calls; a refresh one per certificate; an update keeps the previous
  * certificate; drift made with plain SDK calls shows in refresh and up puts the declared one
  * back; a scheduled roll is promoted after its date; another stack is refused
@@ -19,6 +19,7 @@ import {
 import * as pulumi from '@pulumi/pulumi';
 
 import { CertificateStores, OAuthTokenIssuerCertificate } from '../../provider';
+import { DAY_MS, HOUR_MS } from '../../provider/domain/time';
 import { FaultProxy } from '../harness/fault-proxy';
 import { MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
 import { ThrowawayStack } from '../harness/pulumi-stack';
@@ -162,7 +163,7 @@ describe('AWS Secrets Manager store through the engine', () => {
     expect((await sdk.send(new DescribeSecretCommand({ SecretId: name }))).Tags).toContainEqual({ Key: 'sfb-oauth-cert:owner', Value: `organization/${project}/test` });
   });
 
-  it('a value put by hand (not ours) is drift: refresh names it, up puts the declared certificate back over it; an endpoint token from the environment stays out of state and output (issue #19 items 4, 6)', async () => {
+  it('a value put by hand (not ours) is drift: refresh names it, up puts the declared certificate back over it; an endpoint token from the environment stays out of state and output', async () => {
     const name = `sfb/engine/${randomUUID()}/foreign`;
     const token = 'Endpoint-Token-41c7e2';
     const junk = 'hello, not json';
@@ -205,19 +206,20 @@ describe('AWS Secrets Manager store through the engine', () => {
     }
   });
 
-  it('promotes a scheduled roll after its date: AWSPENDING, then AWSCURRENT with AWSPREVIOUS on the old one', async () => {
+  it('promotes a scheduled roll after its date (the clock moved past it): AWSPENDING, then AWSCURRENT with AWSPREVIOUS on the old one', async () => {
     const name = `sfb/engine/${randomUUID()}/roll`;
     const declared: Declared = { pfx: A };
     const stack = await aStack([name], declared);
     await stack.up();
     const a = await thumbprintOf(stack, 'thumbprint0');
-    const at = new Date(Date.now() + 25_000);
+    const at = new Date(Math.ceil((Date.now() + DAY_MS) / 1000) * 1000);
     declared.pfx = B;
     declared.effectiveDate = at.toISOString();
     await stack.up();
     const b = await thumbprintOf(stack, 'thumbprint0');
     expect(await labelsBySdk(name)).toEqual({ AWSCURRENT: a, AWSPENDING: b });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now() + 1000)));
+    // A day and an hour on for the provider (the store's endpoint is the proxy on this machine).
+    stack.shiftClock((DAY_MS + HOUR_MS) / 1000);
     await stack.refresh();
     expect(await labelsBySdk(name)).toEqual({ AWSCURRENT: b, AWSPENDING: b, AWSPREVIOUS: a });
   });

@@ -1,5 +1,5 @@
 /**
- * The team setup of issue #9, end to end through the real CLI: examples/aws-secrets-manager (a
+ * The team setup, end to end through the real CLI: examples/aws-secrets-manager (a
  * Pulumi.yaml project, `runtime: nodejs`, importing `sfb-oauth-cert`) copied to a temp directory
  * and run as its README says, one CLI process per command, in its directory:
  *
@@ -16,10 +16,8 @@
  * the PFX, its private key and the password. Needs moto (`scripts/moto start`) and the pinned CLI:
  * fails, never skips, without them.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -34,17 +32,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 
 import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
+import { DAY_MS, HOUR_MS } from '../../provider/domain/time';
 import { engineEnv } from '../../scripts/engine-environment';
 import { projectRoot } from '../../scripts/project-paths';
-import { pinnedCli, type CliResult } from '../harness/cli-project';
+import { CliProject } from '../harness/cli-project';
 import { createMotoBucket, MOTO_CREDENTIALS, MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
 import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
 
 const EXAMPLE = path.join(projectRoot(), 'examples', 'aws-secrets-manager');
 const PROJECT = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(EXAMPLE, 'Pulumi.yaml'), 'utf8'))?.[1] ?? 'no name in Pulumi.yaml';
 const TYPE = 'pulumi-nodejs:dynamic/sfb:OAuthTokenIssuerCertificate';
-/** Bound for one CLI command: SIGINT after it, SIGKILL 10 s later (no stray process on a hang). */
-const COMMAND_MS = 300_000;
 
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
@@ -54,88 +51,46 @@ const b = B.expected.thumbprint!;
 const c = C.expected.thumbprint!;
 const short = (thumbprint: string) => `${thumbprint.slice(0, 4)}..`;
 
-/** The example copied to a temp directory, its own PULUMI_HOME, the CLI run as a process per command. */
-class TeamProject {
-  readonly printed: string[] = [];
+/**
+ * The example copied to a temp directory, its own PULUMI_HOME, the CLI run as a process per
+ * command. Its dependencies (sfb-oauth-cert, @pulumi/pulumi) come from the repository's
+ * node_modules, where scripts/link-self.js links sfb-oauth-cert to this checkout's build.
+ */
+function teamProject(): Promise<CliProject> {
+  return CliProject.create({
+    copyOf: EXAMPLE,
+    files: Object.fromEntries(([['a.pfx', A], ['b.pfx', B], ['c.pfx', C]] as const).map(([file, e]) => [file, fs.readFileSync(path.join(CORPUS_DIR, e.file))])),
+    stackName: null,
+    environment: ({ pulumiHome, cli }) => {
+      const env: NodeJS.ProcessEnv = {};
+      // A user's shell: nothing of this process's Pulumi, AWS, ts-node or store settings, and no
+      // passphrase at all, so every secret must go through the awskms:// provider.
+      for (const [key, value] of Object.entries(process.env)) {
+        if (!/^(PULUMI_|AWS_|SFB_|TS_NODE_)/i.test(key)) env[key] = value;
+      }
+      Object.assign(env, engineEnv({ base: env, pulumiHome, cli }), motoAwsEnv());
+      // The backend is the one `pulumi login` records in PULUMI_HOME, as the README says.
+      delete env.PULUMI_BACKEND_URL;
+      delete env.PULUMI_CONFIG_PASSPHRASE;
+      // moto's S3 answers carry no checksum, and the CLI's Go SDK would print a warning for each read.
+      env.AWS_RESPONSE_CHECKSUM_VALIDATION = 'when_required';
+      return env;
+    },
+  });
+}
 
-  constructor(
-    readonly tempDir: string,
-    readonly dir: string,
-    readonly env: NodeJS.ProcessEnv,
-  ) {}
-
-  static create(): TeamProject {
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-aws-team-'));
-    const dir = path.join(tempDir, 'project');
-    const home = path.join(tempDir, 'pulumi-home');
-    fs.mkdirSync(home);
-    // The example as committed: a user's stack files or node_modules in the checkout play no part.
-    fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (from) => !/^(node_modules|Pulumi\..+\.yaml)$/.test(path.basename(from)) });
-    // Its dependencies (sfb-oauth-cert, @pulumi/pulumi) from the repository's node_modules, where
-    // scripts/link-self.js links sfb-oauth-cert to this checkout's build (as pipeline.int.test.ts does).
-    fs.symlinkSync(path.join(projectRoot(), 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    for (const [file, e] of [['a.pfx', A], ['b.pfx', B], ['c.pfx', C]] as const) {
-      fs.copyFileSync(path.join(CORPUS_DIR, e.file), path.join(dir, file));
-    }
-    const env: NodeJS.ProcessEnv = {};
-    // A user's shell: nothing of this process's Pulumi, AWS, ts-node or store settings, and no
-    // passphrase at all, so every secret must go through the awskms:// provider.
-    for (const [key, value] of Object.entries(process.env)) {
-      if (!/^(PULUMI_|AWS_|SFB_|TS_NODE_)/i.test(key)) env[key] = value;
-    }
-    Object.assign(env, engineEnv({ base: env, pulumiHome: home, cli: pinnedCli() }), motoAwsEnv());
-    // The backend is the one `pulumi login` records in PULUMI_HOME, as the README says.
-    delete env.PULUMI_BACKEND_URL;
-    delete env.PULUMI_CONFIG_PASSPHRASE;
-    // moto's S3 answers carry no checksum, and the CLI's Go SDK would print a warning for each read.
-    env.AWS_RESPONSE_CHECKSUM_VALIDATION = 'when_required';
-    return new TeamProject(tempDir, dir, env);
+/** The README's stack set-up: init with the KMS secrets provider, then config (the password on stdin). */
+async function initStack(project: CliProject, stack: string, secretsProvider: string, config: Record<string, string>, password: string): Promise<void> {
+  await project.ok(['stack', 'init', stack, '--secrets-provider', secretsProvider]);
+  for (const [key, value] of Object.entries(config)) {
+    // `secretName` looks like a secret to the CLI by its name: the README says --plaintext.
+    await project.ok(['config', 'set', '--stack', stack, ...(key === 'secretName' ? ['--plaintext'] : []), '--', key, value]);
   }
+  await project.ok(['config', 'set', '--stack', stack, '--secret', 'pfxPassword'], password);
+}
 
-  run(args: string[], stdin = ''): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(pinnedCli().pulumiBinary, ['--non-interactive', ...args], { cwd: this.dir, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
-      const timers = [setTimeout(() => child.kill('SIGINT'), COMMAND_MS), setTimeout(() => child.kill('SIGKILL'), COMMAND_MS + 10_000)];
-      let stdout = '';
-      let stderr = '';
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        output += chunk.toString();
-      });
-      child.once('error', reject);
-      child.once('close', (code, signal) => {
-        for (const timer of timers) clearTimeout(timer);
-        this.printed.push(output);
-        resolve({ code, signal, stdout, stderr, output });
-      });
-      child.stdin.end(stdin);
-    });
-  }
-
-  async ok(args: string[], stdin = ''): Promise<CliResult> {
-    const result = await this.run(args, stdin);
-    if (result.code !== 0) throw new Error(`pulumi ${args.join(' ')} exited with ${result.code ?? result.signal} in ${this.dir}:\n${result.output}`);
-    return result;
-  }
-
-  async outputs(stack: string): Promise<Record<string, unknown>> {
-    return JSON.parse((await this.ok(['stack', 'output', '--json', '--stack', stack])).stdout) as Record<string, unknown>;
-  }
-
-  /** The README's stack set-up: init with the KMS secrets provider, then config (the password on stdin). */
-  async initStack(stack: string, secretsProvider: string, config: Record<string, string>, password: string): Promise<void> {
-    await this.ok(['stack', 'init', stack, '--secrets-provider', secretsProvider]);
-    for (const [key, value] of Object.entries(config)) {
-      // `secretName` looks like a secret to the CLI by its name: the README says --plaintext.
-      await this.ok(['config', 'set', '--stack', stack, ...(key === 'secretName' ? ['--plaintext'] : []), '--', key, value]);
-    }
-    await this.ok(['config', 'set', '--stack', stack, '--secret', 'pfxPassword'], password);
-  }
+async function outputsOf(project: CliProject, stack: string): Promise<Record<string, unknown>> {
+  return JSON.parse((await project.ok(['stack', 'output', '--json', '--stack', stack])).stdout) as Record<string, unknown>;
 }
 
 interface SecretSeen {
@@ -191,7 +146,7 @@ const leaksIn = (texts: Record<string, string>, needles: string[]) =>
   Object.entries(texts).flatMap(([where, text]) => needles.filter((n) => text.includes(n)).map((n) => `${where}: ${n.slice(0, 12)}...`));
 
 describe('the team setup (examples/aws-secrets-manager): state in S3, secrets through awskms://, the certificate in Secrets Manager, as CLI processes', () => {
-  let project: TeamProject;
+  let project: CliProject;
   let endpoint: string;
   let bucket: string;
   let backendUrl: string;
@@ -214,7 +169,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     keyId = (await kms.send(new CreateKeyCommand({ Description: 'Pulumi secrets of the sfb-oauth-cert team-setup test' }))).KeyMetadata!.KeyId!;
     backendUrl = `s3://${bucket}?endpoint=${endpoint}&region=${MOTO_REGION}&use_path_style=true`;
     secretsProvider = `awskms://${keyId}?region=${MOTO_REGION}&endpoint=${endpoint}`;
-    project = TeamProject.create();
+    project = await teamProject();
   });
 
   afterAll(async () => {
@@ -223,7 +178,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     sdk?.destroy();
     kms?.destroy();
     s3?.destroy();
-    if (project) fs.rmSync(project.tempDir, { recursive: true, force: true });
+    project?.cleanup();
   });
 
   it('the example is a project as a user has it: runtime nodejs, and it depends on sfb-oauth-cert and @pulumi/pulumi as the README says to install them', () => {
@@ -238,7 +193,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
 
   it('pulumi login s3://... and stack init --secrets-provider awskms://...: the stack file holds a data key wrapped by moto\'s KMS key, and the password only as ciphertext', async () => {
     expect((await project.ok(['login', backendUrl])).output).toContain(`Logged in to`);
-    await project.initStack('dev', secretsProvider, devConfig(), A.password!);
+    await initStack(project, 'dev', secretsProvider, devConfig(), A.password!);
     const stackFile = fs.readFileSync(path.join(project.dir, 'Pulumi.dev.yaml'), 'utf8');
     expect(stackFile).toContain(`secretsprovider: ${secretsProvider}`);
     expect(stackFile).toMatch(new RegExp(`${PROJECT}:pfxPassword:\\s*\\n\\s*secure: `));
@@ -283,7 +238,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     expect(seen.stages).toEqual({ AWSCURRENT: a });
     expect(seen.versionCount).toBe(1);
     expect(seen.owner).toBe(`organization/${PROJECT}/dev`);
-    expect(await project.outputs('dev')).toMatchObject({ thumbprint: a, plan: `new ${short(a)} current now`, versionId: seen.versionOf.AWSCURRENT });
+    expect(await outputsOf(project, 'dev')).toMatchObject({ thumbprint: a, plan: `new ${short(a)} current now`, versionId: seen.versionOf.AWSCURRENT });
     const keys = (await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.map((o) => o.Key);
     expect(keys).toContain(`.pulumi/stacks/${PROJECT}/dev.json`);
   });
@@ -303,7 +258,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     const seen = await readSecret(sdk, secretName);
     expect(seen.stages).toEqual({ AWSCURRENT: b, AWSPREVIOUS: a });
     expect(seen.versionCount).toBe(2);
-    expect(await project.outputs('dev')).toMatchObject({ thumbprint: b, previousThumbprint: a, plan: `current ${short(a)} → previous; new ${short(b)} current now` });
+    expect(await outputsOf(project, 'dev')).toMatchObject({ thumbprint: b, previousThumbprint: a, plan: `current ${short(a)} → previous; new ${short(b)} current now` });
   });
 
   it('drift made with the SDK behind Pulumi\'s back (AWSCURRENT moved back to A): refresh shows it, the gate then fails, up puts B back', async () => {
@@ -328,8 +283,8 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     expect((await project.run(['preview', '--expect-no-changes', '--stack', 'dev'])).code).toBe(0);
   });
 
-  it('a roll scheduled 40 s ahead: AWSPENDING until its date, then refresh moves AWSCURRENT onto it (B becomes AWSPREVIOUS)', async () => {
-    const at = new Date(Math.ceil((Date.now() + 40_000) / 1000) * 1000);
+  it('a roll scheduled a day ahead: AWSPENDING until its date, then a refresh with the clock moved past it moves AWSCURRENT onto it (B becomes AWSPREVIOUS)', async () => {
+    const at = new Date(Math.ceil((Date.now() + DAY_MS) / 1000) * 1000);
     const effectiveDate = at.toISOString().replace('.000Z', 'Z');
     await project.ok(['config', 'set', '--stack', 'dev', 'pfxFile', 'c.pfx']);
     await project.ok(['config', 'set', '--stack', 'dev', '--secret', 'pfxPassword'], C.password!);
@@ -337,11 +292,12 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
     const preview = await project.ok(['preview', '--diff', '--stack', 'dev']);
     expect(preview.output).toMatch(new RegExp(`plan\\s*: "[^"\\n]*" => "current ${short(b)} → previous at [0-9T:-]+Z; new ${short(c)} current at [0-9T:-]+Z"`));
     await project.ok(['up', '--yes', '--stack', 'dev']);
-    expect(Date.now()).toBeLessThan(at.getTime());
     expect((await readSecret(sdk, secretName)).stages).toEqual({ AWSCURRENT: b, AWSPREVIOUS: a, AWSPENDING: c });
-    expect(await project.outputs('dev')).toMatchObject({ thumbprint: c, pendingThumbprint: c });
+    expect(await outputsOf(project, 'dev')).toMatchObject({ thumbprint: c, pendingThumbprint: c });
 
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now() + 1000)));
+    // A day and an hour on for the provider (moto is a local stand-in), and from here to the end:
+    // the stack's dates are in the past from now on.
+    project.shiftClock((DAY_MS + HOUR_MS) / 1000);
     await project.ok(['refresh', '--yes', '--stack', 'dev']);
     const seen = await readSecret(sdk, secretName);
     // Secrets Manager leaves AWSPENDING on the promoted version (its own rotation does the same).
@@ -372,7 +328,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
   });
 
   it('a second stack in the same S3 backend declaring the same secretName fails with STORE_OWNED_ELSEWHERE, then takes it over with adopt', async () => {
-    await project.initStack('other', secretsProvider, devConfig(), A.password!);
+    await initStack(project, 'other', secretsProvider, devConfig(), A.password!);
     const refused = await project.run(['up', '--yes', '--stack', 'other']);
     expect(refused.code).not.toBe(0);
     expect(refused.code).not.toBeNull();

@@ -1,13 +1,13 @@
 /**
- * The package as users install it (issue #8, sections 3 and 4): `npm pack`, then a separate
+ * The package as users install it: `npm pack`, then a separate
  * Pulumi project in a temp directory that installs the tarball from its own package.json and
  * runs the real CLI as processes (`pulumi preview --diff`, `up --yes`, a no-op `up`, `destroy`),
  * with the Node language host beside the cached `pulumi` (docs/engine.md).
  *
- * Twice, at the two ends of the supported range (issue #19, item 7): Node 22 with the oldest
+ * Twice, at the two ends of the supported range: Node 22 with the oldest
  * supported @pulumi/pulumi and AWS SDK (the floors of the peerDependencies and dependencies ranges),
  * and Node 24 with the newest (NEWEST_PULUMI_SDK_VERSION, NEWEST_AWS_SDK_VERSION in
- * scripts/engine-env.ts). Both Nodes come from scripts/install-node. The packed package.json is
+ * scripts/node-runtime.ts). Both Nodes come from scripts/install-node. The packed package.json is
  * the published manifest, without the repository's scripts (item 15): npm flags nothing.
  *
  * The consumer project is outside this repository and its environment has no NODE_PATH and no
@@ -15,7 +15,6 @@
  * `require('sfb-oauth-cert/dist/provider/pulumi/handlers')` can only be answered by the consumer's
  * own node_modules: the repository's self-link (scripts/link-self.js) plays no part.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +23,7 @@ import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
 import { projectRoot } from '../../scripts/project-paths';
 import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
 import { NEWEST_AWS_SDK_VERSION, NEWEST_PULUMI_SDK_VERSION } from '../../scripts/sdk-versions';
+import { runProcess, runProcessOk, TOOL_MS, type ProcessResult } from '../harness/process';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const root = projectRoot();
@@ -79,31 +79,14 @@ const ROWS: Row[] = [
   },
 ];
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  /** stdout and stderr interleaved as they arrived. */
-  output: string;
+/** Bound for one command (npm install of the tarball, tsc, a Pulumi CLI command) on a loaded machine. */
+const COMMAND_MS = 540_000;
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }): Promise<ProcessResult> {
+  return runProcess(command, args, { ...options, timeoutMs: COMMAND_MS });
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdin.end(options.stdin ?? '');
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, output }));
-  });
-}
-
-async function ok(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }): Promise<Result> {
+async function ok(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }): Promise<ProcessResult> {
   const result = await run(command, args, options);
   if (result.code !== 0) {
     throw new Error(`${path.basename(command)} ${args.join(' ')} exited with ${result.code ?? result.signal} in ${options.cwd}:\n${result.output}`);
@@ -142,14 +125,9 @@ function consumerEnv(row: Row, tempDir: string): NodeJS.ProcessEnv {
 }
 
 /** Everything in the working tree that git would see (tracked and untracked, not ignored). */
-function workingTreeFiles(): Promise<string[]> {
-  return new Promise<string[]>((resolve, reject) => {
-    const child = spawn('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(out.split('\0').filter(Boolean)) : reject(new Error(`git ls-files exited with ${code}`))));
-  });
+async function workingTreeFiles(): Promise<string[]> {
+  const { stdout } = await runProcessOk('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, timeoutMs: TOOL_MS });
+  return stdout.split('\0').filter(Boolean);
 }
 
 const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-pack-'));

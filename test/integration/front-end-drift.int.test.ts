@@ -1,7 +1,7 @@
 /**
- * Drift on the Front End pool that the drift gate must catch (issue #19 items 9 and 10), through
+ * Drift on the Front End pool that the drift gate must catch, through
  * the real Pulumi CLI against the Skype cmdlet emulator (a Pulumi.yaml project whose pool command
- * is bin/sfb-skype-emulator, as in front-end.int.test.ts).
+ * is bin/sfb-skype-emulator: test/harness/emulated-pool.ts).
  *
  * - A roll scheduled by hand (`Import-CsCertificate -Identity Global ... -EffectiveDate ... -Roll`
  *   to a certificate not declared) while the declared one is current everywhere: refresh records
@@ -12,15 +12,11 @@
  *   drift line; the gate fails; `up` fails with SERVER_UNREACHABLE naming it and sends nothing;
  *   once it answers again, `up` converges and the gate passes.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DAY_MS } from '../../provider/domain/time';
-import { engineEnv } from '../../scripts/engine-environment';
-import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
-import { projectRoot } from '../../scripts/project-paths';
-import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
+import { CliProject } from '../harness/cli-project';
+import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 /** What an administrator types on a US-English server whose clock is UTC: `M/d/yyyy h:mm:ss AM`. */
@@ -30,9 +26,6 @@ function usEnglishUtc(at: Date): string {
   return `${at.getUTCMonth() + 1}/${at.getUTCDate()}/${at.getUTCFullYear()} ${hour % 12 === 0 ? 12 : hour % 12}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
 }
 
-const layout = requirePulumiInstalled();
-const EMULATOR = path.join(projectRoot(), 'bin', 'sfb-skype-emulator');
-const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
 const PASSWORD = A.password!;
@@ -59,93 +52,51 @@ const certificate = new OAuthTokenIssuerCertificate('oauth', {
 export const thumbprint = certificate.thumbprint;
 `;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
-
 type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; unreachable?: { code: string; message: string } };
 
-describe('Front End drift the gate must catch (issue #19 items 9 and 10)', () => {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-front-end-drift-'));
-  const skype = path.join(temp, 'skype');
-  const skypeEnv = { ...process.env, SFB_SKYPE_EMULATOR_DIR: skype };
-  const dir = path.join(temp, 'project');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...engineEnv({ pulumiHome: path.join(temp, 'home'), backendUrl: `file://${path.join(temp, 'state')}`, passphrase: LOCAL_DEMO_PASSPHRASE }) };
-  for (const key of ['PULUMI_NODEJS_TYPESCRIPT', 'PULUMI_NODEJS_TSCONFIG_PATH', 'SFB_STORE_PASSPHRASE', 'SFB_SKYPE_EMULATOR_DIR']) delete env[key];
+describe('Front End drift the gate must catch: a roll nobody declared, a server that cannot be read', () => {
+  let pool: EmulatedPool;
+  let project: CliProject;
   const a = A.expected.thumbprint!;
   const b = B.expected.thumbprint!;
 
-  const pulumi = (args: string[], stdin = '') => run(layout.pulumiBinary, ['--non-interactive', ...args], { cwd: dir, env, stdin });
-  async function ok(args: string[], stdin = ''): Promise<string> {
-    const result = await pulumi(args, stdin);
-    if (result.code !== 0) throw new Error(`pulumi ${args.join(' ')} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
-    return result.stdout;
-  }
+  const pulumi = (args: string[]) => project.run(args);
+  const ok = async (args: string[]) => (await project.ok(args)).stdout;
   /** The resource's outputs in state: refresh and a failed update change them, not the stack outputs. */
-  async function outputs(): Promise<{ plan: string; servers: Record<string, ServerOut> }> {
-    const exported = JSON.parse(await ok(['stack', 'export'])) as { deployment: { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> } };
-    const resource = (exported.deployment.resources ?? []).find((r) => r.type.endsWith('sfb:OAuthTokenIssuerCertificate'));
-    return resource!.outputs as { plan: string; servers: Record<string, ServerOut> };
-  }
-  /** Scripts sent to the emulator that change the deployment, after the first `from` log lines. */
-  const changesSince = (from: number) => log().slice(from).filter((s) => /Import-CsCertificate|Set-CsCertificate|Invoke-CsManagementStoreReplication|Remove-CsCertificate/.test(s));
-  function log(): string[] {
-    const file = path.join(skype, 'scripts.log');
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { script: string }).script) : [];
-  }
+  const outputs = () => project.resourceOutputs<{ plan: string; servers: Record<string, ServerOut> }>();
+  const log = () => pool.log();
+  const changesSince = (from: number) => pool.changesSince(from);
   const gate = () => pulumi(['preview', '--expect-no-changes']);
 
   beforeAll(async () => {
-    fs.mkdirSync(skype);
-    execFileSync(EMULATOR, ['admin', 'init', '--servers', SERVERS.join(','), '--replication-delay', '1', '--now', 'real'], { env: skypeEnv });
-    for (const d of [dir, path.join(temp, 'home'), path.join(temp, 'state')]) fs.mkdirSync(d);
-    fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: front-end-drift\nruntime: nodejs\n');
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'front-end-drift', private: true, main: 'index.ts' }));
-    fs.symlinkSync(path.join(projectRoot(), 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    fs.writeFileSync(path.join(dir, 'index.ts'), PROGRAM);
-    fs.copyFileSync(path.join(CORPUS_DIR, A.file), path.join(dir, 'a.pfx'));
-    await ok(['stack', 'init', 'test']);
-    await ok(['config', 'set', '--secret', 'sfb-oauth-cert:storePassphrase'], STORE_PASSPHRASE);
-    await ok(['config', 'set', '--secret', 'pfxPassword'], PASSWORD);
-    await ok(['config', 'set', 'pfxFile', 'a.pfx']);
-    await ok(['config', 'set', 'servers', JSON.stringify(SERVERS)]);
-    await ok(['config', 'set', 'command', JSON.stringify(['env', `SFB_SKYPE_EMULATOR_DIR=${skype}`, EMULATOR, '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'])]);
+    pool = await EmulatedPool.create();
+    project = await CliProject.create({ program: PROGRAM, files: { 'a.pfx': fs.readFileSync(path.join(CORPUS_DIR, A.file)) } });
+    await project.setSecret('sfb-oauth-cert:storePassphrase', STORE_PASSPHRASE);
+    await project.setSecret('pfxPassword', PASSWORD);
+    await project.setConfig('pfxFile', 'a.pfx');
+    await project.setConfig('servers', JSON.stringify(SERVERS));
+    await project.setConfig('command', JSON.stringify(pool.command));
     await ok(['up', '--yes']);
     expect((await gate()).code).toBe(0);
   });
 
-  afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterAll(() => {
+    project?.cleanup();
+    pool?.cleanup();
+  });
 
   it('a roll scheduled by hand to an undeclared certificate: refresh shows it, the gate fails, up refuses it (FOREIGN_ROLL_PENDING) sending nothing; replaceForeignRoll sets the declared state over it', async () => {
     // An operator imports B as a roll 30 days ahead, behind Pulumi's back (en-US, UTC servers).
     const at = new Date(Math.ceil((Date.now() + 30 * DAY_MS) / 1000) * 1000);
-    const hand = path.join(temp, 'hand');
-    fs.mkdirSync(hand, { mode: 0o700 });
-    fs.copyFileSync(path.join(CORPUS_DIR, B.file), path.join(hand, 'b.pfx'));
-    fs.chmodSync(path.join(hand, 'b.pfx'), 0o600);
-    fs.writeFileSync(path.join(hand, 's.psd1'), `@{ Password = '${B.password}' }`, { mode: 0o600 });
-    const operator = await run(EMULATOR, ['-NoProfile', '-NonInteractive', '-Command', '-'], {
-      env: skypeEnv,
-      // Typed at a Windows PowerShell 5.1 prompt, a line at a time (the emulator's default edition).
-      stdin: `$ProgressPreference = 'SilentlyContinue'\nImport-Module SkypeForBusiness\n$s = Import-PowerShellDataFile -LiteralPath '${hand}/s.psd1'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand}/b.pfx' -Password $s.Password -EffectiveDate '${usEnglishUtc(at)}' -Roll\n`,
-    });
+    const hand = pool.operatorFiles(path.join(CORPUS_DIR, B.file), B.password!);
+    // Done two seconds ago on the emulator's clock: replicated (a 1 s delay) before the provider reads the servers.
+    pool.shiftClock(-2);
+    // Typed at a Windows PowerShell 5.1 prompt, a line at a time (the emulator's default edition).
+    const operator = await pool.typed(
+      `$ProgressPreference = 'SilentlyContinue'\nImport-Module SkypeForBusiness\n$s = Import-PowerShellDataFile -LiteralPath '${hand.psd1}'\nImport-CsCertificate -Identity Global -Type OAuthTokenIssuer -Path '${hand.pfx}' -Password $s.Password -EffectiveDate '${usEnglishUtc(at)}' -Roll\n`,
+    );
     expect(operator).toMatchObject({ code: 0, stderr: '' });
-    await new Promise((r) => setTimeout(r, 1500));
+    pool.shiftClock(0);
 
     await ok(['refresh', '--yes']);
     const drifted = await outputs();
@@ -168,7 +119,7 @@ describe('Front End drift the gate must catch (issue #19 items 9 and 10)', () =>
     expect((await gate()).code).not.toBe(0);
 
     // Told to: the declared certificate is set again, now, over the roll.
-    await ok(['config', 'set', 'replaceForeignRoll', 'true']);
+    await project.setConfig('replaceForeignRoll', 'true');
     const replacing = log().length;
     await ok(['up', '--yes']);
     const replacedBy = changesSince(replacing);
@@ -185,7 +136,7 @@ describe('Front End drift the gate must catch (issue #19 items 9 and 10)', () =>
 
   it('a Front End that cannot be read: refresh succeeds and marks it, the gate fails, up fails naming it and sends nothing; once it answers, up converges', async () => {
     // fe03 stops answering WinRM (docs/skype-emulator.md, Remoting): the others still answer.
-    execFileSync(EMULATOR, ['admin', 'unreachable', 'fe03.contoso.com'], { env: skypeEnv });
+    await pool.admin('unreachable', 'fe03.contoso.com');
 
     await ok(['refresh', '--yes']);
     const seen = await outputs();
@@ -202,7 +153,7 @@ describe('Front End drift the gate must catch (issue #19 items 9 and 10)', () =>
     expect((await outputs()).servers['fe03.contoso.com']).toMatchObject({ unreachable: { code: 'SERVER_UNREACHABLE' } });
 
     // Back: fe03 answers again (its replica never stopped), the next up has only to look.
-    execFileSync(EMULATOR, ['admin', 'reachable', 'fe03.contoso.com'], { env: skypeEnv });
+    await pool.admin('reachable', 'fe03.contoso.com');
     await ok(['up', '--yes']);
     const converged = await outputs();
     for (const s of SERVERS) expect(converged.servers[s]).toEqual(expect.objectContaining({ current: a }));

@@ -1,7 +1,7 @@
 /**
  * The commands README's "In a pipeline" section gives, run exactly so, as processes of the real
  * CLI, on a throwaway stack of a Pulumi.yaml project (`runtime: nodejs`) whose index.ts imports
- * this package and reads sipDomain, pfxFile and the password from config (issue #8, section 2):
+ * this package and reads sipDomain, pfxFile and the password from config:
  *
  *   pulumi stack init / config set --secret <key> (value on stdin)
  *   pulumi preview --diff               review: the plan line and the thumbprint, then "A" => "B"

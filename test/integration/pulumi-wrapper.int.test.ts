@@ -1,6 +1,6 @@
 /**
  * `npm run pulumi` (scripts/pulumi) gives the repository's public demo passphrase only to the
- * demo's stack on the embedded backend (issue #7, item 7). Any other stack runs without one, and
+ * demo's stack on the embedded backend: a public passphrase must never protect a real stack. Any other stack runs without one, and
  * when the CLI fails for want of it, the wrapper says what to set. The decision itself is unit
  * tested in test/harness-checks/engine-env-passphrase.test.ts; this drives the real CLI.
  */

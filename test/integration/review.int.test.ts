@@ -1,5 +1,5 @@
 /**
- * `sfb-oauth-cert review` on what the real CLI prints (issue #8, part 5): a Pulumi.yaml project
+ * `sfb-oauth-cert review` on what the real CLI prints: a Pulumi.yaml project
  * (`runtime: nodejs`, run by the Node language host stand-in beside the cached `pulumi`) declares an
  * OAuthTokenIssuerCertificate from this package; `pulumi preview --json` runs as a process for a
  * create, a scheduled roll to another PFX after `up`, no change, an expiring certificate and a
@@ -7,23 +7,19 @@
  * No preview JSON is stored: the shapes the unit tests use (test/builders/preview-json.ts) come
  * from these documents.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
 import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
 import { NO_CHANGES } from '../../provider/cli/review-markdown';
 import { DAY_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
-import { engineEnv } from '../../scripts/engine-environment';
-import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
 import { projectRoot } from '../../scripts/project-paths';
-import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
+import { CliProject } from '../harness/cli-project';
+import { runProcess, TOOL_MS } from '../harness/process';
 import { renderedBlocks } from '../support/markdown';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 
-const layout = requirePulumiInstalled();
 const BIN = path.join(projectRoot(), 'bin', 'sfb-oauth-cert');
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
@@ -51,74 +47,49 @@ export const thumbprint = certificate.thumbprint;
 export const plan = certificate.plan;
 `;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
-
-/** The project in a temp directory, with its own PULUMI_HOME and file backend. */
+/** The project in a temp directory (test/harness/cli-project.ts), with the review's configuration steps. */
 class Project {
-  readonly dir: string;
-  readonly env: NodeJS.ProcessEnv;
+  private constructor(readonly cli: CliProject) {}
 
-  constructor(readonly tempDir: string) {
-    this.dir = path.join(tempDir, 'project');
-    const home = path.join(tempDir, 'pulumi-home');
-    const state = path.join(tempDir, 'state');
-    for (const d of [this.dir, home, state]) fs.mkdirSync(d);
-    const name = `review-${path.basename(tempDir).replace(/[^a-zA-Z0-9]/g, '').toLowerCase()}`;
-    fs.writeFileSync(path.join(this.dir, 'Pulumi.yaml'), `name: ${name}\nruntime: nodejs\n`);
-    fs.writeFileSync(path.join(this.dir, 'package.json'), JSON.stringify({ name, private: true, main: 'index.ts' }));
-    fs.symlinkSync(path.join(projectRoot(), 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
-    fs.writeFileSync(path.join(this.dir, 'index.ts'), PROGRAM);
-    this.env = { ...process.env, ...engineEnv({ pulumiHome: home, backendUrl: `file://${state}`, passphrase: LOCAL_DEMO_PASSPHRASE }) };
-    // The jest worker's own settings must not reach the program (ts-jest sets some).
-    delete this.env.PULUMI_NODEJS_TYPESCRIPT;
-    delete this.env.PULUMI_NODEJS_TSCONFIG_PATH;
-    delete this.env.SFB_STORE_PASSPHRASE;
+  static async create(): Promise<Project> {
+    return new Project(await CliProject.create({ program: PROGRAM }));
   }
 
-  pulumi(args: string[], stdin = ''): Promise<Run> {
-    return run(layout.pulumiBinary, ['--non-interactive', ...args], { cwd: this.dir, env: this.env, stdin });
+  get dir(): string {
+    return this.cli.dir;
   }
 
-  async ok(args: string[], stdin = ''): Promise<string> {
-    const result = await this.pulumi(args, stdin);
-    if (result.code !== 0) throw new Error(`pulumi ${args.join(' ')} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
-    return result.stdout;
+  get tempDir(): string {
+    return this.cli.tempDir;
+  }
+
+  ok(args: string[]): Promise<unknown> {
+    return this.cli.ok(args);
+  }
+
+  cleanup(): void {
+    this.cli.cleanup();
   }
 
   /** Secrets go through stdin, never argv. */
   async configure(settings: { pfxFile?: string; password?: string; effectiveDate?: string | null }): Promise<void> {
-    if (settings.pfxFile !== undefined) await this.ok(['config', 'set', 'pfxFile', settings.pfxFile]);
-    if (settings.password !== undefined) await this.ok(['config', 'set', '--secret', 'pfxPassword'], settings.password);
-    if (settings.effectiveDate === null) await this.ok(['config', 'rm', 'effectiveDate']);
-    else if (settings.effectiveDate !== undefined) await this.ok(['config', 'set', 'effectiveDate', settings.effectiveDate]);
+    if (settings.pfxFile !== undefined) await this.cli.setConfig('pfxFile', settings.pfxFile);
+    if (settings.password !== undefined) await this.cli.setSecret('pfxPassword', settings.password);
+    if (settings.effectiveDate !== undefined) await this.cli.setConfig('effectiveDate', settings.effectiveDate);
   }
 
   /** `pulumi preview --json`: the document on stdout (a failed preview prints one too, and exits non-zero). */
   async previewJson(expectSuccess = true): Promise<string> {
-    const result = await this.pulumi(['preview', '--json']);
+    const result = await this.cli.run(['preview', '--json']);
     if (expectSuccess && result.code !== 0) throw new Error(`pulumi preview --json exited with ${result.code}:\n${result.stderr}`);
     if (!expectSuccess) expect(result.code).not.toBe(0);
     expect(() => JSON.parse(result.stdout)).not.toThrow();
     return result.stdout;
   }
 }
+
+/** The compiled CLI on a preview document on stdin. */
+const reviewCli = (args: string[], stdin: string) => runProcess(process.execPath, [BIN, ...args], { stdin, timeoutMs: TOOL_MS });
 
 /** The compiled CLI, as a pipeline runs it: the preview piped in, or a file. */
 async function review(json: string, via: 'stdin' | 'file', dir: string): Promise<string> {
@@ -131,7 +102,7 @@ async function review(json: string, via: 'stdin' | 'file', dir: string): Promise
   } else {
     stdin = json;
   }
-  const result = await run(process.execPath, [BIN, ...args], { stdin });
+  const result = await reviewCli(args, stdin);
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   return result.stdout;
 }
@@ -140,7 +111,7 @@ const short = (thumbprint: string) => `${thumbprint.slice(0, 4)}..`;
 const daysFrom = (now: string, notAfter: string) => Math.floor((Date.parse(notAfter) - Date.parse(now)) / DAY_MS);
 
 describe('sfb-oauth-cert review on `pulumi preview --json` from the real CLI', () => {
-  const project = new Project(fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-review-')));
+  let project: Project;
   const soonNotBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - DAY_MS);
   const soonPfx = makeDemoPfx({ sipDomain: 'contoso.com', password: PASSWORD, notBefore: soonNotBefore, validDays: 10 });
   const secrets: string[] = [PASSWORD, WRONG_PASSWORD, STORE_PASSPHRASE];
@@ -159,17 +130,15 @@ describe('sfb-oauth-cert review on `pulumi preview --json` from the real CLI', (
   };
 
   beforeAll(async () => {
-    const host = path.join(layout.binDir, 'pulumi-language-nodejs');
-    if (!fs.existsSync(host)) throw new Error(`The Node language host stand-in is not installed at ${host}: run scripts/install-pulumi.`);
+    project = await Project.create();
     fs.copyFileSync(path.join(CORPUS_DIR, A.file), path.join(project.dir, 'a.pfx'));
     fs.copyFileSync(path.join(CORPUS_DIR, B.file), path.join(project.dir, 'b.pfx'));
     fs.writeFileSync(path.join(project.dir, 'soon.pfx'), soonPfx);
-    await project.ok(['stack', 'init', 'test']);
-    await project.ok(['config', 'set', '--secret', 'sfb-oauth-cert:storePassphrase'], STORE_PASSPHRASE);
+    await project.cli.setSecret('sfb-oauth-cert:storePassphrase', STORE_PASSPHRASE);
     await project.configure({ pfxFile: 'a.pfx', password: PASSWORD });
   });
 
-  afterAll(() => fs.rmSync(project.tempDir, { recursive: true, force: true }));
+  afterAll(() => project?.cleanup());
 
   it('a create: the plan line, no thumbprint → the new one, NotAfter and days left (read from a file)', async () => {
     const json = await project.previewJson();
@@ -210,7 +179,7 @@ describe('sfb-oauth-cert review on `pulumi preview --json` from the real CLI', (
     // Counted from a day after its NotBefore: nine days left, whatever the clock says today.
     const now = new Date(soonNotBefore.getTime() + DAY_MS).toISOString();
     const json = await project.previewJson();
-    const result = await run(process.execPath, [BIN, 'review', '--now', now], { stdin: json });
+    const result = await reviewCli(['review', '--now', now], json);
     expect(result.code).toBe(0);
     const markdown = result.stdout;
     markdowns.push(markdown);

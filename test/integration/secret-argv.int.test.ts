@@ -1,5 +1,5 @@
 /**
- * No secret reaches any process's command line (issue #7, item F): argv is readable by every user
+ * No secret reaches any process's command line: argv is readable by every user
  * of the machine (`ps`, /proc/<pid>/cmdline). The Automation API's `setConfig(..., { secret: true })`
  * runs `pulumi config set <key> --secret -- <value>`, so the demo and the test harness set secret
  * config through the CLI's stdin instead (scripts/secret-config.ts).

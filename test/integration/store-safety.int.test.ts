@@ -1,5 +1,5 @@
 /**
- * Issue #7 B and C through the real Pulumi engine: a store directory that is gone fails
+ * The store's safety through the real Pulumi engine: a store directory that is gone fails
  * `pulumi refresh` with STORE_NOT_FOUND (instead of `- 1 deleted` and a fresh secret without
  * history on the next up), and two stacks declaring one secret in one store do not fight: the
  * second is refused with STORE_OWNED_ELSEWHERE until it adopts the secret, and destroying the

@@ -1,7 +1,7 @@
 /**
- * Versions and secrets this provider did not write, on the AWS store (issue #19 items 4 and 5),
+ * Versions and secrets this provider did not write, on the AWS store,
  * through the provider's handlers (check, diff, create, update, read) against moto behind the
- * counting proxy. Each foreign value is written with plain SDK calls, as an operator's
+ * counting moto.proxy. Each foreign value is written with plain SDK calls, as an operator's
  * `aws secretsmanager put-secret-value` or a rotation Lambda would:
  * - a foreign AWSCURRENT is drift: refresh names the label and version id (never the value),
  *   preview plans its move to previous, up puts the declared certificate back;
@@ -19,91 +19,44 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
-  type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 
 import * as handlers from '../../provider/pulumi/handlers';
-import { FaultProxy } from '../harness/fault-proxy';
-import { MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
-import { bytesOf, entry } from '../support/pfx-corpus';
-
-Object.assign(process.env, motoAwsEnv());
+import { awsCertificateInputs, checkedInputs, TEST_OWNER as OWNER, type Props } from '../harness/certificate-inputs';
+import { useMotoBehindProxy } from '../harness/moto-proxy';
+import { warnings } from '../support/console-warnings';
+import { entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const LATER = '2026-07-01T00:00:00.000Z';
-const OWNER = 'organization/certs/prod';
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
 /** What an operator or another team writes: never to appear in state, a plan or a message. */
 const JUNK = 'hello, not json';
 const TEAM_SECRET = '{"username":"svc-billing","password":"Billing-Team-Pa55"}';
-type Props = Record<string, unknown>;
 
-let proxy: FaultProxy;
-let sdk: SecretsManagerClient;
-
-beforeAll(async () => {
-  const moto = await requireMoto();
-  proxy = await FaultProxy.start(moto);
-  sdk = secretsManagerClient(moto);
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await proxy?.stop();
-});
-beforeEach(() => proxy.reset());
+const moto = useMotoBehindProxy();
 
 const uniqueName = () => `sfb/foreign/${randomUUID()}`;
-
-function newsFor(e: typeof A, name: string, extra: Props = {}): Props {
-  return {
-    sipDomain: 'contoso.com',
-    pfx: bytesOf(e).toString('base64'),
-    password: e.password,
-    minKeyBits: 2048,
-    warnBeforeExpiryDays: 30,
-    secretName: name,
-    store: { kind: 'aws-secrets-manager', region: MOTO_REGION, endpoint: proxy.endpoint },
-    storePassphrase: null,
-    owner: OWNER,
-    adopt: false,
-    ...extra,
-  };
-}
-
-async function checked(olds: Props, news: Props): Promise<Props> {
-  const result = await handlers.checkInputs(olds, news, NOW);
-  expect(result.failures).toEqual([]);
-  return result.inputs;
-}
+const newsFor = (e: typeof A, name: string, extra: Props = {}) => awsCertificateInputs(e, name, moto.proxy.endpoint, extra);
+const checked = (olds: Props, news: Props) => checkedInputs(olds, news, NOW);
 
 /** `{ versionId: [labels] }` with plain SDK calls. */
 async function labelsBySdk(name: string): Promise<Record<string, string[]>> {
-  const out = await sdk.send(new DescribeSecretCommand({ SecretId: name }));
+  const out = await moto.sdk.send(new DescribeSecretCommand({ SecretId: name }));
   return Object.fromEntries(Object.entries(out.VersionIdsToStages ?? {}).map(([id, stages]) => [id, [...(stages ?? [])].sort()]));
 }
 
 async function tagsBySdk(name: string): Promise<Record<string, string>> {
-  const out = await sdk.send(new DescribeSecretCommand({ SecretId: name }));
+  const out = await moto.sdk.send(new DescribeSecretCommand({ SecretId: name }));
   return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 /** An out-of-band `put-secret-value`, as the AWS CLI does it (a random version id). */
 async function putForeign(name: string, value: string, stage: 'AWSCURRENT' | 'AWSPENDING' = 'AWSCURRENT'): Promise<string> {
-  const out = await sdk.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: [stage] }));
+  const out = await moto.sdk.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: [stage] }));
   return out.VersionId!;
-}
-
-/** Captures console.warn lines while `body` runs. */
-async function warnings<T>(body: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const result = await body();
-    return { result, lines: warn.mock.calls.map((call) => String(call[0])) };
-  } finally {
-    warn.mockRestore();
-  }
 }
 
 /** A stack that created certificate A: its inputs and state. */
@@ -145,15 +98,15 @@ describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and u
     expect(await labelsBySdk(name)).toEqual({ [String(inputs.versionId)]: ['AWSCURRENT'], [junk]: ['AWSPREVIOUS'] });
 
     // The foreign version now holds AWSPREVIOUS: a refresh reports it, and is no drift.
-    proxy.reset();
+    moto.proxy.reset();
     const again = await warnings(() => handlers.read(name, outs as unknown as Props, NOW));
     expect(again.result.props?.versionId).toBe(inputs.versionId);
     expect(again.result.props?.plan).toBe(outs.plan);
     expect(again.lines).toEqual([
-      `warning STORE_NOT_OURS: secret "${name}" in the AWS Secrets Manager store in us-east-1 at ${proxy.endpoint}: version ${junk} (AWSPREVIOUS) is not a certificate of sfb-oauth-cert (something else wrote it), so the store holds no previous certificate; nothing needs doing: the next certificate written moves AWSPREVIOUS off it.`,
+      `warning STORE_NOT_OURS: secret "${name}" in the AWS Secrets Manager store in us-east-1 at ${moto.proxy.endpoint}: version ${junk} (AWSPREVIOUS) is not a certificate of sfb-oauth-cert (something else wrote it), so the store holds no previous certificate; nothing needs doing: the next certificate written moves AWSPREVIOUS off it.`,
     ]);
     expect(handlers.diff(again.result.props!, planned, NOW).changes).toBe(false);
-    expect(proxy.counts()).toEqual({ DescribeSecret: 1, GetSecretValue: 1 });
+    expect(moto.proxy.counts()).toEqual({ DescribeSecret: 1, GetSecretValue: 1 });
 
     // A new certificate is written over it. (Its labels are checked only for the new version:
     // moto 5.2.5 does not update its default version when UpdateSecretVersionStage moves
@@ -179,7 +132,7 @@ describe('a foreign AWSCURRENT (an out-of-band put-secret-value) is drift, and u
     const { name, inputs, state } = await aCreated();
     const junk = await putForeign(name, JUNK);
     // The operator moves AWSCURRENT back onto ours: Secrets Manager puts AWSPREVIOUS on the junk.
-    await sdk.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: String(inputs.versionId), RemoveFromVersionId: junk }));
+    await moto.sdk.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: String(inputs.versionId), RemoveFromVersionId: junk }));
     expect(await labelsBySdk(name)).toEqual({ [String(inputs.versionId)]: ['AWSCURRENT'], [junk]: ['AWSPREVIOUS'] });
 
     const { result, lines } = await warnings(() => handlers.read(name, state, NOW));
@@ -214,10 +167,10 @@ describe('a rotation Lambda: a foreign AWSPENDING, and rotation enabled', () => 
   it('rotation enabled on the secret is a warning in refresh, and in every preview after it (diff has the state)', async () => {
     const { name, inputs, state } = await aCreated();
     // moto records RotationEnabled (and starts a version) even though the Lambda does not exist.
-    await sdk
+    await moto.sdk
       .send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotate-sfb', RotationRules: { AutomaticallyAfterDays: 30 } }))
       .catch(() => undefined);
-    expect((await sdk.send(new DescribeSecretCommand({ SecretId: name }))).RotationEnabled).toBe(true);
+    expect((await moto.sdk.send(new DescribeSecretCommand({ SecretId: name }))).RotationEnabled).toBe(true);
     // The Lambda's first step (createSecret) puts the new value under AWSPENDING.
     await putForeign(name, '{"username":"app","password":"Rotated-By-Lambda-2"}', 'AWSPENDING');
 
@@ -243,19 +196,19 @@ describe('another team\'s secret is never tagged or written before it is checked
     ['a JSON value of another shape', TEAM_SECRET, 'its "format" is not "sfb-oauth-cert/oauth-token-issuer"'],
   ])('with %s: create fails with STORE_NOT_OURS naming adopt, writing nothing; with adopt it proceeds', async (_row, value, reason) => {
     const name = uniqueName();
-    await sdk.send(new CreateSecretCommand({ Name: name, SecretString: value, Tags: [{ Key: 'team', Value: 'billing' }] }));
+    await moto.sdk.send(new CreateSecretCommand({ Name: name, SecretString: value, Tags: [{ Key: 'team', Value: 'billing' }] }));
     const before = await labelsBySdk(name);
     const inputs = await checked({}, newsFor(A, name));
-    proxy.reset();
+    moto.proxy.reset();
     const failure = await handlers.create(inputs, NOW).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
     const [theirs] = Object.keys(before);
     expect(failure?.message).toBe(
-      `STORE_NOT_OURS: The secret "${name}" in the AWS Secrets Manager store in us-east-1 at ${proxy.endpoint} already exists and is not one of sfb-oauth-cert's: its current version ${theirs} (AWSCURRENT) holds no certificate document (${reason}) and no stack has claimed it (no owner recorded). It looks like another team's secret, so nothing was written to it: no tag, no version. Use another \`secretName\`, or set \`adopt: true\` on the resource to take it over (its present value then becomes the previous version).`,
+      `STORE_NOT_OURS: The secret "${name}" in the AWS Secrets Manager store in us-east-1 at ${moto.proxy.endpoint} already exists and is not one of sfb-oauth-cert's: its current version ${theirs} (AWSCURRENT) holds no certificate document (${reason}) and no stack has claimed it (no owner recorded). It looks like another team's secret, so nothing was written to it: no tag, no version. Use another \`secretName\`, or set \`adopt: true\` on the resource to take it over (its present value then becomes the previous version).`,
     );
-    expect(proxy.calls.map((c) => c.action).filter((a) => a !== 'DescribeSecret' && a !== 'GetSecretValue')).toEqual([]);
+    expect(moto.proxy.calls.map((c) => c.action).filter((a) => a !== 'DescribeSecret' && a !== 'GetSecretValue')).toEqual([]);
     expect(await tagsBySdk(name)).toEqual({ team: 'billing' });
     expect(await labelsBySdk(name)).toEqual(before);
 
@@ -264,12 +217,12 @@ describe('another team\'s secret is never tagged or written before it is checked
     expect(outs.versionId).toBe(adopted.versionId);
     expect(await labelsBySdk(name)).toEqual({ [theirs!]: ['AWSPREVIOUS'], [String(adopted.versionId)]: ['AWSCURRENT'] });
     expect(await tagsBySdk(name)).toEqual({ team: 'billing', 'sfb-oauth-cert:owner': OWNER });
-    expect((await sdk.send(new GetSecretValueCommand({ SecretId: name, VersionId: theirs }))).SecretString).toBe(value);
+    expect((await moto.sdk.send(new GetSecretValueCommand({ SecretId: name, VersionId: theirs }))).SecretString).toBe(value);
   });
 
   it('an empty secret made for this resource (no value yet, no owner) is taken without adopt', async () => {
     const name = uniqueName();
-    await sdk.send(new CreateSecretCommand({ Name: name }));
+    await moto.sdk.send(new CreateSecretCommand({ Name: name }));
     const inputs = await checked({}, newsFor(A, name));
     const { outs } = await handlers.create(inputs, NOW);
     expect(await labelsBySdk(name)).toEqual({ [String(outs.versionId)]: ['AWSCURRENT'] });

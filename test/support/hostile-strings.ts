@@ -1,5 +1,5 @@
 /**
- * Strings that try to turn a pull-request comment into something else (issue #19, item 1): each
+ * Strings that try to turn a pull-request comment into something else: each
  * goes through every field of the review in test/domain/review.test.ts.
  */
 /** Hostile strings, by what they try. */

@@ -1,5 +1,5 @@
 /**
- * The review comment as a CommonMark parser with GFM's links sees it (issue #19, item 1):
+ * The review comment as a CommonMark parser with GFM's links sees it:
  * markdown-it with raw HTML allowed and linkify on (fuzzy links and emails too, so `www.` and
  * `a@b.org` count, as GitHub's extended autolinks do), and strikethrough and tables (GFM).
  */
