@@ -4,6 +4,7 @@
  */
 import type { CertificateView, ServerRow, StatusReport, StoreView } from '../domain/status-report';
 import { isoMinute } from '../domain/time';
+import { warningLine } from '../domain/plan-lines';
 
 function certificateLine(label: string, view: CertificateView | null, extra = ''): string {
   if (view === null) return `    ${label.padEnd(10)}none`;
@@ -50,7 +51,7 @@ export function renderStatusText(report: StatusReport): string {
     for (const row of report.servers) lines.push(...serverBlock(row));
   }
   if (report.store !== null) lines.push(...storeBlock(report.store));
-  for (const warning of report.warnings) lines.push(`warning ${warning.code}: ${warning.message}`);
+  for (const warning of report.warnings) lines.push(warningLine(warning));
   for (const failure of report.unreadable) lines.push(`unreadable ${failure.code}: ${failure.message}`);
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@ import { serversBehind } from './front-end-pool-plan';
 import type { StoreSpec } from './resource-state';
 import { sameStoreDirectory } from './store-location';
 import { withoutTestClockPrefix } from './test-clock';
+import { isDriftPlan } from './plan-lines';
 
 /** The decision: the properties that replace and those that update in place. */
 export interface CertificateDiff {
@@ -84,6 +85,6 @@ export function diffCertificate(state: StoredState, news: StoredState, context: 
   }
   // A refresh recorded drift and the store has since come back to the declared certificate:
   // nothing to write, but the `drift: ...` line must not outlive it.
-  if (state.plan !== undefined && withoutTestClockPrefix(state.plan).startsWith('drift:') && updates.length === 0 && replaces.length === 0) updates.push('plan');
+  if (state.plan !== undefined && isDriftPlan(withoutTestClockPrefix(state.plan)) && updates.length === 0 && replaces.length === 0) updates.push('plan');
   return { changes: replaces.length > 0 || updates.length > 0, replaces, updates };
 }

@@ -4,6 +4,7 @@
  * Pure.
  */
 import { isForeign, thumbprintOf, type CertificateSlots } from './roll-plan';
+import { driftPlan } from './plan-lines';
 
 /** What refresh records when the store drifted: the store's version, its thumbprint, the line. */
 export interface StoreDrift {
@@ -24,9 +25,9 @@ export function storeDrift(slots: CertificateSlots, declaredVersionId: string | 
   const scheduledOurs = slots.pending?.versionId === declaredVersionId;
   if (scheduledOurs || current?.versionId === declaredVersionId) return undefined;
   const plan = !current
-    ? 'drift: store holds no current certificate'
+    ? driftPlan('store holds no current certificate')
     : isForeign(current)
-      ? `drift: store holds version ${current.versionId} (${currentLabel}), which is not a certificate of sfb-oauth-cert, as current`
-      : `drift: store holds ${current.thumbprint} as current`;
+      ? driftPlan(`store holds version ${current.versionId} (${currentLabel}), which is not a certificate of sfb-oauth-cert, as current`)
+      : driftPlan(`store holds ${current.thumbprint} as current`);
   return { versionId: current?.versionId ?? '', thumbprint: thumbprintOf(current) ?? '', plan };
 }

@@ -30,6 +30,7 @@ import { checkPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
+import { warningLine } from '../domain/plan-lines';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -85,7 +86,7 @@ export async function check(
   const { inputs, failures, warnings } = await checkInputs(olds, news, now, overrides);
   // The dynamic provider host turns stderr lines into engine diagnostics: warnings show in
   // `pulumi preview` and `pulumi up` output, on every run (their facts are recorded).
-  for (const warning of warnings) console.warn(`warning ${warning.code}: ${warning.message}`);
+  for (const warning of warnings) console.warn(warningLine(warning));
   return { inputs, failures };
 }
 
@@ -227,7 +228,7 @@ export function diff(
   if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
   const { state, record } = parsed;
   const declared = parseStoredValues(news).state;
-  for (const warning of storeWarningsOf(state, declared)) console.warn(`warning ${warning.code}: ${warning.message}`);
+  for (const warning of storeWarningsOf(state, declared)) console.warn(warningLine(warning));
   const paths = platform === 'win32' ? path.win32 : path.posix;
   const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
   checkRecordedZone(record, state, declared, at);
@@ -247,7 +248,7 @@ function checkRecordedZone(record: Record<string, unknown>, state: StoredState, 
   const recorded = recordedTimeZone(state.servers);
   const { warning } = settingsOf(spec, recorded);
   if (!warning) return;
-  console.warn(`warning ${warning.code}: ${warning.message}`);
+  console.warn(warningLine(warning));
   if (news.notBefore === undefined || news.notAfter === undefined) return;
   const desired = { thumbprint: news.thumbprint, notBefore: news.notBefore, notAfter: news.notAfter, ...(news.effectiveDate ? { effectiveDate: news.effectiveDate } : {}) };
   // The pool's preview reads the raw state (its own `servers` and `retiredCertificate` shapes).

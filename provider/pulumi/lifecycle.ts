@@ -30,6 +30,7 @@ import { rotationFinding, type StoreRotation } from '../domain/store-rules';
 import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, type ForeignVersion, type PendingRef, type RollPlan, type SlotRef } from '../domain/roll-plan';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
+import { driftPlan, warningLine } from '../domain/plan-lines';
 export { RECOVERY_WINDOW_DAYS };
 
 /** Where INTERNAL_ERROR asks users to report a bug: the README's section on reporting a problem. */
@@ -110,7 +111,7 @@ function rotationOf(secret: StoredSecret | undefined): StoreRotation | null {
 /** The warning about the backend's rotation, printed where a store call saw it (up, refresh). */
 function warnOfRotation(store: CertificateStore, name: string, rotation: StoreRotation | null): void {
   const finding = rotationFinding(name, rotation, store.stageLabels?.current ?? 'the current label');
-  if (finding) console.warn(`warning ${finding.code}: ${finding.message}`);
+  if (finding) console.warn(warningLine(finding));
 }
 
 /** Foreign versions under the labels that do not make them current: reported, never blocking. */
@@ -123,7 +124,7 @@ function warnOfForeignVersions(store: CertificateStore, name: string, slots: Cer
   for (const stage of ['previous', 'pending'] as const) {
     const ref = slots[stage];
     if (isForeign(ref)) {
-      console.warn(`warning STORE_NOT_OURS: secret "${name}" in the ${store.description}: version ${ref.versionId} (${label(stage)}) is not a certificate of sfb-oauth-cert (something else wrote it), ${consequence[stage]}`);
+      console.warn(warningLine({ code: 'STORE_NOT_OURS', message: `secret "${name}" in the ${store.description}: version ${ref.versionId} (${label(stage)}) is not a certificate of sfb-oauth-cert (something else wrote it), ${consequence[stage]}` }));
     }
   }
 }
@@ -193,7 +194,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     else await store.moveStage(name, step.stage, step.versionId, claim);
   }
   if (previousOwner !== undefined && previousOwner !== claim.owner) {
-    console.warn(`warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} was managed by ${previousOwner}; \`adopt: true\` made ${claim.owner} its owner. ${previousOwner} can no longer change it; remove \`adopt\` from this resource now that the takeover is done.`);
+    console.warn(warningLine({ code: 'STORE_OWNED_ELSEWHERE', message: `secret "${name}" in the ${store.description} was managed by ${previousOwner}; \`adopt: true\` made ${claim.owner} its owner. ${previousOwner} can no longer change it; remove \`adopt\` from this resource now that the takeover is done.` }));
   }
   // Preview warned of a rotation state recorded; one seen only now is said here.
   const rotation = rotationOf(secret);
@@ -320,13 +321,13 @@ async function readStore(id: string, olds: Record<string, unknown>, now: Date, w
     // recorded) but recoverable: the resource stays, and shows drift (no version) so the next
     // `pulumi up` updates it, which restores the secret with its history. Reporting it deleted
     // would make that `up` a create: the same restore, but the resource's history in state gone.
-    console.warn(`warning STORE_NOT_FOUND: secret "${name}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.`);
+    console.warn(warningLine({ code: 'STORE_NOT_FOUND', message: `secret "${name}" in the ${store.description} is scheduled for deletion on ${secret.deletionDate}; the next \`pulumi up\` restores it.` }));
     return {
       id,
       props: {
         ...state,
         versionId: '',
-        plan: `drift: store scheduled the secret for deletion on ${secret.deletionDate}; the next up restores it`,
+        plan: driftPlan(`store scheduled the secret for deletion on ${secret.deletionDate}; the next up restores it`),
         storeDescription: store.description,
       },
     };
@@ -386,7 +387,10 @@ export async function remove(olds: Record<string, unknown>, overrides: Compositi
     const owner = inputs.owner !== undefined && inputs.owner !== '' ? inputs.owner : undefined;
     const forget = (manager: string) =>
       console.warn(
-        `warning STORE_OWNED_ELSEWHERE: secret "${name}" in the ${store.description} is managed by ${manager}${owner ? `, not by ${owner}` : ''}, so this destroy leaves it in place (not scheduled for deletion) and only removes it from this stack's state.`,
+        warningLine({
+          code: 'STORE_OWNED_ELSEWHERE',
+          message: `secret "${name}" in the ${store.description} is managed by ${manager}${owner ? `, not by ${owner}` : ''}, so this destroy leaves it in place (not scheduled for deletion) and only removes it from this stack's state.`,
+        }),
       );
     if (secret.owner !== undefined && secret.owner !== owner) return forget(secret.owner);
     try {
