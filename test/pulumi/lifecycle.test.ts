@@ -17,6 +17,7 @@ import type { CertificateStage, CertificateStore } from '../../provider/ports/ce
 import type { CompositionOverrides } from '../../provider/pulumi/composition';
 import { createMemoryStore } from '../support/memory-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
+import { warnings } from '../support/console-warnings';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = entry('openssl3-default');
@@ -64,17 +65,6 @@ async function aCreatedStack(directory = freshDirectory(), owner = PROD): Promis
   const inputs = await checked({}, newsFor(A, directory, { owner }));
   const { outs } = await handlers.create(inputs, NOW);
   return { directory, inputs, state: outs as unknown as Props, store: createLocalStore({ directory, passphrase: PASSPHRASE }) };
-}
-
-/** Captures console.warn lines for the duration of `body`. */
-async function warnings<T>(body: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const result = await body();
-    return { result, lines: warn.mock.calls.map((call) => String(call[0])) };
-  } finally {
-    warn.mockRestore();
-  }
 }
 
 function messageOf(error: unknown): string {
