@@ -2,8 +2,8 @@
  * bench:aws: Secrets Manager calls per operation for 20 certificates on the AWS store, counted
  * at the endpoint (the fault proxy in front of moto, with no fault injected), through the real
  * engine (Automation API, inline program): create, no-op up, refresh, update (a new PFX for
- * every certificate), destroy. Target (issue #9): a no-op up makes zero calls; a refresh at most
- * one per certificate. Exits 1 when a target is missed.
+ * every certificate), destroy. Target: a no-op up makes zero calls; a refresh at most one
+ * per certificate. Exits 1 when a target is missed.
  * Usage: scripts/moto start && npm run bench:aws
  */
 import { randomUUID } from 'node:crypto';

@@ -4,7 +4,7 @@
  * with a trivial dynamic provider, the named baseline; interleaved in one run, through the real
  * CLI. Also shown, for scale: 20 trivial resources with no inputs (the PFX payload alone costs
  * the engine ~12-17% there, measured). And the serialized provider size per resource.
- * Targets (issue #4): median ratio to the baseline <= 1.2, provider <= 20 KB per resource.
+ * Targets: median ratio to the baseline <= 1.2, provider <= 20 KB per resource.
  * Usage: npm run bench:preview [-- --runs N]
  */
 import { mkdtempSync } from 'node:fs';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench:validate: the `validate` CLI against `openssl pkcs12 -noout` (the named baseline) on the
 // same 600,000-iteration PFX, interleaved in one run so both see the same machine load.
-// Target (issue #2): median ratio at most 2.0. Usage: npm run bench:validate [-- --runs N]
+// Target: median ratio at most 2.0. Usage: npm run bench:validate [-- --runs N]
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');

@@ -19,8 +19,9 @@ import { inspectContainer } from './adapters/x509/inspect-container';
 export const MAX_PFX_ITERATIONS = 5_000_000;
 
 /**
- * The per-file limits on top of it (issue #7 D/5): the total key-derivation work of a file, in
- * measured units, and the number of bags and parts, all checked before any derivation runs.
+ * The per-file limits on top of it, since a hostile file can multiply its cost: the total
+ * key-derivation work of a file, in measured units, and the number of bags and parts, all checked
+ * before any derivation runs.
  */
 export { MAX_PFX_BAGS, MAX_PFX_CONTENTS, MAX_PFX_WORK } from './adapters/pfx/kdf-work';
 

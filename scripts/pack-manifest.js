@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The package.json that `npm pack` / `npm publish` ship, without the repository's development
-// scripts and devDependencies (issue #19, item 15: the published manifest kept `prepare`, and npm
-// 11 flags a package with install scripts on every user's install, although `prepare` never runs
-// from a registry tarball). npm's lifecycle for a directory: prepack, the tarball (whose
-// package.json is read from disk at that moment), postpack. So:
+// scripts and devDependencies (a published manifest that kept `prepare` would be flagged: npm 11
+// flags a package with install scripts on every user's install, although `prepare` never runs from
+// a registry tarball). npm's lifecycle for a directory: prepack, the tarball (whose package.json is
+// read from disk at that moment), postpack. So:
 //
 //   node scripts/pack-manifest.js prepack    dist/provider removed and rebuilt (no compiled file
 //                                            without a source ships), then package.json replaced

@@ -2,7 +2,7 @@
 //
 // The Automation API's `stack.setConfig(key, { value, secret: true })` runs
 // `pulumi config set <key> --secret -- <value>`: the value is in the CLI's argv, readable by every
-// user of the machine in `ps` and /proc/<pid>/cmdline for as long as it runs (issue #7, item F).
+// user of the machine in `ps` and /proc/<pid>/cmdline for as long as it runs.
 // `pulumi config set --secret <key>` without a value reads it from stdin when stdin is not a
 // terminal (pkg/cmd/pulumi/config/config.go in v3.274.1: `io.ReadAll(stdin)`, one trailing newline
 // removed), so the value goes through a pipe instead.

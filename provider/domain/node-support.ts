@@ -1,7 +1,7 @@
 /**
- * Which Node.js runs this package (issue #19, item 7). Node 20 reached end of life in April 2026
- * and the AWS SDK for JavaScript v3 warns on it (NodeVersionSupportWarning: releases after the
- * first week of January 2027 require Node >= 22, @aws-sdk/core's emitWarningIfUnsupportedVersion);
+ * Which Node.js runs this package. Node 20 reached end of life in April 2026 and the AWS SDK for
+ * JavaScript v3 warns on it (NodeVersionSupportWarning: releases after the first week of January
+ * 2027 require Node >= 22, @aws-sdk/core's emitWarningIfUnsupportedVersion);
  * @pulumi/pulumi requires Node >= 22 from 3.249.0 on (its `engines`). So the supported lines are
  * Node 22 and 24, and an older Node gets one clear error instead of a seven-line warning on every
  * `up`. Pure: the version is a parameter (the shell passes `process.version`).

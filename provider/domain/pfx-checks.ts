@@ -52,7 +52,7 @@ export interface PfxVerdict {
  * Every fact the checks use once a certificate is chosen, and nothing secret. The resource keeps
  * these in state so that a preview of an unchanged PFX re-checks the same facts (time and policy
  * may have changed) without decrypting the file again, and reports the same warnings every time
- * (issue #7, item 1: invented facts made PFX_NO_MAC and CHAIN_INCOMPLETE vanish after one preview).
+ * (invented facts would make PFX_NO_MAC and CHAIN_INCOMPLETE vanish after one preview).
  */
 export interface RecordedFacts {
   readonly hasMac: boolean;

@@ -1,9 +1,9 @@
 /**
- * The PowerShell adapter's process and file handling (issue #15 item 8, "The agent is a Windows
- * machine"): a call ends with every process its shell started; it settles when the shell exits
- * even if a grandchild keeps the pipes; the Windows branch (taskkill /T /F) is exercised through
- * the injected platform seam; call directories are owner-only, removed with retries, and a run
- * sweeps what a cancelled one left, only ours.
+ * The PowerShell adapter's process and file handling (pipeline agents are often Windows machines):
+ * a call ends with every process its shell started; it settles when the shell exits even if a
+ * grandchild keeps the pipes; the Windows branch (taskkill /T /F) is exercised through the injected
+ * platform seam; call directories are owner-only, removed with retries, and a run sweeps what a
+ * cancelled one left, only ours.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-/** Whether two resolved store directories are one (issue #15, "The agent is a Windows machine"). */
+/** Whether two resolved store directories are one (on Windows, a change of case is the same name). */
 import { sameStoreDirectory } from '../../provider/domain/store-location';
 
 describe('sameStoreDirectory', () => {

@@ -4,11 +4,11 @@
  * runs the real CLI as processes (`pulumi preview --diff`, `up --yes`, a no-op `up`, `destroy`),
  * with the Node language host beside the cached `pulumi` (docs/engine.md).
  *
- * Twice, at the two ends of the supported range: Node 22 with the oldest
- * supported @pulumi/pulumi and AWS SDK (the floors of the peerDependencies and dependencies ranges),
- * and Node 24 with the newest (NEWEST_PULUMI_SDK_VERSION, NEWEST_AWS_SDK_VERSION in
- * scripts/node-runtime.ts). Both Nodes come from scripts/install-node. The packed package.json is
- * the published manifest, without the repository's scripts (item 15): npm flags nothing.
+ * Twice, at the two ends of the supported range: Node 22 with the oldest supported @pulumi/pulumi
+ * and AWS SDK (the floors of the peerDependencies and dependencies ranges), and Node 24 with the
+ * newest (NEWEST_PULUMI_SDK_VERSION, NEWEST_AWS_SDK_VERSION in scripts/node-runtime.ts). Both Nodes
+ * come from scripts/install-node. The packed package.json is the published manifest, without the
+ * repository's scripts, so npm flags no install script.
  *
  * The consumer project is outside this repository and its environment has no NODE_PATH and no
  * repository directory on PATH, so the dynamic provider's run-time

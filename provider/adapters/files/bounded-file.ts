@@ -1,12 +1,12 @@
 /**
- * Reads a small file the user names (a PFX, a password file) without trusting the path
- * (issue #7 E): `validate /dev/zero` grew to 6 GB, a FIFO blocked forever, a 1.9 GB file was
- * read whole before being refused, and `pfxFromFile` on 100 MiB aborted Node. So: stat first and
- * refuse what is not a regular file or is over the limit, without opening it; open with
- * O_NONBLOCK (a FIFO swapped in after the stat cannot block the open), check the open file
- * again with fstat, and read at most limit + 1 bytes whatever the size claims (procfs files
- * report 0, a file may grow meanwhile). The one place that reads such files: the CLI's <file>
- * and --password-file, and pfxFromFile.
+ * Reads a small file the user names (a PFX, a password file) without trusting the path. Without
+ * these checks, `validate /dev/zero` grew to 6 GB, a FIFO blocked forever, a 1.9 GB file was read
+ * whole before being refused, and `pfxFromFile` on 100 MiB aborted Node. So: stat first and refuse
+ * what is not a regular file or is over the limit, without opening it; open with O_NONBLOCK (a FIFO
+ * swapped in after the stat cannot block the open), check the open file again with fstat, and read
+ * at most limit + 1 bytes whatever the size claims (procfs files report 0, a file may grow
+ * meanwhile). The one place that reads such files: the CLI's <file> and --password-file, and
+ * pfxFromFile.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 

@@ -1,7 +1,7 @@
 /**
  * Who may write a directory on Windows, the counterpart of the POSIX "world-writable" mode bit
- * (issue #15, "The agent is a Windows machine"). A directory created at a drive's root inherits
- * from it, by Windows' default ACL, Modify for Authenticated Users and "create files/folders" for
+ * (pipeline agents are often Windows machines). A directory created at a drive's root inherits from
+ * it, by Windows' default ACL, Modify for Authenticated Users and "create files/folders" for
  * BUILTIN\Users: any local account can then swap a store's files.
  *
  * The ACL is read with `icacls <dir> /save <file>` (icacls documentation, Microsoft Learn

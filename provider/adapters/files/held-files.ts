@@ -1,11 +1,10 @@
 /**
- * A file another process holds open. On Windows an antivirus scanner (Defender scans every file
- * as it is closed), a backup or indexing service, or an editor opens files without
- * FILE_SHARE_DELETE; while it does, deleting or renaming over the file fails, and libuv reports
- * the sharing violation as EBUSY and the refused delete or replace as EPERM (issue #15, "The
- * agent is a Windows machine"). Such holds last milliseconds to seconds, so a bounded retry
- * turns them into a short wait; past it, the caller says a process holds the file instead of
- * giving advice about permissions.
+ * A file another process holds open. On Windows an antivirus scanner (Defender scans every file as
+ * it is closed), a backup or indexing service, or an editor opens files without FILE_SHARE_DELETE;
+ * while it does, deleting or renaming over the file fails, and libuv reports the sharing violation
+ * as EBUSY and the refused delete or replace as EPERM. Such holds last milliseconds to seconds, so
+ * a bounded retry turns them into a short wait; past it, the caller says a process holds the file
+ * instead of giving advice about permissions.
  */
 import type { HostPlatform } from './host-platform';
 

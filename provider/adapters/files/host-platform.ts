@@ -1,7 +1,7 @@
 /**
  * The machine the provider runs on, as one injected value: its platform, a way to run a system
- * program, and a way to wait. Every branch that differs on Windows (issue #15, "The agent is a
- * Windows machine") takes a {@link HostPlatform}, so a test on Linux injects `win32` and a fake
+ * program, and a way to wait. Every branch that differs on Windows (pipeline agents are often
+ * Windows machines) takes a {@link HostPlatform}, so a test on Linux injects `win32` and a fake
  * `run`, asserts the exact argv, and moves the clock instead of sleeping.
  */
 import { execFile } from 'node:child_process';

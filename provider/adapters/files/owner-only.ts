@@ -1,7 +1,7 @@
 /**
- * Directories and files only the user running the provider can read: the way secrets (the PFX,
- * its password, a remoting credential) reach another program (issue #15, "The agent is a
- * Windows machine").
+ * Directories and files only the user running the provider can read: the way secrets (the PFX, its
+ * password, a remoting credential) reach another program, on POSIX and on Windows (pipeline agents
+ * are often Windows machines).
  *
  * On POSIX the mode bits do it: mkdtemp makes the directory 0700, files are written 0600.
  * Windows ignores those modes, so a directory in `%TEMP%` inherits the ACL of its parent, which

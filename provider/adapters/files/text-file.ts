@@ -1,11 +1,10 @@
 /**
- * The text of a file a user saved, whatever Windows PowerShell 5.1 saved it as (issue #15, "The
- * agent is a Windows machine"). In 5.1, `>` and `Out-File` write UTF-16 LE with a byte order
- * mark, `-Encoding UTF8` writes UTF-8 with one, and `Set-Content` without `-Encoding` writes the
- * ANSI code page; PowerShell 7 writes UTF-8 without a mark (PowerShell-Docs,
- * about_Character_Encoding, 5.1 and 7.x). So
- * `pulumi preview --json > preview.json` in 5.1 gives UTF-16, and a password file saved there
- * starts with a BOM that is not part of the password.
+ * The text of a file a user saved, whatever Windows PowerShell 5.1 saved it as (pipeline agents are
+ * often Windows machines). In 5.1, `>` and `Out-File` write UTF-16 LE with a byte order mark,
+ * `-Encoding UTF8` writes UTF-8 with one, and `Set-Content` without `-Encoding` writes the ANSI
+ * code page; PowerShell 7 writes UTF-8 without a mark (PowerShell-Docs, about_Character_Encoding,
+ * 5.1 and 7.x). So `pulumi preview --json > preview.json` in 5.1 gives UTF-16, and a password file
+ * saved there starts with a BOM that is not part of the password.
  *
  * The byte order mark decides; without one the text must be UTF-8. Anything else (UTF-32, bytes
  * that are not UTF-8 such as 5.1's `-Encoding Default` in an ANSI code page) is refused with the

@@ -1,11 +1,12 @@
 /**
- * The work budget of one PFX (issue #7 D/5). Iteration counts and the number of encrypted parts
- * come from the file, so a per-KDF cap alone lets a hostile file multiply its cost: a 421-byte
- * file with four triple-DES parts at the cap took 35 s, a 124-byte file with a 5,000,000-round
- * SHA-512 MAC 15.6 s. The reader therefore sums the cost of every key derivation the file asks
- * for (the MAC and each encrypted part, read from the ASN.1) and refuses the file before running
- * any of them when the sum is over the budget; parts found only after decryption (bags nested in
- * an encrypted part) are charged to the same budget before their own derivations start.
+ * The work budget of one PFX, so a hostile file cannot stall validation. Iteration counts and the
+ * number of encrypted parts come from the file, so a per-KDF cap alone lets a hostile file multiply
+ * its cost: a 421-byte file with four triple-DES parts at the cap took 35 s, a 124-byte file with a
+ * 5,000,000-round SHA-512 MAC 15.6 s. The reader therefore sums the cost of every key derivation
+ * the file asks for (the MAC and each encrypted part, read from the ASN.1) and refuses the file
+ * before running any of them when the sum is over the budget; parts found only after decryption
+ * (bags nested in an encrypted part) are charged to the same budget before their own derivations
+ * start.
  *
  * Costs are in work units: one unit is one round of the PKCS#12 KDF with SHA-1 as implemented
  * here (iterated-hash.ts), the commonest legacy cost. Weights are measured, not assumed: Node 20,

@@ -6,13 +6,12 @@
  * (which evaluates no code). Text files are UTF-8 with a BOM: Windows PowerShell 5.1 reads a
  * BOM-less file in the ANSI code page, which would misread a non-ASCII path or password.
  *
- * The directory is owner-only (files/owner-only.ts: 0700/0600 on POSIX, an ACL granting the
- * current user alone on Windows; files `wx`), and removed when the call is over, waiting out a
- * file an antivirus scanner holds (files/held-files.ts). A hard cancel (two
- * Ctrl-C during an import) skips that removal (issue #15 item 8): each directory's name carries
- * the pid of the process that made it, and the first call of a run removes the directories an
- * earlier run left, only ours: our prefix, our user, made before this run started, by a process
- * that no longer exists.
+ * The directory is owner-only (files/owner-only.ts: 0700/0600 on POSIX, an ACL granting the current
+ * user alone on Windows; files `wx`), and removed when the call is over, waiting out a file an
+ * antivirus scanner holds (files/held-files.ts). A hard cancel (two Ctrl-C during an import) skips
+ * that removal: each directory's name carries the pid of the process that made it, and the first
+ * call of a run removes the directories an earlier run left, only ours: our prefix, our user, made
+ * before this run started, by a process that no longer exists.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,7 @@ import { singleQuoted } from './scripts';
 
 /** Every call directory's name starts so, then the pid of the process, `-`, and mkdtemp's suffix. */
 export const CALL_DIRECTORY_PREFIX = 'sfb-oauth-cert-call-';
-// Versions before issue #15 named the import's directory `sfb-oauth-cert-XXXXXX` (mkdtemp), no pid.
+// Older versions named the import's directory `sfb-oauth-cert-XXXXXX` (mkdtemp), no pid.
 const LEGACY_NAME = /^sfb-oauth-cert-[A-Za-z0-9]{6}$/;
 const LEGACY_FILES = new Set(['cert.pfx', 'secret.psd1']);
 const NAME = new RegExp(`^${CALL_DIRECTORY_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);

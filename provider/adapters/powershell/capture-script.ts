@@ -1,11 +1,11 @@
 /**
- * The capture script (issue #15, "Evidence from real servers"): what an administrator runs in a
- * lab's Skype for Business Server Management Shell so that the output shapes this provider
- * relies on can be confirmed on a real server. It is generated from the same builders as the
- * adapter's scripts (scripts.ts), runs each of them exactly as the adapter does (`-File`, a fresh
- * shell of the same kind), and writes one JSON file: `$PSVersionTable`, the culture and time
- * zone, and each call's exact stdout, stderr and exit code. The inspect scripts print thumbprints,
- * dates, server names and error messages only: no private key, no password.
+ * The capture script, for evidence from real servers: what an administrator runs in a lab's Skype
+ * for Business Server Management Shell so that the output shapes this provider relies on can be
+ * confirmed on a real server. It is generated from the same builders as the adapter's scripts
+ * (scripts.ts), runs each of them exactly as the adapter does (`-File`, a fresh shell of the same
+ * kind), and writes one JSON file: `$PSVersionTable`, the culture and time zone, and each call's
+ * exact stdout, stderr and exit code. The inspect scripts print thumbprints, dates, server names
+ * and error messages only: no private key, no password.
  *
  * Read-only unless it was generated with a lab roll AND is run with `-ChangeLabDeployment`: then
  * it schedules a roll far in the future to a throwaway certificate Skype already knows (by

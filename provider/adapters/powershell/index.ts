@@ -1,8 +1,8 @@
 /**
- * The Front End pool through PowerShell (issues #10, #15): the one adapter that drives the Skype
- * for Business Server Management Shell, Windows PowerShell 5.1 by default. Every call writes its
- * script into a private directory and runs the pool's command with `-File` (shell.ts,
- * call-directory.ts); the scripts and what they print are fixed in docs/shell-contract.md.
+ * The Front End pool through PowerShell: the one adapter that drives the Skype for Business Server
+ * Management Shell, Windows PowerShell 5.1 by default. Every call writes its script into a private
+ * directory and runs the pool's command with `-File` (shell.ts, call-directory.ts); the scripts and
+ * what they print are fixed in docs/shell-contract.md.
  *
  * - Inspect: the session, the CMS and the replication status in one call; the servers through
  *   `Invoke-Command -ComputerName`, split into at most `parallelism` calls run at once. A server

@@ -1,9 +1,9 @@
 /**
- * The scripts the adapter sends, exactly as docs/shell-contract.md fixes them (issue #15): each
- * runs with `-File` as one unit inside the frame (preferences, UTF-8 output, the SkypeForBusiness
- * module, a structured `error` record on a terminating error, `done` at the end); every line the
- * adapter reads starts with {@link MARK}. Dates are written by the script in the round-trip
- * format; a scheduled roll's DateTime is built from ticks, so no culture is ever involved.
+ * The scripts the adapter sends, exactly as docs/shell-contract.md fixes them: each runs with
+ * `-File` as one unit inside the frame (preferences, UTF-8 output, the SkypeForBusiness module, a
+ * structured `error` record on a terminating error, `done` at the end); every line the adapter
+ * reads starts with {@link MARK}. Dates are written by the script in the round-trip format; a
+ * scheduled roll's DateTime is built from ticks, so no culture is ever involved.
  *
  * Every value is a single-quoted literal; no script holds a secret: the PFX, its password and the
  * remoting credential are read from files in the call's private directory.
@@ -223,7 +223,8 @@ export function removePreviousScript(context: ScriptContext): string {
 
 /**
  * Removes a local-scope assignment made by hand on one server; only with the pool's
- * `removeLocalAssignments: true` (it revokes that certificate's bindings there: issue #15 item 9).
+ * `removeLocalAssignments: true` (it revokes that certificate's bindings there, so it is never the
+ * default).
  */
 export function removeLocalScript(server: string, context: ScriptContext): string {
   return framed(context.edition, [

@@ -1,16 +1,15 @@
 /**
- * The only place this project starts a shell (issues #10, #15). The pool's command runs with
- * `-File <script>` appended, without a system shell in between; stdin is closed. Nothing secret
- * is on the command line: the script and the secret files are in the call's private directory
- * (call-directory.ts).
+ * The only place this project starts a shell, to drive the Front End pool. The pool's command runs
+ * with `-File <script>` appended, without a system shell in between; stdin is closed. Nothing
+ * secret is on the command line: the script and the secret files are in the call's private
+ * directory (call-directory.ts).
  *
- * Bounded: each call has a time limit and a limit on what it may print. When either is passed,
- * the whole process tree is killed, not only the shell: a wrapper that does not `exec`, or
+ * Bounded: each call has a time limit and a limit on what it may print. When either is passed, the
+ * whole process tree is killed, not only the shell: a wrapper that does not `exec`, or
  * powershell.exe's own children, hold the pipes open, and a wait for them took 101 s against a
- * limit of 3 s (issue #15 item 8). On POSIX the shell leads its own process group, killed as a
- * group; on Windows `taskkill /T /F` ends the tree. The call settles on the shell's `exit`,
- * giving the pipes a moment to drain, not only on their `close`, which a surviving grandchild
- * can delay for ever.
+ * limit of 3 s. On POSIX the shell leads its own process group, killed as a group; on Windows
+ * `taskkill /T /F` ends the tree. The call settles on the shell's `exit`, giving the pipes a moment
+ * to drain, not only on their `close`, which a surviving grandchild can delay for ever.
  */
 import { spawn } from 'node:child_process';
 import { SfbError } from '../../domain/errors';

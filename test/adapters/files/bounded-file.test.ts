@@ -1,6 +1,6 @@
 /**
- * The bounded file reader (issue #7 E): special files and huge files are refused from their
- * stat, unread; a FIFO never blocks; at most limit + 1 bytes are ever read.
+ * The bounded file reader: special files and huge files are refused from their stat, unread; a FIFO
+ * never blocks; at most limit + 1 bytes are ever read.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';

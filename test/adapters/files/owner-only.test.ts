@@ -1,7 +1,7 @@
 /**
- * Owner-only directories and files, and removal that waits out a held file (issue #15, "The
- * agent is a Windows machine"). POSIX runs for real; the Windows branch runs on this machine
- * with the platform injected, and the exact icacls/whoami argv is asserted.
+ * Owner-only directories and files, and removal that waits out a held file (pipeline agents are
+ * often Windows machines). POSIX runs for real; the Windows branch runs on this machine with the
+ * platform injected, and the exact icacls/whoami argv is asserted.
  */
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

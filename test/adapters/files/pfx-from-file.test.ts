@@ -1,6 +1,6 @@
 /**
- * pfxFromFile (issue #7 E and 4): clear SfbErrors naming the path, never a raw fs error, an
- * abort on a huge file, or a blocked program on a FIFO; PEM files get the PEM hint.
+ * pfxFromFile: clear SfbErrors naming the path, never a raw fs error, an abort on a huge file, or a
+ * blocked program on a FIFO; PEM files get the PEM hint.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';

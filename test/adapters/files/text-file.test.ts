@@ -1,7 +1,7 @@
 /**
- * One decoder for the text files users save (issue #15, "The agent is a Windows machine"):
- * Windows PowerShell 5.1's UTF-16 and byte order marks are read, what cannot be read for sure
- * is refused with the way to re-save it, never guessed.
+ * One decoder for the text files users save (pipeline agents are often Windows machines): Windows
+ * PowerShell 5.1's UTF-16 and byte order marks are read, what cannot be read for sure is refused
+ * with the way to re-save it, never guessed.
  */
 import { decodeText, SAVE_AS_UTF8 } from '../../../provider/adapters/files/text-file';
 

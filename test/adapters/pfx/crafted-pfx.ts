@@ -1,9 +1,8 @@
 /**
- * Hand-built PKCS#12 structures for the hostile-file tests (issue #7 D/5). They hold no real
- * ciphertext: a file over the work budget must be refused before any key derivation runs, so
- * only the ASN.1 the reader inspects first (algorithms, iteration counts, bag counts) matters.
- * Written with a minimal DER writer rather than a PKCS#12 library because no library writes
- * files this bad on purpose.
+ * Hand-built PKCS#12 structures for the hostile-file tests. They hold no real ciphertext: a file
+ * over the work budget must be refused before any key derivation runs, so only the ASN.1 the reader
+ * inspects first (algorithms, iteration counts, bag counts) matters. Written with a minimal DER
+ * writer rather than a PKCS#12 library because no library writes files this bad on purpose.
  */
 
 function length(n: number): Buffer {

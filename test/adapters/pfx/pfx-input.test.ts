@@ -1,4 +1,4 @@
-/** The input normaliser's hints for what is not a PFX (issue #7, item 4). */
+/** The input normaliser's hints for what is not a PFX. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pfxBytesFrom } from '../../../provider/adapters/pfx/pfx-input';

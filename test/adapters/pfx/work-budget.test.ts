@@ -1,8 +1,8 @@
 /**
- * Bounded work for hostile files (issue #7 D/5): the whole key-derivation cost of a file and its
- * bag count are checked on the ASN.1 before any derivation runs, so a crafted file is refused in
- * milliseconds instead of stalling validation (before the fix: 35 s and 15.6 s for the first two
- * rows, hours for a 1 MiB file).
+ * Bounded work for hostile files: the whole key-derivation cost of a file and its bag count are
+ * checked on the ASN.1 before any derivation runs, so a crafted file is refused in milliseconds
+ * instead of stalling validation (before the fix: 35 s and 15.6 s for the first two rows, hours for
+ * a 1 MiB file).
  */
 import { createCipheriv, pbkdf2Sync } from 'node:crypto';
 import { openPfxContainer, type OpenPfxOptions } from '../../../provider/adapters/pfx/pfx-container';
