@@ -190,7 +190,7 @@ describe('a rotation Lambda: a foreign AWSPENDING, and rotation enabled', () => 
   });
 });
 
-describe('another team\'s secret is never tagged or written before it is checked (item 5)', () => {
+describe('another team\'s secret is never tagged or written before it is checked', () => {
   it.each([
     ['a value that is not JSON', 'team-api-key-0123', 'the value is not JSON'],
     ['a JSON value of another shape', TEAM_SECRET, 'its "format" is not "sfb-oauth-cert/oauth-token-issuer"'],

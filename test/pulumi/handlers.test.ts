@@ -256,7 +256,7 @@ describe('diff', () => {
     expect(handlers.diff({ ...relative, schemaVersion: 1 }, { ...a, store: { kind: 'local', directory: '.other-store' } })).toMatchObject({ replaces: ['store'] });
   });
 
-  it('sees store directories that differ only in case as one store on Windows, and as two elsewhere (issue #15)', async () => {
+  it('sees store directories that differ only in case as one store on Windows, and as two elsewhere', async () => {
     const a = await checked({}, newsFor(A, freshDirectory()));
     const before = { ...a, schemaVersion: 1, store: { kind: 'local', directory: 'c:\\Sfb\\' } };
     const sameOnWindows = { ...a, store: { kind: 'local', directory: 'C:/sfb' } };

@@ -74,7 +74,7 @@ function messageOf(error: unknown): string {
 const THE_WAY_ON =
   'so it is treated as lost, not as absent: nothing was changed. If the store is really gone, remove the resource from the state with `pulumi state delete <urn>` (`pulumi stack --show-urns` lists the URN), then run `pulumi up` to store the certificate again, without its previous certificate.';
 
-describe('a lost store (issue #7 B)', () => {
+describe('a lost store', () => {
   const losses: { row: string; lose: (directory: string) => Promise<void>; says: (directory: string) => string }[] = [
     {
       row: 'its directory deleted',
@@ -162,7 +162,7 @@ describe('a lost store (issue #7 B)', () => {
   }, 20_000);
 });
 
-describe('a secret another stack owns (issue #7 C)', () => {
+describe('a secret another stack owns', () => {
   const refusal = (action: string) =>
     `STORE_OWNED_ELSEWHERE: The secret "${SECRET}" is managed by ${PROD}, not by ${COPY}, so ${COPY} will not ${action}: two stacks declaring one secret would roll each other's certificate. If ${PROD} no longer manages it (the stack was renamed, moved or retired), set \`adopt: true\` on this resource once to take it over (the store then records ${COPY} as its owner); otherwise give this stack its own secretName or store.`;
 
@@ -238,7 +238,7 @@ describe('a secret another stack owns (issue #7 C)', () => {
   });
 });
 
-describe('our bugs are not store failures (issue #7 item 8)', () => {
+describe('our bugs are not store failures', () => {
   /** A store that throws `error` from every operation. */
   function aStoreThatThrows(error: unknown): CertificateStore {
     const fail = () => Promise.reject(error);
@@ -322,7 +322,7 @@ describe('declaring again a certificate the store keeps without a label', () => 
   });
 });
 
-describe('the provider on an unsupported Node.js (issue #19, item 7)', () => {
+describe('the provider on an unsupported Node.js', () => {
   const actual = Object.getOwnPropertyDescriptor(process, 'version')!;
   afterEach(() => Object.defineProperty(process, 'version', actual));
 

@@ -35,7 +35,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('check: the declared serverTimeZone before any look', () => {
-  it('issue #15 item 8: de-DE / Europe/Berlin, 2027-10-31T00:30:00Z is refused at preview on `effectiveDate`', async () => {
+  it('the repeated autumn hour: de-DE / Europe/Berlin, 2027-10-31T00:30:00Z is refused at preview on `effectiveDate`', async () => {
     const { failures } = await handlers.check({}, news('2027-10-31T00:30:00Z', { dateCulture: 'de-DE', serverTimeZone: 'Europe/Berlin' }), NOW);
     expect(failures).toEqual([
       {

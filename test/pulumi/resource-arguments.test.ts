@@ -85,7 +85,7 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
     expect(inputs).toMatchObject({ minKeyBits: 2048, warnBeforeExpiryDays: 30, adopt: false, owner: 'contoso-org/sfb-test/unit', effectiveDate: null });
   });
 
-  it('a pool credential: the user name stays in the pool, the password travels apart as the secret input poolPassword (issue #15)', async () => {
+  it('a pool credential: the user name stays in the pool, the password travels apart as the secret input poolPassword', async () => {
     registered.length = 0;
     const pool = FrontEndPools.powershell({ servers: ['fe01.contoso.com'], authentication: 'CredSSP', credential: { userName: 'CONTOSO\\svc-sfb', password: 'remoting-password-never-in-pool' } });
     const resource = new OAuthTokenIssuerCertificate('with-credential', { ...valid, pool });
@@ -98,7 +98,7 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
   });
 });
 
-describe('OAuthTokenIssuerCertificate on an unsupported Node.js (issue #19, item 7)', () => {
+describe('OAuthTokenIssuerCertificate on an unsupported Node.js', () => {
   const actual = Object.getOwnPropertyDescriptor(process, 'version')!;
   afterEach(() => Object.defineProperty(process, 'version', actual));
 

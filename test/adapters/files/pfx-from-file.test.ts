@@ -24,7 +24,7 @@ describe('pfxFromFile', () => {
     expect(await pulumi.isSecret(fromBinary)).toBe(true);
   });
 
-  it('reads base64 text saved by Windows PowerShell 5.1 (UTF-16 LE with a BOM, CRLF lines) as the same PFX (issue #15)', async () => {
+  it('reads base64 text saved by Windows PowerShell 5.1 (UTF-16 LE with a BOM, CRLF lines) as the same PFX', async () => {
     const text = readFileSync(join(CORPUS_DIR, 'openssl3-default.pfx.b64'), 'utf8').replace(/\n/g, '\r\n');
     const path = join(scratch, 'saved-by-5.1.pfx.b64');
     writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
