@@ -30,6 +30,7 @@ import { clockChangeNear, isoSecond, localTime } from './server-date';
 import { agreedServerZone, describeZone, type ServerZone, type ZoneReport } from './server-zone';
 import { shortThumbprint } from './roll-plan';
 import { becomesCurrentAt, HOUR_MS, isoExact, isoMinute } from './time';
+import { serverList } from './plan-lines';
 
 /** Skype's lead time for an OAuthTokenIssuer roll (STAGE: at least 24 h before expiry). */
 export const ROLL_LEAD_TIME_MS = 24 * HOUR_MS;
@@ -319,7 +320,7 @@ export function planDeployment(facts: DeploymentFacts, desired: DesiredDeploymen
   if (keepsExpired) steps.push(...removeStep());
   const reported = behindServers.filter((server) => reportOf(server) !== undefined);
   const behind = reported.map((server) => `${server} (${describeReport(reportOf(server)!)})`);
-  const lead = behind.length > 0 ? `${behind.join(', ')} behind; ` : '';
+  const lead = behind.length > 0 ? `${serverList(behind)} behind; ` : '';
   return { plan: { action, steps, behind: reported, summary: `servers: ${lead}${what}, then verify ${n}${keepsExpired ? `; ${removal}` : ''}` }, issues: [] };
 }
 

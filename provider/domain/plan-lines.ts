@@ -37,6 +37,19 @@ export function warningLinesIn(text: string): Finding<string>[] {
   return found;
 }
 
+/** How many servers a plan line names before it counts the rest. */
+export const SERVERS_NAMED_IN_A_LINE = 3;
+
+/**
+ * Servers as a plan line lists them: every one up to {@link SERVERS_NAMED_IN_A_LINE}, then the
+ * first few and a count, so the line stays one short line at any pool size (`status` and the
+ * `servers` output keep every server).
+ */
+export function serverList(entries: readonly string[]): string {
+  if (entries.length <= SERVERS_NAMED_IN_A_LINE) return entries.join(', ');
+  return `${entries.slice(0, SERVERS_NAMED_IN_A_LINE).join(', ')} and ${entries.length - SERVERS_NAMED_IN_A_LINE} more`;
+}
+
 /** The plan line refresh records when the world differs from the declared state: `drift: what`. */
 export function driftPlan(what: string): string {
   return `${DRIFT_PREFIX} ${what}`;

@@ -18,7 +18,7 @@ import { desiredOf, knownNotAfter, ownRollsOf, serversOutput, type DeclaredCerti
 import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../domain/front-end-pool-steps';
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
-import { driftPlan, isDriftPlan } from '../domain/plan-lines';
+import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
@@ -208,7 +208,7 @@ export async function poolRefresh(props: Record<string, unknown>, now: Date, dep
   if (!seen) return props;
   const next: Record<string, unknown> = { ...props, servers: seen.servers };
   if (seen.drift.length > 0 && !isDriftPlan(props.plan)) {
-    next.plan = driftPlan(`${seen.drift.join(', ')} instead of the declared ${String(props.thumbprint)}`);
+    next.plan = driftPlan(`${serverList(seen.drift)} instead of the declared ${String(props.thumbprint)}`);
   }
   return next;
 }

@@ -31,6 +31,16 @@ describe('planDeployment', () => {
     });
   });
 
+  it('a large pool: the plan line names three servers behind and counts the rest, whatever the pool size; `behind` keeps them all', () => {
+    const servers = Array.from({ length: 200 }, (_, i) => `fe${String(i + 1).padStart(3, '0')}.contoso.com`);
+    const facts: DeploymentFacts = { reports: servers.map((server) => ({ server, current: A })) };
+    const outcome = planDeployment(facts, desired(), { ...POOL, servers }, NOW);
+    expect(outcome.plan?.behind).toEqual(servers);
+    expect(outcome.plan?.summary).toBe(
+      'servers: fe001.contoso.com (current AAAA..), fe002.contoso.com (current AAAA..), fe003.contoso.com (current AAAA..) and 197 more behind; set BBBB.. current now, then verify 200',
+    );
+  });
+
   it('a scheduled roll: the instant and the zone the session must be in, then removal of the old one after it expires', () => {
     const facts: DeploymentFacts = { reports: all({ current: A }), current: { thumbprint: A, notAfter: new Date('2027-01-01T00:00:00Z') } };
     expect(planDeployment(facts, desired({ effectiveDate: LATER }), POOL, NOW)).toEqual({

@@ -1,7 +1,7 @@
 /**
  * The warning and drift line formats: what the writers print is what the readers find again.
  */
-import { driftPlan, isDriftPlan, warningLine, warningLinesIn } from '../../provider/domain/plan-lines';
+import { driftPlan, isDriftPlan, serverList, warningLine, warningLinesIn } from '../../provider/domain/plan-lines';
 
 describe('warning lines', () => {
   it('writes `warning CODE: sentence`', () => {
@@ -44,5 +44,17 @@ describe('drift plans', () => {
     ['not a string', { drift: true }],
   ])('is not a drift plan: %s', (_name, plan) => {
     expect(isDriftPlan(plan)).toBe(false);
+  });
+});
+
+describe('server lists in a plan line', () => {
+  it.each<[number, string]>([
+    [0, ''],
+    [1, 'fe1'],
+    [3, 'fe1, fe2, fe3'],
+    [4, 'fe1, fe2, fe3 and 1 more'],
+    [500, 'fe1, fe2, fe3 and 497 more'],
+  ])('%i servers: "%s"', (count, line) => {
+    expect(serverList(Array.from({ length: count }, (_, i) => `fe${i + 1}`))).toBe(line);
   });
 });
