@@ -40,6 +40,8 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testRegex: startsProcesses,
+      // An engine or AWS test under one of those folders belongs to the integration project only.
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
       setupFilesAfterEnv: ['<rootDir>/test/harness/processes-timeout.js'],
     },
     {
