@@ -10,6 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { createLocalStore } from '../../provider/adapters/local-store';
 import * as handlers from '../../provider/pulumi/handlers';
 import { bytesOf, entry } from '../support/pfx-corpus';
+import { localCertificateInputs } from '../harness/certificate-inputs';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = entry('openssl3-default');
@@ -17,19 +18,7 @@ const B = entry('rsa-4096');
 const PASSPHRASE = 'correct horse battery staple';
 
 function newsFor(e: typeof A, directory: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    sipDomain: 'contoso.com',
-    pfx: bytesOf(e).toString('base64'),
-    password: e.password,
-    minKeyBits: 2048,
-    warnBeforeExpiryDays: 30,
-    secretName: 'sfb/oauth-token-issuer/contoso.com',
-    store: { kind: 'local', directory },
-    storePassphrase: PASSPHRASE,
-    owner: 'organization/handlers-test/dev',
-    adopt: false,
-    ...extra,
-  };
+  return localCertificateInputs(e, directory, { storePassphrase: PASSPHRASE, owner: 'organization/handlers-test/dev', ...extra });
 }
 
 function freshDirectory(): string {

@@ -18,6 +18,7 @@ import type { CompositionOverrides } from '../../provider/pulumi/composition';
 import { createMemoryStore } from '../support/memory-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 import { warnings } from '../support/console-warnings';
+import { localCertificateInputs } from '../harness/certificate-inputs';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = entry('openssl3-default');
@@ -30,19 +31,7 @@ const COPY = 'organization/certs-copy/prod';
 type Props = Record<string, unknown>;
 
 function newsFor(e: typeof A, directory: string, extra: Props = {}): Props {
-  return {
-    sipDomain: 'contoso.com',
-    pfx: bytesOf(e).toString('base64'),
-    password: e.password,
-    minKeyBits: 2048,
-    warnBeforeExpiryDays: 30,
-    secretName: SECRET,
-    store: { kind: 'local', directory },
-    storePassphrase: PASSPHRASE,
-    owner: PROD,
-    adopt: false,
-    ...extra,
-  };
+  return localCertificateInputs(e, directory, { secretName: SECRET, storePassphrase: PASSPHRASE, owner: PROD, ...extra });
 }
 
 function freshDirectory(): string {

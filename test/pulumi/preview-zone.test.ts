@@ -4,27 +4,20 @@
  * look (recorded in the state's `servers`). No store and no pool are touched.
  */
 import * as handlers from '../../provider/pulumi/handlers';
-import { bytesOf, entry } from '../support/pfx-corpus';
+import { entry } from '../support/pfx-corpus';
+import { localCertificateInputs } from '../harness/certificate-inputs';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = entry('openssl3-default');
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
 
 function news(effectiveDate: string, pool: Record<string, unknown>): Record<string, unknown> {
-  return {
-    sipDomain: 'contoso.com',
-    pfx: bytesOf(A).toString('base64'),
-    password: A.password,
-    minKeyBits: 2048,
-    warnBeforeExpiryDays: 30,
-    secretName: 'sfb/oauth-token-issuer/contoso.com',
-    store: { kind: 'local', directory: '/nonexistent/store' },
+  return localCertificateInputs(A, '/nonexistent/store', {
     storePassphrase: 'correct horse battery staple',
     owner: 'organization/preview-zone-test/dev',
-    adopt: false,
     effectiveDate,
     pool: { kind: 'powershell', servers: SERVERS, ...pool },
-  };
+  });
 }
 
 let warnings: string[];
