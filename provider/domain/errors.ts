@@ -88,6 +88,19 @@ export const OPERATION_ERROR_CODES = [
   'FILE_IN_USE',
   /** The provider could not make, or remove, the owner-only directory that carries secrets to another program: no secret is written there. */
   'PRIVATE_FILES_FAILED',
+  // Automatic renewal through an issuer.
+  /** The issuer (an ACME CA, a CA command, the self-signed issuer) failed to issue: its error is quoted, nothing was stored, the current certificate stays. */
+  'ISSUER_FAILED',
+  /** The ACME CA could not validate a challenge (DNS-01 or HTTP-01): nothing was stored. */
+  'ACME_CHALLENGE_FAILED',
+  /** The CA asked us to wait (HTTP 429 or 503 with Retry-After): nothing was ordered again before that time. */
+  'ISSUER_RATE_LIMITED',
+  /** An issuer call did not finish within its time limit; it was abandoned and nothing was stored. */
+  'ISSUER_TIMEOUT',
+  /** The issued certificate failed the checks a PFX must pass (RSA >= minKeyBits, the SIP domain, validity, the key we asked for). */
+  'ISSUED_CERTIFICATE_INVALID',
+  /** Warning: renewal is due too late for the roll lead time; the roll is scheduled at the latest instant that still lets replication finish before the current NotAfter. */
+  'RENEWAL_LATE',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
