@@ -25,6 +25,7 @@ import { ourVersionId } from '../domain/secret-versions';
 import { validatePfxRecording } from '../validate-pfx';
 import { settingsOf } from '../domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../domain/front-end-pool-preview';
+import { isManualPool, previewManualPool } from '../domain/manual-pool-steps';
 import { recordedTimeZone } from '../domain/front-end-pool-plan';
 import { checkPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
@@ -161,7 +162,7 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     const notAfter = parseIsoInstant(facts.notAfter);
     if (!notBefore.ok || !notAfter.ok) throw new SfbError('INTERNAL_ERROR', `The recorded validity of ${facts.thumbprint} is not an ISO 8601 instant; run \`pulumi preview\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
     const desired = { thumbprint: facts.thumbprint, notBefore: notBefore.date, notAfter: notAfter.date, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) };
-    const deployment = previewPool(olds, pool, desired, now);
+    const deployment = (isManualPool(pool) ? previewManualPool : previewPool)(olds, pool, desired, now);
     for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
     if (deployment.plan) summary = `${summary}; ${deployment.plan.summary}`;
   }
@@ -252,7 +253,7 @@ function checkRecordedZone(record: Record<string, unknown>, state: StoredState, 
   if (news.notBefore === undefined || news.notAfter === undefined) return;
   const desired = { thumbprint: news.thumbprint, notBefore: news.notBefore, notAfter: news.notAfter, ...(news.effectiveDate ? { effectiveDate: news.effectiveDate } : {}) };
   // The pool's preview reads the raw state (its own `servers` and `retiredCertificate` shapes).
-  const outcome = previewPool(record, spec, desired, now, recorded);
+  const outcome = (isManualPool(spec) ? previewManualPool : previewPool)(record, spec, desired, now, recorded);
   const [first] = outcome.issues;
   if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
 }

@@ -19,6 +19,8 @@ import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../doma
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
 import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
+import { isManualPool, manualDrift } from '../domain/manual-pool-steps';
+import { convergeManualPool } from './manual-pool-step';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
@@ -92,6 +94,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   const spec = inputs.pool;
   if (!spec) return undefined;
   const pool = deps.open(spec, secretsOf(inputs));
+  if (isManualPool(spec)) {
+    return convergeManualPool(inputs, spec, pool, now, deps, ({ error, servers }) => {
+      throw new PoolStepError(error.code, error.message, servers);
+    });
+  }
   const desired = desiredOf(inputs);
   const ownRolls = ownRollsOf(inputs.declaredBefore);
   let snapshot: PoolSnapshot | undefined;
@@ -166,7 +173,8 @@ export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDep
   if (!spec) return undefined;
   const snapshot = await deps.open(spec, secretsOf(inputs)).inspect();
   const desired = desiredOf(inputs);
-  return { servers: serversOutput(snapshot, knownNotAfter(inputs.servers, inputs, snapshot)), drift: poolDrift(snapshot, desired, now) };
+  const drift = isManualPool(spec) ? manualDrift(snapshot, desired, now) : poolDrift(snapshot, desired, now);
+  return { servers: serversOutput(snapshot, knownNotAfter(inputs.servers, inputs, snapshot)), drift };
 }
 
 /**

@@ -47,6 +47,12 @@ class MemoryPool implements FrontEndPool {
   async removeLocal(server: string): Promise<void> {
     this.calls.push(`remove-local ${server}`);
   }
+  async installLocal(server: string): Promise<void> {
+    this.calls.push(`install-local ${server}`);
+  }
+  async sweepCopies(): Promise<string[]> {
+    return [];
+  }
 }
 
 function spec(extra: Record<string, unknown> = {}): FrontEndPoolSpec {

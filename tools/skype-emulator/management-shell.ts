@@ -10,6 +10,7 @@ import { settle } from './deployment';
 import { Interpreter } from './interpreter';
 import { powershellCmdlets } from './powershell-cmdlets';
 import { invokeCommandOver } from './remoting';
+import { Sessions } from './session-cmdlets';
 import { SKYPE_MODULE, SkypeForBusinessCmdlets } from './skype-cmdlets';
 import type { EmulatorState } from './state';
 
@@ -33,13 +34,16 @@ export class ManagementShell {
 
   constructor(private readonly ctx: RunContext) {
     const { config } = ctx.state;
+    const network = {
+      computers: config.servers,
+      unreachable: config.unreachable,
+      timeZoneOf: (server: string) => config.serverTimeZones[server] ?? config.timeZone,
+    };
+    const sessions = new Sessions(network);
     const commands = new CommandRegistry([
       ...powershellCmdlets([SKYPE_MODULE]),
-      invokeCommandOver({
-        computers: config.servers,
-        unreachable: config.unreachable,
-        timeZoneOf: (server) => config.serverTimeZones[server] ?? config.timeZone,
-      }),
+      invokeCommandOver(network, sessions),
+      ...sessions.commands(ctx.state),
       ...new SkypeForBusinessCmdlets(ctx.state, ctx.now).commands(),
     ]);
     const session = { server: config.localServer, timeZone: config.sessionTimeZone, edition: config.edition };

@@ -52,7 +52,7 @@ function importModule(edition: PoolEdition): string {
 }
 
 // Remote script blocks inherit none of the caller's preferences (about_Remote_Variables).
-const REMOTE_PREFERENCES = ["$ErrorActionPreference = 'Stop'", "$ProgressPreference = 'SilentlyContinue'", "$WarningPreference = 'SilentlyContinue'"];
+export const REMOTE_PREFERENCES = ["$ErrorActionPreference = 'Stop'", "$ProgressPreference = 'SilentlyContinue'", "$WarningPreference = 'SilentlyContinue'"];
 
 /** The contract's frame around `body` (lines, unindented). */
 export function framed(edition: PoolEdition, body: readonly string[]): string {
@@ -116,7 +116,7 @@ export function remotingParameters(remoting: PoolRemoting): string {
 }
 
 /** The lines that read the credential from its data file (never from the script's text). */
-function credentialLines(context: ScriptContext): string[] {
+export function credentialLines(context: ScriptContext): string[] {
   if (!context.remoting.credential) return [];
   if (context.credentialPath === undefined) throw new Error('credentialLines: the credential file path is missing');
   return [
