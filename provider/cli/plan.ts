@@ -178,6 +178,8 @@ function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets;
   const raw = options as Record<string, unknown>;
   const checked = checkPoolSpec({ ...raw, kind: POOL_KIND });
   if (!checked.spec) throw new PlanUsageError(`The pool file (--pool) is not a pool: ${checked.problems.join(' ')}`);
+  // The plan printed is the replicated procedure's; manual mode's per-server scripts are not printed yet.
+  if (checked.spec.mode === 'manual') throw new PlanUsageError('The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.');
   const credential = raw.credential as { password?: unknown } | undefined;
   if (checked.spec.remoting.credential && typeof credential?.password !== 'string') {
     throw new PlanUsageError("The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).");

@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createPowerShellPool } from '../../provider/adapters/powershell';
+import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
+import { validatePfx } from '../../provider/validate-pfx';
 import { MANUAL_IMPORT_DIRECTORY } from '../../provider/adapters/powershell/manual-scripts';
 import { checkPoolSpec, type FrontEndPoolSpec, type PoolEdition } from '../../provider/domain/front-end-pool-spec';
 import { shortThumbprint } from '../../provider/domain/roll-plan';
@@ -96,6 +98,16 @@ describe.each(EDITIONS)('manual mode through the adapter, edition %s', (edition)
       expect(text).not.toContain(A.password!);
       expect(text).not.toContain(pfxA.pfxBase64.slice(100, 140));
     }
+  });
+
+  it('a password full of quotes reaches Import-CsCertificate on the server through $using:, never in a script', async () => {
+    const d = fresh(edition);
+    const password = "it's ‘q’ '; Remove-Item C:\\ #";
+    const bytes = makeDemoPfx({ sipDomain: 'contoso.com', password, notBefore: new Date('2025-01-01T00:00:00Z'), validDays: 3650 });
+    const thumbprint = (await validatePfx(bytes, password)).thumbprint!;
+    await createPowerShellPool(d.spec()).installLocal('fe01.contoso.com', { thumbprint, pfx: { pfxBase64: bytes.toString('base64'), password } });
+    expect(d.state().local['fe01.contoso.com']?.OAuthTokenIssuer?.current?.thumbprint).toBe(thumbprint);
+    for (const record of d.scripts()) expect(JSON.stringify(record)).not.toContain('Remove-Item C:');
   });
 
   it('assigns by thumbprint alone (no copy) when the server\'s store holds the certificate; a scheduled roll is set on the server in its own zone', async () => {

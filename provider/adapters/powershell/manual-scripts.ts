@@ -19,6 +19,9 @@ import { credentialLines, framed, MARK, REMOTE_PREFERENCES, remotingParameters, 
 /** The directory of the account's profile a PFX copy goes to on each server (its only content: `cert.pfx`). */
 export const MANUAL_IMPORT_DIRECTORY = 'sfb-oauth-cert-import';
 
+/** The error a server without the account's profile (no `$env:LOCALAPPDATA`) throws before anything is copied. */
+export const NO_PROFILE = 'sfb-oauth-cert: the remoting session has no user profile ($env:LOCALAPPDATA is empty), so there is no directory only the account can read; nothing was copied';
+
 /** The lines that name the copy's directory on the server (inside a remote block). */
 const REMOTE_DIRECTORY = `$directory = $env:LOCALAPPDATA + ${singleQuoted(`\\${MANUAL_IMPORT_DIRECTORY}`)}`;
 
@@ -64,7 +67,9 @@ export function manualInstallScript(install: ManualInstall, context: ScriptConte
   const body = files
     ? [
         '$directory = Invoke-Command -Session $session -ScriptBlock {',
-        ...indented([...REMOTE_PREFERENCES, REMOTE_DIRECTORY, 'if (Test-Path -LiteralPath $directory) { Remove-Item -LiteralPath $directory -Recurse -Force }', '$created = New-Item -ItemType Directory -Path $directory', '$directory']),
+        // Without the account's profile (a session that did not load it), the directory would land
+        // at the drive's root, where every user of the server can read it: refuse instead.
+        ...indented([...REMOTE_PREFERENCES, `if (-not $env:LOCALAPPDATA) { throw ${singleQuoted(NO_PROFILE)} }`, REMOTE_DIRECTORY, 'if (Test-Path -LiteralPath $directory) { Remove-Item -LiteralPath $directory -Recurse -Force }', '$created = New-Item -ItemType Directory -Path $directory', '$directory']),
         '}',
         "$remotePfx = $directory + '\\cert.pfx'",
         `Copy-Item -LiteralPath ${singleQuoted(files.pfxPath)} -Destination $remotePfx -ToSession $session`,
