@@ -26,26 +26,36 @@ const certificate = (overrides: Partial<CertificateReview>): CertificateReview =
   warnings: [],
   moreWarnings: 0,
   failures: [],
+  timeline: null,
   ...overrides,
 });
 
+/** The builders' NotBefore, and what the timeline says of A and B with it. */
+const NOT_BEFORE = new Date('2025-01-01T00:00:00Z');
+const validity = (role: 'current' | 'new', c: { thumbprint: string; notAfter: string }) => ({ kind: 'validity', role, thumbprint: c.thumbprint, notBefore: NOT_BEFORE, notAfter: new Date(c.notAfter) }) as const;
+const limitOfA = { kind: 'milestone', role: 'limit', event: 'latest-roll', thumbprint: A.thumbprint, at: new Date('2034-12-31T00:00:00Z') } as const;
+const becomesCurrent = (c: { thumbprint: string }, at: Date, scheduled = false) => ({ kind: 'milestone', role: 'new', event: 'becomes-current', thumbprint: c.thumbprint, at, scheduled, late: false }) as const;
+
 describe('reviewPreview: one certificate per operation', () => {
   it.each<[string, Record<string, unknown>[], CertificateReview]>([
-    ['create', [step({ op: 'create', new: newState() })], certificate({})],
+    ['create', [step({ op: 'create', new: newState() })], certificate({ timeline: { entries: [becomesCurrent(A, NOW), validity('new', A)] } })],
     [
       'update to another PFX with a scheduled effective date',
       [step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })],
-      certificate({ operation: 'update', engineOperations: ['update'], plan: ROLL_PLAN, oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint, notAfter: B.notAfter }),
+      certificate({
+        operation: 'update', engineOperations: ['update'], plan: ROLL_PLAN, oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint, notAfter: B.notAfter,
+        timeline: { entries: [validity('current', A), limitOfA, becomesCurrent(B, new Date(ROLL_AT), true), validity('new', B)] },
+      }),
     ],
     [
       'same (`--show-sames`)',
       [step({ op: 'same', old: oldState(), new: newState({ plan: 'current 999F.. unchanged' }) })],
-      certificate({ operation: 'same', engineOperations: ['same'], plan: 'current 999F.. unchanged', oldThumbprint: A.thumbprint }),
+      certificate({ operation: 'same', engineOperations: ['same'], plan: 'current 999F.. unchanged', oldThumbprint: A.thumbprint, timeline: { entries: [validity('current', A), limitOfA] } }),
     ],
     [
       'delete: the old certificate, no plan',
       [step({ op: 'delete', old: oldState() })],
-      certificate({ operation: 'delete', engineOperations: ['delete'], plan: null, oldThumbprint: A.thumbprint, newThumbprint: null }),
+      certificate({ operation: 'delete', engineOperations: ['delete'], plan: null, oldThumbprint: A.thumbprint, newThumbprint: null, timeline: { entries: [validity('current', A), limitOfA] } }),
     ],
     [
       'replace (create-replacement, replace, delete-replaced)',
@@ -54,12 +64,15 @@ describe('reviewPreview: one certificate per operation', () => {
         step({ op: 'replace', old: oldState(), new: newState({ thumbprint: B.thumbprint }) }),
         step({ op: 'delete-replaced', old: oldState() }),
       ],
-      certificate({ operation: 'replace', engineOperations: ['create-replacement', 'replace', 'delete-replaced'], oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint }),
+      certificate({
+        operation: 'replace', engineOperations: ['create-replacement', 'replace', 'delete-replaced'], oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint,
+        timeline: { entries: [validity('current', A), limitOfA, becomesCurrent(B, NOW), validity('new', B)] },
+      }),
     ],
     [
       'an engine operation without a review meaning (read)',
       [step({ op: 'read', new: newState() })],
-      certificate({ operation: 'other', engineOperations: ['read'] }),
+      certificate({ operation: 'other', engineOperations: ['read'], timeline: { entries: [becomesCurrent(A, NOW), validity('new', A)] } }),
     ],
     [
       'values known only after up (a PFX computed from another resource)',

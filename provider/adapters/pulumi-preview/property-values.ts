@@ -77,6 +77,9 @@ const recordedServersOf = (value: unknown): RecordedServer[] =>
         server,
         current: isObject(entry) ? thumbprintOf(entry.current) : null,
         pending: isObject(entry) && isObject(entry.pending) ? thumbprintOf(entry.pending.thumbprint) : null,
+        previous: isObject(entry) ? thumbprintOf(entry.previous) : null,
+        currentNotAfter: isObject(entry) ? instantOf(entry.currentNotAfter) : null,
+        previousNotAfter: isObject(entry) ? instantOf(entry.previousNotAfter) : null,
       }));
 
 /** The `pool` input's server list; null when it has none (the recorded servers are then the declared ones). */
@@ -86,7 +89,11 @@ const poolServersOf = (value: unknown): string[] | null => (isObject(value) && A
 export function oldCertificateState(state: Json): OldCertificateState {
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'outputs'), thumbprintOf),
+    notBefore: reviewed(readProperty(state, 'notBefore', 'outputs'), instantOf),
     notAfter: reviewed(readProperty(state, 'notAfter', 'outputs'), instantOf),
+    effectiveDate: reviewed(readProperty(state, 'effectiveDate', 'outputs'), instantOf),
+    previousThumbprint: reviewed(readProperty(state, 'previousThumbprint', 'outputs'), thumbprintOf),
+    pendingThumbprint: reviewed(readProperty(state, 'pendingThumbprint', 'outputs'), thumbprintOf),
     servers: reviewed(readProperty(state, 'servers', 'outputs'), recordedServersOf),
   };
 }
@@ -95,7 +102,9 @@ export function oldCertificateState(state: Json): OldCertificateState {
 export function newCertificateState(state: Json): NewCertificateState {
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'inputs'), thumbprintOf),
+    notBefore: reviewed(readProperty(state, 'notBefore', 'inputs'), instantOf),
     notAfter: reviewed(readProperty(state, 'notAfter', 'inputs'), instantOf),
+    effectiveDate: reviewed(readProperty(state, 'effectiveDate', 'inputs'), instantOf),
     plan: reviewed(readProperty(state, 'plan', 'inputs'), planOf),
     poolServers: reviewed(readProperty(state, 'pool', 'inputs'), poolServersOf),
   };
