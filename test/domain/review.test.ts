@@ -4,6 +4,9 @@
  * live documents are reviewed in test/integration/review.int.test.ts).
  */
 import { readPreviewDocument } from '../../provider/adapters/pulumi-preview/preview-document';
+import { MAX_PLAN_CHARS } from '../../provider/adapters/pulumi-preview/property-values';
+import { planDeployment } from '../../provider/domain/front-end-pool-plan';
+import { zoneOfIana } from '../../provider/domain/server-zone';
 import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
 import { MAX_COMMENT_CHARS, renderReviewMarkdown } from '../../provider/cli/review-markdown';
 import { MAX_FINDINGS, reviewPreview, type CertificateReview } from '../../provider/domain/review';
@@ -152,6 +155,33 @@ describe('reviewPreview: an update of a certificate the store already holds (aft
     expect(markdown).toContain('`fe19.contoso.com`');
     expect(markdown).not.toContain('`fe20.contoso.com`');
     expect(markdown).toContain(', and 3 more');
+  });
+});
+
+describe('reviewPreview: the plan line is kept at any pool size', () => {
+  // 200 servers with long FQDNs (three 60-character labels each), all on the old certificate: the
+  // line the provider writes names three and counts the rest.
+  const servers = Array.from({ length: 200 }, (_, i) => `fe${String(i + 1).padStart(3, '0')}.${'x'.repeat(60)}.${'y'.repeat(60)}.${'z'.repeat(60)}.contoso.com`);
+  const deployment = planDeployment(
+    { reports: servers.map((server) => ({ server, current: A.thumbprint })), current: { thumbprint: A.thumbprint, notAfter: new Date(A.notAfter) } },
+    { thumbprint: B.thumbprint, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date(B.notAfter), effectiveDate: new Date(ROLL_AT) },
+    { servers, zone: zoneOfIana('UTC')! },
+    NOW,
+  );
+  const line = `${ROLL_PLAN}; ${deployment.plan!.summary}`;
+
+  it('the provider\'s line for 200 servers is one line the review shows whole', () => {
+    expect(line).toContain(' and 197 more behind; roll 4D95.. at 2027-01-15T00:00:00Z');
+    expect(line.length).toBeLessThan(MAX_PLAN_CHARS);
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: line, effectiveDate: ROLL_AT, pool: poolOf(servers) }) })]));
+    expect(review.certificates[0]!.plan).toBe(line);
+    expect(renderReviewMarkdown(review)).toContain(`- Plan: \`${line}\``);
+  });
+
+  it('a line longer than any the provider writes is cut and says so, never dropped', () => {
+    const long = `${line}; ${'x'.repeat(MAX_PLAN_CHARS)}`;
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: long }) })]));
+    expect(review.certificates[0]!.plan).toBe(`${long.slice(0, MAX_PLAN_CHARS)}... (${long.length - MAX_PLAN_CHARS} more characters)`);
   });
 });
 

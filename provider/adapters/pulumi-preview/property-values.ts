@@ -66,8 +66,18 @@ const instantOf = (value: unknown): string | null => {
   const parsed = parseIsoInstant(value);
   return parsed.ok ? parsed.date.toISOString() : null;
 };
-// A plan line is one short line the provider wrote; anything else is not shown as one.
-const planOf = (value: unknown): string | null => (typeof value === 'string' && value.length <= 300 && !/[\r\n]/.test(value) ? value : null);
+/**
+ * The longest plan line shown whole. The provider's line names at most three servers whatever
+ * the pool's size (plan-lines.ts), each at most a 253-character FQDN: about 1,200 characters at
+ * worst. A longer one is cut here and says so, never dropped: the plan line is what a reviewer
+ * reads first.
+ */
+export const MAX_PLAN_CHARS = 2000;
+// A plan line is one line the provider wrote; text with line breaks is not shown as one.
+const planOf = (value: unknown): string | null => {
+  if (typeof value !== 'string' || /[\r\n]/.test(value)) return null;
+  return value.length <= MAX_PLAN_CHARS ? value : `${value.slice(0, MAX_PLAN_CHARS)}... (${value.length - MAX_PLAN_CHARS} more characters)`;
+};
 
 /** The `servers` output (FQDN → `{ current, pending: { thumbprint } }`); an unreadable record is an empty list. */
 const recordedServersOf = (value: unknown): RecordedServer[] =>
