@@ -40,8 +40,15 @@ export function timelineLabel(entry: TimelineEntry): string {
  * fails outside UTC and a bar collapses to its start.)
  */
 function chartDate(date: Date): string {
-  return date.toISOString().slice(0, 16).replace('T', ' ');
+  return new Date(Math.max(date.getTime(), EARLIEST_DRAWN.getTime())).toISOString().slice(0, 16).replace('T', ' ');
 }
+
+/**
+ * The earliest date the chart draws; an earlier one is drawn there (the table gives it as it is).
+ * Mermaid's date library reads a year below 100 as 19xx or 20xx (`0001` became 2001), and a
+ * certificate's NotBefore may be any GeneralizedTime.
+ */
+const EARLIEST_DRAWN = new Date('1970-01-01T00:00:00Z');
 
 /** What the table says happens at an entry. */
 function tableEvents(entry: TimelineEntry): [string, Date][] {

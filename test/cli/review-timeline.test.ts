@@ -84,6 +84,14 @@ describe('the roll timeline: Mermaid reads the chart as the table states it', ()
     }
   });
 
+  it('a NotBefore before 1970 is drawn at 1970 (Mermaid\'s date library misreads years before 100); the table gives it as it is', () => {
+    const markdown = markdownOf([step({ op: 'update', old: oldState({ notBefore: '1950-01-01T00:00:00Z' }), new: newState({ thumbprint: B.thumbprint }) })]);
+    expect(markdown).toContain('    current 999F89E1 valid : 1970-01-01 00:00, 2035-01-01 00:00');
+    expect(markdown).toContain('| current 999F89E1 | valid from (NotBefore) | 1950-01-01T00:00Z |');
+    const [chart] = parseMermaid(mermaidBlocks(markdown));
+    expect(tasksOf(chart!)[0]).toMatchObject({ task: 'current 999F89E1 valid', start: '1970-01-01T00:00:00.000Z', end: '2035-01-01T00:00:00.000Z' });
+  });
+
   it('a scenario names the previous certificate\'s expiry and marks the late roll', () => {
     const byName = Object.fromEntries(rendered);
     expect(byName['the previous certificate recorded by a server']).toContain('| previous 1111AAAA | expires (NotAfter) | 2026-12-20T00:00Z |');
