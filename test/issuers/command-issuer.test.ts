@@ -13,6 +13,10 @@ import { validatePfx } from '../../provider/validate-pfx';
 
 const CA = join(__dirname, '..', 'fixtures', 'issuers', 'openssl-ca');
 const SIP = 'contoso.com';
+/** Makes a missing rejection fail the test. */
+const noRejection = (): never => {
+  throw new Error('expected the call to reject');
+};
 const options = (signal = new AbortController().signal) => ({ sipDomain: SIP, renewalKey: 'renewal-1', signal });
 
 let dir: string;
@@ -45,11 +49,11 @@ describe('the command issuer', () => {
 
   it('a command that fails: ISSUER_FAILED quoting its exit code and stderr, bounded', async () => {
     const issuer = commandIssuer({ command: ['sh', '-c', 'cat >/dev/null; printf "CA refused: template OAuthIssuer not found\\n" >&2; exit 3'] });
-    const error = await issueCertificate(issuer, options()).catch((e: unknown) => e);
+    const error = await issueCertificate(issuer, options()).then(noRejection, (e: unknown) => e as Error);
     expect(error).toMatchObject({ code: 'ISSUER_FAILED' });
-    expect((error as Error).message).toBe('The issuer command `sh` (with 2 arguments) exited with 3 (stderr: "CA refused: template OAuthIssuer not found"); nothing was stored. Fix what it reports, then run `pulumi up` again.');
+    expect(error.message).toBe('The issuer command `sh` (with 2 arguments) exited with 3 (stderr: "CA refused: template OAuthIssuer not found"); nothing was stored. Fix what it reports, then run `pulumi up` again.');
     const noisy = commandIssuer({ command: ['sh', '-c', 'head -c 5000 /dev/zero | tr "\\0" x >&2; exit 1'] });
-    const long = await issueCertificate(noisy, options()).catch((e: unknown) => e as Error);
+    const long = await issueCertificate(noisy, options()).then(noRejection, (e: unknown) => e as Error);
     expect(long.message).toContain('stderr (last 500 characters): "…xxx');
     expect(long.message.length).toBeLessThan(800);
   });
@@ -70,14 +74,14 @@ describe('the command issuer', () => {
 
   it('a command that prints more than maxOutputBytes: stopped, ISSUER_FAILED', async () => {
     const issuer = commandIssuer({ command: ['sh', '-c', 'yes'], maxOutputBytes: 64 * 1024 });
-    const error = await issueCertificate(issuer, options()).catch((e: unknown) => e as Error);
+    const error = await issueCertificate(issuer, options()).then(noRejection, (e: unknown) => e as Error);
     expect(error).toMatchObject({ code: 'ISSUER_FAILED' });
     expect(error.message).toBe('The issuer command `sh` (with 2 arguments) printed more than 65536 bytes on stdout and was stopped; a certificate chain is a few kilobytes of PEM: check what the command prints.');
   });
 
   it('a command that prints no certificate, or cannot start: ISSUER_FAILED', async () => {
     await expect(issueCertificate(commandIssuer({ command: ['sh', '-c', 'cat >/dev/null; echo done'] }), options())).rejects.toMatchObject({ code: 'ISSUER_FAILED' });
-    const missing = await issueCertificate(commandIssuer({ command: [join(dir, 'no-such-ca')] }), options()).catch((e: unknown) => e as Error);
+    const missing = await issueCertificate(commandIssuer({ command: [join(dir, 'no-such-ca')] }), options()).then(noRejection, (e: unknown) => e as Error);
     expect(missing).toMatchObject({ code: 'ISSUER_FAILED' });
     expect(missing.message).toContain('could not be started (ENOENT)');
     expect(() => commandIssuer({ command: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
