@@ -15,9 +15,10 @@
  *   CA named, so the next `pulumi up` after it orders again.
  * - The directory's TLS is trusted as the machine trusts it, plus `caCertificatesPem` for this
  *   client only (an internal CA, Pebble in tests): never process-wide.
- * - A retried order (same renewalKey, same CSR) in one process resumes the order it placed; the
- *   account is found again from its key; valid authorizations the CA reuses are not re-validated.
- *   RFC 8555 has no client-chosen order id, so across processes a retry places a new order.
+ * - Retries reuse what ACME lets a client reuse: the account is found again from its key, and
+ *   authorizations the CA still holds valid for it are not validated again. RFC 8555 has no
+ *   client-chosen order id, and every attempt brings a new key and CSR, so a retry places a new
+ *   order (renewalKey goes unused here); the renewal policy orders only when none is pending.
  *
  * The account key is the caller's (kept in the certificate store as a secret, made once by
  * {@link generateAcmeAccountKey}); it is never logged nor put in a message.
@@ -197,21 +198,12 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
     throw new SfbError('INVALID_ARGUMENT', 'The ACME `directoryUrl` carries credentials; remove them (ACME authenticates with the account key).');
   }
   const where = `The ACME CA at ${directory.origin}${directory.pathname}`;
-  /** Orders placed in this process, by renewalKey: a retry with the same CSR resumes its order. */
-  const placed = new Map<string, { csrPem: string; orderUrl: string }>();
   const description = `ACME ${directory.origin}${directory.pathname} (${options.challenge.description})`;
 
   async function run(request: IssueRequest, order: Order, signal: AbortSignal): Promise<IssuedChain> {
     const client = order.client();
     await client.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
-    const previous = placed.get(request.renewalKey);
-    let current: acme.Order | undefined;
-    if (previous?.csrPem === request.csrPem) {
-      const resumed = await client.getOrder({ url: previous.orderUrl } as acme.Order).catch(() => undefined);
-      if (resumed && resumed.status !== 'invalid') current = resumed;
-    }
-    current ??= await client.createOrder({ identifiers: [{ type: 'dns', value: request.sipDomain }] });
-    placed.set(request.renewalKey, { csrPem: request.csrPem, orderUrl: current.url });
+    let current = await client.createOrder({ identifiers: [{ type: 'dns', value: request.sipDomain }] });
 
     if (current.status === 'pending') {
       for (const authorization of await client.getAuthorizations(current)) {
@@ -223,7 +215,6 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
       current = await client.finalizeOrder(current, request.csrPem);
     }
     const pem = await client.getCertificate(current);
-    placed.delete(request.renewalKey);
     const [leafPem, ...chainPems] = splitPemChain(pem);
     if (leafPem === undefined) throw new SfbError('ISSUER_FAILED', `${where} returned no PEM certificate for the finalized order ${current.url}; report it to the CA's operator.`);
     return { leafPem, chainPems };
