@@ -122,13 +122,14 @@ describe('the ACME issuer against a CA that rate-limits or hangs', () => {
   let server: Server;
   let requests = 0;
   let behaviour: 'rate-limit' | 'hang' = 'rate-limit';
+  let limit: { status: number; retryAfter?: string } = { status: 429, retryAfter: '120' };
   let url: string;
   beforeAll(async () => {
     const layout = pebbleLayout();
     server = createServer({ cert: readFileSync(layout.tlsCert), key: readFileSync(layout.tlsKey) }, (req, res) => {
       requests += 1;
       if (behaviour === 'hang') return;
-      res.writeHead(429, { 'Retry-After': '120', 'Content-Type': 'application/problem+json' });
+      res.writeHead(limit.status, { ...(limit.retryAfter ? { 'Retry-After': limit.retryAfter } : {}), 'Content-Type': 'application/problem+json' });
       res.end(JSON.stringify({ type: 'urn:ietf:params:acme:error:rateLimited', detail: 'too many new orders recently' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -141,6 +142,7 @@ describe('the ACME issuer against a CA that rate-limits or hangs', () => {
 
   it('HTTP 429 with Retry-After: ISSUER_RATE_LIMITED at the instant the CA named, after one request (no retry loop)', async () => {
     behaviour = 'rate-limit';
+    limit = { status: 429, retryAfter: '120' };
     requests = 0;
     const now = new Date('2026-12-07T12:00:00Z');
     const { solver } = hooks('dns-01');
@@ -149,6 +151,18 @@ describe('the ACME issuer against a CA that rate-limits or hangs', () => {
     expect(retryAtOf(error)).toBe('2026-12-07T12:02:00.000Z');
     expect(error.message).toBe(`The ACME CA at ${url} answered HTTP 429 ("too many new orders recently") and asked to wait until 2026-12-07T12:02:00.000Z; nothing was ordered. A \`pulumi up\` after that instant orders again.`);
     expect(requests).toBe(1);
+  });
+
+  it.each([
+    ['503 with an HTTP-date', { status: 503, retryAfter: 'Mon, 07 Dec 2026 13:30:00 GMT' }, '2026-12-07T13:30:00.000Z'],
+    ['429 without Retry-After (a minute)', { status: 429 }, '2026-12-07T12:01:00.000Z'],
+  ])('HTTP %s: ISSUER_RATE_LIMITED until that instant', async (_row, answer, retryAt) => {
+    behaviour = 'rate-limit';
+    limit = answer;
+    const now = new Date('2026-12-07T12:00:00Z');
+    const { solver } = hooks('dns-01');
+    const error = await issueCertificate(acmeIssuer({ directoryUrl: url, accountKeyPem, challenge: solver, caCertificatesPem: pebble.tlsRootPem, now: () => now }), order()).then(noRejection, (e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'ISSUER_RATE_LIMITED', retryAt });
   });
 
   it('a CA that never answers: ISSUER_TIMEOUT at the order\'s bound', async () => {
