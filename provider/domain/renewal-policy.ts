@@ -109,7 +109,7 @@ export function decideRenewal(input: RenewalInput): RenewalDecision {
   const { current, now } = input;
   if (!current) return { kind: 'first' };
   // A pending renewal is honoured until its date; once past, the caller reports it as current.
-  if (input.pending && input.pending.thumbprint !== current.thumbprint && input.pending.rollAt.getTime() > now.getTime()) {
+  if (input.pending && input.pending.rollAt.getTime() > now.getTime()) {
     return { kind: 'pending', thumbprint: input.pending.thumbprint, rollAt: input.pending.rollAt };
   }
   const renewAt = renewalTime(current, input.renewBeforeMs);

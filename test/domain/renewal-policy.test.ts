@@ -45,8 +45,8 @@ describe('decideRenewal', () => {
       { kind: 'pending', thumbprint: 'C'.repeat(40), rollAt: T('2027-02-02T00:00:00Z') },
     ],
     [
-      'a pending record of the current certificate itself is no renewal',
-      { now: RENEW_AT, pending: { thumbprint: CURRENT.thumbprint, rollAt: T('2027-03-10T00:00:00Z') } },
+      'a pending renewal whose roll has passed is no renewal: the current certificate decides',
+      { now: RENEW_AT, pending: { thumbprint: 'C'.repeat(40), rollAt: T('2027-03-02T00:00:00Z') } },
       { kind: 'due', renewAt: RENEW_AT, rollAt: T('2027-03-04T00:00:00Z') },
     ],
     [
