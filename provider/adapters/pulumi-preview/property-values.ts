@@ -84,10 +84,13 @@ const poolServersOf = (value: unknown): string[] | null => (isObject(value) && A
 
 /** What the review reads of a recorded (old) state. */
 export function oldCertificateState(state: Json): OldCertificateState {
+  const nextRenewalAt = reviewed(readProperty(state, 'nextRenewalAt', 'outputs'), instantOf);
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'outputs'), thumbprintOf),
     notAfter: reviewed(readProperty(state, 'notAfter', 'outputs'), instantOf),
     servers: reviewed(readProperty(state, 'servers', 'outputs'), recordedServersOf),
+    // Only a certificate from an issuer records one.
+    ...(nextRenewalAt !== null ? { nextRenewalAt } : {}),
   };
 }
 
