@@ -115,7 +115,9 @@ export function describeIssuer(spec: IssuerSpec): string {
       return `command ${spec.command[0]}`;
     case 'acme': {
       const challenge = spec.challenge.via === 'route53' ? `dns-01 via Route 53 zone ${spec.challenge.hostedZoneId}` : `${spec.challenge.type} via hook ${spec.challenge.present[0]}`;
-      return `ACME ${spec.directoryUrl} (${challenge})`;
+      // Origin and path only: a query string is no business of a plan line.
+      const url = new URL(spec.directoryUrl);
+      return `ACME ${url.origin}${url.pathname} (${challenge})`;
     }
   }
 }

@@ -36,6 +36,8 @@ export interface OrderRequest {
   readonly renewalKey: string;
   /** Abandons the order (its bound: the issuer's `timeoutSeconds`). */
   readonly signal: AbortSignal;
+  /** The issuer's secret environment (hooks, a CA command), from the `issuerSecrets` input; never logged. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** An issued certificate with the key the provider made, as a PFX under a fresh password (both secret). */
@@ -47,9 +49,12 @@ export interface IssuedPfx {
 /**
  * Makes the key and CSR, has the issuer the spec names sign it (provider/ports/certificate-issuer.ts),
  * checks the chain and writes the PFX. Issuer errors arrive as SfbError codes (ISSUER_FAILED,
- * ACME_CHALLENGE_FAILED, ISSUER_RATE_LIMITED with an optional `retryAfter`, ISSUER_TIMEOUT).
+ * ACME_CHALLENGE_FAILED, ISSUER_RATE_LIMITED with the CA's `retryAt`, ISSUER_TIMEOUT).
  */
 export type CertificateOrderer = (issuer: IssuerSpec, request: OrderRequest) => Promise<IssuedPfx>;
+
+/** Builds the orderer of one engine call on its clock (a self-signed certificate starts at the provider's now, test clock included). */
+export type OrdererFactory = (clock: Clock) => CertificateOrderer;
 
 /** The collaborators of one engine call. */
 export interface Composition {
@@ -97,7 +102,7 @@ export const openPool: PoolOpener = (spec, secrets) => createPowerShellPool(spec
  * The issuer adapters (provider/adapters/issuers/) are built by their own change; until they
  * are wired here, an order says so instead of guessing.
  */
-export const orderCertificate: CertificateOrderer = async (issuer) => {
+export const ordererOn: OrdererFactory = () => async (issuer) => {
   throw new SfbError('ISSUER_FAILED', `This build of sfb-oauth-cert has no adapter for the ${issuer.kind} issuer yet, so no certificate was ordered and the current one stays; declare the certificate with \`pfx\` until an upgrade brings it.`);
 };
 
@@ -140,6 +145,6 @@ export function compose(parties: ClockParties, overrides: CompositionOverrides =
     testClock: clock.shiftSeconds !== undefined,
     openStore: overrides.openStore ?? openStore,
     openPool: overrides.openPool ?? openPool,
-    orderCertificate: overrides.orderCertificate ?? orderCertificate,
+    orderCertificate: overrides.orderCertificate ?? ordererOn(clock.shiftSeconds === undefined ? realClock : shiftedClock(realClock, clock.shiftSeconds)),
   };
 }

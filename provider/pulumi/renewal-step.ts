@@ -112,9 +112,16 @@ function required<T>(value: T | undefined | null, key: string, secretName: unkno
   return value;
 }
 
-/** When the CA asked us to wait, if the issuer's error says (`retryAfter`: a Date or an ISO 8601 instant). */
+/** The issuer's secret environment as the resource passed it (`issuerSecrets`): string values only. */
+function secretEnvironmentOf(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** When the CA asked us to wait, if the issuer's error says: its `retryAt` (ISO 8601; the ACME adapter's RateLimitedError). */
 function retryAfterOf(error: unknown): Date | undefined {
-  const value = typeof error === 'object' && error !== null ? (error as { retryAfter?: unknown }).retryAfter : undefined;
+  const value = typeof error === 'object' && error !== null ? (error as { retryAt?: unknown }).retryAt : undefined;
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
   const parsed = parseIsoInstant(value);
   return parsed.ok ? parsed.date : undefined;
@@ -189,7 +196,8 @@ export async function issuedInputs(
   try {
     // One renewal, one key: a retry of the same renewal reuses what the issuer lets it reuse.
     const renewalKey = typeof state.thumbprint === 'string' ? `renew-${state.thumbprint}` : `first-${randomUUID()}`;
-    issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal });
+    const environment = secretEnvironmentOf(news.issuerSecrets);
+    issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal, ...(environment ? { environment } : {}) });
   } catch (error) {
     const code: ErrorCode = isSfbError(error) && ISSUER_CODES.has(error.code) ? error.code : controller.signal.aborted ? 'ISSUER_TIMEOUT' : 'ISSUER_FAILED';
     const said = isSfbError(error) ? error.message : controller.signal.aborted ? `it did not answer within ${seconds} seconds` : 'it failed unexpectedly';

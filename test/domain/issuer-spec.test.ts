@@ -119,6 +119,7 @@ describe('describeIssuer', () => {
     [{ kind: 'selfSigned', validDays: 90 } as const, 'self-signed (90 days)'],
     [{ kind: 'command', command: ['/usr/local/bin/ca-sign', '--secret-flag'], timeoutSeconds: 60 } as const, 'command /usr/local/bin/ca-sign'],
     [{ kind: 'acme', directoryUrl: 'https://acme.contoso.com/directory', challenge: { type: 'dns-01', via: 'route53', hostedZoneId: 'Z1' }, timeoutSeconds: 300 } as const, 'ACME https://acme.contoso.com/directory (dns-01 via Route 53 zone Z1)'],
+    [{ kind: 'acme', directoryUrl: 'https://acme.contoso.com/directory?eab=abc123', challenge: { type: 'dns-01', via: 'hook', present: ['add'], cleanUp: ['rm'] }, timeoutSeconds: 300 } as const, 'ACME https://acme.contoso.com/directory (dns-01 via hook add)'],
   ])('%j', (spec, text) => {
     expect(describeIssuer(spec)).toBe(text);
   });

@@ -212,6 +212,14 @@ describe('a certificate from an issuer', () => {
     expect(stack.issuer.orders).toHaveLength(1);
   });
 
+  it("hands the issuer's secret environment to the order and keeps it out of the outputs", async () => {
+    const stack = aStack();
+    const inputs = await checked({}, declared({ issuerSecrets: { DNS_TOKEN: 'tok-9c41e' } }), T0, stack.world);
+    const { outs } = await handlers.create(inputs, T0, stack.world);
+    expect(stack.issuer.orders[0]!.request.environment).toEqual({ DNS_TOKEN: 'tok-9c41e' });
+    expect(JSON.stringify(outs)).not.toContain('tok-9c41e');
+  });
+
   it.each([
     ['renewBefore in days', { renewBefore: '30d' }, 'renewBefore'],
     ['a PFX beside the issuer', { pfx: 'MIIK' }, 'certificate'],
