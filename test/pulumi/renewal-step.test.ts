@@ -149,6 +149,25 @@ describe('a certificate from an issuer', () => {
     expect(rolled.pendingThumbprint).toBeNull();
   });
 
+  it('refresh says when renewal is due, and orders nothing', async () => {
+    const stack = aStack();
+    const first = await checked({}, declared(), T0, stack.world);
+    const state = (await handlers.create(first, T0, stack.world)).outs as unknown as Props;
+    const due = at(62);
+    const refreshed = await (async () => {
+      const lines: string[] = [];
+      const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+      try {
+        await handlers.read(String(state.secretName), state, due, stack.world);
+      } finally {
+        spy.mockRestore();
+      }
+      return lines;
+    })();
+    expect(refreshed).toEqual(['renewal due: order a new certificate from self-signed (365 days), roll at 2027-03-05T00:00:00Z']);
+    expect(stack.issuer.orders).toHaveLength(1);
+  });
+
   it('a failed order keeps the current certificate, records the code, and the next up retries', async () => {
     const stack = aStack();
     const first = await checked({}, declared(), T0, stack.world);
