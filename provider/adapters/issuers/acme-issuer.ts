@@ -191,7 +191,9 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
   } catch {
     throw new SfbError('INVALID_ARGUMENT', `The ACME \`directoryUrl\` "${options.directoryUrl}" is not a URL; give the CA's directory, e.g. https://acme-v02.api.letsencrypt.org/directory.`);
   }
-  if (directory.protocol !== 'https:') {
+  // RFC 8555 requires HTTPS; plain HTTP is let through on loopback only, for a local test CA.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(directory.hostname);
+  if (directory.protocol !== 'https:' && !(directory.protocol === 'http:' && loopback)) {
     throw new SfbError('INVALID_ARGUMENT', `The ACME \`directoryUrl\` "${options.directoryUrl}" is not https; RFC 8555 requires HTTPS: give the CA's https:// directory.`);
   }
   if (directory.username || directory.password) {

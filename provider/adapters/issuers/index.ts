@@ -9,3 +9,4 @@ export { acmeIssuer, generateAcmeAccountKey, retryAtOf, type AcmeIssuerOptions, 
 export type { ChallengeRecord, ChallengeSolver, Dns01Record, Http01Record } from './acme-challenge';
 export { challengeHooks, type ChallengeHookOptions } from './challenge-hooks';
 export { route53Dns01, type Route53Dns01Options } from './route53-dns01';
+export { issuerFromSpec, type IssuerContext } from './from-spec';
