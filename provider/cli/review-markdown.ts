@@ -93,6 +93,7 @@ function certificateLines(c: CertificateReview): string[] {
     if (servers) lines.push(servers);
     const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
     lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+    if (c.nextRenewalAt !== undefined) lines.push(`- Next renewal: ${shown(c.nextRenewalAt, (v) => isoMinute(new Date(v)))}`);
   }
   lines.push(...findingLines(c), '');
   if (c.timeline) lines.push(...timelineLines(c.timeline));

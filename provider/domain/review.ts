@@ -77,6 +77,8 @@ export interface OldCertificateState {
   readonly pendingThumbprint: Reviewed<string>;
   /** Null when state records no servers (no pool). */
   readonly servers: Reviewed<readonly RecordedServer[]>;
+  /** A certificate from an issuer: when its next renewal is due (ISO 8601); absent otherwise. */
+  readonly nextRenewalAt?: Reviewed<string>;
 }
 
 /** What the review reads of a certificate's checked new state (what preview computed: inputs first). */
@@ -146,6 +148,8 @@ export interface CertificateReview {
    * behind). Empty without a pool, or when the new thumbprint is not shown.
    */
   readonly serversBehind: readonly ServerBehind[];
+  /** A certificate from an issuer: when its next renewal is due, as the last up recorded it; absent otherwise. */
+  readonly nextRenewalAt?: Reviewed<string>;
   /** At most {@link MAX_FINDINGS} warnings: on its URN, then those naming its thumbprints. */
   readonly warnings: readonly Finding<PfxWarningCode>[];
   /** Warnings for it beyond those listed (a preview may repeat one thumbprint in thousands). */
@@ -287,6 +291,7 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
       notAfter,
       daysLeft: typeof notAfter === 'string' ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS) : null,
       serversBehind: serversBehindOf(oldState, newState, newThumbprint),
+      ...(oldState?.nextRenewalAt != null && !deleted ? { nextRenewalAt: oldState.nextRenewalAt } : {}),
       warnings: draft.warnings,
       moreWarnings: 0,
       failures: draft.failures,

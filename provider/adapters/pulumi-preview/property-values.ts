@@ -97,6 +97,7 @@ const poolServersOf = (value: unknown): string[] | null => (isObject(value) && A
 
 /** What the review reads of a recorded (old) state. */
 export function oldCertificateState(state: Json): OldCertificateState {
+  const nextRenewalAt = reviewed(readProperty(state, 'nextRenewalAt', 'outputs'), instantOf);
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'outputs'), thumbprintOf),
     notBefore: reviewed(readProperty(state, 'notBefore', 'outputs'), instantOf),
@@ -105,6 +106,8 @@ export function oldCertificateState(state: Json): OldCertificateState {
     previousThumbprint: reviewed(readProperty(state, 'previousThumbprint', 'outputs'), thumbprintOf),
     pendingThumbprint: reviewed(readProperty(state, 'pendingThumbprint', 'outputs'), thumbprintOf),
     servers: reviewed(readProperty(state, 'servers', 'outputs'), recordedServersOf),
+    // Only a certificate from an issuer records one.
+    ...(nextRenewalAt !== null ? { nextRenewalAt } : {}),
   };
 }
 

@@ -21,13 +21,16 @@ function signatureHashOf(oid: string): SignatureHash {
   return 'other';
 }
 
-/** `CN=a\nO=b` (node's form) to `CN=a, O=b`. */
-function subjectLine(subject: string): string {
-  return subject.split('\n').filter(Boolean).join(', ');
+/**
+ * `CN=a\nO=b` (node's form) to `CN=a, O=b`. An empty subject, as ACME CAs issue (the name is in
+ * the SAN only), is `undefined` in node's X509Certificate: it reads as ''.
+ */
+function subjectLine(subject: string | undefined): string {
+  return (subject ?? '').split('\n').filter(Boolean).join(', ');
 }
 
-function commonNamesOf(subject: string): string[] {
-  return subject.split('\n').filter((line) => line.startsWith('CN=')).map((line) => line.slice(3));
+function commonNamesOf(subject: string | undefined): string[] {
+  return (subject ?? '').split('\n').filter((line) => line.startsWith('CN=')).map((line) => line.slice(3));
 }
 
 function dnsNamesOf(subjectAltName: string | undefined): string[] {
@@ -67,8 +70,10 @@ export function inspectContainer(container: PfxContainer, inputName: string): Co
   const certificates: CertificateFacts[] = parsed.map((x509, index) => ({
     // SHA-1 over the original bag bytes, never a re-encoding (pfx-pitfalls.md).
     thumbprint: createHash('sha1').update(container.certificates[index]!.der).digest('hex').toUpperCase(),
-    subject: subjectLine(x509.subject),
-    commonNames: commonNamesOf(x509.subject),
+    // Node gives no subject at all for an empty one (Pebble's leaves, and RFC 8555 CAs may
+    // leave it empty and name the domain in the SAN only).
+    subject: subjectLine(x509.subject ?? ''),
+    commonNames: commonNamesOf(x509.subject ?? ''),
     dnsNames: dnsNamesOf(x509.subjectAltName),
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
