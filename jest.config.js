@@ -12,6 +12,7 @@ const startsProcesses = [
   '/test/emulator/[^/]+\\.test\\.ts$',
   '/test/cli/[^/]+\\.test\\.ts$',
   '/test/adapters/powershell(-process)?\\.test\\.ts$',
+  '/test/adapters/powershell-server-certificates\\.test\\.ts$',
   '/test/adapters/local-store-lock\\.test\\.ts$',
   '/test/adapters/aws-store-options\\.test\\.ts$',
   '/test/adapters/files/(bounded-file|pfx-from-file)\\.test\\.ts$',

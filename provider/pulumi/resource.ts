@@ -9,6 +9,8 @@ import { AWS_STORE_KIND, awsStoreOptionProblems, type AwsStoreOptions } from '..
 import { nodeVersionProblem } from '../domain/node-support';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import type { RecordedFacts } from '../domain/pfx-checks';
+import type { DeclaredCertificateSource } from '../domain/certificate-source';
+export type { DeclaredCertificateSource } from '../domain/certificate-source';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 import type { FrontEndPoolArgs } from './front-end-pool-args';
@@ -106,10 +108,21 @@ function storeInput(store: CertificateStoreSpec): Record<string, unknown> {
 export interface OAuthTokenIssuerCertificateArgs {
   /** The Skype SIP domain; the certificate must carry it (subject CN or SAN), e.g. `contoso.com`. */
   readonly sipDomain: pulumi.Input<string>;
-  /** The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret. */
-  readonly pfx: pulumi.Input<string>;
+  /**
+   * The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret.
+   * Give it or `certificate`, not both.
+   */
+  readonly pfx?: pulumi.Input<string>;
   /** The PFX password; absent: the PFX has none. Made secret. */
   readonly password?: pulumi.Input<string>;
+  /**
+   * A certificate a Front End Server of the `pool` already has, in place of `pfx`:
+   * `{ thumbprint: '7F3A...' }` (in the store of `server`, by default the pool's first), or
+   * `{ fromType: 'Default', server: 'fe01.contoso.com' }` for the certificate that server uses
+   * as its Default one. Checked on that server and assigned from it
+   * (`Set-CsCertificate -Identity Global -Thumbprint`); nothing secret is stored.
+   */
+  readonly certificate?: DeclaredCertificateSource;
   /**
    * When the certificate becomes current (ISO 8601): a scheduled roll, as
    * `Set-CsCertificate -EffectiveDate ... -Roll`; the current one becomes previous then.
@@ -200,7 +213,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     const unsupportedNode = nodeVersionProblem(process.version);
     if (unsupportedNode !== undefined) throw programError('NODE_UNSUPPORTED', unsupportedNode);
     if (typeof args !== 'object' || args === null) {
-      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
+      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... } or { sipDomain, certificate, pool, ... }); got ${args === null ? 'null' : typeof args}.`);
     }
     const store = args.store ?? CertificateStores.local();
     // Every value already known is checked now, so a forgotten config value fails at once with the
@@ -210,6 +223,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       sipDomain: args.sipDomain,
       pfx: args.pfx,
       password: args.password,
+      certificate: args.certificate,
       effectiveDate: args.effectiveDate,
       minKeyBits: args.minKeyBits,
       warnBeforeExpiryDays: args.warnBeforeExpiryDays,
@@ -225,8 +239,9 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     }
     const props: Record<string, unknown> = {
       sipDomain: args.sipDomain,
-      pfx: pulumi.secret(args.pfx),
+      pfx: args.pfx === undefined ? null : pulumi.secret(args.pfx),
       password: args.password === undefined ? null : pulumi.secret(args.password),
+      certificate: args.certificate ?? null,
       effectiveDate: args.effectiveDate ?? null,
       minKeyBits: args.minKeyBits ?? SKYPE_MIN_KEY_BITS,
       warnBeforeExpiryDays: args.warnBeforeExpiryDays ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS,
