@@ -31,6 +31,8 @@ import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 import { warningLine } from '../domain/plan-lines';
+import { isServerHeld } from '../domain/certificate-source';
+import { checkServerHeldInputs } from './server-held-check';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -109,6 +111,8 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
+  const source = declared.inputs?.source;
+  if (declared.inputs?.pool && source && isServerHeld(source)) return checkServerHeldInputs(olds, news, { ...declared.inputs, pool: declared.inputs.pool }, source, now);
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
     // (The rules above refuse a pfx or password that is not a string when it is known.)

@@ -19,11 +19,12 @@ import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../doma
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
 import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
+import { assignFromServer, serverHeldOf } from './server-held-assign';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
   readonly pool?: FrontEndPoolSpec | null;
-  readonly pfx?: string;
+  readonly pfx?: string | null;
   readonly password?: string | null;
   /** The password of the pool's remoting `credential` (a secret input, like `password`). */
   readonly poolPassword?: string | null;
@@ -116,9 +117,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
           deps.progress(step.line);
           return serversOutput(snapshot, known);
         case 'assign': {
-          const request = assignRequestOf(step, inputs);
+          // A certificate a Front End Server already has is checked again and assigned from it.
+          const held = serverHeldOf(inputs);
+          const request = held ? undefined : assignRequestOf(step, inputs);
           deps.progress(step.line);
-          await pool.assign(request);
+          await (held ? assignFromServer(held, step, { ...inputs, pool: spec }, now) : pool.assign(request!));
           break;
         }
         case 'verify':

@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { type ErrorCode, isSfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../../provider/ports/certificate-store';
 
 /** What a store under test provides. */
 export interface StoreUnderTest {
