@@ -10,6 +10,8 @@
  */
 import { printValue } from './printed-value';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
+import type { ServerCertificateFacts } from './server-certificate-checks';
+import type { ServerCertificateAnswer, ServerCertificateQuery } from '../ports/server-certificates';
 
 /** The PFX given as `pfx` (and `password`): both secret, so they travel beside the source, not in it. */
 export interface PfxSource {
@@ -133,7 +135,7 @@ export function sourceRule(
     return { issues };
   }
   if (poolKnown && pool === undefined) {
-    issue('A certificate a Front End Server already has is checked (read from `Cert:\\LocalMachine\\My` on that server) and assigned there, so it needs the `pool` argument: add pool: FrontEndPools.powerShell({ servers: [...] }), or give the certificate as a PFX (`pfx`, `password`).');
+    issue('A certificate a Front End Server already has is checked (read from `Cert:\\LocalMachine\\My` on that server) and assigned there, so it needs the `pool` argument: add pool: FrontEndPools.powershell({ servers: [...] }), or give the certificate as a PFX (`pfx`, `password`).');
   }
   let source: ServerHeldSource | undefined;
   if (given(fields.thumbprint)) {
@@ -155,4 +157,26 @@ export function sourceRule(
 export function describeSource(source: ServerHeldSource, thumbprint?: string): string {
   if (source.kind === 'thumbprint') return `certificate ${source.thumbprint} of ${source.server}`;
   return `${source.server}'s ${source.type} certificate${thumbprint ? ` (${thumbprint})` : ''}`;
+}
+
+/** What to ask the server: the thumbprint (the declared one, or the one state keeps), or the type's certificate. */
+export function serverHeldQuery(source: ServerHeldSource, thumbprint?: string): ServerCertificateQuery {
+  if (thumbprint !== undefined) return { thumbprint };
+  return source.kind === 'thumbprint' ? { thumbprint: source.thumbprint } : { fromType: source.type };
+}
+
+/** The certificate's facts, or why there are none: a failure with its code and sentence. */
+export type ServerHeldRead = { readonly facts: ServerCertificateFacts } | { readonly failure: { readonly code: string; readonly message: string } };
+
+/** What the server's answer means for the source (CERT_NOT_ON_SERVER when it holds nothing that fits). */
+export function serverHeldOutcome(source: ServerHeldSource, answer: ServerCertificateAnswer): ServerHeldRead {
+  if (answer.thumbprint === undefined) {
+    const type = source.kind === 'fromType' ? source.type : 'Default';
+    return { failure: { code: 'CERT_NOT_ON_SERVER', message: `${source.server} has no ${type} certificate (Get-CsCertificate -Type ${type} on it shows none); assign one there first, or give the certificate by its thumbprint.` } };
+  }
+  if (answer.facts === undefined) {
+    const which = source.kind === 'fromType' ? ` (${source.server}'s ${source.type} certificate)` : '';
+    return { failure: { code: 'CERT_NOT_ON_SERVER', message: `Certificate ${answer.thumbprint}${which} is not in Cert:\\LocalMachine\\My on ${source.server}; import it there with its private key (Import-CsCertificate -PrivateKeyExportable $True), or name the server that holds it in the \`certificate\` argument's \`server\`.` } };
+  }
+  return { facts: answer.facts };
 }

@@ -48,7 +48,7 @@ export interface ServerCertificatePolicy {
 }
 
 /** The check names the plan line uses, in this order. */
-export const SERVER_CHECKS = ['RSA key size', 'SIP domain', 'validity', 'private key', 'exportable key'] as const;
+export const SERVER_CHECKS = ['key size', 'SIP domain', 'validity', 'private key', 'exportable'] as const;
 export type ServerCheck = (typeof SERVER_CHECKS)[number];
 
 export interface ServerCertificateVerdict {
@@ -80,9 +80,9 @@ export function checkServerCertificate(facts: ServerCertificateFacts, policy: Se
   const error = (code: ServerCertificateErrorCode, message: string) => errors.push({ code, message });
 
   if (facts.keyAlgorithm === undefined || facts.keyBits === null) {
-    notMade.push('RSA key size');
+    notMade.push('key size');
   } else {
-    made.push('RSA key size');
+    made.push('key size');
     if (facts.keyAlgorithm !== 'rsa') error('KEY_NOT_RSA', `The ${what} has a ${facts.keyAlgorithm.toUpperCase()} key, not RSA; Skype's OAuthTokenIssuer certificate needs an RSA key of at least ${policy.minKeyBits} bits: request one with an RSA key.`);
     else if (facts.keyBits < policy.minKeyBits) error('KEY_TOO_SMALL', `The ${what} has a ${facts.keyBits}-bit RSA key, below the required ${policy.minKeyBits}; request a certificate with a key of at least ${policy.minKeyBits} bits.`);
   }
@@ -114,11 +114,11 @@ export function checkServerCertificate(facts: ServerCertificateFacts, policy: Se
   made.push('private key');
   if (!facts.hasPrivateKey) {
     error('CERT_NO_PRIVATE_KEY', `The ${what} has no private key there; OAuthTokenIssuer signs with it: import the certificate with its private key on ${facts.server} (a PFX), or name the server that holds it.`);
-    notMade.push('exportable key');
+    notMade.push('exportable');
   } else if (facts.privateKeyExportable === undefined) {
-    notMade.push('exportable key');
+    notMade.push('exportable');
   } else {
-    made.push('exportable key');
+    made.push('exportable');
     if (!facts.privateKeyExportable) {
       error('CERT_KEY_NOT_EXPORTABLE', `The ${what} has a private key that cannot be exported; Set-CsCertificate -Identity Global puts the key in the Central Management Store for replication, so import the certificate again on ${facts.server} with an exportable key (Import-PfxCertificate -Exportable, or the Certificates snap-in's "Mark this key as exportable").`);
     }
@@ -129,5 +129,5 @@ export function checkServerCertificate(facts: ServerCertificateFacts, policy: Se
 /** The plan line's phrase: which checks were made on which server, and which could not be. */
 export function checksPhrase(verdict: ServerCertificateVerdict, server: string): string {
   const made = `checked on ${server}: ${verdict.made.join(', ')}`;
-  return verdict.notMade.length > 0 ? `${made}; not checked (not reported): ${verdict.notMade.join(', ')}` : made;
+  return verdict.notMade.length > 0 ? `${made}; not reported there: ${verdict.notMade.join(', ')}` : made;
 }

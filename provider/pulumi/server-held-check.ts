@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { createServerCertificates } from '../adapters/powershell/server-certificates';
 import type { PoolSecrets } from '../adapters/powershell';
-import { describeSource, type ServerHeldSource } from '../domain/certificate-source';
+import { describeSource, serverHeldOutcome, serverHeldQuery, type ServerHeldRead, type ServerHeldSource } from '../domain/certificate-source';
 import { isSfbError, type Finding, type PfxWarningCode } from '../domain/errors';
 import { previewPool, retiredCertificate } from '../domain/front-end-pool-preview';
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
@@ -49,18 +49,10 @@ function propertyOf(code: string, hasEffectiveDate: boolean): string {
   return 'certificate';
 }
 
-/** The facts of the certificate the source names, read on its server, or the failure. */
-export async function readServerHeld(port: ServerCertificates, source: ServerHeldSource, thumbprint?: string): Promise<{ facts: ServerCertificateFacts } | { failure: { code: string; message: string } }> {
+/** The facts of the certificate the source names, read on its server, or the failure (domain: serverHeldOutcome). */
+export async function readServerHeld(port: ServerCertificates, source: ServerHeldSource, thumbprint?: string): Promise<ServerHeldRead> {
   try {
-    const query = thumbprint !== undefined ? { thumbprint } : source.kind === 'thumbprint' ? { thumbprint: source.thumbprint } : { fromType: source.type };
-    const answer = await port.read(source.server, query);
-    if (answer.thumbprint === undefined) {
-      return { failure: { code: 'CERT_NOT_ON_SERVER', message: `${source.server} has no ${source.kind === 'fromType' ? source.type : ''} certificate (Get-CsCertificate -Type ${source.kind === 'fromType' ? source.type : 'Default'} on it shows none); assign one there first, or give the certificate by its thumbprint.` } };
-    }
-    if (answer.facts === undefined) {
-      return { failure: { code: 'CERT_NOT_ON_SERVER', message: `Certificate ${answer.thumbprint}${source.kind === 'fromType' ? ` (${source.server}'s ${source.type} certificate)` : ''} is not in Cert:\\LocalMachine\\My on ${source.server}; import it there with its private key (Import-CsCertificate -PrivateKeyExportable $True), or name the server that holds it in the \`certificate\` argument's \`server\`.` } };
-    }
-    return { facts: answer.facts };
+    return serverHeldOutcome(source, await port.read(source.server, serverHeldQuery(source, thumbprint)));
   } catch (error) {
     if (isSfbError(error)) return { failure: { code: error.code, message: error.message } };
     throw error;
@@ -93,11 +85,13 @@ export async function checkServerHeldInputs(
   const old = parseStoredValues(olds).state;
   const versionId = serverHeldVersionId(facts.thumbprint, source.server, effectiveDate);
   const plan = planRoll(slotsFromState(old, now), { versionId, thumbprint: facts.thumbprint, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
-  const parts = [plan.summary];
-  // A Default certificate renewed on its server since the last up: said as such, not only as a new thumbprint.
+  const parts: string[] = [];
+  // A Default certificate renewed on its server since the last up: said first (preview shortens
+  // long lines), as such, not only as a new thumbprint.
   if (source.kind === 'fromType' && old.thumbprint !== undefined && old.thumbprint !== '' && old.thumbprint !== facts.thumbprint) {
-    parts.push(`${describeSource(source)} is now ${shortThumbprint(facts.thumbprint)} (was ${shortThumbprint(old.thumbprint)}): rolled to it`);
+    parts.push(`${describeSource(source)} renewed: ${shortThumbprint(old.thumbprint)} → ${shortThumbprint(facts.thumbprint)}`);
   }
+  parts.push(plan.summary);
   const deployment = previewPool(olds, pool, { thumbprint: facts.thumbprint, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter), ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) }, now);
   for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
   if (failures.length > 0) return { inputs: news, failures, warnings: verdict.warnings };

@@ -30,7 +30,7 @@ describe('the certificate source: exactly one of `pfx` and `certificate`', () =>
 
   it('a thumbprint without a pool: INVALID_ARGUMENT with the fix (the certificate can be checked only on a server)', () => {
     expect(sourceRule({ certificate: { thumbprint: T } }, undefined).issues.map((i) => i.message)).toEqual([
-      'A certificate a Front End Server already has is checked (read from `Cert:\\LocalMachine\\My` on that server) and assigned there, so it needs the `pool` argument: add pool: FrontEndPools.powerShell({ servers: [...] }), or give the certificate as a PFX (`pfx`, `password`).',
+      'A certificate a Front End Server already has is checked (read from `Cert:\\LocalMachine\\My` on that server) and assigned there, so it needs the `pool` argument: add pool: FrontEndPools.powershell({ servers: [...] }), or give the certificate as a PFX (`pfx`, `password`).',
     ]);
   });
 
