@@ -12,6 +12,7 @@ import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 import { printValue } from './printed-value';
 import { sourceRule, type CertificateSource } from './certificate-source';
+import { checkIssuerInputs, isIssuerSource, type IssuerSpec, type RenewalSettings } from './issuer-spec';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
 export const SKYPE_MIN_KEY_BITS = 2048;
@@ -50,8 +51,11 @@ export interface DeclaredInputs {
   readonly adopt: boolean;
   /** The Front End pool to converge; absent: the store only. */
   readonly pool?: FrontEndPoolSpec;
-  /** Where the certificate comes from; absent while a value it depends on is not known (preview). */
+  /** Where the certificate comes from; absent while a value it depends on is not known (preview), or for an issuer (`issuer`). */
   readonly source?: CertificateSource;
+  /** The issuer the certificate comes from (automatic renewal), with its settings; absent: a PFX or a certificate a server holds. */
+  readonly issuer?: IssuerSpec;
+  readonly renewal?: RenewalSettings;
 }
 
 /** The source rule on what is known: a value still to be computed is checked by `check` at up. */
@@ -169,6 +173,12 @@ export function checkDeclaredInputs(
     else issues.push({ argument: 'adopt', property: 'adopt', message: `The \`adopt\` argument must be true or false; got ${describe(raw.adopt)}.` });
   }
 
+  // A certificate from an issuer has no PFX: its rules (issuer-spec.ts) refuse one given; the
+  // other sources' rules (certificate-source.ts) run below, once the pool is known.
+  const issued = checkIssuerInputs(raw, isKnown);
+  for (const issue of issued.issues) issues.push({ argument: issue.argument, property: issue.argument === 'pfx' || issue.argument === 'password' ? 'certificate' : issue.argument, message: issue.message });
+  const fromIssuer = known('certificate') && isIssuerSource(raw.certificate);
+
   const storeKind = known('store') && typeof raw.store === 'object' && raw.store !== null ? (raw.store as { kind?: unknown }).kind : undefined;
   // The AWS store has no passphrase: IAM and KMS protect it.
   if (known('storePassphrase') && storeKind !== AWS_STORE_KIND) {
@@ -197,13 +207,13 @@ export function checkDeclaredInputs(
 
   // The PFX and password are secret: the rules describe their kind, never their value; every
   // source's issue is reported on `certificate`, never on `pfx` or `password`.
-  const source = declaredSource(raw, known, pool.spec, known('pool') && pool.problems.length === 0);
+  const source = fromIssuer ? { issues: [] } : declaredSource(raw, known, pool.spec, known('pool') && pool.problems.length === 0);
   for (const issue of source.issues) issues.push({ argument: issue.argument, property: 'certificate', message: issue.message });
 
   const complete = sipDomain !== undefined && secretName !== undefined;
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}), ...(source.source ? { source: source.source } : {}) },
+    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}), ...(source.source ? { source: source.source } : {}), ...(issued.issuer && issued.renewal ? { issuer: issued.issuer, renewal: issued.renewal } : {}) },
   };
 }

@@ -29,6 +29,8 @@ export interface StackRecord {
   readonly secretName?: string;
   /** FQDN → what that server reported at the last `up` or `refresh`. */
   readonly servers?: Readonly<Record<string, RecordedServer>>;
+  /** A certificate from an issuer: when its next renewal is due, ISO 8601 UTC. */
+  readonly nextRenewalAt?: string;
 }
 
 export type StackRecordOutcome = { readonly ok: true; readonly record: StackRecord } | { readonly ok: false; readonly reason: string };
@@ -86,6 +88,8 @@ export function readStackOutputs(document: unknown): StackRecordOutcome {
   if (previous !== undefined) record.previousThumbprint = previous;
   const pending = thumbprint('pendingThumbprint');
   if (pending !== undefined) record.pendingThumbprint = pending;
+  const nextRenewalAt = instant(recorded('nextRenewalAt'), 'nextRenewalAt');
+  if (nextRenewalAt !== undefined) record.nextRenewalAt = nextRenewalAt;
   const secretName = recorded('secretName');
   if (typeof secretName === 'string' && secretName !== '') record.secretName = secretName;
   const servers = recorded('servers');

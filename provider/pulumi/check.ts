@@ -33,6 +33,7 @@ import { compose, partiesOf, testClockOf, type CompositionOverrides } from './co
 import { warningLine } from '../domain/plan-lines';
 import { isServerHeld } from '../domain/certificate-source';
 import { checkServerHeldInputs } from './server-held-check';
+import { isIssued, issuedCheckInputs, renewalDiff } from './renewal-step';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -113,6 +114,8 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
   const source = declared.inputs?.source;
   if (declared.inputs?.pool && source && isServerHeld(source)) return checkServerHeldInputs(olds, news, { ...declared.inputs, pool: declared.inputs.pool }, source, now);
+  const { issuer, renewal } = declared.inputs ?? {};
+  if (declared.inputs && issuer && renewal) return { inputs: issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }), failures, warnings: [] };
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
     // (The rules above refuse a pfx or password that is not a string when it is known.)
@@ -227,16 +230,24 @@ export function diff(
   platform: NodeJS.Platform = process.platform,
   overrides: CompositionOverrides = {},
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
-  const at = now ?? compose(partiesOf(news), overrides).clock();
+  const world = compose(partiesOf(news), overrides);
+  const at = now ?? world.clock();
   const parsed = parseCertificateState(olds);
   if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
   const { state, record } = parsed;
-  const declared = parseStoredValues(news).state;
+  const issued = isIssued(news);
+  // A certificate from an issuer: what it is (and its version) is the state's, renewal decides.
+  const declared = issued ? { ...parseStoredValues(news).state, ...pick(state, ['versionId', 'thumbprint', 'effectiveDate', 'notBefore', 'notAfter']) } : parseStoredValues(news).state;
   for (const warning of storeWarningsOf(state, declared)) console.warn(warningLine(warning));
   const paths = platform === 'win32' ? path.win32 : path.posix;
   const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
   checkRecordedZone(record, state, declared, at);
-  return { changes: decided.changes, replaces: [...decided.replaces], deleteBeforeReplace: false };
+  const renew = issued && decided.replaces.length === 0 && renewalDiff(record, news, at, world.testClock);
+  return { changes: decided.changes || renew, replaces: [...decided.replaces], deleteBeforeReplace: false };
+}
+
+function pick(state: StoredState, keys: readonly (keyof StoredState)[]): StoredState {
+  return Object.fromEntries(keys.filter((key) => state[key] !== undefined).map((key) => [key, state[key]]));
 }
 
 /**
