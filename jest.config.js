@@ -18,6 +18,9 @@ const startsProcesses = [
   '/test/adapters/files/(bounded-file|pfx-from-file)\\.test\\.ts$',
   '/test/harness-checks/(moto-script|test-node)\\.test\\.ts$',
   '/test/lint/domain-purity\\.test\\.ts$',
+  // The issuers: RSA keys and PFX round trips (seconds each when the machine is busy), OpenSSL
+  // as a CA command, Pebble and pebble-challtestsrv (scripts/install-pebble) as the ACME CA.
+  '/test/issuers/[^/]+\\.test\\.ts$',
 ];
 module.exports = {
   // The integration project's bound: one engine test walks a stack through many `pulumi up`s

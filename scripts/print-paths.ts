@@ -6,13 +6,15 @@
 //   node -r ts-node/register/transpile-only scripts/print-paths.ts node-versions      -> the Node versions installed
 //   node -r ts-node/register/transpile-only scripts/print-paths.ts node-paths [VER]   -> a Node's layout (scripts/install-node)
 //   node -r ts-node/register/transpile-only scripts/print-paths.ts cli                -> which Pulumi CLI runs (findPulumiCli)
+//   node -r ts-node/register/transpile-only scripts/print-paths.ts pebble-paths       -> Pebble's layout (scripts/install-pebble)
 import { parseArgs } from 'node:util';
 import { engineEnv } from './engine-environment';
 import { CURRENT_NODE_VERSION, NODE_VERSIONS, nodeLayout } from './node-runtime';
+import { pebbleLayout } from './pebble-layout';
 import { projectRoot } from './project-paths';
 import { findPulumiCli, minimumPulumiCliVersion, pulumiLayout } from './pulumi-cli';
 
-const USAGE = 'usage: print-paths.ts paths|node-versions|node-paths [version]|cli|env\n';
+const USAGE = 'usage: print-paths.ts paths|node-versions|node-paths [version]|cli|env|pebble-paths\n';
 
 function printLines(values: Record<string, string>): void {
   for (const [key, value] of Object.entries(values)) process.stdout.write(`${key}=${value}\n`);
@@ -61,6 +63,16 @@ function main(argv: readonly string[]): number {
       PULUMI_CLI_MINIMUM: minimumPulumiCliVersion(),
     });
     if (choice.rejected) process.stderr.write(`${choice.rejected}\n`);
+  } else if (command === 'pebble-paths') {
+    const layout = pebbleLayout();
+    printLines({
+      PEBBLE_VERSION: layout.version,
+      PEBBLE_INSTALL_ROOT: layout.installRoot,
+      PEBBLE_BIN_DIR: layout.binDir,
+      PEBBLE_TLS_CERT: layout.tlsCert,
+      PEBBLE_TLS_KEY: layout.tlsKey,
+      PEBBLE_TLS_ROOT: layout.tlsRoot,
+    });
   } else if (command === 'env') {
     printLines(engineEnv());
   } else {

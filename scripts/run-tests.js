@@ -4,6 +4,8 @@
 //   1b. scripts/install-node    (idempotent; Node 24 and 22 from the npm registry into the machine
 //                                cache: jest, and every Node process it starts, runs on Node 24,
 //                                whatever the machine's own Node is; the consumer test also uses 22)
+//   1c. scripts/install-pebble  (idempotent; Pebble and pebble-challtestsrv from the Go module proxy
+//                                into the machine cache: the ACME issuer's tests start them)
 //   2. scripts/moto start       (the local AWS endpoint)
 //   3. jest --ci --json --outputFile=test-results.json [extra args passed through], run by the
 //      cached Node 24 with its bin/ first on PATH, so the Pulumi CLI's language host, programs and
@@ -136,6 +138,13 @@ async function main() {
   if (interrupted) return finish(0, 1, signalExit[interrupted]);
   if (installNode.code !== 0) {
     log('scripts/install-node failed: the tests run on the Node 24 it installs');
+    return finish(0, 1, 1);
+  }
+
+  const installPebble = await run('bash', [path.join(root, 'scripts', 'install-pebble')]);
+  if (interrupted) return finish(0, 1, signalExit[interrupted]);
+  if (installPebble.code !== 0) {
+    log('scripts/install-pebble failed: the ACME issuer tests cannot run without Pebble');
     return finish(0, 1, 1);
   }
 

@@ -70,8 +70,10 @@ export function inspectContainer(container: PfxContainer, inputName: string): Co
   const certificates: CertificateFacts[] = parsed.map((x509, index) => ({
     // SHA-1 over the original bag bytes, never a re-encoding (pfx-pitfalls.md).
     thumbprint: createHash('sha1').update(container.certificates[index]!.der).digest('hex').toUpperCase(),
-    subject: subjectLine(x509.subject),
-    commonNames: commonNamesOf(x509.subject),
+    // Node gives no subject at all for an empty one (Pebble's leaves, and RFC 8555 CAs may
+    // leave it empty and name the domain in the SAN only).
+    subject: subjectLine(x509.subject ?? ''),
+    commonNames: commonNamesOf(x509.subject ?? ''),
     dnsNames: dnsNamesOf(x509.subjectAltName),
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),

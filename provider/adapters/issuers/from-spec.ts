@@ -1,0 +1,47 @@
+/**
+ * The issuer a resource's `certificate` argument names (domain/issuer-spec.ts), built on the
+ * provider's clock, with the issuer's secret environment for its commands and, for ACME, the
+ * account key the caller keeps in the store.
+ */
+import type { IssuerSpec } from '../../domain/issuer-spec';
+import type { CertificateIssuer } from '../../ports/certificate-issuer';
+import { acmeIssuer } from './acme-issuer';
+import { challengeHooks } from './challenge-hooks';
+import { commandIssuer } from './command-issuer';
+import { route53Dns01 } from './route53-dns01';
+import { selfSignedIssuer } from './self-signed';
+
+export interface IssuerContext {
+  /** The provider's clock. */
+  readonly now: () => Date;
+  /** Added to the provider's environment for the issuer's commands (secret; never logged). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** ACME only: the account key, PEM (secret; generateAcmeAccountKey makes one). */
+  readonly accountKeyPem?: string;
+}
+
+export function issuerFromSpec(spec: IssuerSpec, context: IssuerContext): CertificateIssuer {
+  const env = context.environment ? { ...process.env, ...context.environment } : undefined;
+  switch (spec.kind) {
+    case 'selfSigned':
+      return selfSignedIssuer({ validDays: spec.validDays, now: context.now });
+    case 'command':
+      return commandIssuer({ command: spec.command, timeoutSeconds: spec.timeoutSeconds, ...(env ? { env } : {}) });
+    case 'acme': {
+      const challenge =
+        spec.challenge.via === 'route53'
+          ? route53Dns01({ hostedZoneId: spec.challenge.hostedZoneId, ...(spec.challenge.region ? { clientConfig: { region: spec.challenge.region } } : {}) })
+          : challengeHooks({ type: spec.challenge.type, present: spec.challenge.present, cleanUp: spec.challenge.cleanUp, ...(env ? { env } : {}) });
+      if (context.accountKeyPem === undefined) throw new Error('issuerFromSpec: an ACME issuer needs the account key');
+      return acmeIssuer({
+        directoryUrl: spec.directoryUrl,
+        ...(spec.email ? { email: spec.email } : {}),
+        accountKeyPem: context.accountKeyPem,
+        challenge,
+        ...(spec.caCertificatesPem ? { caCertificatesPem: spec.caCertificatesPem } : {}),
+        orderTimeoutSeconds: spec.timeoutSeconds,
+        now: context.now,
+      });
+    }
+  }
+}
