@@ -86,7 +86,8 @@ describe('a certificate a Front End Server already has, through the Pulumi CLI',
     const out = await outputs();
     expect(out.thumbprint).toBe(a);
     expect(out.servers).toEqual(everyServer({ current: a, previous: null }));
-    const sets = pool.changesSince(before);
+    // One assignment (a loaded machine may add repair replications, which are not assignments).
+    const sets = pool.changesSince(before).filter((script) => script.includes('Set-CsCertificate'));
     expect(sets).toHaveLength(1);
     expect(sets[0]).toContain(`Invoke-Command -ComputerName '${HOLDER}'`);
     expect(sets[0]).toContain(`Set-CsCertificate -Identity Global -Type OAuthTokenIssuer -Thumbprint '${a}'`);
