@@ -65,6 +65,8 @@ const STATE_KEYS = {
   pfx: z.string(),
   /** The PFX password (old inputs only). Secret. */
   password: nullableString,
+  /** A certificate a Front End Server already has, as declared (certificate-source.ts reads it). */
+  certificate: z.unknown(),
   effectiveDate: instant,
   minKeyBits: z.number(),
   warnBeforeExpiryDays: z.number(),
@@ -119,8 +121,9 @@ const instantText = z.string().refine((value) => parseIsoInstant(value).ok, 'is 
  */
 const checkedInputs = z.looseObject({
   sipDomain: z.string(),
-  pfx: z.string(),
-  password: nullableString,
+  // Absent (null) for a certificate a Front End Server already has.
+  pfx: z.string().nullable().optional(),
+  password: nullableString.optional(),
   effectiveDate: instantText.optional(),
   minKeyBits: z.number(),
   warnBeforeExpiryDays: z.number(),

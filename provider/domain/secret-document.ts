@@ -11,7 +11,7 @@
  * SecretString) a no-op on Secrets Manager rather than a ResourceExistsException.
  */
 import { SfbError } from './errors';
-import type { CertificatePayload } from '../ports/certificate-store';
+import { holdsPfx, type CertificatePayload, type PfxPayload, type ServerHeldPayload } from '../ports/certificate-store';
 
 /** Secrets Manager's limit on a SecretString, in bytes of UTF-8. */
 export const MAX_SECRET_STRING_BYTES = 65_536;
@@ -19,44 +19,34 @@ export const MAX_SECRET_STRING_BYTES = 65_536;
 /** Names the document's shape, so an operator reading the secret knows what wrote it. */
 export const SECRET_DOCUMENT_FORMAT = 'sfb-oauth-cert/oauth-token-issuer';
 
-/** The schema version this code writes; a newer one is refused (upgrade sfb-oauth-cert). */
-export const SECRET_DOCUMENT_SCHEMA_VERSION = 1;
+/**
+ * The newest schema version this code reads; a newer one is refused (upgrade sfb-oauth-cert). A
+ * version holding a PFX is still written as schema 1 (the same bytes as before, so a retried
+ * write stays a no-op); one naming a certificate a Front End Server holds, which has no PFX, as
+ * schema 2, so an older sfb-oauth-cert says "upgrade" instead of reading it as damaged.
+ */
+export const SECRET_DOCUMENT_SCHEMA_VERSION = 2;
+const PFX_DOCUMENT_SCHEMA_VERSION = 1;
 
-/** What one document carries. */
-export interface SecretDocumentFields {
-  /** The PFX, standard base64 without line breaks. */
-  readonly pfxBase64: string;
-  /** The PFX password; `null`: none (distinct from the empty password). */
-  readonly password: string | null;
-  /** SHA-1 thumbprint, 40 uppercase hex digits. */
-  readonly thumbprint: string;
-  /** The certificate's NotAfter, ISO 8601; absent when the writer did not know it. */
-  readonly notAfter?: string;
-  /** When this version becomes current, ISO 8601; present for a scheduled roll. */
-  readonly effectiveDate?: string;
-}
+/** What one document carries: the version's payload and, when known, the certificate's NotAfter (ISO 8601). */
+export type SecretDocumentFields = (PfxPayload | ServerHeldPayload) & { readonly notAfter?: string };
 
 /** The fields of the document for one version's payload and, when known, its certificate's NotAfter. */
 export function secretDocumentFields(payload: CertificatePayload, notAfter: string | undefined): SecretDocumentFields {
-  return {
-    pfxBase64: payload.pfxBase64,
-    password: payload.password,
-    thumbprint: payload.thumbprint,
-    ...(notAfter === undefined ? {} : { notAfter }),
-    ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
-  };
+  const facts = { thumbprint: payload.thumbprint, ...(notAfter === undefined ? {} : { notAfter }), ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }) };
+  return holdsPfx(payload) ? { pfxBase64: payload.pfxBase64, password: payload.password, ...facts } : { heldBy: payload.heldBy, ...facts };
 }
 
 /** The document as text, keys always in one order (so equal fields give equal bytes). */
 export function encodeSecretDocument(fields: SecretDocumentFields): string {
+  const pfx = fields.pfxBase64 !== undefined;
   return JSON.stringify({
     format: SECRET_DOCUMENT_FORMAT,
-    schemaVersion: SECRET_DOCUMENT_SCHEMA_VERSION,
+    schemaVersion: pfx ? PFX_DOCUMENT_SCHEMA_VERSION : SECRET_DOCUMENT_SCHEMA_VERSION,
     thumbprint: fields.thumbprint,
     ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
     ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
-    password: fields.password,
-    pfxBase64: fields.pfxBase64,
+    ...(pfx ? { password: fields.password, pfxBase64: fields.pfxBase64 } : { heldBy: fields.heldBy }),
   });
 }
 
@@ -82,7 +72,7 @@ export function secretDocumentBytes(fields: SecretDocumentFields): number {
  */
 export function secretDocumentSizeProblem(fields: SecretDocumentFields, localStore?: string): string | undefined {
   const bytes = secretDocumentBytes(fields);
-  if (bytes <= MAX_SECRET_STRING_BYTES) return undefined;
+  if (bytes <= MAX_SECRET_STRING_BYTES || fields.pfxBase64 === undefined) return undefined;
   const pfxBytes = Math.floor((fields.pfxBase64.length * 3) / 4);
   const size = `as a ${bytes}-byte document (a PFX of about ${pfxBytes} bytes, in base64 with its password and facts)`;
   const exportAgain = 'Export the PFX again without the chain certificates Skype does not need (the certificate and its private key are enough)';
@@ -129,20 +119,17 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   if (version > SECRET_DOCUMENT_SCHEMA_VERSION) {
     return { ok: false, newer: true, reason: `its schemaVersion ${version} is newer than the ${SECRET_DOCUMENT_SCHEMA_VERSION} this sfb-oauth-cert reads` };
   }
-  const { pfxBase64, password, thumbprint, notAfter, effectiveDate } = doc;
-  if (typeof pfxBase64 !== 'string') return { ok: false, reason: 'its "pfxBase64" is not a string' };
-  if (password !== null && typeof password !== 'string') return { ok: false, reason: 'its "password" is neither a string nor null' };
+  const { pfxBase64, password, heldBy, thumbprint, notAfter, effectiveDate } = doc;
   if (typeof thumbprint !== 'string') return { ok: false, reason: 'its "thumbprint" is not a string' };
   if (notAfter !== undefined && typeof notAfter !== 'string') return { ok: false, reason: 'its "notAfter" is not a string' };
   if (effectiveDate !== undefined && typeof effectiveDate !== 'string') return { ok: false, reason: 'its "effectiveDate" is not a string' };
-  return {
-    ok: true,
-    fields: {
-      pfxBase64,
-      password,
-      thumbprint,
-      ...(notAfter === undefined ? {} : { notAfter }),
-      ...(effectiveDate === undefined ? {} : { effectiveDate }),
-    },
-  };
+  const facts = { thumbprint, ...(notAfter === undefined ? {} : { notAfter }), ...(effectiveDate === undefined ? {} : { effectiveDate }) };
+  // Schema 2 adds the version without a PFX; a PFX document reads the same in both.
+  if (pfxBase64 === undefined && version >= 2) {
+    if (typeof heldBy !== 'string') return { ok: false, reason: 'its "heldBy" is not a string' };
+    return { ok: true, fields: { heldBy, ...facts } };
+  }
+  if (typeof pfxBase64 !== 'string') return { ok: false, reason: 'its "pfxBase64" is not a string' };
+  if (password !== null && typeof password !== 'string') return { ok: false, reason: 'its "password" is neither a string nor null' };
+  return { ok: true, fields: { pfxBase64, password, ...facts } };
 }

@@ -32,6 +32,8 @@ import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 import { warningLine } from '../domain/plan-lines';
+import { isServerHeld } from '../domain/certificate-source';
+import { checkServerHeldInputs } from './server-held-check';
 import { isIssued, issuedCheckInputs, renewalDiff } from './renewal-step';
 
 /** What Pulumi's check returns on failure. */
@@ -111,6 +113,8 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
+  const source = declared.inputs?.source;
+  if (declared.inputs?.pool && source && isServerHeld(source)) return checkServerHeldInputs(olds, news, { ...declared.inputs, pool: declared.inputs.pool }, source, now);
   const { issuer, renewal } = declared.inputs ?? {};
   if (declared.inputs && issuer && renewal) return { inputs: issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }), failures, warnings: [] };
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {

@@ -21,11 +21,12 @@ import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-e
 import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
 import { isManualPool, manualDrift } from '../domain/manual-pool-steps';
 import { convergeManualPool } from './manual-pool-step';
+import { assignFromServer, serverHeldOf } from './server-held-assign';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
   readonly pool?: FrontEndPoolSpec | null;
-  readonly pfx?: string;
+  readonly pfx?: string | null;
   readonly password?: string | null;
   /** The password of the pool's remoting `credential` (a secret input, like `password`). */
   readonly poolPassword?: string | null;
@@ -123,9 +124,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
           deps.progress(step.line);
           return serversOutput(snapshot, known);
         case 'assign': {
-          const request = assignRequestOf(step, inputs);
+          // A certificate a Front End Server already has is checked again and assigned from it.
+          const held = serverHeldOf(inputs);
+          const request = held ? undefined : assignRequestOf(step, inputs);
           deps.progress(step.line);
-          await pool.assign(request);
+          await (held ? assignFromServer(held, step, { ...inputs, pool: spec }, now) : pool.assign(request!));
           break;
         }
         case 'verify':

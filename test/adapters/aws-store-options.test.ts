@@ -17,7 +17,7 @@ import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
 import * as handlers from '../../provider/pulumi/handlers';
 import { CertificateStores } from '../../provider/pulumi/resource';
-import type { CertificatePayload } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload } from '../../provider/ports/certificate-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

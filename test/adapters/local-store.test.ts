@@ -18,7 +18,7 @@ import {
   MAX_UNLABELED_VERSIONS,
 } from '../../provider/adapters/local-store';
 import { isSfbError, type ErrorCode, type SfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStage, CertificateStore, StoredSecret } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload, CertificateStage, CertificateStore, StoredSecret } from '../../provider/ports/certificate-store';
 
 const PASSPHRASE = 'local-store-test-passphrase-6b1f0c';
 const OTHER_PASSPHRASE = 'a-different-passphrase-93e2aa';

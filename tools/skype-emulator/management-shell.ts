@@ -4,6 +4,7 @@
  * over one emulated deployment. Replication settles before the script runs and after it (what
  * ran before an error took effect), at the run's time.
  */
+import { certificateProviderCmdlets } from './certificate-provider';
 import { CommandRegistry } from './command-registry';
 import { ConsoleHost } from './console-host';
 import { settle } from './deployment';
@@ -45,6 +46,7 @@ export class ManagementShell {
       invokeCommandOver(network, sessions),
       ...sessions.commands(ctx.state),
       ...new SkypeForBusinessCmdlets(ctx.state, ctx.now).commands(),
+      ...certificateProviderCmdlets(ctx.state),
     ]);
     const session = { server: config.localServer, timeZone: config.sessionTimeZone, edition: config.edition };
     this.interpreter = new Interpreter({

@@ -173,7 +173,7 @@ export interface RollAt {
   readonly sessionTimeZone: string;
 }
 
-function rollLines(roll: RollAt | undefined): string[] {
+export function rollLines(roll: RollAt | undefined): string[] {
   if (!roll) return [];
   const ms = Date.parse(roll.effectiveAt);
   if (!Number.isFinite(ms)) throw new Error(`rollLines: effectiveAt ${JSON.stringify(roll.effectiveAt)} is not an instant`);
@@ -186,7 +186,7 @@ function rollLines(roll: RollAt | undefined): string[] {
   ];
 }
 
-const rollParameters = (roll: RollAt | undefined) => (roll ? ' -EffectiveDate $effectiveDate -Roll' : '');
+export const rollParameters = (roll: RollAt | undefined) => (roll ? ' -EffectiveDate $effectiveDate -Roll' : '');
 
 /** Paths of an import's secret files in the call's private directory. */
 export interface ImportFiles {
