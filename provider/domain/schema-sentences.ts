@@ -9,6 +9,9 @@
  */
 import { z } from 'zod';
 
+/** A JSON object (not an array, not null): a document, a record, an exported resource. */
+export const jsonObject = z.record(z.string(), z.unknown());
+
 /** A parsed value, or every problem found (sentences, never the raw value of a secret). */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
 

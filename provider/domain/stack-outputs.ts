@@ -9,7 +9,7 @@
  * is secret, so such a value is read as not recorded rather than refused.
  */
 import { z } from 'zod';
-import { parseWith, worded } from './schema-sentences';
+import { jsonObject, parseWith, worded } from './schema-sentences';
 import { parseIsoInstant } from './time';
 
 /** What one Front End reported at the stack's last look (the resource's `servers` output). */
@@ -36,9 +36,6 @@ export interface StackRecord {
 export type StackRecordOutcome = { readonly ok: true; readonly record: StackRecord } | { readonly ok: false; readonly reason: string };
 
 const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
-
-/** A JSON object (not an array): a document, or an exported resource. */
-const jsonObject = z.record(z.string(), z.unknown());
 
 /** `null`, or a top-level output shown as `[secret]`: not recorded. */
 const absentIf =

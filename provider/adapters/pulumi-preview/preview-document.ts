@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { CertificateStep, PreviewDiagnostic, PreviewFacts } from '../../domain/review';
+import { jsonObject } from '../../domain/schema-sentences';
 import { secretBlanker } from '../../domain/secret-blanking';
 import { MAX_MESSAGE_CHARS, previewDiagnostic } from './diagnostics';
 import { newCertificateState, oldCertificateState, plaintextSecretsOf } from './property-values';
@@ -15,9 +16,6 @@ import { certificateRef, CERTIFICATE_TYPE, typeOfUrn } from './urn';
 
 /** The facts, or why the document is not `pulumi preview --json` output (a sentence fragment). */
 export type PreviewRead = { readonly ok: true; readonly facts: PreviewFacts } | { readonly ok: false; readonly reason: string };
-
-/** A JSON object (not an array). */
-const jsonObject = z.record(z.string(), z.unknown());
 
 /** A step: its operation and URN; a state that is not an object is read as absent. */
 const step = z.looseObject({
