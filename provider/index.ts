@@ -1,5 +1,6 @@
 /** sfb-oauth-cert: the Skype for Business OAuthTokenIssuer certificate as a Pulumi resource. */
-export { OAuthTokenIssuerCertificate, CertificateStores, FrontEndPools, pfxFromFile } from './pulumi/resource';
+export { OAuthTokenIssuerCertificate, CertificateStores, FrontEndPools, Issuers, AcmeChallenges, pfxFromFile } from './pulumi/resource';
+export type { IssuerCertificateSource, AcmeIssuerOptions, AcmeChallenge, HookChallengeOptions } from './pulumi/resource';
 export type { FrontEndPoolArgs, PowerShellPoolOptions } from './pulumi/resource';
 export type {
   OAuthTokenIssuerCertificateArgs,

@@ -8,6 +8,7 @@ import type { CertificateReview, PreviewReview, ReviewFailure, ReviewOperation, 
 import { MAX_FINDINGS } from '../domain/review';
 import { isoMinute } from '../domain/time';
 import { untrusted, untrustedMessage } from './markdown';
+import { timelineLines } from './review-timeline-markdown';
 
 /** What the review says when the preview changes no certificate and reports nothing about one. */
 export const NO_CHANGES = 'No OAuthTokenIssuer certificate changes in this preview.';
@@ -92,8 +93,10 @@ function certificateLines(c: CertificateReview): string[] {
     if (servers) lines.push(servers);
     const days = c.daysLeft === null ? '' : ` (${daysLine(c.daysLeft)})`;
     lines.push(`- NotAfter: ${shown(c.notAfter, (v) => isoMinute(new Date(v)))}${days}`);
+    if (c.nextRenewalAt !== undefined) lines.push(`- Next renewal: ${shown(c.nextRenewalAt, (v) => isoMinute(new Date(v)))}`);
   }
   lines.push(...findingLines(c), '');
+  if (c.timeline) lines.push(...timelineLines(c.timeline));
   return lines;
 }
 

@@ -51,6 +51,7 @@ export function renderStatusText(report: StatusReport): string {
     for (const row of report.servers) lines.push(...serverBlock(row));
   }
   if (report.store !== null) lines.push(...storeBlock(report.store));
+  if (report.nextRenewalAt !== undefined) lines.push(`Next renewal: ${isoMinute(new Date(report.nextRenewalAt))} (a scheduled \`pulumi up\` orders it then)`);
   for (const warning of report.warnings) lines.push(warningLine(warning));
   for (const failure of report.unreadable) lines.push(`unreadable ${failure.code}: ${failure.message}`);
   return lines.join('\n') + '\n';

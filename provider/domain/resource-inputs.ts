@@ -11,6 +11,7 @@ import { MAX_SECRET_NAME_LENGTH, SECRET_NAME_CHARACTERS } from './secret-names';
 import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 import { printValue } from './printed-value';
+import { checkIssuerInputs, isIssuerSource, type IssuerSpec, type RenewalSettings } from './issuer-spec';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
 export const SKYPE_MIN_KEY_BITS = 2048;
@@ -49,6 +50,9 @@ export interface DeclaredInputs {
   readonly adopt: boolean;
   /** The Front End pool to converge; absent: the store only. */
   readonly pool?: FrontEndPoolSpec;
+  /** The issuer the certificate comes from (automatic renewal), with its settings; absent: a PFX. */
+  readonly issuer?: IssuerSpec;
+  readonly renewal?: RenewalSettings;
 }
 
 const describe = printValue;
@@ -158,8 +162,12 @@ export function checkDeclaredInputs(
     else issues.push({ argument: 'adopt', property: 'adopt', message: `The \`adopt\` argument must be true or false; got ${describe(raw.adopt)}.` });
   }
 
+  // A certificate from an issuer has no PFX: its rules (issuer-spec.ts) refuse one given.
+  const issued = checkIssuerInputs(raw, isKnown);
+  for (const issue of issued.issues) issues.push({ argument: issue.argument, property: issue.argument === 'pfx' || issue.argument === 'password' ? 'certificate' : issue.argument, message: issue.message });
+  const fromIssuer = known('certificate') && isIssuerSource(raw.certificate);
   // The PFX and password are secret: their values are never described, only their kind.
-  if (known('pfx')) {
+  if (known('pfx') && !fromIssuer) {
     const pfx = raw.pfx;
     if (typeof pfx !== 'string' || pfx.length === 0) {
       issues.push({
@@ -169,7 +177,7 @@ export function checkDeclaredInputs(
       });
     }
   }
-  if (known('password')) {
+  if (known('password') && !fromIssuer) {
     const password = raw.password;
     if (password !== undefined && password !== null && typeof password !== 'string') {
       issues.push({ argument: 'password', property: 'certificate', message: `The \`password\` argument must be a string (or left out for a PFX without a password); got a ${typeof password}.` });
@@ -206,6 +214,6 @@ export function checkDeclaredInputs(
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}) },
+    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}), ...(issued.issuer && issued.renewal ? { issuer: issued.issuer, renewal: issued.renewal } : {}) },
   };
 }

@@ -12,6 +12,7 @@
  * blanks any plaintext secret the document reveals out of the messages before they reach here.
  */
 import type { Finding, OperationErrorCode, PfxErrorCode, PfxWarningCode } from './errors';
+import { rollTimeline, type RollTimeline } from './roll-timeline';
 import { DAY_MS } from './time';
 
 /** What the engine planned for a certificate; `other` is an engine operation without a review meaning (read, import...). */
@@ -53,22 +54,42 @@ export interface RecordedServer {
   readonly current: string | null;
   /** The thumbprint of the roll pending on it; null when none. */
   readonly pending: string | null;
+  /** The thumbprint it held previous; null when none, or not a thumbprint. */
+  readonly previous: string | null;
+  /** NotAfter (ISO 8601) of its current certificate, when recorded. */
+  readonly currentNotAfter: string | null;
+  /** NotAfter (ISO 8601) of its previous certificate, when recorded (the provider carries it from when that one was current). */
+  readonly previousNotAfter: string | null;
 }
 
 /** What the review reads of a certificate's recorded state (what `up` recorded: outputs first). */
 export interface OldCertificateState {
   readonly thumbprint: Reviewed<string>;
   /** ISO 8601. */
+  readonly notBefore: Reviewed<string>;
+  /** ISO 8601. */
   readonly notAfter: Reviewed<string>;
+  /** The declared effective date (ISO 8601); null when it was current at once. */
+  readonly effectiveDate: Reviewed<string>;
+  /** The certificate Skype kept as previous (or, while a roll is pending, the one current until it). */
+  readonly previousThumbprint: Reviewed<string>;
+  /** The declared certificate while its scheduled roll had not happened yet; null otherwise. */
+  readonly pendingThumbprint: Reviewed<string>;
   /** Null when state records no servers (no pool). */
   readonly servers: Reviewed<readonly RecordedServer[]>;
+  /** A certificate from an issuer: when its next renewal is due (ISO 8601); absent otherwise. */
+  readonly nextRenewalAt?: Reviewed<string>;
 }
 
 /** What the review reads of a certificate's checked new state (what preview computed: inputs first). */
 export interface NewCertificateState {
   readonly thumbprint: Reviewed<string>;
   /** ISO 8601. */
+  readonly notBefore: Reviewed<string>;
+  /** ISO 8601. */
   readonly notAfter: Reviewed<string>;
+  /** The declared effective date (ISO 8601) of a scheduled roll; null: current at once. */
+  readonly effectiveDate: Reviewed<string>;
   /** The roll plan line the provider's check computed, e.g. `new 999F.. current now`. */
   readonly plan: Reviewed<string>;
   /** The servers the declared pool lists; null when the inputs declare no list. */
@@ -127,11 +148,15 @@ export interface CertificateReview {
    * behind). Empty without a pool, or when the new thumbprint is not shown.
    */
   readonly serversBehind: readonly ServerBehind[];
+  /** A certificate from an issuer: when its next renewal is due, as the last up recorded it; absent otherwise. */
+  readonly nextRenewalAt?: Reviewed<string>;
   /** At most {@link MAX_FINDINGS} warnings: on its URN, then those naming its thumbprints. */
   readonly warnings: readonly Finding<PfxWarningCode>[];
   /** Warnings for it beyond those listed (a preview may repeat one thumbprint in thousands). */
   readonly moreWarnings: number;
   readonly failures: readonly ReviewFailure[];
+  /** When the current certificate is valid, when the new one takes over, the 24-hour limit, the previous one's expiry; null when no date is known. */
+  readonly timeline: RollTimeline | null;
 }
 
 /**
@@ -266,9 +291,11 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
       notAfter,
       daysLeft: typeof notAfter === 'string' ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS) : null,
       serversBehind: serversBehindOf(oldState, newState, newThumbprint),
+      ...(oldState?.nextRenewalAt != null && !deleted ? { nextRenewalAt: oldState.nextRenewalAt } : {}),
       warnings: draft.warnings,
       moreWarnings: 0,
       failures: draft.failures,
+      timeline: rollTimeline(oldState, deleted ? undefined : newState, newThumbprint, now),
     };
   });
 

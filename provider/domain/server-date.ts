@@ -9,7 +9,7 @@
  *
  * Pure: Intl gives the wall-clock fields of an instant in an IANA time zone; no clock is read.
  */
-import { HOUR_MS } from './time';
+import { HOUR_MS, utcMillis } from './time';
 
 export const DEFAULT_SERVER_TIME_ZONE = 'UTC';
 
@@ -62,7 +62,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 function offsetAt(ms: number, timeZone: string): number {
   const second = Math.floor(ms / 1000) * 1000;
   const w = wallClock(new Date(second), timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - second;
+  return utcMillis(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - second;
 }
 
 /** An instant to the second in UTC, milliseconds only when there are some: `2027-11-02T09:00:00Z`. */

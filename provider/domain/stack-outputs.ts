@@ -31,6 +31,8 @@ export interface StackRecord {
   readonly secretName?: string;
   /** FQDN → what that server reported at the last `up` or `refresh`. */
   readonly servers?: Readonly<Record<string, RecordedServer>>;
+  /** A certificate from an issuer: when its next renewal is due, ISO 8601 UTC. */
+  readonly nextRenewalAt?: string;
 }
 
 export type StackRecordOutcome = { readonly ok: true; readonly record: StackRecord } | { readonly ok: false; readonly reason: string };
@@ -81,6 +83,7 @@ const stackOutputs = z.object({
   notAfter: optional(instant('notAfter'), SECRET),
   previousThumbprint: optional(thumbprint('`previousThumbprint`'), SECRET),
   pendingThumbprint: optional(thumbprint('`pendingThumbprint`'), SECRET),
+  nextRenewalAt: optional(instant('nextRenewalAt'), SECRET),
   // Anything but a name is not one: read as not recorded.
   secretName: z
     .unknown()
@@ -113,7 +116,7 @@ export function readStackOutputs(document: unknown): StackRecordOutcome {
   }
   const parsed = parseWith(stackOutputs, outputs);
   if (!parsed.ok) return { ok: false, reason: `${parsed.problems.join('; ')} (the resource never writes such a value; give the unedited output of \`pulumi stack output --json\`)` };
-  const { thumbprint: t, notAfter, previousThumbprint, pendingThumbprint, secretName, servers } = parsed.value;
+  const { thumbprint: t, notAfter, previousThumbprint, pendingThumbprint, nextRenewalAt, secretName, servers } = parsed.value;
   return {
     ok: true,
     record: {
@@ -121,6 +124,7 @@ export function readStackOutputs(document: unknown): StackRecordOutcome {
       ...(notAfter !== undefined ? { notAfter } : {}),
       ...(previousThumbprint !== undefined ? { previousThumbprint } : {}),
       ...(pendingThumbprint !== undefined ? { pendingThumbprint } : {}),
+      ...(nextRenewalAt !== undefined ? { nextRenewalAt } : {}),
       ...(secretName !== undefined ? { secretName } : {}),
       ...(servers !== undefined ? { servers: serversOf(servers) } : {}),
     },

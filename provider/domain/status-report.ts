@@ -152,6 +152,8 @@ export interface StatusReport {
   /** What could not be read, each with the code of its failure. */
   readonly unreadable: readonly Finding[];
   readonly exitStatus: StatusExit;
+  /** A certificate from an issuer: when its next renewal is due (the stack's record), ISO 8601; absent otherwise. */
+  readonly nextRenewalAt?: string;
 }
 
 /** The message of the sealed local store: what status cannot show and why it does not ask. */
@@ -425,5 +427,6 @@ export function statusReport(facts: StatusFacts): StatusReport {
   for (const { view } of withoutPool) sample('store', 'current', view);
 
   const exitStatus: StatusExit = unreadable.length > 0 ? STATUS_EXIT.unreadable : warnings.length > 0 ? STATUS_EXIT.warnings : STATUS_EXIT.agrees;
-  return { lookedAt: facts.now.toISOString(), warnBeforeExpiryDays: facts.warnBeforeExpiryDays, servers: rows, serversAgree, store, expiries, warnings, unreadable, exitStatus };
+  const renewal = facts.stack?.nextRenewalAt;
+  return { lookedAt: facts.now.toISOString(), warnBeforeExpiryDays: facts.warnBeforeExpiryDays, servers: rows, serversAgree, store, expiries, warnings, unreadable, exitStatus, ...(renewal !== undefined ? { nextRenewalAt: renewal } : {}) };
 }

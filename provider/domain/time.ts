@@ -21,9 +21,20 @@ const EXAMPLE = '2026-12-01T00:00:00Z';
 /** The outcome of parsing: the instant, or the reason it is not one (a sentence fragment). */
 export type ParsedInstant = { readonly ok: true; readonly date: Date } | { readonly ok: false; readonly reason: string };
 
+/**
+ * Milliseconds since the epoch of a UTC calendar time. Not `Date.UTC`, which reads the years 0
+ * to 99 as 1900 to 1999 (ECMA-262, MakeFullYear): `0001-01-01` must not become 1901.
+ */
+export function utcMillis(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, millis = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
   // Day 0 of the next month is the last day of this one (UTC arithmetic, no clock involved).
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMillis(year, month, 0)).getUTCDate();
 }
 
 /**
@@ -53,7 +64,7 @@ export function parseIsoInstant(value: unknown): ParsedInstant {
   if (outOfRange) return { ok: false, reason: `"${shown}" is not a real date and time (a field is out of range); write it like ${EXAMPLE}` };
   const millis = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
   const offsetMs = (zulu ? 0 : (sign === '-' ? -1 : 1)) * (offsetHours * HOUR_MS + offsetMinutes * MINUTE_MS);
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMs;
+  const utc = utcMillis(year, month - 1, day, hour, minute, second, millis) - offsetMs;
   return { ok: true, date: new Date(utc) };
 }
 

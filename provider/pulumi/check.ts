@@ -31,6 +31,7 @@ import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 import { warningLine } from '../domain/plan-lines';
+import { isIssued, issuedCheckInputs, renewalDiff } from './renewal-step';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -109,6 +110,8 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
+  const { issuer, renewal } = declared.inputs ?? {};
+  if (declared.inputs && issuer && renewal) return { inputs: issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }), failures, warnings: [] };
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
     // (The rules above refuse a pfx or password that is not a string when it is known.)
@@ -223,16 +226,24 @@ export function diff(
   platform: NodeJS.Platform = process.platform,
   overrides: CompositionOverrides = {},
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
-  const at = now ?? compose(partiesOf(news), overrides).clock();
+  const world = compose(partiesOf(news), overrides);
+  const at = now ?? world.clock();
   const parsed = parseCertificateState(olds);
   if (!parsed.ok) throw new SfbError(parsed.problem.code, parsed.problem.message);
   const { state, record } = parsed;
-  const declared = parseStoredValues(news).state;
+  const issued = isIssued(news);
+  // A certificate from an issuer: what it is (and its version) is the state's, renewal decides.
+  const declared = issued ? { ...parseStoredValues(news).state, ...pick(state, ['versionId', 'thumbprint', 'effectiveDate', 'notBefore', 'notAfter']) } : parseStoredValues(news).state;
   for (const warning of storeWarningsOf(state, declared)) console.warn(warningLine(warning));
   const paths = platform === 'win32' ? path.win32 : path.posix;
   const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
   checkRecordedZone(record, state, declared, at);
-  return { changes: decided.changes, replaces: [...decided.replaces], deleteBeforeReplace: false };
+  const renew = issued && decided.replaces.length === 0 && renewalDiff(record, news, at, world.testClock);
+  return { changes: decided.changes || renew, replaces: [...decided.replaces], deleteBeforeReplace: false };
+}
+
+function pick(state: StoredState, keys: readonly (keyof StoredState)[]): StoredState {
+  return Object.fromEntries(keys.filter((key) => state[key] !== undefined).map((key) => [key, state[key]]));
 }
 
 /**

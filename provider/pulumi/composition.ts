@@ -19,6 +19,7 @@ import type { StoreSpec } from '../domain/resource-state';
 import { parseClockShift, testClockRefusal, TEST_CLOCK_VARIABLE, type ClockParties } from '../domain/test-clock';
 import type { CertificateStore } from '../ports/certificate-store';
 import type { FrontEndPool } from '../ports/front-end-pool';
+import type { IssuerSpec } from '../domain/issuer-spec';
 import { shiftedClock, systemClock, type Clock } from './clock';
 
 /** Opens the store a resource declares (`passphrase`: the local store's; `null` for AWS). */
@@ -26,6 +27,34 @@ export type StoreOpener = (spec: StoreSpec | undefined, passphrase: string | nul
 
 /** Opens the pool a resource declares. */
 export type PoolOpener = (spec: FrontEndPoolSpec, secrets?: PoolSecrets) => FrontEndPool;
+
+/** What renewal asks of an issuer: a certificate for the SIP domain, on a key of at least `keyBits`. */
+export interface OrderRequest {
+  readonly sipDomain: string;
+  readonly keyBits: number;
+  /** Stable across retries of one renewal (the port's `renewalKey`). */
+  readonly renewalKey: string;
+  /** Abandons the order (its bound: the issuer's `timeoutSeconds`). */
+  readonly signal: AbortSignal;
+  /** The issuer's secret environment (hooks, a CA command), from the `issuerSecrets` input; never logged. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** An issued certificate with the key the provider made, as a PFX under a fresh password (both secret). */
+export interface IssuedPfx {
+  readonly pfxBase64: string;
+  readonly password: string;
+}
+
+/**
+ * Makes the key and CSR, has the issuer the spec names sign it (provider/ports/certificate-issuer.ts),
+ * checks the chain and writes the PFX. Issuer errors arrive as SfbError codes (ISSUER_FAILED,
+ * ACME_CHALLENGE_FAILED, ISSUER_RATE_LIMITED with the CA's `retryAt`, ISSUER_TIMEOUT).
+ */
+export type CertificateOrderer = (issuer: IssuerSpec, request: OrderRequest) => Promise<IssuedPfx>;
+
+/** Builds the orderer of one engine call on its clock (a self-signed certificate starts at the provider's now, test clock included). */
+export type OrdererFactory = (clock: Clock) => CertificateOrderer;
 
 /** The collaborators of one engine call. */
 export interface Composition {
@@ -35,6 +64,8 @@ export interface Composition {
   readonly testClock: boolean;
   readonly openStore: StoreOpener;
   readonly openPool: PoolOpener;
+  /** Orders a certificate from an issuer (built per call: an ACME client holds the account key). */
+  readonly orderCertificate: CertificateOrderer;
 }
 
 /** What a caller may put in place of the real world (tests). */
@@ -45,6 +76,7 @@ export interface CompositionOverrides {
   readonly realClock?: Clock;
   readonly openStore?: StoreOpener;
   readonly openPool?: PoolOpener;
+  readonly orderCertificate?: CertificateOrderer;
 }
 
 /** The store for these inputs; built per call, never captured (it holds the passphrase). */
@@ -65,6 +97,14 @@ export function openStore(spec: StoreSpec | undefined, passphrase: string | null
 
 /** The pool for these inputs: Windows PowerShell (or the emulator the command names). */
 export const openPool: PoolOpener = (spec, secrets) => createPowerShellPool(spec, secrets);
+
+/**
+ * The issuer adapters (provider/adapters/issuers/) are built by their own change; until they
+ * are wired here, an order says so instead of guessing.
+ */
+export const ordererOn: OrdererFactory = () => async (issuer) => {
+  throw new SfbError('ISSUER_FAILED', `This build of sfb-oauth-cert has no adapter for the ${issuer.kind} issuer yet, so no certificate was ordered and the current one stays; declare the certificate with \`pfx\` until an upgrade brings it.`);
+};
 
 /** The parties of a resource, from its inputs or state (`pool` unchecked: only its command counts). */
 export function partiesOf(props: { readonly store?: unknown; readonly pool?: unknown }): ClockParties {
@@ -105,5 +145,6 @@ export function compose(parties: ClockParties, overrides: CompositionOverrides =
     testClock: clock.shiftSeconds !== undefined,
     openStore: overrides.openStore ?? openStore,
     openPool: overrides.openPool ?? openPool,
+    orderCertificate: overrides.orderCertificate ?? ordererOn(clock.shiftSeconds === undefined ? realClock : shiftedClock(realClock, clock.shiftSeconds)),
   };
 }

@@ -31,6 +31,7 @@ import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, ty
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
 import { driftPlan, warningLine } from '../domain/plan-lines';
+import { failureRecordOf, isIssued, issuedInputs, renewalDiff, withRenewalLine } from './renewal-step';
 export { RECOVERY_WINDOW_DAYS };
 
 /** Where INTERNAL_ERROR asks users to report a bug: the README's section on reporting a problem. */
@@ -252,10 +253,18 @@ export async function create(inputs: Record<string, unknown>, now?: Date, overri
   let world: Composition;
   let at: Date;
   try {
-    checked = checkedInputsOf(inputs);
-    world = compose(partiesOf(checked), overrides);
-    at = now ?? world.clock();
-    outs = await converge(checked, at, undefined, undefined, world);
+    if (isIssued(inputs)) {
+      world = compose(partiesOf(inputs), overrides);
+      at = now ?? world.clock();
+      const issued = await issuedInputs({}, inputs, world, at);
+      checked = issued.inputs;
+      outs = withRenewalLine(await converge(checked, at, undefined, undefined, world), issued.renewalLine, world.testClock);
+    } else {
+      checked = checkedInputsOf(inputs);
+      world = compose(partiesOf(checked), overrides);
+      at = now ?? world.clock();
+      outs = await converge(checked, at, undefined, undefined, world);
+    }
   } catch (error) {
     throw new Error(failureMessage(error, 'create', inputs.secretName));
   }
@@ -277,14 +286,25 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const parsedOlds = parseCertificateState(olds);
   const old: StoredState = parsedOlds.ok ? parsedOlds.state : {};
   try {
-    checked = checkedInputsOf(news);
-    world = compose(partiesOf(checked), overrides);
-    at = now ?? world.clock();
-    outs = await converge(checked, at, old.versionId ?? '', old.storeRotation, world);
+    if (isIssued(news)) {
+      world = compose(partiesOf(news), overrides);
+      at = now ?? world.clock();
+      const issued = await issuedInputs(parsedOlds.ok ? parsedOlds.record : olds, news, world, at);
+      checked = issued.inputs;
+      outs = withRenewalLine(await converge(checked, at, old.versionId ?? '', old.storeRotation, world), issued.renewalLine, world.testClock);
+    } else {
+      checked = checkedInputsOf(news);
+      world = compose(partiesOf(checked), overrides);
+      at = now ?? world.clock();
+      outs = await converge(checked, at, old.versionId ?? '', old.storeRotation, world);
+    }
   } catch (error) {
     const message = failureMessage(error, 'update', news.secretName);
-    // State that was unreadable before this update too is kept as it was.
-    const properties = parsedOlds.ok ? parsedOlds.record : olds;
+    // State that was unreadable before this update too is kept as it was; a failed order is
+    // recorded with it, so the next preview and up know (a CA's Retry-After is honoured).
+    const failed = failureRecordOf(error);
+    const kept = parsedOlds.ok ? parsedOlds.record : olds;
+    const properties = failed ? { ...kept, renewalFailure: failed } : kept;
     throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
   // The Front End step, after the store step: its failure keeps the new store state.
@@ -305,6 +325,8 @@ export async function read(id: string, olds: Record<string, unknown>, now?: Date
     if (!result.props) return result;
     // The Front End step: what every server reports now.
     const props = await poolRefresh(result.props, at, { open: world.openPool });
+    // A certificate from an issuer: refresh says what renewal would do, as preview does.
+    if (isIssued(props)) renewalDiff(props, props, at, world.testClock);
     return { ...result, props: world.testClock && typeof props.plan === 'string' ? { ...props, plan: testClockLine(props.plan) } : props };
   } catch (error) {
     throw new Error(failureMessage(error, 'refresh', olds.secretName));

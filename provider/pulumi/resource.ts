@@ -13,6 +13,8 @@ import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 import type { FrontEndPoolArgs } from './front-end-pool-args';
 export { FrontEndPools, type FrontEndPoolArgs, type PowerShellPoolOptions } from './front-end-pool-args';
+import type { IssuerCertificateSource } from './issuers';
+export { Issuers, AcmeChallenges, type IssuerCertificateSource, type AcmeIssuerOptions, type AcmeChallenge, type HookChallengeOptions } from './issuers';
 
 /** Where the certificate is kept. Build one with {@link CertificateStores}. */
 export type CertificateStoreSpec = LocalCertificateStoreSpec | AwsSecretsManagerStoreSpec;
@@ -106,10 +108,24 @@ function storeInput(store: CertificateStoreSpec): Record<string, unknown> {
 export interface OAuthTokenIssuerCertificateArgs {
   /** The Skype SIP domain; the certificate must carry it (subject CN or SAN), e.g. `contoso.com`. */
   readonly sipDomain: pulumi.Input<string>;
-  /** The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret. */
-  readonly pfx: pulumi.Input<string>;
+  /** The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret. Give it, or `certificate`. */
+  readonly pfx?: pulumi.Input<string>;
   /** The PFX password; absent: the PFX has none. Made secret. */
   readonly password?: pulumi.Input<string>;
+  /**
+   * A certificate that renews itself, from an issuer: `Issuers.acme({...})`,
+   * `Issuers.command({...})` or `Issuers.selfSigned()`, in place of `pfx`.
+   */
+  readonly certificate?: IssuerCertificateSource;
+  /**
+   * With an issuer: how long before NotAfter a renewal is ordered, as `720h` or `1h30m`.
+   * @default a third of each certificate's lifetime
+   */
+  readonly renewBefore?: pulumi.Input<string>;
+  /** With an issuer: how long after the order the new certificate rolls (partners fetch Skype's metadata meanwhile). @default "24h" */
+  readonly rollLeadTime?: pulumi.Input<string>;
+  /** With an issuer: when no roll can be scheduled any more before the current certificate expires, make the new one current at once. @default false */
+  readonly allowImmediateRenewal?: pulumi.Input<boolean>;
   /**
    * When the certificate becomes current (ISO 8601): a scheduled roll, as
    * `Set-CsCertificate -EffectiveDate ... -Roll`; the current one becomes previous then.
@@ -167,7 +183,7 @@ function isKnownNow(value: unknown): boolean {
 
 // Outputs that must be secret in state. The provider returns only storePassphrase of these (the
 // PFX and password stay in the store), but listing all three keeps them secret should that change.
-const SECRET_KEYS = ['pfx', 'password', 'storePassphrase', 'poolPassword'];
+const SECRET_KEYS = ['pfx', 'password', 'storePassphrase', 'poolPassword', 'issuerSecrets'];
 
 /** The Skype for Business OAuthTokenIssuer certificate, validated, stored and rolled. */
 export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
@@ -192,6 +208,10 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
    */
   declare readonly certificateFacts: pulumi.Output<RecordedFacts>;
   /** With a pool: what each server reported at the last up or refresh, FQDN → { current, previous, pending?, timeZone?, unreachable? } (`unreachable`: it could not be read then). */
+  /** With an issuer: when the next renewal is due (ISO 8601), as of the last up. */
+  declare readonly nextRenewalAt: pulumi.Output<string | null | undefined>;
+  /** With an issuer: the last order that failed (its code, when, and a CA's Retry-After), or null. */
+  declare readonly renewalFailure: pulumi.Output<{ code: string; at: string; retryAfter?: string } | null | undefined>;
   declare readonly servers: pulumi.Output<Record<string, { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; timeZone?: string; unreachable?: { code: string; message: string } }> | undefined>;
 
   constructor(name: string, args: OAuthTokenIssuerCertificateArgs, opts?: pulumi.CustomResourceOptions) {
@@ -210,6 +230,10 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       sipDomain: args.sipDomain,
       pfx: args.pfx,
       password: args.password,
+      certificate: args.certificate,
+      renewBefore: args.renewBefore,
+      rollLeadTime: args.rollLeadTime,
+      allowImmediateRenewal: args.allowImmediateRenewal,
       effectiveDate: args.effectiveDate,
       minKeyBits: args.minKeyBits,
       warnBeforeExpiryDays: args.warnBeforeExpiryDays,
@@ -225,9 +249,15 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     }
     const props: Record<string, unknown> = {
       sipDomain: args.sipDomain,
-      pfx: pulumi.secret(args.pfx),
+      pfx: args.pfx === undefined ? null : pulumi.secret(args.pfx),
       password: args.password === undefined ? null : pulumi.secret(args.password),
       effectiveDate: args.effectiveDate ?? null,
+      // The issuer's spec in the clear (it holds no secret); its secret environment apart, secret.
+      certificate: args.certificate ? { issuer: args.certificate.issuer } : null,
+      issuerSecrets: args.certificate?.secretEnvironment ? pulumi.secret(args.certificate.secretEnvironment) : null,
+      renewBefore: args.renewBefore ?? null,
+      rollLeadTime: args.rollLeadTime ?? null,
+      allowImmediateRenewal: args.allowImmediateRenewal ?? null,
       minKeyBits: args.minKeyBits ?? SKYPE_MIN_KEY_BITS,
       warnBeforeExpiryDays: args.warnBeforeExpiryDays ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS,
       // Absent: the provider's check derives it from the canonical SIP domain.
@@ -253,6 +283,8 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
       versionId: undefined,
       storeDescription: undefined,
       certificateFacts: undefined,
+      nextRenewalAt: undefined,
+      renewalFailure: undefined,
       servers: undefined,
     };
     super(oauthTokenIssuerProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_KEYS] }, 'sfb', 'OAuthTokenIssuerCertificate');

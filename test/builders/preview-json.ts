@@ -22,6 +22,8 @@ export const SECRET_ENVELOPE = { '4dabf18193072939515e22adb298388d': '1b47061264
 
 export interface CertificateProps {
   thumbprint?: unknown;
+  /** null: absent (state written before it was recorded). */
+  notBefore?: unknown;
   notAfter?: unknown;
   plan?: unknown;
   effectiveDate?: unknown;
@@ -31,6 +33,9 @@ export interface CertificateProps {
   storePassphrase?: unknown;
   /** A Front End pool (`poolOf`). */
   pool?: unknown;
+  /** Outputs of a recorded state only: the previous certificate, and the declared one while its roll is pending. */
+  previousThumbprint?: unknown;
+  pendingThumbprint?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -41,7 +46,7 @@ function inputsOf(props: CertificateProps): Json {
     keyBits: 2048,
     minKeyBits: 2048,
     notAfter: props.notAfter ?? A.notAfter,
-    notBefore: '2025-01-01T00:00:00.000Z',
+    notBefore: 'notBefore' in props ? props.notBefore : '2025-01-01T00:00:00.000Z',
     owner: 'organization/rvexp/test',
     password: props.password ?? '[secret]',
     pfx: props.pfx ?? '[secret]',
@@ -75,7 +80,7 @@ export function oldState(props: CertificateProps = {}, urn = URN, servers?: Reco
     ...newState(props, urn),
     id: 'sfb/oauth-token-issuer/contoso.com',
     inputs,
-    outputs: { ...outputs, pendingThumbprint: null, previousThumbprint: null, schemaVersion: 1, storeDescription: 'local store at /tmp/x/.sfb-store', ...(servers ? { servers } : {}) },
+    outputs: { ...outputs, pendingThumbprint: props.pendingThumbprint ?? null, previousThumbprint: props.previousThumbprint ?? null, schemaVersion: 1, storeDescription: 'local store at /tmp/x/.sfb-store', ...(servers ? { servers } : {}) },
   };
 }
 

@@ -6,6 +6,7 @@ import { visible } from '../../provider/cli/markdown';
 import { NO_CHANGES, REVIEW_MARKER, renderReviewMarkdown } from '../../provider/cli/review-markdown';
 import { headingsOf, liveConstructs, renderedBlocks } from '../support/markdown';
 import { HOSTILE } from '../support/hostile-strings';
+import { timelineParts } from '../support/review-timeline';
 import {
   A, B, BAD_PASSWORD, checkFailure, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, reviewOf, ROLL_AT, ROLL_PLAN, STACK_URN, step, UNKNOWN, URN, urnOf,
 } from '../builders/preview-json';
@@ -13,7 +14,7 @@ import {
 describe('renderReviewMarkdown', () => {
   const render = (steps: Record<string, unknown>[], diagnostics?: Record<string, unknown>[], now = NOW) => renderReviewMarkdown(reviewOf(previewDocument(steps, diagnostics), now));
 
-  it('an update: plan line, thumbprint old → new, NotAfter with days left', () => {
+  it('an update: plan line, thumbprint old → new, NotAfter with days left, and the roll timeline as a chart and a table', () => {
     const markdown = render([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })]);
     expect(markdown).toBe(
       [
@@ -27,6 +28,28 @@ describe('renderReviewMarkdown', () => {
         `- Plan: \`${ROLL_PLAN}\``,
         `- Thumbprint: \`${A.thumbprint}\` → \`${B.thumbprint}\``,
         `- NotAfter: 2035-01-01T00:00Z (${DAYS_TO_A} days left)`,
+        '',
+        '```mermaid',
+        'gantt',
+        '    dateFormat YYYY-MM-DD HH:mm',
+        '    axisFormat %Y-%m-%d',
+        '    todayMarker off',
+        '    section current 999F89E1',
+        '    current 999F89E1 valid : 2025-01-01 00:00, 2035-01-01 00:00',
+        '    limit 999F89E1 latest roll : milestone, 2034-12-31 00:00, 0d',
+        '    section new 4D95D96A',
+        '    new 4D95D96A becomes current : milestone, 2027-01-15 00:00, 0d',
+        '    new 4D95D96A valid : 2025-01-01 00:00, 2035-01-01 00:00',
+        '```',
+        '',
+        '| Certificate | Event | When (UTC) |',
+        '| --- | --- | --- |',
+        '| current 999F89E1 | valid from (NotBefore) | 2025-01-01T00:00Z |',
+        '| current 999F89E1 | valid until (NotAfter) | 2035-01-01T00:00Z |',
+        '| limit 999F89E1 | latest effective date of a scheduled roll: 24 hours before the current NotAfter | 2034-12-31T00:00Z |',
+        '| new 4D95D96A | becomes current (effective date) | 2027-01-15T00:00Z |',
+        '| new 4D95D96A | valid from (NotBefore) | 2025-01-01T00:00Z |',
+        '| new 4D95D96A | valid until (NotAfter) | 2035-01-01T00:00Z |',
         '',
       ].join('\n'),
     );
@@ -94,9 +117,12 @@ describe('renderReviewMarkdown: text from the preview adds no link, image, HTML 
 
   it.each(cases)('%s: %s', (_field, _kind, preview) => {
     const markdown = render(preview.steps, preview.diagnostics);
-    // The first line is the review's own HTML comment (REVIEW_MARKER): nothing else is HTML.
+    // The first line is the review's own HTML comment (REVIEW_MARKER): nothing else is HTML. The
+    // roll timelines (a Mermaid chart and a table) are the review's own when every line of them
+    // is one it writes from its fixed alphabet (test/support/review-timeline.ts); the rest holds
+    // no construct at all.
     expect(markdown.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
-    expect(liveConstructs(markdown.slice(REVIEW_MARKER.length))).toEqual([]);
+    expect(liveConstructs(timelineParts(markdown).rest.slice(REVIEW_MARKER.length))).toEqual([]);
     // The review's own headings only: the title, one per certificate, and the one for the rest.
     const headings = markdown.split('\n').filter((line) => line.startsWith('#'));
     expect(headings.length).toBeLessThanOrEqual(3);

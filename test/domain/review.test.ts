@@ -4,6 +4,9 @@
  * live documents are reviewed in test/integration/review.int.test.ts).
  */
 import { readPreviewDocument } from '../../provider/adapters/pulumi-preview/preview-document';
+import { MAX_PLAN_CHARS } from '../../provider/adapters/pulumi-preview/property-values';
+import { planDeployment } from '../../provider/domain/front-end-pool-plan';
+import { zoneOfIana } from '../../provider/domain/server-zone';
 import { CERTIFICATE_TYPE } from '../../provider/adapters/pulumi-preview/urn';
 import { MAX_COMMENT_CHARS, renderReviewMarkdown } from '../../provider/cli/review-markdown';
 import { MAX_FINDINGS, reviewPreview, type CertificateReview } from '../../provider/domain/review';
@@ -26,26 +29,36 @@ const certificate = (overrides: Partial<CertificateReview>): CertificateReview =
   warnings: [],
   moreWarnings: 0,
   failures: [],
+  timeline: null,
   ...overrides,
 });
 
+/** The builders' NotBefore, and what the timeline says of A and B with it. */
+const NOT_BEFORE = new Date('2025-01-01T00:00:00Z');
+const validity = (role: 'current' | 'new', c: { thumbprint: string; notAfter: string }) => ({ kind: 'validity', role, thumbprint: c.thumbprint, notBefore: NOT_BEFORE, notAfter: new Date(c.notAfter) }) as const;
+const limitOfA = { kind: 'milestone', role: 'limit', event: 'latest-roll', thumbprint: A.thumbprint, at: new Date('2034-12-31T00:00:00Z') } as const;
+const becomesCurrent = (c: { thumbprint: string }, at: Date, scheduled = false) => ({ kind: 'milestone', role: 'new', event: 'becomes-current', thumbprint: c.thumbprint, at, scheduled, late: false }) as const;
+
 describe('reviewPreview: one certificate per operation', () => {
   it.each<[string, Record<string, unknown>[], CertificateReview]>([
-    ['create', [step({ op: 'create', new: newState() })], certificate({})],
+    ['create', [step({ op: 'create', new: newState() })], certificate({ timeline: { entries: [becomesCurrent(A, NOW), validity('new', A)] } })],
     [
       'update to another PFX with a scheduled effective date',
       [step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, notAfter: B.notAfter, plan: ROLL_PLAN, effectiveDate: ROLL_AT }) })],
-      certificate({ operation: 'update', engineOperations: ['update'], plan: ROLL_PLAN, oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint, notAfter: B.notAfter }),
+      certificate({
+        operation: 'update', engineOperations: ['update'], plan: ROLL_PLAN, oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint, notAfter: B.notAfter,
+        timeline: { entries: [validity('current', A), limitOfA, becomesCurrent(B, new Date(ROLL_AT), true), validity('new', B)] },
+      }),
     ],
     [
       'same (`--show-sames`)',
       [step({ op: 'same', old: oldState(), new: newState({ plan: 'current 999F.. unchanged' }) })],
-      certificate({ operation: 'same', engineOperations: ['same'], plan: 'current 999F.. unchanged', oldThumbprint: A.thumbprint }),
+      certificate({ operation: 'same', engineOperations: ['same'], plan: 'current 999F.. unchanged', oldThumbprint: A.thumbprint, timeline: { entries: [validity('current', A), limitOfA] } }),
     ],
     [
       'delete: the old certificate, no plan',
       [step({ op: 'delete', old: oldState() })],
-      certificate({ operation: 'delete', engineOperations: ['delete'], plan: null, oldThumbprint: A.thumbprint, newThumbprint: null }),
+      certificate({ operation: 'delete', engineOperations: ['delete'], plan: null, oldThumbprint: A.thumbprint, newThumbprint: null, timeline: { entries: [validity('current', A), limitOfA] } }),
     ],
     [
       'replace (create-replacement, replace, delete-replaced)',
@@ -54,12 +67,15 @@ describe('reviewPreview: one certificate per operation', () => {
         step({ op: 'replace', old: oldState(), new: newState({ thumbprint: B.thumbprint }) }),
         step({ op: 'delete-replaced', old: oldState() }),
       ],
-      certificate({ operation: 'replace', engineOperations: ['create-replacement', 'replace', 'delete-replaced'], oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint }),
+      certificate({
+        operation: 'replace', engineOperations: ['create-replacement', 'replace', 'delete-replaced'], oldThumbprint: A.thumbprint, newThumbprint: B.thumbprint,
+        timeline: { entries: [validity('current', A), limitOfA, becomesCurrent(B, NOW), validity('new', B)] },
+      }),
     ],
     [
       'an engine operation without a review meaning (read)',
       [step({ op: 'read', new: newState() })],
-      certificate({ operation: 'other', engineOperations: ['read'] }),
+      certificate({ operation: 'other', engineOperations: ['read'], timeline: { entries: [becomesCurrent(A, NOW), validity('new', A)] } }),
     ],
     [
       'values known only after up (a PFX computed from another resource)',
@@ -139,6 +155,33 @@ describe('reviewPreview: an update of a certificate the store already holds (aft
     expect(markdown).toContain('`fe19.contoso.com`');
     expect(markdown).not.toContain('`fe20.contoso.com`');
     expect(markdown).toContain(', and 3 more');
+  });
+});
+
+describe('reviewPreview: the plan line is kept at any pool size', () => {
+  // 200 servers with long FQDNs (three 60-character labels each), all on the old certificate: the
+  // line the provider writes names three and counts the rest.
+  const servers = Array.from({ length: 200 }, (_, i) => `fe${String(i + 1).padStart(3, '0')}.${'x'.repeat(60)}.${'y'.repeat(60)}.${'z'.repeat(60)}.contoso.com`);
+  const deployment = planDeployment(
+    { reports: servers.map((server) => ({ server, current: A.thumbprint })), current: { thumbprint: A.thumbprint, notAfter: new Date(A.notAfter) } },
+    { thumbprint: B.thumbprint, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date(B.notAfter), effectiveDate: new Date(ROLL_AT) },
+    { servers, zone: zoneOfIana('UTC')! },
+    NOW,
+  );
+  const line = `${ROLL_PLAN}; ${deployment.plan!.summary}`;
+
+  it('the provider\'s line for 200 servers is one line the review shows whole', () => {
+    expect(line).toContain(' and 197 more behind; roll 4D95.. at 2027-01-15T00:00:00Z');
+    expect(line.length).toBeLessThan(MAX_PLAN_CHARS);
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: line, effectiveDate: ROLL_AT, pool: poolOf(servers) }) })]));
+    expect(review.certificates[0]!.plan).toBe(line);
+    expect(renderReviewMarkdown(review)).toContain(`- Plan: \`${line}\``);
+  });
+
+  it('a line longer than any the provider writes is cut and says so, never dropped', () => {
+    const long = `${line}; ${'x'.repeat(MAX_PLAN_CHARS)}`;
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: long }) })]));
+    expect(review.certificates[0]!.plan).toBe(`${long.slice(0, MAX_PLAN_CHARS)}... (${long.length - MAX_PLAN_CHARS} more characters)`);
   });
 });
 

@@ -10,6 +10,10 @@ describe('parseIsoInstant', () => {
     ['a negative offset across midnight', '2026-11-30T19:00:00-05:00', '2026-12-01T00:00:00.000Z'],
     ['lower-case t and z (RFC 3339)', '2026-12-01t00:00:00z', '2026-12-01T00:00:00.000Z'],
     ['a leap day', '2028-02-29T12:00:00Z', '2028-02-29T12:00:00.000Z'],
+    // Date.UTC would read these years as 1901 and 1999.
+    ['the year 1, not 1901', '0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
+    ['the year 99, not 1999', '0099-12-31T23:59:59Z', '0099-12-31T23:59:59.000Z'],
+    ['a leap day of the year 0 (1900 has none)', '0000-02-29T00:00:00Z', '0000-02-29T00:00:00.000Z'],
   ])('accepts %s', (_row, text, iso) => {
     const parsed = parseIsoInstant(text);
     expect(parsed).toEqual({ ok: true, date: new Date(iso) });

@@ -18,6 +18,7 @@ import { projectRoot } from '../../scripts/project-paths';
 import { CliProject } from '../harness/cli-project';
 import { runProcess, TOOL_MS } from '../harness/process';
 import { renderedBlocks } from '../support/markdown';
+import { mermaidBlocks, parseMermaid } from '../support/mermaid';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const BIN = path.join(projectRoot(), 'bin', 'sfb-oauth-cert');
@@ -151,7 +152,7 @@ describe('sfb-oauth-cert review on `pulumi preview --json` from the real CLI', (
     expect(markdown).not.toContain(NO_CHANGES);
   });
 
-  it('after up, another PFX with a scheduled effective date: the roll plan line and old → new thumbprints', async () => {
+  it('after up, another PFX with a scheduled effective date: the roll plan line, old → new thumbprints and the roll timeline', async () => {
     await project.ok(['up', '--yes']);
     // Whole minutes ahead of the real clock (the provider's check reads it): a scheduled roll.
     const at = new Date(Math.ceil((Date.now() + 60 * DAY_MS) / 60_000) * 60_000);
@@ -163,6 +164,16 @@ describe('sfb-oauth-cert review on `pulumi preview --json` from the real CLI', (
     expect(markdown).toContain(`- Plan: \`current ${short(a)} → previous at ${isoMinute(at)}; new ${short(b)} current at ${isoMinute(at)}\``);
     expect(markdown).toContain(`- Thumbprint: \`${a}\` → \`${b}\``);
     expect(markdown).toContain(`- NotAfter: 2035-01-01T00:00Z (${daysFrom(NOW, B.expected.notAfter!)} days left)`);
+    // The roll timeline, from the dates the real CLI's document holds, and Mermaid reads its chart.
+    expect(markdown).toMatch(new RegExp(`\\| current ${a.slice(0, 8)} \\| valid from \\(NotBefore\\) \\| \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ \\|`));
+    expect(markdown).toContain(`| current ${a.slice(0, 8)} | valid until (NotAfter) | 2035-01-01T00:00Z |`);
+    expect(markdown).toContain(`| limit ${a.slice(0, 8)} | latest effective date of a scheduled roll: 24 hours before the current NotAfter | 2034-12-31T00:00Z |`);
+    expect(markdown).toContain(`| new ${b.slice(0, 8)} | becomes current (effective date) | ${isoMinute(at)} |`);
+    const [chart] = parseMermaid(mermaidBlocks(markdown));
+    expect(chart).toMatchObject({ type: 'gantt' });
+    expect(chart && 'tasks' in chart ? chart.tasks.map((t) => t.task) : []).toEqual([
+      `current ${a.slice(0, 8)} valid`, `limit ${a.slice(0, 8)} latest roll`, `new ${b.slice(0, 8)} becomes current`, `new ${b.slice(0, 8)} valid`,
+    ]);
   });
 
   it('no change: says so, and nothing else', async () => {

@@ -66,8 +66,18 @@ const instantOf = (value: unknown): string | null => {
   const parsed = parseIsoInstant(value);
   return parsed.ok ? parsed.date.toISOString() : null;
 };
-// A plan line is one short line the provider wrote; anything else is not shown as one.
-const planOf = (value: unknown): string | null => (typeof value === 'string' && value.length <= 300 && !/[\r\n]/.test(value) ? value : null);
+/**
+ * The longest plan line shown whole. The provider's line names at most three servers whatever
+ * the pool's size (plan-lines.ts), each at most a 253-character FQDN: about 1,200 characters at
+ * worst. A longer one is cut here and says so, never dropped: the plan line is what a reviewer
+ * reads first.
+ */
+export const MAX_PLAN_CHARS = 2000;
+// A plan line is one line the provider wrote; text with line breaks is not shown as one.
+const planOf = (value: unknown): string | null => {
+  if (typeof value !== 'string' || /[\r\n]/.test(value)) return null;
+  return value.length <= MAX_PLAN_CHARS ? value : `${value.slice(0, MAX_PLAN_CHARS)}... (${value.length - MAX_PLAN_CHARS} more characters)`;
+};
 
 /** The `servers` output (FQDN → `{ current, pending: { thumbprint } }`); an unreadable record is an empty list. */
 const recordedServersOf = (value: unknown): RecordedServer[] =>
@@ -77,6 +87,9 @@ const recordedServersOf = (value: unknown): RecordedServer[] =>
         server,
         current: isObject(entry) ? thumbprintOf(entry.current) : null,
         pending: isObject(entry) && isObject(entry.pending) ? thumbprintOf(entry.pending.thumbprint) : null,
+        previous: isObject(entry) ? thumbprintOf(entry.previous) : null,
+        currentNotAfter: isObject(entry) ? instantOf(entry.currentNotAfter) : null,
+        previousNotAfter: isObject(entry) ? instantOf(entry.previousNotAfter) : null,
       }));
 
 /** The `pool` input's server list; null when it has none (the recorded servers are then the declared ones). */
@@ -84,10 +97,17 @@ const poolServersOf = (value: unknown): string[] | null => (isObject(value) && A
 
 /** What the review reads of a recorded (old) state. */
 export function oldCertificateState(state: Json): OldCertificateState {
+  const nextRenewalAt = reviewed(readProperty(state, 'nextRenewalAt', 'outputs'), instantOf);
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'outputs'), thumbprintOf),
+    notBefore: reviewed(readProperty(state, 'notBefore', 'outputs'), instantOf),
     notAfter: reviewed(readProperty(state, 'notAfter', 'outputs'), instantOf),
+    effectiveDate: reviewed(readProperty(state, 'effectiveDate', 'outputs'), instantOf),
+    previousThumbprint: reviewed(readProperty(state, 'previousThumbprint', 'outputs'), thumbprintOf),
+    pendingThumbprint: reviewed(readProperty(state, 'pendingThumbprint', 'outputs'), thumbprintOf),
     servers: reviewed(readProperty(state, 'servers', 'outputs'), recordedServersOf),
+    // Only a certificate from an issuer records one.
+    ...(nextRenewalAt !== null ? { nextRenewalAt } : {}),
   };
 }
 
@@ -95,7 +115,9 @@ export function oldCertificateState(state: Json): OldCertificateState {
 export function newCertificateState(state: Json): NewCertificateState {
   return {
     thumbprint: reviewed(readProperty(state, 'thumbprint', 'inputs'), thumbprintOf),
+    notBefore: reviewed(readProperty(state, 'notBefore', 'inputs'), instantOf),
     notAfter: reviewed(readProperty(state, 'notAfter', 'inputs'), instantOf),
+    effectiveDate: reviewed(readProperty(state, 'effectiveDate', 'inputs'), instantOf),
     plan: reviewed(readProperty(state, 'plan', 'inputs'), planOf),
     poolServers: reviewed(readProperty(state, 'pool', 'inputs'), poolServersOf),
   };

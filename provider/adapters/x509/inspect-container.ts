@@ -21,13 +21,16 @@ function signatureHashOf(oid: string): SignatureHash {
   return 'other';
 }
 
-/** `CN=a\nO=b` (node's form) to `CN=a, O=b`. */
-function subjectLine(subject: string): string {
-  return subject.split('\n').filter(Boolean).join(', ');
+/**
+ * `CN=a\nO=b` (node's form) to `CN=a, O=b`. An empty subject, as ACME CAs issue (the name is in
+ * the SAN only), is `undefined` in node's X509Certificate: it reads as ''.
+ */
+function subjectLine(subject: string | undefined): string {
+  return (subject ?? '').split('\n').filter(Boolean).join(', ');
 }
 
-function commonNamesOf(subject: string): string[] {
-  return subject.split('\n').filter((line) => line.startsWith('CN=')).map((line) => line.slice(3));
+function commonNamesOf(subject: string | undefined): string[] {
+  return (subject ?? '').split('\n').filter((line) => line.startsWith('CN=')).map((line) => line.slice(3));
 }
 
 function dnsNamesOf(subjectAltName: string | undefined): string[] {

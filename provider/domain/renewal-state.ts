@@ -1,0 +1,87 @@
+/**
+ * What state records for renewal, read once into the policy's input (renewal-policy.ts): the
+ * certificate the resource holds (its thumbprint and validity, as stored), whether it is still
+ * pending (a renewal ordered and scheduled, not yet rolled), and the last failed order. Also the
+ * renewal settings as check wrote them into the inputs.
+ *
+ * The keys, beside the resource's own (certificate-state.ts):
+ * - `renewal`: the settings, `{ renewBeforeMs?, rollLeadTimeMs, allowImmediateRenewal }`;
+ * - `renewalFailure`: the last order that failed, `{ code, at, retryAfter? }`, or null;
+ * - `nextRenewalAt`: when the next renewal starts (ISO 8601), for `status` and `review`.
+ * Pure: no Pulumi, no clock.
+ */
+import { z } from 'zod';
+import type { RenewalFailure, RenewalInput } from './renewal-policy';
+import type { RenewalSettings } from './issuer-spec';
+import { parseIsoInstant } from './time';
+
+const instant = z.string().transform((value, context) => {
+  const parsed = parseIsoInstant(value);
+  if (!parsed.ok) {
+    context.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.date;
+});
+
+const settings = z.object({
+  renewBeforeMs: z.number().int().positive().optional(),
+  rollLeadTimeMs: z.number().int().positive(),
+  allowImmediateRenewal: z.boolean(),
+});
+
+const failure = z.object({ code: z.string(), at: instant, retryAfter: instant.optional() });
+
+const record = z.looseObject({
+  thumbprint: z.string().optional(),
+  notBefore: instant.optional(),
+  notAfter: instant.optional(),
+  effectiveDate: instant.optional(),
+  pendingThumbprint: z.string().nullable().optional(),
+  renewal: settings.optional().catch(undefined),
+  renewalFailure: failure.nullable().optional().catch(undefined),
+});
+
+/** The renewal settings check wrote (`renewal`), or undefined when absent or unreadable. */
+export function renewalSettingsOf(raw: Readonly<Record<string, unknown>>): RenewalSettings | undefined {
+  const parsed = settings.safeParse(raw.renewal);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The last failed order state records, or undefined. */
+export function renewalFailureOf(raw: Readonly<Record<string, unknown>>): RenewalFailure | undefined {
+  const parsed = failure.safeParse(raw.renewalFailure);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A failure as state keeps it. */
+export function recordedFailure(failed: RenewalFailure): { code: string; at: string; retryAfter?: string } {
+  return { code: failed.code, at: failed.at.toISOString(), ...(failed.retryAfter ? { retryAfter: failed.retryAfter.toISOString() } : {}) };
+}
+
+/**
+ * The policy's input from state (`raw`: the outputs of the last up or refresh; empty for a
+ * create) and the declared settings. The certificate state names is pending while its
+ * effective date is ahead and the store labels it pending; otherwise it is the current one.
+ */
+export function renewalInputOf(
+  raw: Readonly<Record<string, unknown>>,
+  declared: RenewalSettings,
+  now: Date,
+  replicationAllowanceMs?: number,
+): RenewalInput {
+  const parsed = record.safeParse(raw);
+  const state = parsed.success ? parsed.data : {};
+  const base = {
+    now,
+    ...(declared.renewBeforeMs !== undefined ? { renewBeforeMs: declared.renewBeforeMs } : {}),
+    rollLeadTimeMs: declared.rollLeadTimeMs,
+    allowImmediateRenewal: declared.allowImmediateRenewal,
+    ...(replicationAllowanceMs !== undefined ? { replicationAllowanceMs } : {}),
+    ...(state.renewalFailure ? { lastFailure: state.renewalFailure } : {}),
+  };
+  if (state.thumbprint === undefined || state.notBefore === undefined || state.notAfter === undefined) return base;
+  const current = { thumbprint: state.thumbprint, notBefore: state.notBefore, notAfter: state.notAfter };
+  const pending = state.pendingThumbprint === state.thumbprint && state.effectiveDate !== undefined ? { thumbprint: state.thumbprint, rollAt: state.effectiveDate } : undefined;
+  return { ...base, current, ...(pending ? { pending } : {}) };
+}

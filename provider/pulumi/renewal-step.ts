@@ -1,0 +1,254 @@
+/**
+ * A certificate that comes from an issuer, in the dynamic provider: check validates the issuer
+ * and the renewal settings (it sees only the old inputs, never the certificate an up ordered);
+ * diff, which has the state, decides renewal (renewal-policy.ts) on every preview and up and
+ * says so; create and update order when the policy says so and hand the store step the issued
+ * certificate as if it had been declared as a PFX with the roll's effective date, so the store,
+ * the roll plan and the Front End pool work exactly as for a PFX.
+ *
+ * A preview orders nothing (only create and update order). A failed order leaves the store and
+ * the servers as they were: update keeps the old state, with the failure recorded
+ * (`renewalFailure`: its code and a CA's Retry-After), and the next up retries.
+ *
+ * Secrets: the issued PFX and its password reach only the store; nothing here prints them.
+ */
+import { randomUUID } from 'node:crypto';
+import { isSfbError, REPORT_A_PROBLEM, SfbError, type ErrorCode } from '../domain/errors';
+import type { DeclaredInputs } from '../domain/resource-inputs';
+import { checkIssuerInputs, describeIssuer, isIssuerSource, type IssuerSpec, type RenewalSettings } from '../domain/issuer-spec';
+import { decideRenewal, formatDuration, renewalLine, renewalTime, type RenewalDecision } from '../domain/renewal-policy';
+import { recordedFailure, renewalInputOf, renewalSettingsOf } from '../domain/renewal-state';
+import { parseIsoInstant } from '../domain/time';
+import type { CheckedInputs } from '../domain/resource-state';
+import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
+import { testClockLine, withoutTestClockPrefix } from '../domain/test-clock';
+import { warningLine } from '../domain/plan-lines';
+import { validatePfxRecording } from '../validate-pfx';
+import type { Composition } from './composition';
+import { versionIdFor } from './check';
+
+/** Whether these inputs (or this state) declare a certificate from an issuer. */
+export function isIssued(props: Readonly<Record<string, unknown>>): boolean {
+  return isIssuerSource(props.certificate);
+}
+
+/** The decisions after which an up orders a certificate. */
+const ORDERS: ReadonlySet<RenewalDecision['kind']> = new Set(['first', 'due', 'late', 'immediate']);
+
+/** The replication allowance of a pool (its replicationTimeoutSeconds), or the policy's default without one. */
+function replicationAllowanceMs(pool: unknown): number | undefined {
+  const seconds = typeof pool === 'object' && pool !== null ? (pool as { replicationTimeoutSeconds?: unknown }).replicationTimeoutSeconds : undefined;
+  return typeof seconds === 'number' ? seconds * 1000 : undefined;
+}
+
+/** The plan line check records for a certificate from an issuer: stable across runs (renewal itself is decided in diff). */
+export function issuerPlanLine(issuer: IssuerSpec, renewal: RenewalSettings, first: boolean): string {
+  if (first) return renewalLine({ kind: 'first' }, describeIssuer(issuer));
+  const before = renewal.renewBeforeMs === undefined ? 'a third of its lifetime' : formatDuration(renewal.renewBeforeMs);
+  return `certificate from ${describeIssuer(issuer)}, renewed ${before} before it expires, rolled ${formatDuration(renewal.rollLeadTimeMs)} after the order`;
+}
+
+/** Check's inputs for a certificate from an issuer: the parsed issuer and settings, no PFX. */
+export function issuedCheckInputs(olds: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, declared: DeclaredInputs & { readonly issuer: IssuerSpec; readonly renewal: RenewalSettings }): Record<string, unknown> {
+  const { effectiveDate: _effectiveDate, retiredCertificate: _retired, ...rest } = news;
+  const first = typeof olds.secretName !== 'string';
+  const inputs: Record<string, unknown> = {
+    ...rest,
+    pfx: null,
+    password: null,
+    sipDomain: declared.sipDomain,
+    secretName: declared.secretName,
+    minKeyBits: declared.minKeyBits,
+    warnBeforeExpiryDays: declared.warnBeforeExpiryDays,
+    adopt: declared.adopt,
+    certificate: { issuer: declared.issuer },
+    renewal: declared.renewal,
+    plan: issuerPlanLine(declared.issuer, declared.renewal, first),
+  };
+  if (declared.pool) inputs.pool = declared.pool;
+  else delete inputs.pool;
+  return inputs;
+}
+
+/** The renewal decision of a preview or up, from the state and the declared settings. */
+export function renewalDecision(state: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, now: Date): { readonly decision: RenewalDecision; readonly issuer: IssuerSpec } | undefined {
+  const settings = renewalSettingsOf(news);
+  const issuer = isIssuerSource(news.certificate) ? (news.certificate.issuer as IssuerSpec) : undefined;
+  if (!settings || !issuer) return undefined;
+  return { decision: decideRenewal(renewalInputOf(state, settings, now, replicationAllowanceMs(news.pool))), issuer };
+}
+
+/**
+ * Diff's part: whether renewal asks for an update now, printing the line a reviewer reads
+ * (`renewal due: order a new certificate from <issuer>, roll at <instant>`) and RENEWAL_LATE.
+ */
+export function renewalDiff(state: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, now: Date, testClock: boolean): boolean {
+  const decided = renewalDecision(state, news, now);
+  if (!decided) return false;
+  const { decision, issuer } = decided;
+  if ('warning' in decision) console.warn(warningLine(decision.warning));
+  if (!ORDERS.has(decision.kind) && decision.kind !== 'wait-until') return false;
+  const line = renewalLine(decision, describeIssuer(issuer));
+  console.log(testClock ? testClockLine(line) : line);
+  return ORDERS.has(decision.kind);
+}
+
+/** A failed order, kept with the old state by update so the next preview knows of it. */
+export interface RenewalFailureRecord {
+  readonly renewalFailure: { code: string; at: string; retryAfter?: string };
+}
+
+/** Whether an error carries a failed order's record. */
+export function failureRecordOf(error: unknown): RenewalFailureRecord['renewalFailure'] | undefined {
+  const record = typeof error === 'object' && error !== null ? (error as Partial<RenewalFailureRecord>).renewalFailure : undefined;
+  return record;
+}
+
+/** Reads a non-secret input that check wrote, or fails as our bug (check wrote every one). */
+function required<T>(value: T | undefined | null, key: string, secretName: unknown): T {
+  if (value === undefined || value === null) {
+    throw new SfbError('INTERNAL_ERROR', `The inputs of secret "${String(secretName)}" reached the store step without \`${key}\`, which check computes for a certificate from an issuer. Run \`pulumi preview\` and \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+  }
+  return value;
+}
+
+/** The issuer's secret environment as the resource passed it (`issuerSecrets`): string values only. */
+function secretEnvironmentOf(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** When the CA asked us to wait, if the issuer's error says: its `retryAt` (ISO 8601; the ACME adapter's RateLimitedError). */
+function retryAfterOf(error: unknown): Date | undefined {
+  const value = typeof error === 'object' && error !== null ? (error as { retryAt?: unknown }).retryAt : undefined;
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+  const parsed = parseIsoInstant(value);
+  return parsed.ok ? parsed.date : undefined;
+}
+
+const ISSUER_CODES: ReadonlySet<ErrorCode> = new Set(['ISSUER_FAILED', 'ACME_CHALLENGE_FAILED', 'ISSUER_RATE_LIMITED', 'ISSUER_TIMEOUT', 'ISSUED_CERTIFICATE_INVALID']);
+
+/**
+ * The checked inputs create and update work on, for a certificate from an issuer: a newly ordered
+ * certificate when the policy says to order (scheduled at the roll instant, or current now for the
+ * first one and an allowed immediate renewal), else the certificate state names, read back from the
+ * store. `state`: the last outputs (empty for a create). The plan line is in `renewalLine`.
+ */
+export async function issuedInputs(
+  state: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+  world: Composition,
+  now: Date,
+): Promise<{ readonly inputs: CheckedInputs; readonly renewalLine: string }> {
+  const secretName = news.secretName;
+  const { issuer, renewal, issues } = checkIssuerInputs(news);
+  if (!issuer || !renewal || issues.length > 0) throw new SfbError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' ') || `The issuer of secret "${String(secretName)}" could not be read; run \`pulumi preview\` again.`);
+  const decided = required(renewalDecision(state, { ...news, certificate: { issuer }, renewal }, now), 'renewal', secretName);
+  const { decision } = decided;
+  const line = renewalLine(decision, describeIssuer(issuer));
+  const base = {
+    sipDomain: required(news.sipDomain as string | undefined, 'sipDomain', secretName),
+    minKeyBits: required(news.minKeyBits as number | undefined, 'minKeyBits', secretName),
+    warnBeforeExpiryDays: required(news.warnBeforeExpiryDays as number | undefined, 'warnBeforeExpiryDays', secretName),
+    secretName: required(secretName as string | undefined, 'secretName', secretName),
+    store: required(news.store as CheckedInputs['store'] | undefined, 'store', secretName),
+    storePassphrase: (news.storePassphrase as string | null | undefined) ?? null,
+    poolPassword: (news.poolPassword as string | null | undefined) ?? null,
+    ...(news.pool ? { pool: news.pool as FrontEndPoolSpec } : {}),
+    owner: typeof news.owner === 'string' ? news.owner : '',
+    adopt: news.adopt === true,
+  };
+  const extras = { certificate: { issuer }, renewal, renewBefore: news.renewBefore ?? null, rollLeadTime: news.rollLeadTime ?? null, allowImmediateRenewal: news.allowImmediateRenewal ?? null, renewalFailure: null };
+  if ('warning' in decision) console.warn(warningLine(decision.warning));
+
+  if (!ORDERS.has(decision.kind)) {
+    // Nothing to order: the certificate state names, its PFX read back from the store.
+    const versionId = required(state.versionId as string | undefined, 'versionId', secretName);
+    const payload = await world.openStore(base.store, base.storePassphrase).getVersion(base.secretName, versionId);
+    const kept = {
+      ...base,
+      ...extras,
+      renewalFailure: state.renewalFailure ?? null,
+      pfx: payload.pfxBase64,
+      password: payload.password,
+      ...(payload.effectiveDate ? { effectiveDate: payload.effectiveDate } : {}),
+      thumbprint: payload.thumbprint,
+      subject: state.subject as string,
+      dnsNames: state.dnsNames as string[],
+      keyBits: state.keyBits as number,
+      notBefore: state.notBefore as string,
+      notAfter: state.notAfter as string,
+      certificateFacts: state.certificateFacts,
+      versionId,
+      plan: line,
+      nextRenewalAt: state.nextRenewalAt ?? null,
+    };
+    return { inputs: kept as unknown as CheckedInputs, renewalLine: line };
+  }
+
+  const rollAt = decision.kind === 'due' || decision.kind === 'late' ? decision.rollAt : undefined;
+  const effectiveDate = rollAt?.toISOString();
+  let issued: { pfxBase64: string; password: string };
+  const controller = new AbortController();
+  const seconds = issuer.kind === 'selfSigned' ? 60 : issuer.timeoutSeconds;
+  const timer = setTimeout(() => controller.abort(), seconds * 1000);
+  try {
+    // One renewal, one key: a retry of the same renewal reuses what the issuer lets it reuse.
+    const renewalKey = typeof state.thumbprint === 'string' ? `renew-${state.thumbprint}` : `first-${randomUUID()}`;
+    const environment = secretEnvironmentOf(news.issuerSecrets);
+    issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal, ...(environment ? { environment } : {}) });
+  } catch (error) {
+    const code: ErrorCode = isSfbError(error) && ISSUER_CODES.has(error.code) ? error.code : controller.signal.aborted ? 'ISSUER_TIMEOUT' : 'ISSUER_FAILED';
+    const said = isSfbError(error) ? error.message : controller.signal.aborted ? `it did not answer within ${seconds} seconds` : 'it failed unexpectedly';
+    const retryAfter = retryAfterOf(error);
+    const message = `${describeIssuer(issuer)} did not issue the certificate for ${base.sipDomain}: ${said}. Nothing was stored and the current certificate stays; the next \`pulumi up\` orders again${retryAfter ? ` at or after ${retryAfter.toISOString()}, as the CA asked` : ''}.`;
+    throw Object.assign(new SfbError(code, message), { renewalFailure: recordedFailure({ code, at: now, ...(retryAfter ? { retryAfter } : {}) }) });
+  } finally {
+    clearTimeout(timer);
+  }
+
+  // The same checks as a declared PFX, at the moment it becomes current.
+  const { validation, recordedFacts } = await validatePfxRecording(issued.pfxBase64, issued.password, {
+    inputName: `certificate issued by ${describeIssuer(issuer)}`,
+    sipDomain: base.sipDomain,
+    minKeyBits: base.minKeyBits,
+    warnBeforeExpiryDays: base.warnBeforeExpiryDays,
+    now,
+    ...(rollAt ? { effectiveDate: rollAt } : {}),
+  });
+  if (validation.errors.length > 0 || !recordedFacts) {
+    const found = validation.errors.map((e) => `${e.code}: ${e.message}`).join(' ');
+    throw Object.assign(new SfbError('ISSUED_CERTIFICATE_INVALID', `${describeIssuer(issuer)} issued a certificate for ${base.sipDomain} that fails the checks a PFX must pass, so it was not stored and the current certificate stays: ${found} Fix the issuer's profile (key size, names, validity) and run \`pulumi up\` again.`), {
+      renewalFailure: recordedFailure({ code: 'ISSUED_CERTIFICATE_INVALID', at: now }),
+    });
+  }
+  for (const warning of validation.warnings) console.warn(warningLine(warning));
+  const facts = recordedFacts;
+  const next = renewalTime({ thumbprint: facts.thumbprint, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter) }, renewal.renewBeforeMs);
+  const ordered = {
+    ...base,
+    ...extras,
+    pfx: issued.pfxBase64,
+    password: issued.password,
+    ...(effectiveDate ? { effectiveDate } : {}),
+    thumbprint: facts.thumbprint,
+    subject: facts.subject,
+    dnsNames: facts.dnsNames,
+    keyBits: facts.keyBits ?? 0,
+    notBefore: facts.notBefore,
+    notAfter: facts.notAfter,
+    certificateFacts: facts,
+    versionId: versionIdFor(facts.thumbprint, issued.pfxBase64, effectiveDate),
+    plan: line,
+    nextRenewalAt: next.toISOString(),
+  };
+  return { inputs: ordered as CheckedInputs, renewalLine: line };
+}
+
+/** The state's plan line with the renewal's in front: `renewal due: ...; current 7F3A.. → previous at ...`. */
+export function withRenewalLine<T extends { readonly plan: string }>(outs: T, line: string, testClock: boolean): T {
+  const roll = withoutTestClockPrefix(outs.plan);
+  const joined = `${line}; ${roll}`;
+  return { ...outs, plan: testClock ? testClockLine(joined) : joined };
+}
