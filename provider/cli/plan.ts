@@ -7,6 +7,7 @@
  * the plan with the PowerShell each step would send (scripts.ts's builders, the secret files'
  * paths shown as placeholders: the scripts never hold a secret).
  */
+import { z } from 'zod';
 import { fileProblemMessage, readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
@@ -39,6 +40,7 @@ import { DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/r
 import type { ServerCertificates } from '../ports/server-certificates';
 
 type ServerCertificatesOpener = (spec: FrontEndPoolSpec, secrets: PoolSecrets) => ServerCertificates;
+import { jsonObject } from '../domain/schema-sentences';
 
 /** Exit codes: the contract other tools script against. */
 export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } as const;
@@ -196,6 +198,9 @@ async function readPassword(command: PlanCommand, stdin: NodeJS.ReadableStream):
   return null;
 }
 
+/** The credential's password a pool file may hold beside the options (this CLI's own input). */
+const credentialPassword = z.looseObject({ credential: z.looseObject({ password: z.string() }) });
+
 /** The pool file: FrontEndPools.powershell's options, checked by the resource's own rules. */
 function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets; warnings: readonly Finding[] } {
   const read = readBoundedFile(file, MAX_POOL_FILE_BYTES);
@@ -209,19 +214,20 @@ function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets;
     // The parser's message is not shown: it quotes the file, which may hold the credential's password.
     throw new PlanUsageError('The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.');
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  const raw = jsonObject.safeParse(options);
+  if (!raw.success) {
     throw new PlanUsageError('The pool file (--pool) must hold one JSON object with the options of FrontEndPools.powershell, e.g. {"servers": ["fe01.contoso.com"]}.');
   }
-  const raw = options as Record<string, unknown>;
-  const checked = checkPoolSpec({ ...raw, kind: POOL_KIND });
+  const checked = checkPoolSpec({ ...raw.data, kind: POOL_KIND });
   if (!checked.spec) throw new PlanUsageError(`The pool file (--pool) is not a pool: ${checked.problems.join(' ')}`);
   // The plan printed is the replicated procedure's; manual mode's per-server scripts are not printed yet.
   if (checked.spec.mode === 'manual') throw new PlanUsageError('The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.');
-  const credential = raw.credential as { password?: unknown } | undefined;
-  if (checked.spec.remoting.credential && typeof credential?.password !== 'string') {
+  if (!checked.spec.remoting.credential) return { spec: checked.spec, secrets: {}, warnings: checked.warnings ?? [] };
+  const password = credentialPassword.safeParse(raw.data);
+  if (!password.success) {
     throw new PlanUsageError("The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).");
   }
-  return { spec: checked.spec, secrets: checked.spec.remoting.credential ? { credentialPassword: credential!.password as string } : {}, warnings: checked.warnings ?? [] };
+  return { spec: checked.spec, secrets: { credentialPassword: password.data.credential.password }, warnings: checked.warnings ?? [] };
 }
 
 /** The zone every server reported, when they agree: what preview plans in after a look. */

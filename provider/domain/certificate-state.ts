@@ -149,7 +149,34 @@ const checkedInputs = z.looseObject({
 export function parseCheckedInputs(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof checkedInputs> } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
   const parsed = checkedInputs.safeParse(raw);
   if (parsed.success) return { ok: true, inputs: parsed.data };
-  return { ok: false, unread: parsed.error.issues.map((issue) => ({ key: issue.path.map(String).join('.'), reason: issue.message })) };
+  return { ok: false, unread: unreadOf(parsed.error) };
+}
+
+/**
+ * What refresh's pool step reads of the state: the pool, its credential's password, the declared
+ * certificate (dates kept as the text state stores: the `servers` output repeats it) and the
+ * `servers` output last recorded.
+ */
+const poolState = z.object({
+  pool: poolSpec,
+  poolPassword: nullableString.optional(),
+  thumbprint: z.string(),
+  notBefore: instantText,
+  notAfter: instantText,
+  effectiveDate: instantText.nullish(),
+  servers: z.unknown().optional(),
+});
+
+/** The state's pool and declared certificate, typed; undefined when the state has no pool. */
+export function parsePoolState(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof poolState> | undefined } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
+  if (raw.pool === undefined || raw.pool === null) return { ok: true, inputs: undefined };
+  const parsed = poolState.safeParse(raw);
+  if (parsed.success) return { ok: true, inputs: parsed.data };
+  return { ok: false, unread: unreadOf(parsed.error) };
+}
+
+function unreadOf(error: z.ZodError): UnreadKey[] {
+  return error.issues.map((issue) => ({ key: issue.path.map(String).join('.'), reason: issue.message }));
 }
 
 export type ParsedState =

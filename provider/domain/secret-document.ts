@@ -10,8 +10,10 @@
  * the same bytes, which is what makes a retried PutSecretValue (same ClientRequestToken, same
  * SecretString) a no-op on Secrets Manager rather than a ResourceExistsException.
  */
+import { z } from 'zod';
 import { SfbError } from './errors';
 import { holdsPfx, type CertificatePayload, type PfxPayload, type ServerHeldPayload } from '../ports/certificate-store';
+import { jsonObject, parseWith, worded } from './schema-sentences';
 
 /** Secrets Manager's limit on a SecretString, in bytes of UTF-8. */
 export const MAX_SECRET_STRING_BYTES = 65_536;
@@ -100,6 +102,26 @@ export type DecodedSecretDocument =
       readonly foreign?: boolean;
     };
 
+/** The facts every document carries; each issue names the field, never its value. */
+const documentFacts = {
+  thumbprint: z.string(worded(() => 'its "thumbprint" is not a string')),
+  notAfter: z.string(worded(() => 'its "notAfter" is not a string')).optional(),
+  effectiveDate: z.string(worded(() => 'its "effectiveDate" is not a string')).optional(),
+};
+
+/** A document holding a PFX (schema 1 and 2). */
+const pfxDocumentFields = z.looseObject({
+  pfxBase64: z.string(worded(() => 'its "pfxBase64" is not a string')),
+  password: z.string(worded(() => 'its "password" is neither a string nor null')).nullable(),
+  ...documentFacts,
+});
+
+/** A document naming the server that holds the certificate, without a PFX (schema 2). */
+const serverHeldDocumentFields = z.looseObject({
+  heldBy: z.string(worded(() => 'its "heldBy" is not a string')),
+  ...documentFacts,
+});
+
 /**
  * Reads a document back. The reason names the field at fault, never its value (the value may be
  * the PFX or the password).
@@ -111,25 +133,27 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   } catch {
     return { ok: false, foreign: true, reason: 'the value is not JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, foreign: true, reason: 'the value is not a JSON object' };
-  const doc = parsed as Record<string, unknown>;
+  const object = jsonObject.safeParse(parsed);
+  if (!object.success) return { ok: false, foreign: true, reason: 'the value is not a JSON object' };
+  const doc = object.data;
   if (doc.format !== SECRET_DOCUMENT_FORMAT) return { ok: false, foreign: true, reason: `its "format" is not "${SECRET_DOCUMENT_FORMAT}"` };
   const version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: 'its "schemaVersion" is not a whole number' };
   if (version > SECRET_DOCUMENT_SCHEMA_VERSION) {
     return { ok: false, newer: true, reason: `its schemaVersion ${version} is newer than the ${SECRET_DOCUMENT_SCHEMA_VERSION} this sfb-oauth-cert reads` };
   }
-  const { pfxBase64, password, heldBy, thumbprint, notAfter, effectiveDate } = doc;
-  if (typeof thumbprint !== 'string') return { ok: false, reason: 'its "thumbprint" is not a string' };
-  if (notAfter !== undefined && typeof notAfter !== 'string') return { ok: false, reason: 'its "notAfter" is not a string' };
-  if (effectiveDate !== undefined && typeof effectiveDate !== 'string') return { ok: false, reason: 'its "effectiveDate" is not a string' };
-  const facts = { thumbprint, ...(notAfter === undefined ? {} : { notAfter }), ...(effectiveDate === undefined ? {} : { effectiveDate }) };
+  const optionalFacts = (fields: { readonly notAfter?: string; readonly effectiveDate?: string }) => ({
+    ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
+    ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
+  });
   // Schema 2 adds the version without a PFX; a PFX document reads the same in both.
-  if (pfxBase64 === undefined && version >= 2) {
-    if (typeof heldBy !== 'string') return { ok: false, reason: 'its "heldBy" is not a string' };
-    return { ok: true, fields: { heldBy, ...facts } };
+  if (doc.pfxBase64 === undefined && version >= 2) {
+    const held = parseWith(serverHeldDocumentFields, doc);
+    if (!held.ok) return { ok: false, reason: held.problems[0]! };
+    return { ok: true, fields: { heldBy: held.value.heldBy, thumbprint: held.value.thumbprint, ...optionalFacts(held.value) } };
   }
-  if (typeof pfxBase64 !== 'string') return { ok: false, reason: 'its "pfxBase64" is not a string' };
-  if (password !== null && typeof password !== 'string') return { ok: false, reason: 'its "password" is neither a string nor null' };
-  return { ok: true, fields: { pfxBase64, password, ...facts } };
+  const fields = parseWith(pfxDocumentFields, doc);
+  if (!fields.ok) return { ok: false, reason: fields.problems[0]! };
+  const { pfxBase64, password, thumbprint } = fields.value;
+  return { ok: true, fields: { pfxBase64, password, thumbprint, ...optionalFacts(fields.value) } };
 }

@@ -22,6 +22,7 @@ import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
 import { isManualPool, manualDrift } from '../domain/manual-pool-steps';
 import { convergeManualPool } from './manual-pool-step';
 import { assignFromServer, serverHeldOf } from './server-held-assign';
+import { parsePoolState } from '../domain/certificate-state';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
@@ -214,12 +215,17 @@ export async function poolStep<S extends { readonly plan?: unknown }>(
 
 /** Refresh's pool step: `servers` as reported now, and a drift line when a server differs. */
 export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Partial<Pick<PoolDeps, 'open'>> = {}): Promise<Record<string, unknown>> {
-  if (!props.pool) return props;
-  const seen = await readPool(props as unknown as PoolInputs, now, { ...defaultDeps, ...deps });
+  const parsed = parsePoolState(props);
+  if (!parsed.ok) {
+    const keys = parsed.unread.map((u) => `\`${u.key}\` (${u.reason})`).join(', ');
+    throw new SfbError('INTERNAL_ERROR', `The state of secret "${String(props.secretName)}" reached the pool step of refresh unreadable: ${keys}. Run \`pulumi up\`, which records the pool again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+  }
+  if (!parsed.inputs) return props;
+  const seen = await readPool(parsed.inputs, now, { ...defaultDeps, ...deps });
   if (!seen) return props;
   const next: Record<string, unknown> = { ...props, servers: seen.servers };
   if (seen.drift.length > 0 && !isDriftPlan(props.plan)) {
-    next.plan = driftPlan(`${serverList(seen.drift)} instead of the declared ${String(props.thumbprint)}`);
+    next.plan = driftPlan(`${serverList(seen.drift)} instead of the declared ${parsed.inputs.thumbprint}`);
   }
   return next;
 }

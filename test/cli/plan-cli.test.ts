@@ -3,7 +3,7 @@
  * corpus and the cmdlet emulator in both editions: output, exit codes, the `--json` shape, usage
  * errors, the PowerShell shown being what the adapter sends, and no secret anywhere.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { createPowerShellPool } from '../../provider/adapters/powershell';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 import { fixture, Pool, type Edition } from '../emulator/harness';
+import { environmentWithout, runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const EMULATOR = join(__dirname, '..', '..', 'bin', 'sfb-skype-emulator');
@@ -22,30 +24,13 @@ const PFX = join(CORPUS_DIR, 'openssl3-default.pfx');
 const A = entry('openssl3-default').expected.thumbprint!;
 const PFX_BASE64 = readFileSync(PFX).toString('base64');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-plan-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the CLI with `stdin` piped in; no password in the environment. */
-function cli(args: readonly string[], stdin = ''): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'PFX_PASSWORD' && k !== 'SFB_SKYPE_EMULATOR_DIR') env[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'plan', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** Runs the CLI with `stdin` written and closed; no password in the environment. */
+const cli = (args: readonly string[], stdin = ''): Promise<Run> => runCli(['plan', ...args], { stdin, env: environmentWithout('PFX_PASSWORD', 'SFB_SKYPE_EMULATOR_DIR') });
 
 let files = 0;
 function file(content: string): string {
