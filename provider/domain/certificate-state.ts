@@ -17,17 +17,9 @@ import type { RecordedFacts } from './pfx-checks';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { migrateState, type CheckedInputs, type StoreSpec } from './resource-state';
 import type { StoreRotation } from './store-rules';
+import { isoInstant as instant } from './schema-sentences';
 import { parseIsoInstant } from './time';
 
-/** A stored ISO 8601 instant, read with the strict parser. */
-const instant = z.string().transform((value, context) => {
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) {
-    context.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.date;
-});
 
 const nullableString = z.string().nullable();
 

@@ -27,6 +27,7 @@
 import type { ErrorCode } from './errors';
 import { planDeployment, serverHasDesired, type DeploymentOutcome, type DeploymentFacts, type DesiredDeployment, type RollRef } from './front-end-pool-plan';
 import { previewPool } from './front-end-pool-preview';
+import type { PoolLook } from './front-end-pool-steps';
 import { reportOf, settingsOf, type KnownNotAfter } from './front-end-pool-facts';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { serverList } from './plan-lines';
@@ -62,20 +63,10 @@ export interface ManualAttempts {
 export const NOTHING_INSTALLED: ManualAttempts = { swept: false, installed: [], failed: [] };
 
 /** Everything the decision reads. */
-export interface ManualStepInput {
-  /** The pool's description for lines (the port's). */
-  readonly description: string;
-  readonly snapshot: PoolSnapshot;
-  readonly desired: DesiredDeployment;
-  /** Every certificate's NotAfter known (knownNotAfter). */
-  readonly known: KnownNotAfter;
-  /** The rolls the previous declaration scheduled: not foreign. */
-  readonly ownRolls: readonly RollRef[];
-  readonly pool: FrontEndPoolSpec;
+export interface ManualStepInput extends PoolLook {
   readonly tried: ManualAttempts;
   /** The servers the last `up` recorded (the `servers` output's keys): those no longer in the pool are named. */
   readonly recordedServers: readonly string[];
-  readonly now: Date;
 }
 
 /** The next step; each carries the line the shell prints or the error it fails with. */

@@ -8,6 +8,17 @@
  * Pure: no I/O. zod's start-up cost is measured in certificate-state.ts.
  */
 import { z } from 'zod';
+import { parseIsoInstant } from './time';
+
+/** A stored ISO 8601 instant (a string), read with the strict parser into a Date; its issue is the parser's reason. */
+export const isoInstant = z.string().transform((value, context) => {
+  const parsed = parseIsoInstant(value);
+  if (!parsed.ok) {
+    context.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.date;
+});
 
 /** A JSON object (not an array, not null): a document, a record, an exported resource. */
 export const jsonObject = z.record(z.string(), z.unknown());
