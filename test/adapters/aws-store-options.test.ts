@@ -14,7 +14,7 @@ import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secret
 import { createLocalStore } from '../../provider/adapters/local-store';
 import { awsStoreOptionProblems, endpointForDisplay } from '../../provider/domain/aws-store-options';
 import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
-import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
+import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, SECRET_DOCUMENT_SCHEMA_VERSION, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
 import * as handlers from '../../provider/pulumi/handlers';
 import { CertificateStores } from '../../provider/pulumi/resource';
 import type { PfxPayload as CertificatePayload } from '../../provider/ports/certificate-store';
@@ -72,7 +72,7 @@ describe('the secret document', () => {
   });
 
   it('refuses a document from a newer schema, and one that is not ours, naming no value', () => {
-    expect(decodeSecretDocument(JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 2 }))).toMatchObject({ ok: false, newer: true });
+    expect(decodeSecretDocument(JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: SECRET_DOCUMENT_SCHEMA_VERSION + 1 }))).toMatchObject({ ok: false, newer: true });
     expect(decodeSecretDocument('hunter2')).toEqual({ ok: false, foreign: true, reason: 'the value is not JSON' });
   });
 
