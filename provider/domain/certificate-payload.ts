@@ -7,7 +7,7 @@ import { SfbError } from './errors';
 import { parseIsoInstant } from './time';
 import type { CertificatePayload } from '../ports/certificate-store';
 
-const PAYLOAD_FIELDS: readonly string[] = ['pfxBase64', 'password', 'thumbprint', 'effectiveDate'];
+const PAYLOAD_FIELDS: readonly string[] = ['pfxBase64', 'password', 'thumbprint', 'effectiveDate', 'acmeAccountKeyPem'];
 
 /**
  * What is wrong with a payload's shape, as a phrase naming the field, or `undefined` when it is
@@ -28,6 +28,8 @@ export function payloadProblem(payload: unknown): string | undefined {
   if (effectiveDate !== undefined && (typeof effectiveDate !== 'string' || !parseIsoInstant(effectiveDate).ok)) {
     return 'effectiveDate is not an ISO 8601 date-time such as 2030-01-31T00:00:00Z';
   }
+  const accountKey = fields['acmeAccountKeyPem'];
+  if (accountKey !== undefined && (typeof accountKey !== 'string' || !accountKey.includes('-----BEGIN '))) return 'acmeAccountKeyPem is not a PEM private key';
   const unknown = Object.keys(fields).filter((key) => !PAYLOAD_FIELDS.includes(key));
   if (unknown.length > 0) return `the payload has unknown fields (${unknown.join(', ')})`;
   return undefined;
@@ -44,17 +46,18 @@ export function assertPayload(name: string, versionId: string, payload: unknown)
   }
 }
 
-/** Copies only the known fields, so an absent and an undefined `effectiveDate` compare equal. */
+/** Copies only the known fields, so an absent and an undefined optional field compare equal. */
 export function normalizePayload(payload: CertificatePayload): CertificatePayload {
   return {
     pfxBase64: payload.pfxBase64,
     password: payload.password,
     thumbprint: payload.thumbprint,
     ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
+    ...(payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem }),
   };
 }
 
 /** Whether two payloads store the same thing (a retried write, not a conflicting one). */
 export function samePayload(a: CertificatePayload, b: CertificatePayload): boolean {
-  return a.pfxBase64 === b.pfxBase64 && a.password === b.password && a.thumbprint === b.thumbprint && a.effectiveDate === b.effectiveDate;
+  return a.pfxBase64 === b.pfxBase64 && a.password === b.password && a.thumbprint === b.thumbprint && a.effectiveDate === b.effectiveDate && a.acmeAccountKeyPem === b.acmeAccountKeyPem;
 }

@@ -34,6 +34,8 @@ export interface SecretDocumentFields {
   readonly notAfter?: string;
   /** When this version becomes current, ISO 8601; present for a scheduled roll. */
   readonly effectiveDate?: string;
+  /** The ACME account key the certificate was ordered with (PEM); absent for other certificates. Added within schema 1: older documents lack it. */
+  readonly acmeAccountKeyPem?: string;
 }
 
 /** The fields of the document for one version's payload and, when known, its certificate's NotAfter. */
@@ -44,6 +46,7 @@ export function secretDocumentFields(payload: CertificatePayload, notAfter: stri
     thumbprint: payload.thumbprint,
     ...(notAfter === undefined ? {} : { notAfter }),
     ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
+    ...(payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem }),
   };
 }
 
@@ -56,6 +59,7 @@ export function encodeSecretDocument(fields: SecretDocumentFields): string {
     ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
     ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
     password: fields.password,
+    ...(fields.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: fields.acmeAccountKeyPem }),
     pfxBase64: fields.pfxBase64,
   });
 }
@@ -129,12 +133,13 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   if (version > SECRET_DOCUMENT_SCHEMA_VERSION) {
     return { ok: false, newer: true, reason: `its schemaVersion ${version} is newer than the ${SECRET_DOCUMENT_SCHEMA_VERSION} this sfb-oauth-cert reads` };
   }
-  const { pfxBase64, password, thumbprint, notAfter, effectiveDate } = doc;
+  const { pfxBase64, password, thumbprint, notAfter, effectiveDate, acmeAccountKeyPem } = doc;
   if (typeof pfxBase64 !== 'string') return { ok: false, reason: 'its "pfxBase64" is not a string' };
   if (password !== null && typeof password !== 'string') return { ok: false, reason: 'its "password" is neither a string nor null' };
   if (typeof thumbprint !== 'string') return { ok: false, reason: 'its "thumbprint" is not a string' };
   if (notAfter !== undefined && typeof notAfter !== 'string') return { ok: false, reason: 'its "notAfter" is not a string' };
   if (effectiveDate !== undefined && typeof effectiveDate !== 'string') return { ok: false, reason: 'its "effectiveDate" is not a string' };
+  if (acmeAccountKeyPem !== undefined && typeof acmeAccountKeyPem !== 'string') return { ok: false, reason: 'its "acmeAccountKeyPem" is not a string' };
   return {
     ok: true,
     fields: {
@@ -143,6 +148,7 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
       thumbprint,
       ...(notAfter === undefined ? {} : { notAfter }),
       ...(effectiveDate === undefined ? {} : { effectiveDate }),
+      ...(acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem }),
     },
   };
 }

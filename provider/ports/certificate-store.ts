@@ -20,6 +20,11 @@ export interface CertificatePayload {
   readonly thumbprint: string;
   /** When this version becomes (or became) current, ISO 8601; absent: immediately. */
   readonly effectiveDate?: string;
+  /**
+   * The ACME account key (PEM) the certificate was ordered with, kept so the next order signs in
+   * as the same account; absent for a certificate from a PFX or another issuer. Secret.
+   */
+  readonly acmeAccountKeyPem?: string;
 }
 
 /** Metadata of one version: never the secret itself. */

@@ -162,7 +162,7 @@ async function describeExisting(store: CertificateStore, name: string, versionId
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition): Promise<CertificateState> {
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition, acmeAccountKeyPem?: string): Promise<CertificateState> {
   const store = world.openStore(inputs.store, inputs.storePassphrase);
   const claim = claimOf(inputs);
   const name = inputs.secretName;
@@ -185,6 +185,8 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
     password: inputs.password,
     thumbprint: inputs.thumbprint,
     ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
+    // Kept beside the certificate, never in the inputs (they are written to state).
+    ...(acmeAccountKeyPem ? { acmeAccountKeyPem } : {}),
   };
   for (const step of plan.steps) {
     // The planner sees labelled versions only. A declared version the store still keeps without
@@ -258,7 +260,7 @@ export async function create(inputs: Record<string, unknown>, now?: Date, overri
       at = now ?? world.clock();
       const issued = await issuedInputs({}, inputs, world, at);
       checked = issued.inputs;
-      outs = withRenewalLine(await converge(checked, at, undefined, undefined, world), issued.renewalLine, world.testClock);
+      outs = withRenewalLine(await converge(checked, at, undefined, undefined, world, issued.acmeAccountKeyPem), issued.renewalLine, world.testClock);
     } else {
       checked = checkedInputsOf(inputs);
       world = compose(partiesOf(checked), overrides);
@@ -291,7 +293,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
       at = now ?? world.clock();
       const issued = await issuedInputs(parsedOlds.ok ? parsedOlds.record : olds, news, world, at);
       checked = issued.inputs;
-      outs = withRenewalLine(await converge(checked, at, old.versionId ?? '', old.storeRotation, world), issued.renewalLine, world.testClock);
+      outs = withRenewalLine(await converge(checked, at, old.versionId ?? '', old.storeRotation, world, issued.acmeAccountKeyPem), issued.renewalLine, world.testClock);
     } else {
       checked = checkedInputsOf(news);
       world = compose(partiesOf(checked), overrides);
