@@ -113,7 +113,7 @@ export const ordererOn: OrdererFactory = (clock) => async (spec, request) => {
   const accountKeyPem = spec.kind === 'acme' ? (request.accountKeyPem ?? (await generateAcmeAccountKey())) : undefined;
   const issuer = issuerFromSpec(spec, { now: clock, ...(request.environment ? { environment: request.environment } : {}), ...(accountKeyPem ? { accountKeyPem } : {}) });
   const bound = AbortSignal.timeout((spec.kind === 'selfSigned' ? SELF_SIGNED_ORDER_SECONDS : spec.timeoutSeconds) * 1000);
-  const issued = await issueCertificate(issuer, { sipDomain: request.sipDomain, minKeyBits: request.keyBits, renewalKey: request.renewalKey, signal: AbortSignal.any([request.signal, bound]), now: clock() });
+  const issued = await issueCertificate(issuer, { sipDomain: request.sipDomain, minKeyBits: request.keyBits, renewalKey: request.renewalKey, signal: AbortSignal.any([request.signal, bound]), now: clock });
   return { pfxBase64: issued.pfxBase64, password: issued.password, ...(accountKeyPem ? { accountKeyPem } : {}) };
 };
 

@@ -192,6 +192,7 @@ export async function issuedInputs(
   // Read before the order: a store that cannot be read is the store's error, not the issuer's.
   const accountKeyPem = issuer.kind === 'acme' ? await keptAccountKey(world, base, state.versionId) : undefined;
   let issued: IssuedPfx;
+  const orderStartedMs = Date.now();
   const controller = new AbortController();
   const seconds = issuer.kind === 'selfSigned' ? SELF_SIGNED_ORDER_SECONDS : issuer.timeoutSeconds;
   const timer = setTimeout(() => controller.abort(), seconds * 1000);
@@ -210,13 +211,16 @@ export async function issuedInputs(
     clearTimeout(timer);
   }
 
-  // The same checks as a declared PFX, at the moment it becomes current.
+  // The same checks as a declared PFX, at the moment it becomes current: for a certificate
+  // current now, the step's instant plus the time the order took (a CA that does not backdate
+  // starts the certificate when it signs, after the step began).
+  const checkedAt = new Date(now.getTime() + Math.max(0, Date.now() - orderStartedMs));
   const { validation, recordedFacts } = await validatePfxRecording(issued.pfxBase64, issued.password, {
     inputName: `certificate issued by ${describeIssuer(issuer)}`,
     sipDomain: base.sipDomain,
     minKeyBits: base.minKeyBits,
     warnBeforeExpiryDays: base.warnBeforeExpiryDays,
-    now,
+    now: checkedAt,
     ...(rollAt ? { effectiveDate: rollAt } : {}),
   });
   if (validation.errors.length > 0 || !recordedFacts) {
