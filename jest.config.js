@@ -11,7 +11,7 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 const startsProcesses = [
   '/test/emulator/[^/]+\\.test\\.ts$',
   '/test/cli/[^/]+\\.test\\.ts$',
-  '/test/adapters/powershell(-process)?\\.test\\.ts$',
+  '/test/adapters/powershell(-process|-manual|-server-certificates)?\\.test\\.ts$',
   '/test/adapters/local-store-lock\\.test\\.ts$',
   '/test/adapters/aws-store-options\\.test\\.ts$',
   '/test/adapters/files/(bounded-file|pfx-from-file)\\.test\\.ts$',

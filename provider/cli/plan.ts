@@ -7,6 +7,7 @@
  * the plan with the PowerShell each step would send (scripts.ts's builders, the secret files'
  * paths shown as placeholders: the scripts never hold a secret).
  */
+import { z } from 'zod';
 import { fileProblemMessage, readBoundedFile, type FileProblem } from '../adapters/files/bounded-file';
 import { decodeText } from '../adapters/files/text-file';
 import { MAX_PFX_INPUT_BYTES, pfxTooLarge } from '../adapters/pfx/pfx-input';
@@ -31,6 +32,15 @@ import { isoExact, parseIsoInstant } from '../domain/time';
 import type { PoolSnapshot } from '../ports/front-end-pool';
 import { validatePfx, type PfxValidation } from '../validate-pfx';
 import { parseArguments } from './arguments';
+import { createServerCertificates } from '../adapters/powershell/server-certificates';
+import { assignFromServerScript, readServerCertificateScript } from '../adapters/powershell/server-certificate-scripts';
+import { canonicalThumbprint, serverHeldOutcome, serverHeldQuery, type ServerHeldRead } from '../domain/certificate-source';
+import { checkServerCertificate } from '../domain/server-certificate-checks';
+import { DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
+import type { ServerCertificates } from '../ports/server-certificates';
+
+type ServerCertificatesOpener = (spec: FrontEndPoolSpec, secrets: PoolSecrets) => ServerCertificates;
+import { jsonObject } from '../domain/schema-sentences';
 
 /** Exit codes: the contract other tools script against. */
 export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } as const;
@@ -44,13 +54,16 @@ const REFUSAL_CODES = PLAN_RULES.flatMap((rule) => PLAN_RULE_FACTS[rule].codes);
 
 export const PLAN_USAGE = `Usage: sfb-oauth-cert plan <pfx-file> [--password-file PATH | --password-stdin]
          [--effective-date ISO8601] [--pool POOL.json] [--sip-domain D] [--now ISO8601] [--json]
+       sfb-oauth-cert plan --thumbprint HEX --pool POOL.json [--server FQDN]
+         [--effective-date ISO8601] [--sip-domain D] [--now ISO8601] [--json]
 
 Prints the plan the resource would apply for the certificate in <pfx-file>: when it becomes
 current, every rule checked, and, with --pool, the pool's current state and each step with the
 PowerShell it would run (the PFX and its password are written to files of a private directory
 for the call and never appear in a script: the plan shows those paths under "${CALL_DIRECTORY_PLACEHOLDER}").
-Only a PFX is planned for now: a certificate Skype already has, given by its thumbprint, is not
-supported yet (there is no --thumbprint).
+--thumbprint plans a certificate a Front End Server already has: it is read from Cert:\\LocalMachine\\My
+on --server (by default the pool's first server), checked there, and assigned from there
+(Set-CsCertificate -Identity Global -Thumbprint); it needs --pool and takes no password.
 The password is read from --password-file (one trailing newline is not part of it) or from stdin
 with --password-stdin; never from the command line. Without either, the PFX has no password.
 --pool names a JSON file with the options of FrontEndPools.powershell({...}), e.g.
@@ -65,7 +78,11 @@ export class PlanUsageError extends Error {}
 
 /** The command line, parsed. */
 export interface PlanCommand {
-  readonly file: string;
+  /** The PFX file; absent with `thumbprint`. */
+  readonly file?: string;
+  /** A certificate a Front End Server already has (canonical 40 hex), with `server`. */
+  readonly thumbprint?: string;
+  readonly server?: string;
   readonly passwordFile?: string;
   readonly passwordStdin: boolean;
   readonly effectiveDate?: Date;
@@ -81,6 +98,8 @@ const OPTIONS = {
   'effective-date': { type: 'string' },
   pool: { type: 'string' },
   'sip-domain': { type: 'string' },
+  thumbprint: { type: 'string' },
+  server: { type: 'string' },
   now: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -100,13 +119,14 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
   const parsed = parseArguments(args, OPTIONS, {
     'unknown-option': (option) => {
       if (option === '--password') return '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.';
-      if (option === '--thumbprint') return '--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.';
       return `Unknown option ${option} for plan; \`sfb-oauth-cert plan --help\` lists its options.`;
     },
   });
   if (!parsed.ok) throw new PlanUsageError(parsed.message);
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan.');
+  if (values.thumbprint !== undefined) return thumbprintCommand(values, positionals.length);
+  if (values.server !== undefined) throw new PlanUsageError('--server goes with --thumbprint: it names the Front End Server whose store holds the certificate.');
+  if (positionals.length === 0) throw new PlanUsageError('plan needs the PFX file to plan, or --thumbprint and --pool for a certificate a Front End Server already has.');
   if (positionals.length > 1) {
     // Not shown: a stray argument may be a password typed in the wrong place.
     throw new PlanUsageError(`plan takes one <pfx-file>, and got ${positionals.length - 1 === 1 ? 'an extra argument' : `${positionals.length - 1} extra arguments`} (not shown, in case it is a secret).`);
@@ -119,6 +139,25 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
     ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
     ...(values['effective-date'] !== undefined ? { effectiveDate: instant('--effective-date', values['effective-date']) } : {}),
     ...(values.pool !== undefined ? { poolFile: values.pool } : {}),
+    ...(values['sip-domain'] !== undefined ? { sipDomain: values['sip-domain'] } : {}),
+    ...(values.now !== undefined ? { now: instant('--now', values.now) } : {}),
+  };
+}
+
+/** The command for a certificate a Front End Server already has: no PFX, no password, a pool. */
+function thumbprintCommand(values: { readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean }, extra: number): PlanCommand {
+  if (extra > 0) throw new PlanUsageError('Give a <pfx-file> or --thumbprint, not both: they are two sources of the certificate.');
+  if (values['password-file'] !== undefined || values['password-stdin'] === true) throw new PlanUsageError('--thumbprint takes no password: the certificate and its private key stay on the Front End Server.');
+  if (values.pool === undefined) throw new PlanUsageError('--thumbprint needs --pool: the certificate is read from a Front End Server of the pool, checked there and assigned from there.');
+  const thumbprint = canonicalThumbprint(values.thumbprint ?? '');
+  if (thumbprint === undefined) throw new PlanUsageError('--thumbprint is not a SHA-1 thumbprint: write its 40 hex digits as Windows shows them (Get-ChildItem Cert:\\LocalMachine\\My).');
+  return {
+    thumbprint,
+    passwordStdin: false,
+    json: values.json === true,
+    poolFile: values.pool,
+    ...(values.server !== undefined ? { server: values.server.trim().toLowerCase().replace(/\.$/, '') } : {}),
+    ...(values['effective-date'] !== undefined ? { effectiveDate: instant('--effective-date', values['effective-date']) } : {}),
     ...(values['sip-domain'] !== undefined ? { sipDomain: values['sip-domain'] } : {}),
     ...(values.now !== undefined ? { now: instant('--now', values.now) } : {}),
   };
@@ -159,6 +198,9 @@ async function readPassword(command: PlanCommand, stdin: NodeJS.ReadableStream):
   return null;
 }
 
+/** The credential's password a pool file may hold beside the options (this CLI's own input). */
+const credentialPassword = z.looseObject({ credential: z.looseObject({ password: z.string() }) });
+
 /** The pool file: FrontEndPools.powershell's options, checked by the resource's own rules. */
 function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets; warnings: readonly Finding[] } {
   const read = readBoundedFile(file, MAX_POOL_FILE_BYTES);
@@ -172,17 +214,20 @@ function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets;
     // The parser's message is not shown: it quotes the file, which may hold the credential's password.
     throw new PlanUsageError('The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.');
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  const raw = jsonObject.safeParse(options);
+  if (!raw.success) {
     throw new PlanUsageError('The pool file (--pool) must hold one JSON object with the options of FrontEndPools.powershell, e.g. {"servers": ["fe01.contoso.com"]}.');
   }
-  const raw = options as Record<string, unknown>;
-  const checked = checkPoolSpec({ ...raw, kind: POOL_KIND });
+  const checked = checkPoolSpec({ ...raw.data, kind: POOL_KIND });
   if (!checked.spec) throw new PlanUsageError(`The pool file (--pool) is not a pool: ${checked.problems.join(' ')}`);
-  const credential = raw.credential as { password?: unknown } | undefined;
-  if (checked.spec.remoting.credential && typeof credential?.password !== 'string') {
+  // The plan printed is the replicated procedure's; manual mode's per-server scripts are not printed yet.
+  if (checked.spec.mode === 'manual') throw new PlanUsageError('The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.');
+  if (!checked.spec.remoting.credential) return { spec: checked.spec, secrets: {}, warnings: checked.warnings ?? [] };
+  const password = credentialPassword.safeParse(raw.data);
+  if (!password.success) {
     throw new PlanUsageError("The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).");
   }
-  return { spec: checked.spec, secrets: checked.spec.remoting.credential ? { credentialPassword: credential!.password as string } : {}, warnings: checked.warnings ?? [] };
+  return { spec: checked.spec, secrets: { credentialPassword: password.data.credential.password }, warnings: checked.warnings ?? [] };
 }
 
 /** The zone every server reported, when they agree: what preview plans in after a look. */
@@ -210,7 +255,7 @@ export interface PrintedStep {
 }
 
 /** The steps with their PowerShell; the calls are the adapter's (index.ts): one assignment, inspections, removals. */
-export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoolSpec, hasPassword: boolean): PrintedStep[] {
+export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoolSpec, hasPassword: boolean, heldBy?: string): PrintedStep[] {
   const context: ScriptContext = { edition: spec.edition, remoting: spec.remoting };
   const remote: ScriptContext = { ...context, ...(spec.remoting.credential ? { credentialPath: placeholderPath('credential') } : {}) };
   const assignment = steps.find((s): s is Extract<DeploymentStep, { kind: 'set' | 'roll' }> => s.kind === 'set' || s.kind === 'roll');
@@ -221,6 +266,10 @@ export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoo
   for (const step of steps) {
     switch (step.kind) {
       case 'import': {
+        if (heldBy !== undefined) {
+          printed.push({ step, does: `read ${step.thumbprint} from Cert:\\LocalMachine\\My on ${heldBy} and check it again, then assign it globally from there${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'} (two calls)`, powershell: [readServerCertificateScript(heldBy, { thumbprint: step.thumbprint }, remote), assignFromServerScript(heldBy, step.thumbprint, roll, remote)] });
+          break;
+        }
         const files = { pfxPath: placeholderPath('pfx'), ...(hasPassword ? { secretPath: placeholderPath('secret') } : {}) };
         printed.push({ step, does: `import the PFX into the Central Management Store and assign ${step.thumbprint} globally${roll ? ` as a roll at ${isoExact(new Date(roll.effectiveAt))}` : ', current now'} (one call)`, powershell: [importScript(files, roll, context)] });
         break;
@@ -282,9 +331,11 @@ interface Planned {
   readonly snapshot?: PoolSnapshot;
   readonly poolError?: Finding;
   readonly hasPassword: boolean;
+  /** The server holding a certificate given by thumbprint. */
+  readonly heldBy?: string;
 }
 
-function jsonOf({ plan, spec, snapshot, poolError, hasPassword }: Planned): JsonPlan {
+function jsonOf({ plan, spec, snapshot, poolError, hasPassword, heldBy }: Planned): JsonPlan {
   const c = plan.certificate;
   return {
     ...EMPTY,
@@ -298,7 +349,7 @@ function jsonOf({ plan, spec, snapshot, poolError, hasPassword }: Planned): Json
     poolError: poolError ?? null,
     deployment:
       plan.deployment && spec
-        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', placeholderPath('script')], steps: printedSteps(plan.deployment.steps, spec, hasPassword) }
+        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', placeholderPath('script')], steps: printedSteps(plan.deployment.steps, spec, hasPassword, heldBy) }
         : null,
   };
 }
@@ -372,8 +423,38 @@ function checkedPfx(validation: PfxValidation): CheckedPfx {
   return { ...(certificate ? { certificate } : {}), errors: validation.errors, warnings: validation.warnings };
 }
 
+/** The checks on a certificate a Front End Server holds, as the plan's certificate side. */
+async function checkedOnServer(command: PlanCommand & { thumbprint: string }, pool: { spec: FrontEndPoolSpec; secrets: PoolSecrets }, now: Date, io: Required<PlanIo>): Promise<{ pfx: CheckedPfx; server: string; poolError?: Finding }> {
+  const server = command.server ?? pool.spec.servers[0]!;
+  if (!pool.spec.servers.includes(server)) throw new PlanUsageError(`--server is not a server of the pool (${pool.spec.servers.join(', ')}); name the one whose store holds the certificate.`);
+  const source = { kind: 'thumbprint' as const, thumbprint: command.thumbprint, server };
+  let read: ServerHeldRead;
+  try {
+    read = serverHeldOutcome(source, await io.openServerCertificates(pool.spec, pool.secrets).read(server, serverHeldQuery(source)));
+  } catch (error) {
+    if (!isSfbError(error)) throw error;
+    // The pool could not be read for the certificate: the same exit as an unreadable pool.
+    return { server, pfx: { errors: [], warnings: [] }, poolError: { code: error.code, message: error.message } };
+  }
+  if ('failure' in read) {
+    return { server, pfx: { errors: [{ code: 'CERT_NOT_ON_SERVER', message: read.failure.message }], warnings: [] } };
+  }
+  const verdict = checkServerCertificate(read.facts, { sipDomain: command.sipDomain ?? '', minKeyBits: SKYPE_MIN_KEY_BITS, warnBeforeExpiryDays: DEFAULT_WARN_BEFORE_EXPIRY_DAYS, now, ...(command.effectiveDate ? { effectiveDate: command.effectiveDate } : {}) });
+  // Without --sip-domain the domain is not checked, as for a PFX.
+  const errors = command.sipDomain === undefined ? verdict.errors.filter((e) => e.code !== 'SIP_DOMAIN_MISSING') : verdict.errors;
+  const { facts } = read;
+  return { server, pfx: { certificate: { thumbprint: facts.thumbprint, subject: facts.subject, notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter) }, errors, warnings: verdict.warnings } };
+}
+
 async function plan(command: PlanCommand, io: Required<PlanIo>): Promise<Planned> {
   const pool = command.poolFile !== undefined ? readPool(command.poolFile) : undefined;
+  if (command.thumbprint !== undefined && pool) {
+    const now = command.now ?? io.clock();
+    const { pfx, server, poolError } = await checkedOnServer({ ...command, thumbprint: command.thumbprint }, pool, now, io);
+    if (poolError) return { plan: planCertificate({ pfx, now, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword: false, heldBy: server };
+    return planAgainstPool({ pfx, now, ...(command.effectiveDate ? { effectiveDate: command.effectiveDate } : {}) }, pool, false, io, server);
+  }
+  if (command.file === undefined) throw new PlanUsageError('plan needs the PFX file to plan.');
   const read = readBoundedFile(command.file, MAX_PFX_INPUT_BYTES);
   if (!read.ok && read.problem.kind !== 'too-large') throw problem('PFX file', '<pfx-file>', read.problem);
   const password = await readPassword(command, io.stdin);
@@ -392,15 +473,21 @@ async function plan(command: PlanCommand, io: Required<PlanIo>): Promise<Planned
   const base = { pfx, now, ...(command.effectiveDate ? { effectiveDate: command.effectiveDate } : {}) };
   const hasPassword = password !== null;
   if (!pool) return { plan: planCertificate(base), hasPassword };
+  return planAgainstPool(base, pool, hasPassword, io);
+}
+
+/** The plan with the pool's state, or with the reason it could not be read. */
+async function planAgainstPool(base: { pfx: CheckedPfx; now: Date; effectiveDate?: Date }, pool: { spec: FrontEndPoolSpec; secrets: PoolSecrets; warnings: readonly Finding[] }, hasPassword: boolean, io: Required<PlanIo>, heldBy?: string): Promise<Planned> {
+  const held = heldBy === undefined ? {} : { heldBy };
   let snapshot: PoolSnapshot;
   try {
     snapshot = await io.openPool(pool.spec, pool.secrets).inspect();
   } catch (error) {
     if (!isSfbError(error)) throw error;
     const poolError = { code: error.code, message: error.message };
-    return { plan: planCertificate({ ...base, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword };
+    return { plan: planCertificate({ ...base, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword, ...held };
   }
-  return { plan: planCertificate({ ...base, pool: inspectedPool(pool.spec, snapshot, pool.warnings) }), spec: pool.spec, snapshot, hasPassword };
+  return { plan: planCertificate({ ...base, pool: inspectedPool(pool.spec, snapshot, pool.warnings) }), spec: pool.spec, snapshot, hasPassword, ...held };
 }
 
 /** The streams, clock and pool of one run; parameters so that tests can drive it. */
@@ -410,10 +497,11 @@ export interface PlanIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly clock: () => Date;
   readonly openPool?: typeof createPowerShellPool;
+  readonly openServerCertificates?: ServerCertificatesOpener;
 }
 
 /** Runs `plan` with the arguments after the command name; returns the exit code. */
-export async function planCommand(args: readonly string[], io: Omit<PlanIo, 'openPool'> & Partial<Pick<PlanIo, 'openPool'>>): Promise<number> {
+export async function planCommand(args: readonly string[], io: Omit<PlanIo, 'openPool' | 'openServerCertificates'> & Partial<Pick<PlanIo, 'openPool' | 'openServerCertificates'>>): Promise<number> {
   // Decided before parsing, so that a usage error is reported in the form the caller asked for.
   const json = args.includes('--json');
   try {
@@ -421,7 +509,7 @@ export async function planCommand(args: readonly string[], io: Omit<PlanIo, 'ope
       io.out.write(PLAN_USAGE + '\n');
       return PLAN_EXIT.ready;
     }
-    const planned = await plan(parsePlanArgs(args), { ...io, openPool: io.openPool ?? createPowerShellPool });
+    const planned = await plan(parsePlanArgs(args), { ...io, openPool: io.openPool ?? createPowerShellPool, openServerCertificates: io.openServerCertificates ?? createServerCertificates });
     io.out.write(json ? JSON.stringify(jsonOf(planned)) + '\n' : humanOf(planned));
     return exitOf(planned.plan);
   } catch (error) {

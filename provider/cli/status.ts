@@ -26,6 +26,7 @@ import type { CertificateStore } from '../ports/certificate-store';
 import type { PoolSnapshot } from '../ports/front-end-pool';
 import { parseArguments } from './arguments';
 import { renderStatusText } from './status-text';
+import { jsonObject } from '../domain/schema-sentences';
 
 export const STATUS_USAGE = `Usage: sfb-oauth-cert status [--pool FILE [--credential-password-file FILE | --credential-password-stdin]]
          [--local-store DIR | --aws-region REGION [--aws-endpoint URL]] [--secret-name NAME]
@@ -194,11 +195,10 @@ function readJson(option: string, file: string): unknown {
 
 /** The pool file: FrontEndPools.powershell's options, checked by the same rules as the resource's. */
 function readPool(file: string): FrontEndPoolSpec {
-  const raw = readJson('--pool', file);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new StatusUsageError('The file given to --pool is not a JSON object of FrontEndPools.powershell options, like {"servers": ["fe01.contoso.com"]}.');
-  const options = raw as Record<string, unknown>;
-  const credential = options.credential;
-  if (typeof credential === 'object' && credential !== null && 'password' in credential) {
+  const raw = jsonObject.safeParse(readJson('--pool', file));
+  if (!raw.success) throw new StatusUsageError('The file given to --pool is not a JSON object of FrontEndPools.powershell options, like {"servers": ["fe01.contoso.com"]}.');
+  const options = raw.data;
+  if (jsonObject.safeParse(options.credential).data?.password !== undefined) {
     throw new StatusUsageError('The file given to --pool holds a credential password; remove it from the file (a password kept beside options leaks with them) and give it with --credential-password-file PATH or --credential-password-stdin.');
   }
   const { spec, problems } = checkPoolSpec({ ...options, kind: POOL_KIND });

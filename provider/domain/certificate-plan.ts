@@ -26,8 +26,8 @@ export type PlanRule = (typeof PLAN_RULES)[number];
 /** What each rule checks, and the codes it refuses with (the closed vocabulary of errors.ts). */
 export const PLAN_RULE_FACTS: Readonly<Record<PlanRule, { readonly title: string; readonly codes: readonly ErrorCode[] }>> = {
   pfx: {
-    title: 'the PFX holds one certificate with its RSA private key of at least 2048 bits, naming the SIP domain when one is given',
-    codes: ['PFX_UNREADABLE', 'PFX_TOO_LARGE', 'PFX_ITERATION_LIMIT', 'PFX_BAD_PASSWORD', 'PFX_NO_PRIVATE_KEY', 'PFX_KEY_MISMATCH', 'PFX_AMBIGUOUS', 'KEY_NOT_RSA', 'KEY_TOO_SMALL', 'SIP_DOMAIN_MISSING'],
+    title: 'the PFX (or the certificate in a Front End Server\'s store) holds one certificate with its RSA private key of at least 2048 bits, exportable when it is on a server, naming the SIP domain when one is given',
+    codes: ['PFX_UNREADABLE', 'PFX_TOO_LARGE', 'PFX_ITERATION_LIMIT', 'PFX_BAD_PASSWORD', 'PFX_NO_PRIVATE_KEY', 'PFX_KEY_MISMATCH', 'PFX_AMBIGUOUS', 'KEY_NOT_RSA', 'KEY_TOO_SMALL', 'SIP_DOMAIN_MISSING', 'CERT_NOT_ON_SERVER', 'CERT_NO_PRIVATE_KEY', 'CERT_KEY_NOT_EXPORTABLE'],
   },
   validity: {
     title: 'the certificate is valid when it becomes current, and after',
@@ -72,7 +72,8 @@ export interface PlannedCertificate {
 /** The PFX side of a plan: the checks' findings and the chosen certificate. */
 export interface CheckedPfx {
   readonly certificate?: PlannedCertificate;
-  readonly errors: readonly Finding<PfxErrorCode>[];
+  /** The PFX checks' findings, or those of the checks on a certificate a Front End Server holds (server-certificate-checks.ts). */
+  readonly errors: readonly Finding<PfxErrorCode | 'CERT_NOT_ON_SERVER' | 'CERT_NO_PRIVATE_KEY' | 'CERT_KEY_NOT_EXPORTABLE'>[];
   readonly warnings: readonly Finding<PfxWarningCode>[];
 }
 

@@ -17,17 +17,9 @@ import type { RecordedFacts } from './pfx-checks';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { migrateState, type CheckedInputs, type StoreSpec } from './resource-state';
 import type { StoreRotation } from './store-rules';
+import { isoInstant as instant } from './schema-sentences';
 import { parseIsoInstant } from './time';
 
-/** A stored ISO 8601 instant, read with the strict parser. */
-const instant = z.string().transform((value, context) => {
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) {
-    context.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.date;
-});
 
 const nullableString = z.string().nullable();
 
@@ -65,6 +57,8 @@ const STATE_KEYS = {
   pfx: z.string(),
   /** The PFX password (old inputs only). Secret. */
   password: nullableString,
+  /** A certificate a Front End Server already has, as declared (certificate-source.ts reads it). */
+  certificate: z.unknown(),
   effectiveDate: instant,
   minKeyBits: z.number(),
   warnBeforeExpiryDays: z.number(),
@@ -119,8 +113,9 @@ const instantText = z.string().refine((value) => parseIsoInstant(value).ok, 'is 
  */
 const checkedInputs = z.looseObject({
   sipDomain: z.string(),
-  pfx: z.string(),
-  password: nullableString,
+  // Absent (null) for a certificate a Front End Server already has.
+  pfx: z.string().nullable().optional(),
+  password: nullableString.optional(),
   effectiveDate: instantText.optional(),
   minKeyBits: z.number(),
   warnBeforeExpiryDays: z.number(),
@@ -146,7 +141,34 @@ const checkedInputs = z.looseObject({
 export function parseCheckedInputs(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof checkedInputs> } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
   const parsed = checkedInputs.safeParse(raw);
   if (parsed.success) return { ok: true, inputs: parsed.data };
-  return { ok: false, unread: parsed.error.issues.map((issue) => ({ key: issue.path.map(String).join('.'), reason: issue.message })) };
+  return { ok: false, unread: unreadOf(parsed.error) };
+}
+
+/**
+ * What refresh's pool step reads of the state: the pool, its credential's password, the declared
+ * certificate (dates kept as the text state stores: the `servers` output repeats it) and the
+ * `servers` output last recorded.
+ */
+const poolState = z.object({
+  pool: poolSpec,
+  poolPassword: nullableString.optional(),
+  thumbprint: z.string(),
+  notBefore: instantText,
+  notAfter: instantText,
+  effectiveDate: instantText.nullish(),
+  servers: z.unknown().optional(),
+});
+
+/** The state's pool and declared certificate, typed; undefined when the state has no pool. */
+export function parsePoolState(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof poolState> | undefined } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
+  if (raw.pool === undefined || raw.pool === null) return { ok: true, inputs: undefined };
+  const parsed = poolState.safeParse(raw);
+  if (parsed.success) return { ok: true, inputs: parsed.data };
+  return { ok: false, unread: unreadOf(parsed.error) };
+}
+
+function unreadOf(error: z.ZodError): UnreadKey[] {
+  return error.issues.map((issue) => ({ key: issue.path.map(String).join('.'), reason: issue.message }));
 }
 
 export type ParsedState =

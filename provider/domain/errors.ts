@@ -99,6 +99,13 @@ export const OPERATION_ERROR_CODES = [
   'ISSUER_TIMEOUT',
   /** The issued certificate failed the checks a PFX must pass (RSA >= minKeyBits, the SIP domain, validity, the key we asked for). */
   'ISSUED_CERTIFICATE_INVALID',
+  // A certificate a Front End Server already has (`certificate: { thumbprint }`).
+  /** The thumbprint (or the server's Default certificate) is not in `Cert:\LocalMachine\My` of the named server. */
+  'CERT_NOT_ON_SERVER',
+  /** The certificate on the server has no private key there. */
+  'CERT_NO_PRIVATE_KEY',
+  /** The certificate's private key cannot be exported, which the global assignment and replication need. */
+  'CERT_KEY_NOT_EXPORTABLE',
   /** Warning: renewal is due too late for the roll lead time; the roll is scheduled at the latest instant that still lets replication finish before the current NotAfter. */
   'RENEWAL_LATE',
 ] as const;

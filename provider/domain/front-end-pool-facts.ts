@@ -8,6 +8,7 @@ import { REPORT_A_PROBLEM, SfbError } from './errors';
 import type { DeploymentFacts, DesiredDeployment, PoolSettings, RollRef, ServerOutput, ServerReport, ServersOutput } from './front-end-pool-plan';
 import type { FrontEndPoolSpec } from './front-end-pool-spec';
 import { previewServerZone, type PreviewZone } from './server-zone';
+import { readRecordedServers, type RecordedDate } from './recorded-servers';
 import { parseIsoInstant } from './time';
 import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';
 
@@ -20,10 +21,7 @@ export interface DeclaredCertificate {
 }
 
 /** A certificate's NotAfter as recorded (the text kept in `servers`) and as an instant. */
-export interface KnownDate {
-  readonly text: string;
-  readonly date: Date;
-}
+export type KnownDate = RecordedDate;
 
 /** NotAfter of each certificate seen, by upper-case thumbprint. */
 export type KnownNotAfter = ReadonlyMap<string, KnownDate>;
@@ -67,13 +65,9 @@ export function knownNotAfter(recordedServers: unknown, declared: Pick<DeclaredC
     const parsed = parseIsoInstant(notAfter);
     if (parsed.ok) known.set(thumbprint.toUpperCase(), { text: notAfter, date: parsed.date });
   };
-  if (typeof recordedServers === 'object' && recordedServers !== null) {
-    for (const raw of Object.values(recordedServers as Record<string, unknown>)) {
-      if (typeof raw !== 'object' || raw === null) continue;
-      const entry = raw as Record<string, unknown>;
-      add(entry.current, entry.currentNotAfter);
-      add(entry.previous, entry.previousNotAfter);
-    }
+  for (const look of readRecordedServers(recordedServers)) {
+    add(look.current, look.currentNotAfter?.text);
+    add(look.previous, look.previousNotAfter?.text);
   }
   for (const snapshot of snapshots) {
     for (const s of snapshot ? [snapshot.global, ...snapshot.servers] : []) add(s.current, s.currentNotAfter);

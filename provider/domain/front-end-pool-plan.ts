@@ -31,6 +31,7 @@ import { agreedServerZone, describeZone, type ServerZone, type ZoneReport } from
 import { shortThumbprint } from './roll-plan';
 import { becomesCurrentAt, HOUR_MS, isoExact, isoMinute } from './time';
 import { serverList } from './plan-lines';
+import { readRecordedServers } from './recorded-servers';
 
 /** Skype's lead time for an OAuthTokenIssuer roll (STAGE: at least 24 h before expiry). */
 export const ROLL_LEAD_TIME_MS = 24 * HOUR_MS;
@@ -349,34 +350,14 @@ export interface ServerOutput {
 /** The `servers` output: FQDN → what it reported at the last look. */
 export type ServersOutput = Readonly<Record<string, ServerOutput>>;
 
-const THUMBPRINT = /^[0-9A-F]{40}$/;
-
 /**
- * The reports a `servers` output (from state) holds. State is input here: anything not of the
- * shape this version writes is left out, so that server counts as not known to be up to date.
+ * The reports a `servers` output (from state) holds (recorded-servers.ts reads it): a server not
+ * read at the last look has no report, so it counts as not known to be up to date.
  */
 export function reportsFromOutput(servers: unknown): ServerReport[] {
-  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return [];
-  const reports: ServerReport[] = [];
-  for (const [server, raw] of Object.entries(servers as Record<string, unknown>)) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const entry = raw as Record<string, unknown>;
-    // Not read at the last look: no report, so not known to be up to date.
-    if (entry.unreachable !== undefined && entry.unreachable !== null) continue;
-    const thumbprint = (value: unknown) => (typeof value === 'string' && THUMBPRINT.test(value) ? value : undefined);
-    const pendingRaw = entry.pending as Record<string, unknown> | undefined | null;
-    const pendingThumbprint = thumbprint(pendingRaw?.thumbprint);
-    const pendingDate = typeof pendingRaw?.effectiveDate === 'string' ? new Date(pendingRaw.effectiveDate) : undefined;
-    const current = thumbprint(entry.current);
-    const previous = thumbprint(entry.previous);
-    reports.push({
-      server,
-      ...(current ? { current } : {}),
-      ...(previous ? { previous } : {}),
-      ...(pendingThumbprint && pendingDate && !Number.isNaN(pendingDate.getTime()) ? { pending: { thumbprint: pendingThumbprint, effectiveDate: pendingDate } } : {}),
-    });
-  }
-  return reports;
+  return readRecordedServers(servers)
+    .filter((look) => !look.unreachable)
+    .map(({ server, current, previous, pending }) => ({ server, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(pending ? { pending } : {}) }));
 }
 
 /**
@@ -384,12 +365,7 @@ export function reportsFromOutput(servers: unknown): ServerReport[] {
  * look, or undefined when none did or they did not agree (up then stops with TIME_ZONE_MISMATCH).
  */
 export function recordedTimeZone(servers: unknown): string | undefined {
-  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return undefined;
-  const zones = new Set<string>();
-  for (const raw of Object.values(servers as Record<string, unknown>)) {
-    const zone = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).timeZone : undefined;
-    if (typeof zone === 'string' && zone.length > 0 && zone.length <= 128) zones.add(zone);
-  }
+  const zones = new Set(readRecordedServers(servers).flatMap((look) => (look.timeZone !== undefined ? [look.timeZone] : [])));
   return zones.size === 1 ? [...zones][0] : undefined;
 }
 
@@ -398,13 +374,9 @@ export function recordedTimeZone(servers: unknown): string | undefined {
  * the first such server's, with that NotAfter.
  */
 export function expiredPrevious(servers: unknown, now: Date): { readonly thumbprint: string; readonly notAfter: Date } | undefined {
-  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return undefined;
-  for (const raw of Object.values(servers as Record<string, unknown>)) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const entry = raw as Record<string, unknown>;
-    if (typeof entry.previous !== 'string' || !THUMBPRINT.test(entry.previous) || typeof entry.previousNotAfter !== 'string') continue;
-    const notAfter = new Date(entry.previousNotAfter);
-    if (!Number.isNaN(notAfter.getTime()) && notAfter.getTime() <= now.getTime()) return { thumbprint: entry.previous, notAfter };
+  for (const look of readRecordedServers(servers)) {
+    const notAfter = look.previousNotAfter?.date;
+    if (look.previous !== undefined && notAfter !== undefined && notAfter.getTime() <= now.getTime()) return { thumbprint: look.previous, notAfter };
   }
   return undefined;
 }

@@ -37,6 +37,15 @@ export const DEFAULT_POOL_COMMAND: readonly string[] = DEFAULT_POOL_COMMANDS[DEF
 // before it (PowerShell takes the first; `-c`/`-f` are the documented short forms).
 const SCRIPT_OPTIONS = new Set(['-command', '-c', '-file', '-f', '-encodedcommand', '-ec']);
 
+/**
+ * How the certificate reaches the servers: `replicated` (the default) imports it once with
+ * `-Identity Global` and lets the Central Management Store replicate it; `manual` imports and
+ * assigns it on every server itself, as the documentation's manual alternative does
+ * (docs/front-end.md, "Manual mode").
+ */
+export const POOL_MODES = ['replicated', 'manual'] as const;
+export type PoolMode = (typeof POOL_MODES)[number];
+
 /** How `Invoke-Command` reaches the servers; each option is passed only when set. */
 export const REMOTING_AUTHENTICATIONS = ['Default', 'Kerberos', 'Negotiate', 'CredSSP'] as const;
 export type RemotingAuthentication = (typeof REMOTING_AUTHENTICATIONS)[number];
@@ -106,6 +115,12 @@ export interface FrontEndPoolSpec {
    * option existed compares equal. @default false
    */
   readonly replaceForeignRoll?: true;
+  /**
+   * `manual`: the PFX is imported into each server's local computer store and assigned there
+   * (no replication). Present only when manual, so state written before the option existed
+   * compares equal. @default replicated
+   */
+  readonly mode?: 'manual';
 }
 
 // A DNS label of letters (any script: Windows DNS takes Unicode host names), digits and hyphens.
@@ -214,8 +229,27 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
   if (raw.replaceForeignRoll !== undefined && raw.replaceForeignRoll !== null && typeof raw.replaceForeignRoll !== 'boolean') {
     problems.push(`The pool's \`replaceForeignRoll\` must be true or false; got ${shown(raw.replaceForeignRoll)}; or leave it out for false (a roll nobody declared stops \`pulumi up\` with FOREIGN_ROLL_PENDING).`);
   }
+  const mode = poolModeOf(raw, removeLocalAssignments, problems);
   if (problems.length > 0) return { problems, ...(warnings.length > 0 ? { warnings } : {}) };
-  return { spec: { kind: POOL_KIND, servers, edition, command, remoting, removeLocalAssignments, serverTimeZone, ...numbers, ...(raw.replaceForeignRoll === true ? { replaceForeignRoll: true as const } : {}) }, problems, ...(warnings.length > 0 ? { warnings } : {}) };
+  return {
+    spec: { kind: POOL_KIND, servers, edition, command, remoting, removeLocalAssignments, serverTimeZone, ...numbers, ...(raw.replaceForeignRoll === true ? { replaceForeignRoll: true as const } : {}), ...(mode === 'manual' ? { mode } : {}) },
+    problems,
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
+
+/** The pool's `mode`; problems are pushed as sentences. */
+function poolModeOf(raw: Record<string, unknown>, removeLocalAssignments: boolean, problems: string[]): PoolMode {
+  if (raw.mode === undefined || raw.mode === null) return 'replicated';
+  if (typeof raw.mode !== 'string' || !(POOL_MODES as readonly string[]).includes(raw.mode)) {
+    problems.push(`The pool's \`mode\` must be "replicated" (import once, globally; replication deploys it) or "manual" (import and assign on every server, no replication); got ${shown(raw.mode)}; or leave it out for "replicated".`);
+    return 'replicated';
+  }
+  // In manual mode a local assignment is the desired state: removing it would undo the mode.
+  if (raw.mode === 'manual' && removeLocalAssignments) {
+    problems.push('The pool\'s `removeLocalAssignments: true` contradicts `mode: "manual"`: in manual mode each server\'s local assignment is the desired state, so `up` makes them rather than removes them; leave `removeLocalAssignments` out.');
+  }
+  return raw.mode as PoolMode;
 }
 
 // A session configuration name (`Microsoft.PowerShell`, `SkypeAdmins`): letters, digits and . _ -.

@@ -38,8 +38,8 @@ export interface PoolAttempts {
 /** Nothing tried yet: the start of a run. */
 export const NOTHING_TRIED: PoolAttempts = { planned: false, repaired: [] };
 
-/** Everything the decision reads. */
-export interface PoolStepInput {
+/** What every pool step decision reads of the pool at one look (both modes). */
+export interface PoolLook {
   /** The pool's description for progress lines (the port's, e.g. `PowerShell pool of 3 Front End Servers`). */
   readonly description: string;
   readonly snapshot: PoolSnapshot;
@@ -49,10 +49,14 @@ export interface PoolStepInput {
   /** The rolls the previous declaration scheduled (ownRollsOf): not foreign. */
   readonly ownRolls: readonly RollRef[];
   readonly pool: FrontEndPoolSpec;
+  readonly now: Date;
+}
+
+/** Everything the decision reads. */
+export interface PoolStepInput extends PoolLook {
   readonly tried: PoolAttempts;
   /** Whole seconds left before `replicationTimeoutSeconds` runs out (the shell's clock); 0: out of time. */
   readonly secondsLeft: number;
-  readonly now: Date;
 }
 
 /** A roll as the assignment carries it: the instant (ISO 8601 UTC) and the Windows zone the session must be in. */

@@ -13,16 +13,8 @@
 import { z } from 'zod';
 import type { RenewalFailure, RenewalInput } from './renewal-policy';
 import type { RenewalSettings } from './issuer-spec';
-import { parseIsoInstant } from './time';
+import { isoInstant as instant } from './schema-sentences';
 
-const instant = z.string().transform((value, context) => {
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) {
-    context.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.date;
-});
 
 const settings = z.object({
   renewBeforeMs: z.number().int().positive().optional(),

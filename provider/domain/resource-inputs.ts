@@ -11,6 +11,7 @@ import { MAX_SECRET_NAME_LENGTH, SECRET_NAME_CHARACTERS } from './secret-names';
 import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 import { printValue } from './printed-value';
+import { sourceRule, type CertificateSource } from './certificate-source';
 import { checkIssuerInputs, isIssuerSource, type IssuerSpec, type RenewalSettings } from './issuer-spec';
 
 /** Skype's minimum RSA key size for the OAuthTokenIssuer certificate. */
@@ -50,9 +51,19 @@ export interface DeclaredInputs {
   readonly adopt: boolean;
   /** The Front End pool to converge; absent: the store only. */
   readonly pool?: FrontEndPoolSpec;
-  /** The issuer the certificate comes from (automatic renewal), with its settings; absent: a PFX. */
+  /** Where the certificate comes from; absent while a value it depends on is not known (preview), or for an issuer (`issuer`). */
+  readonly source?: CertificateSource;
+  /** The issuer the certificate comes from (automatic renewal), with its settings; absent: a PFX or a certificate a server holds. */
   readonly issuer?: IssuerSpec;
   readonly renewal?: RenewalSettings;
+}
+
+/** The source rule on what is known: a value still to be computed is checked by `check` at up. */
+function declaredSource(raw: Readonly<Record<string, unknown>>, known: (key: string) => boolean, pool: FrontEndPoolSpec | undefined, poolKnown: boolean): ReturnType<typeof sourceRule> {
+  if (known('pfx') && known('password') && known('certificate')) return sourceRule(raw, pool, poolKnown);
+  // A PFX computed elsewhere: the PFX rules wait for its value.
+  if (!known('pfx') && known('certificate') && (raw.certificate === undefined || raw.certificate === null)) return { source: { kind: 'pfx' }, issues: [] };
+  return { issues: [] };
 }
 
 const describe = printValue;
@@ -162,27 +173,11 @@ export function checkDeclaredInputs(
     else issues.push({ argument: 'adopt', property: 'adopt', message: `The \`adopt\` argument must be true or false; got ${describe(raw.adopt)}.` });
   }
 
-  // A certificate from an issuer has no PFX: its rules (issuer-spec.ts) refuse one given.
+  // A certificate from an issuer has no PFX: its rules (issuer-spec.ts) refuse one given; the
+  // other sources' rules (certificate-source.ts) run below, once the pool is known.
   const issued = checkIssuerInputs(raw, isKnown);
   for (const issue of issued.issues) issues.push({ argument: issue.argument, property: issue.argument === 'pfx' || issue.argument === 'password' ? 'certificate' : issue.argument, message: issue.message });
   const fromIssuer = known('certificate') && isIssuerSource(raw.certificate);
-  // The PFX and password are secret: their values are never described, only their kind.
-  if (known('pfx') && !fromIssuer) {
-    const pfx = raw.pfx;
-    if (typeof pfx !== 'string' || pfx.length === 0) {
-      issues.push({
-        argument: 'pfx',
-        property: 'certificate',
-        message: `The \`pfx\` argument ${pfx === undefined || pfx === null ? 'is missing' : typeof pfx === 'string' ? 'is empty' : `is a ${typeof pfx}, not a string`}; pass the PFX as base64, e.g. pfx: pfxFromFile("s2s.pfx").`,
-      });
-    }
-  }
-  if (known('password') && !fromIssuer) {
-    const password = raw.password;
-    if (password !== undefined && password !== null && typeof password !== 'string') {
-      issues.push({ argument: 'password', property: 'certificate', message: `The \`password\` argument must be a string (or left out for a PFX without a password); got a ${typeof password}.` });
-    }
-  }
 
   const storeKind = known('store') && typeof raw.store === 'object' && raw.store !== null ? (raw.store as { kind?: unknown }).kind : undefined;
   // The AWS store has no passphrase: IAM and KMS protect it.
@@ -210,10 +205,15 @@ export function checkDeclaredInputs(
   const pool = known('pool') ? checkPoolSpec(raw.pool) : { problems: [] };
   for (const message of pool.problems) issues.push({ argument: 'pool', property: 'pool', message });
 
+  // The PFX and password are secret: the rules describe their kind, never their value; every
+  // source's issue is reported on `certificate`, never on `pfx` or `password`.
+  const source = fromIssuer ? { issues: [] } : declaredSource(raw, known, pool.spec, known('pool') && pool.problems.length === 0);
+  for (const issue of source.issues) issues.push({ argument: issue.argument, property: 'certificate', message: issue.message });
+
   const complete = sipDomain !== undefined && secretName !== undefined;
   if (issues.length > 0 || !complete) return { issues };
   return {
     issues,
-    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}), ...(issued.issuer && issued.renewal ? { issuer: issued.issuer, renewal: issued.renewal } : {}) },
+    inputs: { sipDomain, secretName, ...(effectiveAt !== undefined ? { effectiveDate: effectiveAt.toISOString(), effectiveAt } : {}), minKeyBits, warnBeforeExpiryDays, adopt, ...(pool.spec ? { pool: pool.spec } : {}), ...(source.source ? { source: source.source } : {}), ...(issued.issuer && issued.renewal ? { issuer: issued.issuer, renewal: issued.renewal } : {}) },
   };
 }

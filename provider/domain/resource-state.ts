@@ -34,10 +34,12 @@ export interface AwsStoreSpec extends AwsStoreOptions {
 /** The inputs after `check`: what the user declared plus the reviewable facts. */
 export interface CheckedInputs {
   readonly sipDomain: string;
-  /** The PFX, base64. Secret. */
-  readonly pfx: string;
+  /** The PFX, base64. Secret. Absent (`null`) for a certificate a Front End Server already has (`certificate`). */
+  readonly pfx?: string | null;
   /** The PFX password; `null`: none. Secret. */
-  readonly password: string | null;
+  readonly password?: string | null;
+  /** A certificate a Front End Server already has, as declared (certificate-source.ts); absent or `null`: the PFX. */
+  readonly certificate?: unknown;
   readonly effectiveDate?: string;
   readonly minKeyBits: number;
   readonly warnBeforeExpiryDays: number;

@@ -10,8 +10,10 @@
  * the same bytes, which is what makes a retried PutSecretValue (same ClientRequestToken, same
  * SecretString) a no-op on Secrets Manager rather than a ResourceExistsException.
  */
+import { z } from 'zod';
 import { SfbError } from './errors';
-import type { CertificatePayload } from '../ports/certificate-store';
+import { holdsPfx, type CertificatePayload, type PfxPayload, type ServerHeldPayload } from '../ports/certificate-store';
+import { jsonObject, parseWith, worded } from './schema-sentences';
 
 /** Secrets Manager's limit on a SecretString, in bytes of UTF-8. */
 export const MAX_SECRET_STRING_BYTES = 65_536;
@@ -19,48 +21,36 @@ export const MAX_SECRET_STRING_BYTES = 65_536;
 /** Names the document's shape, so an operator reading the secret knows what wrote it. */
 export const SECRET_DOCUMENT_FORMAT = 'sfb-oauth-cert/oauth-token-issuer';
 
-/** The schema version this code writes; a newer one is refused (upgrade sfb-oauth-cert). */
-export const SECRET_DOCUMENT_SCHEMA_VERSION = 1;
+/**
+ * The newest schema version this code reads; a newer one is refused (upgrade sfb-oauth-cert). A
+ * version holding a PFX is still written as schema 1 (the same bytes as before, so a retried
+ * write stays a no-op); one naming a certificate a Front End Server holds, which has no PFX, as
+ * schema 2, so an older sfb-oauth-cert says "upgrade" instead of reading it as damaged.
+ */
+export const SECRET_DOCUMENT_SCHEMA_VERSION = 2;
+const PFX_DOCUMENT_SCHEMA_VERSION = 1;
 
-/** What one document carries. */
-export interface SecretDocumentFields {
-  /** The PFX, standard base64 without line breaks. */
-  readonly pfxBase64: string;
-  /** The PFX password; `null`: none (distinct from the empty password). */
-  readonly password: string | null;
-  /** SHA-1 thumbprint, 40 uppercase hex digits. */
-  readonly thumbprint: string;
-  /** The certificate's NotAfter, ISO 8601; absent when the writer did not know it. */
-  readonly notAfter?: string;
-  /** When this version becomes current, ISO 8601; present for a scheduled roll. */
-  readonly effectiveDate?: string;
-  /** The ACME account key the certificate was ordered with (PEM); absent for other certificates. Added within schema 1: older documents lack it. */
-  readonly acmeAccountKeyPem?: string;
-}
+/** What one document carries: the version's payload and, when known, the certificate's NotAfter (ISO 8601). */
+export type SecretDocumentFields = (PfxPayload | ServerHeldPayload) & { readonly notAfter?: string };
 
 /** The fields of the document for one version's payload and, when known, its certificate's NotAfter. */
 export function secretDocumentFields(payload: CertificatePayload, notAfter: string | undefined): SecretDocumentFields {
-  return {
-    pfxBase64: payload.pfxBase64,
-    password: payload.password,
-    thumbprint: payload.thumbprint,
-    ...(notAfter === undefined ? {} : { notAfter }),
-    ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }),
-    ...(payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem }),
-  };
+  const facts = { thumbprint: payload.thumbprint, ...(notAfter === undefined ? {} : { notAfter }), ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }) };
+  if (!holdsPfx(payload)) return { heldBy: payload.heldBy, ...facts };
+  return { pfxBase64: payload.pfxBase64, password: payload.password, ...facts, ...(payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem }) };
 }
 
 /** The document as text, keys always in one order (so equal fields give equal bytes). */
 export function encodeSecretDocument(fields: SecretDocumentFields): string {
+  const pfx = fields.pfxBase64 !== undefined;
   return JSON.stringify({
     format: SECRET_DOCUMENT_FORMAT,
-    schemaVersion: SECRET_DOCUMENT_SCHEMA_VERSION,
+    schemaVersion: pfx ? PFX_DOCUMENT_SCHEMA_VERSION : SECRET_DOCUMENT_SCHEMA_VERSION,
     thumbprint: fields.thumbprint,
     ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
     ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
-    password: fields.password,
-    ...(fields.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: fields.acmeAccountKeyPem }),
-    pfxBase64: fields.pfxBase64,
+    // The ACME account key (an optional field added within schema 1: older documents lack it).
+    ...(pfx ? { password: fields.password, ...(fields.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: fields.acmeAccountKeyPem }), pfxBase64: fields.pfxBase64 } : { heldBy: fields.heldBy }),
   });
 }
 
@@ -86,7 +76,7 @@ export function secretDocumentBytes(fields: SecretDocumentFields): number {
  */
 export function secretDocumentSizeProblem(fields: SecretDocumentFields, localStore?: string): string | undefined {
   const bytes = secretDocumentBytes(fields);
-  if (bytes <= MAX_SECRET_STRING_BYTES) return undefined;
+  if (bytes <= MAX_SECRET_STRING_BYTES || fields.pfxBase64 === undefined) return undefined;
   const pfxBytes = Math.floor((fields.pfxBase64.length * 3) / 4);
   const size = `as a ${bytes}-byte document (a PFX of about ${pfxBytes} bytes, in base64 with its password and facts)`;
   const exportAgain = 'Export the PFX again without the chain certificates Skype does not need (the certificate and its private key are enough)';
@@ -114,6 +104,27 @@ export type DecodedSecretDocument =
       readonly foreign?: boolean;
     };
 
+/** The facts every document carries; each issue names the field, never its value. */
+const documentFacts = {
+  thumbprint: z.string(worded(() => 'its "thumbprint" is not a string')),
+  notAfter: z.string(worded(() => 'its "notAfter" is not a string')).optional(),
+  effectiveDate: z.string(worded(() => 'its "effectiveDate" is not a string')).optional(),
+};
+
+/** A document holding a PFX (schema 1 and 2). */
+const pfxDocumentFields = z.looseObject({
+  pfxBase64: z.string(worded(() => 'its "pfxBase64" is not a string')),
+  password: z.string(worded(() => 'its "password" is neither a string nor null')).nullable(),
+  acmeAccountKeyPem: z.string(worded(() => 'its "acmeAccountKeyPem" is not a string')).optional(),
+  ...documentFacts,
+});
+
+/** A document naming the server that holds the certificate, without a PFX (schema 2). */
+const serverHeldDocumentFields = z.looseObject({
+  heldBy: z.string(worded(() => 'its "heldBy" is not a string')),
+  ...documentFacts,
+});
+
 /**
  * Reads a document back. The reason names the field at fault, never its value (the value may be
  * the PFX or the password).
@@ -125,30 +136,27 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   } catch {
     return { ok: false, foreign: true, reason: 'the value is not JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, foreign: true, reason: 'the value is not a JSON object' };
-  const doc = parsed as Record<string, unknown>;
+  const object = jsonObject.safeParse(parsed);
+  if (!object.success) return { ok: false, foreign: true, reason: 'the value is not a JSON object' };
+  const doc = object.data;
   if (doc.format !== SECRET_DOCUMENT_FORMAT) return { ok: false, foreign: true, reason: `its "format" is not "${SECRET_DOCUMENT_FORMAT}"` };
   const version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: 'its "schemaVersion" is not a whole number' };
   if (version > SECRET_DOCUMENT_SCHEMA_VERSION) {
     return { ok: false, newer: true, reason: `its schemaVersion ${version} is newer than the ${SECRET_DOCUMENT_SCHEMA_VERSION} this sfb-oauth-cert reads` };
   }
-  const { pfxBase64, password, thumbprint, notAfter, effectiveDate, acmeAccountKeyPem } = doc;
-  if (typeof pfxBase64 !== 'string') return { ok: false, reason: 'its "pfxBase64" is not a string' };
-  if (password !== null && typeof password !== 'string') return { ok: false, reason: 'its "password" is neither a string nor null' };
-  if (typeof thumbprint !== 'string') return { ok: false, reason: 'its "thumbprint" is not a string' };
-  if (notAfter !== undefined && typeof notAfter !== 'string') return { ok: false, reason: 'its "notAfter" is not a string' };
-  if (effectiveDate !== undefined && typeof effectiveDate !== 'string') return { ok: false, reason: 'its "effectiveDate" is not a string' };
-  if (acmeAccountKeyPem !== undefined && typeof acmeAccountKeyPem !== 'string') return { ok: false, reason: 'its "acmeAccountKeyPem" is not a string' };
-  return {
-    ok: true,
-    fields: {
-      pfxBase64,
-      password,
-      thumbprint,
-      ...(notAfter === undefined ? {} : { notAfter }),
-      ...(effectiveDate === undefined ? {} : { effectiveDate }),
-      ...(acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem }),
-    },
-  };
+  const optionalFacts = (fields: { readonly notAfter?: string; readonly effectiveDate?: string }) => ({
+    ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
+    ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
+  });
+  // Schema 2 adds the version without a PFX; a PFX document reads the same in both.
+  if (doc.pfxBase64 === undefined && version >= 2) {
+    const held = parseWith(serverHeldDocumentFields, doc);
+    if (!held.ok) return { ok: false, reason: held.problems[0]! };
+    return { ok: true, fields: { heldBy: held.value.heldBy, thumbprint: held.value.thumbprint, ...optionalFacts(held.value) } };
+  }
+  const fields = parseWith(pfxDocumentFields, doc);
+  if (!fields.ok) return { ok: false, reason: fields.problems[0]! };
+  const { pfxBase64, password, thumbprint, acmeAccountKeyPem } = fields.value;
+  return { ok: true, fields: { pfxBase64, password, thumbprint, ...optionalFacts(fields.value), ...(acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem }) } };
 }

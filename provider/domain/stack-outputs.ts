@@ -3,11 +3,13 @@
  * --json`: the resource's own output names (`thumbprint`, `notAfter`, `previousThumbprint`,
  * `pendingThumbprint`, `secretName`, `servers`), exported one by one as the examples do, or
  * all at once by exporting the resource (`export const certificate = cert`). Pure: the CLI reads
- * the file, this decides what in it counts.
+ * the file, this decides what in it counts, with one schema (schema-sentences.ts).
  *
  * A secret output shows as the string `[secret]` without `--show-secrets`: none of these outputs
  * is secret, so such a value is read as not recorded rather than refused.
  */
+import { z } from 'zod';
+import { jsonObject, parseWith, worded } from './schema-sentences';
 import { parseIsoInstant } from './time';
 
 /** What one Front End reported at the stack's last look (the resource's `servers` output). */
@@ -37,14 +39,66 @@ export type StackRecordOutcome = { readonly ok: true; readonly record: StackReco
 
 const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** `null`, or a top-level output shown as `[secret]`: not recorded. */
+const absentIf =
+  (...absent: unknown[]) =>
+  (value: unknown): unknown =>
+    absent.includes(value) ? undefined : value;
+
+/** A thumbprint, upper case; anything else is a shape the resource never writes. */
+const thumbprint = (label: string) => {
+  const sentence = worded(() => `${label} is not a thumbprint of 40 hexadecimal digits`);
+  return z
+    .string(sentence)
+    .regex(THUMBPRINT, sentence)
+    .transform((value) => value.toUpperCase());
+};
+
+/** An instant, normalised to ISO 8601 UTC, read with the one strict parser. */
+const instant = (key: string) =>
+  z.unknown().transform((value, context) => {
+    const parsed = parseIsoInstant(value);
+    if (parsed.ok) return parsed.date.toISOString();
+    context.addIssue({ code: 'custom', message: `\`${key}\` is not an ISO 8601 date and time with a zone` });
+    return z.NEVER;
+  });
+
+const optional = <S extends z.ZodType>(schema: S, ...absent: unknown[]) => z.preprocess(absentIf(null, ...absent), schema.optional()).optional();
+
+// The keys in the order their problems are reported.
+const recordedServer = z.object(
+  {
+    currentNotAfter: optional(instant('servers.currentNotAfter')),
+    previousNotAfter: optional(instant('servers.previousNotAfter')),
+    current: optional(thumbprint('`servers`.current')),
+    previous: optional(thumbprint('`servers`.previous')),
+  },
+  worded(() => 'an entry of `servers` is not an object'),
+);
+
+const SECRET = '[secret]';
+
+const stackOutputs = z.object({
+  thumbprint: optional(thumbprint('`thumbprint`'), SECRET),
+  notAfter: optional(instant('notAfter'), SECRET),
+  previousThumbprint: optional(thumbprint('`previousThumbprint`'), SECRET),
+  pendingThumbprint: optional(thumbprint('`pendingThumbprint`'), SECRET),
+  nextRenewalAt: optional(instant('nextRenewalAt'), SECRET),
+  // Anything but a name is not one: read as not recorded.
+  secretName: z
+    .unknown()
+    .transform((value) => (typeof value === 'string' && value !== '' && value !== SECRET ? value : undefined))
+    .optional(),
+  servers: optional(z.record(z.string(), recordedServer, worded(() => '`servers` is not an object of FQDN to what the server reported')), SECRET),
+});
 
 /** The object that holds the resource's outputs: the document itself, or one exported object. */
 function outputsOf(document: Record<string, unknown>): Record<string, unknown> | undefined {
   if ('thumbprint' in document) return document;
-  const holders = Object.values(document).filter((value): value is Record<string, unknown> => isObject(value) && 'thumbprint' in value);
+  const holders = Object.values(document).flatMap((value) => {
+    const held = jsonObject.safeParse(value);
+    return held.success && 'thumbprint' in held.data ? [held.data] : [];
+  });
   return holders.length === 1 ? holders[0] : undefined;
 }
 
@@ -54,72 +108,39 @@ function outputsOf(document: Record<string, unknown>): Record<string, unknown> |
  * never writes; unknown outputs are ignored.
  */
 export function readStackOutputs(document: unknown): StackRecordOutcome {
-  if (!isObject(document)) return { ok: false, reason: 'it is not a JSON object (run `pulumi stack output --json`)' };
-  const outputs = outputsOf(document);
+  const top = jsonObject.safeParse(document);
+  if (!top.success) return { ok: false, reason: 'it is not a JSON object (run `pulumi stack output --json`)' };
+  const outputs = outputsOf(top.data);
   if (outputs === undefined) {
     return { ok: false, reason: 'it has no `thumbprint` output, neither at the top level nor in exactly one exported object; export the certificate\'s outputs (thumbprint, notAfter, ...) or the resource itself' };
   }
-  const problems: string[] = [];
-  const recorded = (key: string): unknown => (outputs[key] === '[secret]' ? undefined : outputs[key]);
-  const thumbprint = (key: string): string | undefined => {
-    const value = recorded(key);
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || !THUMBPRINT.test(value)) {
-      problems.push(`\`${key}\` is not a thumbprint of 40 hexadecimal digits`);
-      return undefined;
-    }
-    return value.toUpperCase();
+  const parsed = parseWith(stackOutputs, outputs);
+  if (!parsed.ok) return { ok: false, reason: `${parsed.problems.join('; ')} (the resource never writes such a value; give the unedited output of \`pulumi stack output --json\`)` };
+  const { thumbprint: t, notAfter, previousThumbprint, pendingThumbprint, nextRenewalAt, secretName, servers } = parsed.value;
+  return {
+    ok: true,
+    record: {
+      ...(t !== undefined ? { thumbprint: t } : {}),
+      ...(notAfter !== undefined ? { notAfter } : {}),
+      ...(previousThumbprint !== undefined ? { previousThumbprint } : {}),
+      ...(pendingThumbprint !== undefined ? { pendingThumbprint } : {}),
+      ...(nextRenewalAt !== undefined ? { nextRenewalAt } : {}),
+      ...(secretName !== undefined ? { secretName } : {}),
+      ...(servers !== undefined ? { servers: serversOf(servers) } : {}),
+    },
   };
-  const instant = (value: unknown, key: string): string | undefined => {
-    if (value === undefined || value === null) return undefined;
-    const parsed = parseIsoInstant(value);
-    if (!parsed.ok) {
-      problems.push(`\`${key}\` is not an ISO 8601 date and time with a zone`);
-      return undefined;
-    }
-    return parsed.date.toISOString();
-  };
-  const record: { -readonly [K in keyof StackRecord]: StackRecord[K] } = {};
-  const t = thumbprint('thumbprint');
-  if (t !== undefined) record.thumbprint = t;
-  const notAfter = instant(recorded('notAfter'), 'notAfter');
-  if (notAfter !== undefined) record.notAfter = notAfter;
-  const previous = thumbprint('previousThumbprint');
-  if (previous !== undefined) record.previousThumbprint = previous;
-  const pending = thumbprint('pendingThumbprint');
-  if (pending !== undefined) record.pendingThumbprint = pending;
-  const nextRenewalAt = instant(recorded('nextRenewalAt'), 'nextRenewalAt');
-  if (nextRenewalAt !== undefined) record.nextRenewalAt = nextRenewalAt;
-  const secretName = recorded('secretName');
-  if (typeof secretName === 'string' && secretName !== '') record.secretName = secretName;
-  const servers = recorded('servers');
-  if (isObject(servers)) {
-    const read: Record<string, RecordedServer> = {};
-    for (const [server, entry] of Object.entries(servers)) {
-      if (!isObject(entry)) {
-        problems.push('an entry of `servers` is not an object');
-        continue;
-      }
-      const one = (key: string): string | null => {
-        const value = entry[key];
-        if (value === undefined || value === null) return null;
-        if (typeof value !== 'string' || !THUMBPRINT.test(value)) {
-          problems.push(`\`servers\`.${key} is not a thumbprint of 40 hexadecimal digits`);
-          return null;
-        }
-        return value.toUpperCase();
-      };
-      const currentNotAfter = instant(entry.currentNotAfter, 'servers.currentNotAfter');
-      const previousNotAfter = instant(entry.previousNotAfter, 'servers.previousNotAfter');
-      read[server.toLowerCase()] = {
-        current: one('current'),
-        previous: one('previous'),
-        ...(currentNotAfter !== undefined ? { currentNotAfter } : {}),
-        ...(previousNotAfter !== undefined ? { previousNotAfter } : {}),
-      };
-    }
-    record.servers = read;
-  } else if (servers !== undefined && servers !== null) problems.push('`servers` is not an object of FQDN to what the server reported');
-  if (problems.length > 0) return { ok: false, reason: `${problems.join('; ')} (the resource never writes such a value; give the unedited output of \`pulumi stack output --json\`)` };
-  return { ok: true, record };
+}
+
+function serversOf(servers: Readonly<Record<string, z.output<typeof recordedServer>>>): Record<string, RecordedServer> {
+  return Object.fromEntries(
+    Object.entries(servers).map(([server, entry]) => [
+      server.toLowerCase(),
+      {
+        current: entry.current ?? null,
+        previous: entry.previous ?? null,
+        ...(entry.currentNotAfter !== undefined ? { currentNotAfter: entry.currentNotAfter } : {}),
+        ...(entry.previousNotAfter !== undefined ? { previousNotAfter: entry.previousNotAfter } : {}),
+      },
+    ]),
+  );
 }

@@ -5,7 +5,32 @@
  * rules with the same words. (Names, versions, labels, owners, the payload, the document and the
  * recovery window each have their own module beside this one.)
  */
+import { assertPayload } from './certificate-payload';
 import { SfbError, type Finding } from './errors';
+import { assertSecretDocumentFits, secretDocumentFields, type SecretDocumentFields } from './secret-document';
+import { assertSecretName } from './secret-names';
+import { assertOwnerClaim } from './secret-owners';
+import { assertVersionId } from './secret-versions';
+import { assertWriteStage } from './stage-labels';
+import type { PutVersionRequest } from '../ports/certificate-store';
+
+/**
+ * What every store checks of a write before it touches anything: the name, the version id, the
+ * stage, the payload, the claim, and the size of the document Secrets Manager would keep (the
+ * local store measures it too, naming itself as `localStore`). Returns the request and that
+ * document's fields.
+ */
+export function checkPutVersion(request: PutVersionRequest, localStore?: string): { readonly request: PutVersionRequest; readonly fields: SecretDocumentFields } {
+  const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
+  assertSecretName(name);
+  assertVersionId(versionId);
+  assertWriteStage(stage, name, versionId);
+  assertPayload(name, versionId, payload);
+  assertOwnerClaim(claim);
+  const fields = secretDocumentFields(payload, typeof notAfter === 'string' ? notAfter : undefined);
+  assertSecretDocumentFits(fields, localStore);
+  return { request: { name, versionId, stage, payload, ...(claim !== undefined ? { claim } : {}), ...(notAfter !== undefined ? { notAfter } : {}) }, fields };
+}
 
 /**
  * STORE_NOT_FOUND for a change to a secret that does not exist. `where` is the store's

@@ -10,8 +10,15 @@
 /** A stage label on a stored version. Each label is on at most one version of a secret. */
 export type CertificateStage = 'current' | 'previous' | 'pending';
 
-/** What is stored in one version. Only the store and the shell ever see it decrypted. */
-export interface CertificatePayload {
+/**
+ * What is stored in one version. Only the store and the shell ever see it decrypted. A PFX
+ * (with its password), or, for a certificate a Front End Server already has, a record without
+ * anything secret: the thumbprint and the server holding it (its key stays there).
+ */
+export type CertificatePayload = PfxPayload | ServerHeldPayload;
+
+/** A version holding the PFX. */
+export interface PfxPayload {
   /** The PFX bytes, base64 (standard alphabet, no line breaks). */
   readonly pfxBase64: string;
   /** The PFX password; `null` means "no password" (distinct from the empty password). */
@@ -25,6 +32,26 @@ export interface CertificatePayload {
    * as the same account; absent for a certificate from a PFX or another issuer. Secret.
    */
   readonly acmeAccountKeyPem?: string;
+  readonly heldBy?: undefined;
+}
+
+/** A version naming a certificate a Front End Server holds: no PFX, no password. */
+export interface ServerHeldPayload {
+  /** The Front End Server whose `Cert:\LocalMachine\My` holds the certificate and its key (FQDN). */
+  readonly heldBy: string;
+  // Never present: listed so that code reading either kind of payload type-checks.
+  readonly pfxBase64?: undefined;
+  readonly password?: undefined;
+  readonly acmeAccountKeyPem?: undefined;
+  /** 40 uppercase hex. */
+  readonly thumbprint: string;
+  /** When this version becomes (or became) current, ISO 8601; absent: immediately. */
+  readonly effectiveDate?: string;
+}
+
+/** Whether a payload holds a PFX (else it names a certificate a server holds). */
+export function holdsPfx(payload: CertificatePayload): payload is PfxPayload {
+  return payload.pfxBase64 !== undefined;
 }
 
 /** Metadata of one version: never the secret itself. */

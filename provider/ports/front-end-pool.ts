@@ -86,6 +86,21 @@ export interface AssignRequest {
   readonly sessionTimeZone?: string;
 }
 
+/**
+ * Manual mode: the certificate imported into one server's local computer store and assigned
+ * there (no `-Identity Global`, so nothing replicates it).
+ */
+export interface LocalInstallRequest {
+  readonly thumbprint: string;
+  /** Present: copy the PFX to the server and import it; absent: assign the one its store holds. */
+  readonly pfx?: { readonly pfxBase64: string; readonly password: string | null };
+  /**
+   * A scheduled roll of the local assignment, the instant as ISO 8601 UTC: the DateTime is built
+   * on the server itself, in its own zone.
+   */
+  readonly effectiveAt?: string;
+}
+
 /** What the provider asks of the pool. */
 export interface FrontEndPool {
   /** A short description for messages, e.g. `PowerShell pool of 3 Front End Servers`. */
@@ -101,4 +116,8 @@ export interface FrontEndPool {
   removePrevious(): Promise<void>;
   /** Removes one server's local-scope assignment, so it uses the global one again. */
   removeLocal(server: string): Promise<void>;
+  /** Manual mode: imports (when `pfx` is given) and assigns the certificate on one server, locally. */
+  installLocal(server: string, request: LocalInstallRequest): Promise<void>;
+  /** Manual mode: removes the PFX copies an interrupted run left on the servers; returns the servers that had one. */
+  sweepCopies(): Promise<readonly string[]>;
 }

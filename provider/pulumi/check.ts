@@ -25,12 +25,15 @@ import { ourVersionId } from '../domain/secret-versions';
 import { validatePfxRecording } from '../validate-pfx';
 import { settingsOf } from '../domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../domain/front-end-pool-preview';
+import { isManualPool, previewManualPool } from '../domain/manual-pool-steps';
 import { recordedTimeZone } from '../domain/front-end-pool-plan';
 import { checkPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
 import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
 import { warningLine } from '../domain/plan-lines';
+import { isServerHeld } from '../domain/certificate-source';
+import { checkServerHeldInputs } from './server-held-check';
 import { isIssued, issuedCheckInputs, renewalDiff } from './renewal-step';
 
 /** What Pulumi's check returns on failure. */
@@ -110,6 +113,8 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const pfx = news.pfx;
   const password = news.password === undefined ? null : news.password;
   if (failures.length > 0) return { inputs: news, failures, warnings: [] };
+  const source = declared.inputs?.source;
+  if (declared.inputs?.pool && source && isServerHeld(source)) return checkServerHeldInputs(olds, news, { ...declared.inputs, pool: declared.inputs.pool }, source, now);
   const { issuer, renewal } = declared.inputs ?? {};
   if (declared.inputs && issuer && renewal) return { inputs: issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }), failures, warnings: [] };
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
@@ -164,7 +169,7 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     const notAfter = parseIsoInstant(facts.notAfter);
     if (!notBefore.ok || !notAfter.ok) throw new SfbError('INTERNAL_ERROR', `The recorded validity of ${facts.thumbprint} is not an ISO 8601 instant; run \`pulumi preview\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
     const desired = { thumbprint: facts.thumbprint, notBefore: notBefore.date, notAfter: notAfter.date, ...(effectiveAt ? { effectiveDate: effectiveAt } : {}) };
-    const deployment = previewPool(olds, pool, desired, now);
+    const deployment = (isManualPool(pool) ? previewManualPool : previewPool)(olds, pool, desired, now);
     for (const issue of deployment.issues) failures.push({ property: effectiveDate ? 'effectiveDate' : 'certificate', reason: `${issue.code}: ${issue.message}` });
     if (deployment.plan) summary = `${summary}; ${deployment.plan.summary}`;
   }
@@ -263,7 +268,7 @@ function checkRecordedZone(record: Record<string, unknown>, state: StoredState, 
   if (news.notBefore === undefined || news.notAfter === undefined) return;
   const desired = { thumbprint: news.thumbprint, notBefore: news.notBefore, notAfter: news.notAfter, ...(news.effectiveDate ? { effectiveDate: news.effectiveDate } : {}) };
   // The pool's preview reads the raw state (its own `servers` and `retiredCertificate` shapes).
-  const outcome = previewPool(record, spec, desired, now, recorded);
+  const outcome = (isManualPool(spec) ? previewManualPool : previewPool)(record, spec, desired, now, recorded);
   const [first] = outcome.issues;
   if (!outcome.plan && first) throw new SfbError(first.code, outcome.issues.map((issue) => issue.message).join(' '));
 }

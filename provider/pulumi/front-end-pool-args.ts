@@ -4,7 +4,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { programError } from './program-error';
-import { checkPoolSpec, POOL_KIND, type PoolEdition, type RemotingAuthentication } from '../domain/front-end-pool-spec';
+import { checkPoolSpec, POOL_KIND, type PoolEdition, type PoolMode, type RemotingAuthentication } from '../domain/front-end-pool-spec';
 
 /** Options of {@link FrontEndPools.powershell}. */
 export interface PowerShellPoolOptions {
@@ -71,6 +71,15 @@ export interface PowerShellPoolOptions {
    * @default false
    */
   readonly replaceForeignRoll?: boolean;
+  /**
+   * `replicated`: the PFX is imported once with `-Identity Global` and the Central Management
+   * Store replicates it. `manual`: for deployments that import by hand, the PFX is copied to every
+   * server over the remoting session, imported into its local computer store and assigned there
+   * (`Import-CsCertificate` and `Set-CsCertificate` without `-Identity Global`); each server is
+   * verified on its own, and a server added to `servers` gets it on the next `up`.
+   * @default "replicated"
+   */
+  readonly mode?: PoolMode;
 }
 
 /** The `pool` argument as the resource passes it on (plain, non-secret values). */

@@ -19,11 +19,15 @@ import { decidePoolStep, NOTHING_TRIED, poolDrift, type PoolStep } from '../doma
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-end-pool';
 import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
+import { isManualPool, manualDrift } from '../domain/manual-pool-steps';
+import { convergeManualPool } from './manual-pool-step';
+import { assignFromServer, serverHeldOf } from './server-held-assign';
+import { parsePoolState } from '../domain/certificate-state';
 
 /** What the pool step needs of the checked inputs. */
 export interface PoolInputs extends DeclaredCertificate {
   readonly pool?: FrontEndPoolSpec | null;
-  readonly pfx?: string;
+  readonly pfx?: string | null;
   readonly password?: string | null;
   /** The password of the pool's remoting `credential` (a secret input, like `password`). */
   readonly poolPassword?: string | null;
@@ -92,6 +96,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
   const spec = inputs.pool;
   if (!spec) return undefined;
   const pool = deps.open(spec, secretsOf(inputs));
+  if (isManualPool(spec)) {
+    return convergeManualPool(inputs, spec, pool, now, deps, ({ error, servers }) => {
+      throw new PoolStepError(error.code, error.message, servers);
+    });
+  }
   const desired = desiredOf(inputs);
   const ownRolls = ownRollsOf(inputs.declaredBefore);
   let snapshot: PoolSnapshot | undefined;
@@ -116,9 +125,11 @@ export async function convergePool(inputs: PoolInputs, now: Date, deps: PoolDeps
           deps.progress(step.line);
           return serversOutput(snapshot, known);
         case 'assign': {
-          const request = assignRequestOf(step, inputs);
+          // A certificate a Front End Server already has is checked again and assigned from it.
+          const held = serverHeldOf(inputs);
+          const request = held ? undefined : assignRequestOf(step, inputs);
           deps.progress(step.line);
-          await pool.assign(request);
+          await (held ? assignFromServer(held, step, { ...inputs, pool: spec }, now) : pool.assign(request!));
           break;
         }
         case 'verify':
@@ -166,7 +177,8 @@ export async function readPool(inputs: PoolInputs, now: Date, deps: Pick<PoolDep
   if (!spec) return undefined;
   const snapshot = await deps.open(spec, secretsOf(inputs)).inspect();
   const desired = desiredOf(inputs);
-  return { servers: serversOutput(snapshot, knownNotAfter(inputs.servers, inputs, snapshot)), drift: poolDrift(snapshot, desired, now) };
+  const drift = isManualPool(spec) ? manualDrift(snapshot, desired, now) : poolDrift(snapshot, desired, now);
+  return { servers: serversOutput(snapshot, knownNotAfter(inputs.servers, inputs, snapshot)), drift };
 }
 
 /**
@@ -203,12 +215,17 @@ export async function poolStep<S extends { readonly plan?: unknown }>(
 
 /** Refresh's pool step: `servers` as reported now, and a drift line when a server differs. */
 export async function poolRefresh(props: Record<string, unknown>, now: Date, deps: Partial<Pick<PoolDeps, 'open'>> = {}): Promise<Record<string, unknown>> {
-  if (!props.pool) return props;
-  const seen = await readPool(props as unknown as PoolInputs, now, { ...defaultDeps, ...deps });
+  const parsed = parsePoolState(props);
+  if (!parsed.ok) {
+    const keys = parsed.unread.map((u) => `\`${u.key}\` (${u.reason})`).join(', ');
+    throw new SfbError('INTERNAL_ERROR', `The state of secret "${String(props.secretName)}" reached the pool step of refresh unreadable: ${keys}. Run \`pulumi up\`, which records the pool again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+  }
+  if (!parsed.inputs) return props;
+  const seen = await readPool(parsed.inputs, now, { ...defaultDeps, ...deps });
   if (!seen) return props;
   const next: Record<string, unknown> = { ...props, servers: seen.servers };
   if (seen.drift.length > 0 && !isDriftPlan(props.plan)) {
-    next.plan = driftPlan(`${serverList(seen.drift)} instead of the declared ${String(props.thumbprint)}`);
+    next.plan = driftPlan(`${serverList(seen.drift)} instead of the declared ${parsed.inputs.thumbprint}`);
   }
   return next;
 }

@@ -31,6 +31,7 @@ import { isForeign, planRoll, slotsAsOf, thumbprintOf, type CertificateSlots, ty
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../ports/certificate-store';
 import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
 import { driftPlan, warningLine } from '../domain/plan-lines';
+import { isServerHeld, sourceRule } from '../domain/certificate-source';
 import { failureRecordOf, isIssued, issuedInputs, renewalDiff, withRenewalLine } from './renewal-step';
 export { RECOVERY_WINDOW_DAYS };
 
@@ -130,6 +131,22 @@ function warnOfForeignVersions(store: CertificateStore, name: string, slots: Cer
   }
 }
 
+/**
+ * What the store keeps of the declared certificate: the PFX and its password, or, for a
+ * certificate a Front End Server already has, its thumbprint and that server (nothing secret).
+ */
+function payloadOf(inputs: CheckedInputs, acmeAccountKeyPem?: string): CertificatePayload {
+  const when = inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {};
+  // The ACME account key is kept beside the certificate, never in the inputs (state keeps them).
+  const account = acmeAccountKeyPem ? { acmeAccountKeyPem } : {};
+  if (typeof inputs.pfx === 'string') return { pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'), password: inputs.password ?? null, thumbprint: inputs.thumbprint, ...when, ...account };
+  const { source } = sourceRule({ certificate: inputs.certificate }, inputs.pool);
+  if (!source || !isServerHeld(source)) {
+    throw new SfbError('INTERNAL_ERROR', `The inputs of secret "${inputs.secretName}" reached the store step with neither a PFX nor a certificate a Front End Server holds; run \`pulumi preview\` and \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
+  }
+  return { heldBy: source.server, thumbprint: inputs.thumbprint, ...when };
+}
+
 /** The owner claim of the declaring stack (resource.ts sets `owner`; check passes it through). */
 function claimOf(inputs: CheckedInputs): OwnerClaim {
   if (typeof inputs.owner !== 'string' || inputs.owner === '') {
@@ -180,14 +197,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
   const effectiveAt = inputs.effectiveDate === undefined ? undefined : parseIsoInstant(inputs.effectiveDate);
   if (effectiveAt !== undefined && !effectiveAt.ok) throw new SfbError('INVALID_ARGUMENT', `The \`effectiveDate\` input ${effectiveAt.reason}.`);
   const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(effectiveAt?.ok ? { effectiveDate: effectiveAt.date } : {}) }, now);
-  const payload: CertificatePayload = {
-    pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'),
-    password: inputs.password,
-    thumbprint: inputs.thumbprint,
-    ...(inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {}),
-    // Kept beside the certificate, never in the inputs (they are written to state).
-    ...(acmeAccountKeyPem ? { acmeAccountKeyPem } : {}),
-  };
+  const payload = payloadOf(inputs, acmeAccountKeyPem);
   for (const step of plan.steps) {
     // The planner sees labelled versions only. A declared version the store still keeps without
     // a label (A → B → C, then A again) must be moved onto: writing it again is a no-op (the

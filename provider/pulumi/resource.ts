@@ -9,6 +9,8 @@ import { AWS_STORE_KIND, awsStoreOptionProblems, type AwsStoreOptions } from '..
 import { nodeVersionProblem } from '../domain/node-support';
 import { checkDeclaredInputs, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, SKYPE_MIN_KEY_BITS } from '../domain/resource-inputs';
 import type { RecordedFacts } from '../domain/pfx-checks';
+import type { DeclaredCertificateSource } from '../domain/certificate-source';
+export type { DeclaredCertificateSource } from '../domain/certificate-source';
 import { oauthTokenIssuerProvider } from './provider';
 export { pfxFromFile } from './pfx-from-file';
 import type { FrontEndPoolArgs } from './front-end-pool-args';
@@ -108,15 +110,22 @@ function storeInput(store: CertificateStoreSpec): Record<string, unknown> {
 export interface OAuthTokenIssuerCertificateArgs {
   /** The Skype SIP domain; the certificate must carry it (subject CN or SAN), e.g. `contoso.com`. */
   readonly sipDomain: pulumi.Input<string>;
-  /** The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret. Give it, or `certificate`. */
+  /**
+   * The PFX (certificate with its private key), base64. Use {@link pfxFromFile}. Made secret.
+   * Give it or `certificate`, not both.
+   */
   readonly pfx?: pulumi.Input<string>;
   /** The PFX password; absent: the PFX has none. Made secret. */
   readonly password?: pulumi.Input<string>;
   /**
-   * A certificate that renews itself, from an issuer: `Issuers.acme({...})`,
-   * `Issuers.command({...})` or `Issuers.selfSigned()`, in place of `pfx`.
+   * In place of `pfx`: a certificate a Front End Server of the `pool` already has,
+   * `{ thumbprint: '7F3A...' }` (in the store of `server`, by default the pool's first) or
+   * `{ fromType: 'Default', server: 'fe01.contoso.com' }` (the certificate that server uses as its
+   * Default one), checked on that server and assigned from it (`Set-CsCertificate -Identity Global
+   * -Thumbprint`), nothing secret stored; or a certificate that renews itself, from an issuer:
+   * `Issuers.acme({...})`, `Issuers.command({...})` or `Issuers.selfSigned()`.
    */
-  readonly certificate?: IssuerCertificateSource;
+  readonly certificate?: DeclaredCertificateSource | IssuerCertificateSource;
   /**
    * With an issuer: how long before NotAfter a renewal is ordered, as `720h` or `1h30m`.
    * @default a third of each certificate's lifetime
@@ -220,7 +229,7 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     const unsupportedNode = nodeVersionProblem(process.version);
     if (unsupportedNode !== undefined) throw programError('NODE_UNSUPPORTED', unsupportedNode);
     if (typeof args !== 'object' || args === null) {
-      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... }); got ${args === null ? 'null' : typeof args}.`);
+      throw programError('INVALID_ARGUMENT', `OAuthTokenIssuerCertificate "${name}" needs its arguments ({ sipDomain, pfx, password, ... } or { sipDomain, certificate, pool, ... }); got ${args === null ? 'null' : typeof args}.`);
     }
     const store = args.store ?? CertificateStores.local();
     // Every value already known is checked now, so a forgotten config value fails at once with the
@@ -247,14 +256,16 @@ export class OAuthTokenIssuerCertificate extends pulumi.dynamic.Resource {
     if (issues.length > 0) {
       throw programError('INVALID_ARGUMENT', `OAuthTokenIssuer certificate "${name}": ${issues.map((issue) => issue.message).join(' ')}`);
     }
+    const issuer = args.certificate !== undefined && 'issuer' in args.certificate ? args.certificate : undefined;
     const props: Record<string, unknown> = {
       sipDomain: args.sipDomain,
       pfx: args.pfx === undefined ? null : pulumi.secret(args.pfx),
       password: args.password === undefined ? null : pulumi.secret(args.password),
       effectiveDate: args.effectiveDate ?? null,
-      // The issuer's spec in the clear (it holds no secret); its secret environment apart, secret.
-      certificate: args.certificate ? { issuer: args.certificate.issuer } : null,
-      issuerSecrets: args.certificate?.secretEnvironment ? pulumi.secret(args.certificate.secretEnvironment) : null,
+      // A certificate a server holds, as declared; an issuer's spec in the clear (neither holds a
+      // secret); the issuer's secret environment apart, secret.
+      certificate: issuer ? { issuer: issuer.issuer } : (args.certificate ?? null),
+      issuerSecrets: issuer?.secretEnvironment ? pulumi.secret(issuer.secretEnvironment) : null,
       renewBefore: args.renewBefore ?? null,
       rollLeadTime: args.rollLeadTime ?? null,
       allowImmediateRenewal: args.allowImmediateRenewal ?? null,

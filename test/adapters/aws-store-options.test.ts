@@ -17,7 +17,7 @@ import { checkDeclaredInputs } from '../../provider/domain/resource-inputs';
 import { decodeSecretDocument, encodeSecretDocument, MAX_SECRET_STRING_BYTES, secretDocumentBytes, secretDocumentSizeProblem } from '../../provider/domain/secret-document';
 import * as handlers from '../../provider/pulumi/handlers';
 import { CertificateStores } from '../../provider/pulumi/resource';
-import type { CertificatePayload } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload } from '../../provider/ports/certificate-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -89,6 +89,10 @@ describe('the secret document', () => {
     ['a JSON string', '"hunter2"', { foreign: true, reason: 'the value is not a JSON object' }],
     ['a rotation Lambda\'s JSON', '{"username":"app","password":"hunter2"}', { foreign: true, reason: 'its "format" is not "sfb-oauth-cert/oauth-token-issuer"' }],
     ['ours without its PFX', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, thumbprint: 'A'.repeat(40), password: 'hunter2' }), { reason: 'its "pfxBase64" is not a string' }],
+    ['ours with a number as password', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, pfxBase64: 'hunter2', thumbprint: 'A'.repeat(40), password: 7 }), { reason: 'its "password" is neither a string nor null' }],
+    ['ours without a thumbprint', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, pfxBase64: 'hunter2', password: null }), { reason: 'its "thumbprint" is not a string' }],
+    ['ours with a date as a number', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, pfxBase64: 'hunter2', password: null, thumbprint: 'A'.repeat(40), notAfter: 1 }), { reason: 'its "notAfter" is not a string' }],
+    ['ours with an effective date as an object', JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, pfxBase64: 'hunter2', password: null, thumbprint: 'A'.repeat(40), effectiveDate: {} }), { reason: 'its "effectiveDate" is not a string' }],
   ])('sorts %s: foreign or damaged, naming no value', (_row, text, expected) => {
     const decoded = decodeSecretDocument(text);
     expect(decoded).toEqual({ ok: false, ...expected });

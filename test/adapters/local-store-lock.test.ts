@@ -4,7 +4,6 @@
  * who wrote), never about how long something took: timings on a shared CI machine prove nothing.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -14,25 +13,14 @@ import lockfileModule from 'proper-lockfile';
 import { createLocalStore, type LocalStoreConfig, localStorePaths, STALE_LOCK_MS } from '../../provider/adapters/local-store';
 import { withLock } from '../../provider/adapters/local-store/lock';
 import { isSfbError, type SfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStore } from '../../provider/ports/certificate-store';
+import type { CertificateStore } from '../../provider/ports/certificate-store';
+import { aPayload, aVersionId } from '../builders/store-payloads';
 
 const PASSPHRASE = 'lock-test-passphrase-0d7c1e';
 const NAME = 'sfb/oauth-token-issuer';
 const REPO = path.resolve(__dirname, '..', '..');
 const STORE_MODULE = path.join(REPO, 'provider', 'adapters', 'local-store', 'index.ts');
 const LOCK_MODULE = path.join(REPO, 'provider', 'adapters', 'local-store', 'lock.ts');
-
-function id(label: string): string {
-  return `version-${label}-`.padEnd(36, '0');
-}
-
-function aPayload(seed: string): CertificatePayload {
-  return {
-    pfxBase64: createHash('sha512').update(seed).digest('base64'),
-    password: `pw-${seed}`,
-    thumbprint: createHash('sha1').update(seed).digest('hex').toUpperCase(),
-  };
-}
 
 const directories: string[] = [];
 const children = new Set<ChildProcessWithoutNullStreams>();
@@ -56,7 +44,7 @@ function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): Cer
 }
 
 function put(store: CertificateStore, label: string): ReturnType<CertificateStore['putVersion']> {
-  return store.putVersion({ name: NAME, versionId: id(label), payload: aPayload(label), stage: 'current' });
+  return store.putVersion({ name: NAME, versionId: aVersionId(label), payload: aPayload(label), stage: 'current' });
 }
 
 async function expectLocked(promise: Promise<unknown>): Promise<SfbError> {
@@ -160,7 +148,7 @@ describe('a lock held by another process', () => {
     const directory = await aDirectory();
     const store = aStore(directory);
     await put(store, 'A');
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload('B'), stage: 'pending' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload('B'), stage: 'pending' });
     const { secretFile, lockFile } = localStorePaths(directory, NAME);
     const bytes = await fs.readFile(secretFile);
     return { directory, lockFile, bytes, holder: await aLockHolder(directory) };
@@ -168,7 +156,7 @@ describe('a lock held by another process', () => {
 
   it.each<{ op: string; run: (store: CertificateStore) => Promise<unknown> }>([
     { op: 'putVersion', run: (store) => put(store, 'C') },
-    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'current', id('B')) },
+    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'current', aVersionId('B')) },
     { op: 'scheduleDeletion', run: (store) => store.scheduleDeletion(NAME, 7) },
     { op: 'restore', run: (store) => store.restore(NAME) },
     { op: 'claim', run: (store) => store.claim(NAME, { owner: 'org/project/stack' }) },
@@ -192,7 +180,7 @@ describe('a lock held by another process', () => {
   it('does not block reads', async () => {
     const { directory } = await aLockedSecret();
     const store = aStore(directory, { lockTimeoutMs: 0 });
-    expect(await store.getVersion(NAME, id('A'))).toEqual(aPayload('A'));
+    expect(await store.getVersion(NAME, aVersionId('A'))).toEqual(aPayload('A'));
     expect((await store.describe(NAME))?.versions).toHaveLength(2);
   }, 20_000);
 
@@ -211,7 +199,7 @@ describe('a lock held by another process', () => {
       refused.restore();
     }
     expect(events).toEqual(['refused twice while held', 'released', 'written']);
-    expect((await aStore(directory).describe(NAME))?.versions.map((v) => v.versionId)).toEqual([id('A'), id('B'), id('C')]);
+    expect((await aStore(directory).describe(NAME))?.versions.map((v) => v.versionId)).toEqual([aVersionId('A'), aVersionId('B'), aVersionId('C')]);
   }, 20_000);
 
   it('is respected after its holder crashed until it goes stale, then taken over without trusting any pid', async () => {
@@ -282,7 +270,7 @@ describe('writers in one process', () => {
     const directory = await aDirectory();
     const store = aStore(directory, { lockTimeoutMs: 0 });
     await put(store, 'A');
-    await expect(store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload('other'), stage: 'current' })).rejects.toMatchObject({
+    await expect(store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload('other'), stage: 'current' })).rejects.toMatchObject({
       code: 'STORE_CONFLICT',
     });
     expect(fsSync.existsSync(localStorePaths(directory, NAME).lockFile)).toBe(false);
@@ -299,7 +287,7 @@ describe('writers in one process', () => {
     await Promise.all(labelsToWrite.map((label, index) => put(stores[index % 2] as CertificateStore, label)));
 
     const secret = await aStore(directory).describe(NAME);
-    expect(secret?.versions.map((v) => v.versionId).sort()).toEqual(labelsToWrite.map(id).sort());
+    expect(secret?.versions.map((v) => v.versionId).sort()).toEqual(labelsToWrite.map(aVersionId).sort());
     expect(secret?.versions.filter((v) => v.stages.includes('current'))).toHaveLength(1);
     expect(secret?.versions.filter((v) => v.stages.includes('previous'))).toHaveLength(1);
   });
@@ -376,12 +364,12 @@ describe('two processes racing on one store', () => {
     const secret = await store.describe(NAME);
     const all = writers.flat();
     const written = secret?.versions.map((v) => v.versionId) ?? [];
-    expect([...written].sort()).toEqual(all.map(id).sort());
-    for (const label of all) expect(await store.getVersion(NAME, id(label))).toEqual(aPayload(label));
+    expect([...written].sort()).toEqual(all.map(aVersionId).sort());
+    for (const label of all) expect(await store.getVersion(NAME, aVersionId(label))).toEqual(aPayload(label));
     // Versions are appended in commit order: the last committed is current, the one before previous.
     expect(secret?.versions.map((v) => v.stages)).toEqual([...all.slice(2).map(() => []), ['previous'], ['current']]);
     // Each writer's own versions were committed in the order it wrote them.
-    for (const labels of writers) expect(written.filter((v) => labels.map(id).includes(v))).toEqual(labels.map(id));
+    for (const labels of writers) expect(written.filter((v) => labels.map(aVersionId).includes(v))).toEqual(labels.map(aVersionId));
     expect(fsSync.existsSync(localStorePaths(directory, NAME).lockFile)).toBe(false);
   }, 60_000);
 });

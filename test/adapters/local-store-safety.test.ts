@@ -3,7 +3,6 @@
  * "no secret", a secret has one owner, the store directory must be a directory nobody else can
  * write, and a write commits only over the file it read.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,24 +10,13 @@ import * as path from 'node:path';
 import { createLocalStore, type LocalStoreConfig, localStorePaths } from '../../provider/adapters/local-store';
 import { replaceIfUnchanged } from '../../provider/adapters/local-store/atomic-file';
 import { isSfbError, type ErrorCode, type SfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStore, OwnerClaim } from '../../provider/ports/certificate-store';
+import type { CertificateStore, OwnerClaim } from '../../provider/ports/certificate-store';
+import { aPayload, aVersionId } from '../builders/store-payloads';
 
 const PASSPHRASE = 'safety-test-passphrase-41c9';
 const NAME = 'sfb/oauth-token-issuer/contoso.com';
 const ALICE: OwnerClaim = { owner: 'organization/certs/prod' };
 const BOB: OwnerClaim = { owner: 'organization/certs-copy/dev' };
-
-function id(label: string): string {
-  return `version-${label}-`.padEnd(36, '0');
-}
-
-function aPayload(seed: string): CertificatePayload {
-  return {
-    pfxBase64: createHash('sha512').update(seed).digest('base64'),
-    password: `pw-${seed}`,
-    thumbprint: createHash('sha1').update(seed).digest('hex').toUpperCase(),
-  };
-}
 
 const roots: string[] = [];
 
@@ -47,7 +35,7 @@ function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): Cer
 }
 
 function put(store: CertificateStore, label: string, claim?: OwnerClaim) {
-  return store.putVersion({ name: NAME, versionId: id(label), payload: aPayload(label), stage: 'current', ...(claim ? { claim } : {}) });
+  return store.putVersion({ name: NAME, versionId: aVersionId(label), payload: aPayload(label), stage: 'current', ...(claim ? { claim } : {}) });
 }
 
 async function rejection(promise: Promise<unknown>, code: ErrorCode): Promise<SfbError> {
@@ -117,7 +105,7 @@ describe('the store directory', () => {
     const file = path.join(await aRoot(), 'not-a-directory');
     await fs.writeFile(file, 'in the way');
     const store = aStore(at(file));
-    for (const operation of [() => store.describe(NAME), () => put(store, 'A'), () => store.describeExisting(NAME), () => store.getVersion(NAME, id('A'))]) {
+    for (const operation of [() => store.describe(NAME), () => put(store, 'A'), () => store.describeExisting(NAME), () => store.getVersion(NAME, aVersionId('A'))]) {
       const error = await rejection(operation(), 'STORE_UNAVAILABLE');
       expect(error.message).toBe(
         `The local store directory ${at(file)} exists but is not a directory (it, or a directory above it, is a file). Point the store at a directory, or move the file that is in the way.`,
@@ -139,7 +127,7 @@ describe('the store directory', () => {
     const bytes = await fs.readFile(localStorePaths(target, NAME).secretFile);
 
     const store = aStore(link);
-    for (const operation of [() => store.describe(NAME), () => store.getVersion(NAME, id('A')), () => put(store, 'B'), () => store.scheduleDeletion(NAME, 7)]) {
+    for (const operation of [() => store.describe(NAME), () => store.getVersion(NAME, aVersionId('A')), () => put(store, 'B'), () => store.scheduleDeletion(NAME, 7)]) {
       const error = await rejection(operation(), 'STORE_INSECURE');
       expect(error.message).toBe(
         `The local store directory ${link} is writable by every user (${shown}), so anyone on this machine could replace or roll back its encrypted certificate files; the store refuses to use it. Run \`chmod 700 ${link}\` (if it is a symlink, on the directory it points to), or point the store at a directory only the deploying user can write.`,
@@ -178,15 +166,15 @@ describe('owners', () => {
   it('lets the owner change its secret', async () => {
     const { store } = await ownedBy(ALICE);
     await put(store, 'B', ALICE);
-    await store.moveStage(NAME, 'current', id('A'), ALICE);
+    await store.moveStage(NAME, 'current', aVersionId('A'), ALICE);
     await store.scheduleDeletion(NAME, 7, ALICE);
     await store.restore(NAME, ALICE);
     expect(await store.describe(NAME)).toMatchObject({ owner: ALICE.owner, versions: [{ stages: ['current'] }, { stages: ['previous'] }] });
   });
 
   it.each<{ op: string; run: (store: CertificateStore) => Promise<unknown>; action: string }>([
-    { op: 'putVersion', run: (store) => put(store, 'B', BOB), action: `write version ${id('B')} of it` },
-    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'pending', id('A'), BOB), action: 'move its pending label' },
+    { op: 'putVersion', run: (store) => put(store, 'B', BOB), action: `write version ${aVersionId('B')} of it` },
+    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'pending', aVersionId('A'), BOB), action: 'move its pending label' },
     { op: 'scheduleDeletion', run: (store) => store.scheduleDeletion(NAME, 7, BOB), action: 'schedule its deletion' },
     { op: 'restore', run: (store) => store.restore(NAME, BOB), action: 'restore it' },
     { op: 'claim', run: (store) => store.claim(NAME, BOB), action: 'manage it' },

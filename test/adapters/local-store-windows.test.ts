@@ -3,7 +3,6 @@
  * antivirus holds is waited out and then reported as a held file (not as a permissions problem),
  * and the "world-writable directory" check reads the directory's ACL instead of mode bits.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +11,8 @@ import { broadWriteGrants } from '../../provider/adapters/files/directory-acl';
 import { HELD_FILE_RETRY_DELAYS_MS } from '../../provider/adapters/files/held-files';
 import { createLocalStore } from '../../provider/adapters/local-store';
 import { replaceIfUnchanged } from '../../provider/adapters/local-store/atomic-file';
-import type { CertificatePayload } from '../../provider/ports/certificate-store';
 import { fakeHost, TEST_SID, windowsTools } from '../support/fake-host';
+import { aPayload } from '../builders/store-payloads';
 
 const ICACLS = 'C:\\Windows\\System32\\icacls.exe';
 const NAME = 'sfb/oauth-token-issuer/contoso.com';
@@ -35,10 +34,6 @@ afterAll(async () => {
 
 function errno(code: string, syscall: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: operation not permitted, ${syscall}`), { code, syscall });
-}
-
-function aPayload(seed: string): CertificatePayload {
-  return { pfxBase64: createHash('sha512').update(seed).digest('base64'), password: null, thumbprint: createHash('sha1').update(seed).digest('hex').toUpperCase() };
 }
 
 /** A Windows host whose `icacls <dir> /save <file>` writes `dacl` as icacls does (UTF-16 LE). */
@@ -103,7 +98,7 @@ describe('the store directory on Windows: its ACL, not mode bits', () => {
     const directory = path.join(await aRoot(), 'store');
     const host = windowsHostWithDacl(() => PRIVATE_DACL);
     const store = createLocalStore({ directory, passphrase: PASSPHRASE, host, scryptParams: { N: 1024, r: 8, p: 1 } });
-    await store.putVersion({ name: NAME, versionId: 'version-a'.padEnd(36, '0'), payload: aPayload('a'), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: 'version-a'.padEnd(36, '0'), payload: aPayload('a', { password: null }), stage: 'current' });
     const onStore = host.calls.filter((call) => call.args[0] === directory);
     expect(onStore[0]).toEqual({ command: ICACLS, args: [directory, '/inheritance:r', '/grant:r', `*${TEST_SID}:(OI)(CI)F`] });
     expect(onStore[1]).toMatchObject({ command: ICACLS, args: [directory, '/save', expect.stringMatching(/sfb-oauth-cert-acl-\w+[\\/]dacl\.txt$/)] });
@@ -115,7 +110,7 @@ describe('the store directory on Windows: its ACL, not mode bits', () => {
     let dacl = PRIVATE_DACL;
     const host = windowsHostWithDacl(() => dacl);
     const store = createLocalStore({ directory, passphrase: PASSPHRASE, host, scryptParams: { N: 1024, r: 8, p: 1 } });
-    await store.putVersion({ name: NAME, versionId: 'version-a'.padEnd(36, '0'), payload: aPayload('a'), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: 'version-a'.padEnd(36, '0'), payload: aPayload('a', { password: null }), stage: 'current' });
     dacl = DRIVE_ROOT_CHILD_DACL;
     const message = `The local store directory ${directory} lets NT AUTHORITY\\Authenticated Users write to it (ACL entries (A;ID;0x1301bf;;;AU) (A;OICIIOID;SDGXGWGR;;;AU)), so any user on this machine could replace or roll back its encrypted certificate files; the store refuses to use it. Run \`icacls "${directory}" /inheritance:r /grant:r *${TEST_SID}:(OI)(CI)F\` (it grants the deploying user alone, as chmod 700 does), or point the store at a directory under that user's profile.`;
     for (const operation of [() => store.describe(NAME), () => store.getVersion(NAME, 'version-a'.padEnd(36, '0')), () => store.scheduleDeletion(NAME, 7)]) {

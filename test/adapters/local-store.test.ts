@@ -18,7 +18,8 @@ import {
   MAX_UNLABELED_VERSIONS,
 } from '../../provider/adapters/local-store';
 import { isSfbError, type ErrorCode, type SfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStage, CertificateStore, StoredSecret } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload, CertificateStage, CertificateStore, StoredSecret } from '../../provider/ports/certificate-store';
+import { aVersionId } from '../builders/store-payloads';
 
 const PASSPHRASE = 'local-store-test-passphrase-6b1f0c';
 const OTHER_PASSPHRASE = 'a-different-passphrase-93e2aa';
@@ -29,11 +30,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // ---------------------------------------------------------------------------------------------
 // Builders
 
-/** A version id of the shape the port requires, readable in test rows: id('A'). */
-function id(label: string): string {
-  return `version-${label}-`.padEnd(36, '0');
-}
-
+/** A version id of the shape the port requires, readable in test rows: aVersionId('A'). */
 /** A payload whose PFX and password are distinctive enough to search for in the file bytes. */
 function aPayload(overrides: Partial<CertificatePayload> & { seed?: string } = {}): CertificatePayload {
   const { seed = 'default', ...fields } = overrides;
@@ -128,23 +125,23 @@ describe('round trip', () => {
     const store = aStore(directory);
     const payload = aPayload({ effectiveDate: '2030-02-01T00:00:00Z' });
 
-    const written = await store.putVersion({ name: NAME, versionId: id('A'), payload, stage: 'current' });
+    const written = await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' });
 
     const expected: StoredSecret = {
       name: NAME,
-      versions: [{ versionId: id('A'), stages: ['current'], createdAt: START.toISOString() }],
+      versions: [{ versionId: aVersionId('A'), stages: ['current'], createdAt: START.toISOString() }],
     };
     expect(written).toEqual(expected);
     expect(await store.describe(NAME)).toEqual(expected);
-    expect(await store.getVersion(NAME, id('A'))).toEqual(payload);
+    expect(await store.getVersion(NAME, aVersionId('A'))).toEqual(payload);
   });
 
   it('reads what another instance wrote (it is on disk, not in memory)', async () => {
     const directory = await aDirectory();
     const payload = aPayload({ password: null });
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload, stage: 'current' });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' });
 
-    const reread = await aStore(directory).getVersion(NAME, id('A'));
+    const reread = await aStore(directory).getVersion(NAME, aVersionId('A'));
 
     expect(reread).toEqual(payload);
     expect(reread.password).toBeNull();
@@ -155,15 +152,15 @@ describe('round trip', () => {
     const directory = await aDirectory();
     const accountKeyPem = '-----BEGIN PRIVATE KEY-----\naccount-key-5d2e9f\n-----END PRIVATE KEY-----\n';
     const payload = aPayload({ acmeAccountKeyPem: accountKeyPem });
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload, stage: 'current' });
-    expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(payload);
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' });
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(payload);
     expect((await fs.readFile(secretFile(directory))).includes('account-key-5d2e9f')).toBe(false);
   });
 
   it('keeps the empty password distinct from no password', async () => {
     const store = aStore(await aDirectory());
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload({ password: '' }), stage: 'current' });
-    expect((await store.getVersion(NAME, id('A'))).password).toBe('');
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload({ password: '' }), stage: 'current' });
+    expect((await store.getVersion(NAME, aVersionId('A'))).password).toBe('');
   });
 
   it('describes a missing secret as undefined without creating the directory', async () => {
@@ -173,16 +170,16 @@ describe('round trip', () => {
     expect(await store.describe(NAME)).toBeUndefined();
     expect(fsSync.existsSync(directory)).toBe(false);
 
-    await store.putVersion({ name: 'other', versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: 'other', versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     expect(await store.describe(NAME)).toBeUndefined();
   });
 
   it('fails with STORE_NOT_FOUND for a missing secret or version', async () => {
     const store = aStore(await aDirectory());
-    await expectRejection(store.getVersion(NAME, id('A')), 'STORE_NOT_FOUND');
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    const error = await expectRejection(store.getVersion(NAME, id('B')), 'STORE_NOT_FOUND');
-    expect(error.message).toContain(id('B'));
+    await expectRejection(store.getVersion(NAME, aVersionId('A')), 'STORE_NOT_FOUND');
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    const error = await expectRejection(store.getVersion(NAME, aVersionId('B')), 'STORE_NOT_FOUND');
+    expect(error.message).toContain(aVersionId('B'));
   });
 
   it('keeps secrets apart, including names that differ only in case or look like paths', async () => {
@@ -191,11 +188,11 @@ describe('round trip', () => {
     const names = ['Cert', 'cert', 'a/b', 'a_b', '../../escape', 'x'.repeat(512)];
 
     for (const [index, name] of names.entries()) {
-      await store.putVersion({ name, versionId: id(`N${index}`), payload: aPayload({ seed: name }), stage: 'current' });
+      await store.putVersion({ name, versionId: aVersionId(`N${index}`), payload: aPayload({ seed: name }), stage: 'current' });
     }
 
     for (const [index, name] of names.entries()) {
-      expect(await store.getVersion(name, id(`N${index}`))).toEqual(aPayload({ seed: name }));
+      expect(await store.getVersion(name, aVersionId(`N${index}`))).toEqual(aPayload({ seed: name }));
     }
     const files = await fs.readdir(directory);
     expect(files).toHaveLength(names.length);
@@ -215,14 +212,14 @@ describe('round trip', () => {
     const directory = await aDirectory();
     const store = aStore(directory);
     await expectRejection(store.describe(name), 'INVALID_ARGUMENT');
-    const error = await expectRejection(store.putVersion({ name, versionId: id('A'), payload: aPayload(), stage: 'current' }), 'INVALID_ARGUMENT');
+    const error = await expectRejection(store.putVersion({ name, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' }), 'INVALID_ARGUMENT');
     expect(error.message).toContain('A-Z a-z 0-9 and / _ + = . @ -');
     expect(fsSync.existsSync(directory)).toBe(false);
   });
 
   it.each<{ row: string; request: object; code: ErrorCode }>([
     { row: 'a short version id', request: { versionId: 'v1' }, code: 'INVALID_ARGUMENT' },
-    { row: 'a version id with a dot', request: { versionId: `${id('A')}.` }, code: 'INVALID_ARGUMENT' },
+    { row: 'a version id with a dot', request: { versionId: `${aVersionId('A')}.` }, code: 'INVALID_ARGUMENT' },
     { row: 'an unknown stage', request: { stage: 'previous' }, code: 'INVALID_ARGUMENT' },
     { row: 'a PFX that is not base64', request: { payload: aPayload({ pfxBase64: 'not base64!' }) }, code: 'INVALID_ARGUMENT' },
     { row: 'a lowercase thumbprint', request: { payload: aPayload({ thumbprint: 'ab'.repeat(20) }) }, code: 'INVALID_ARGUMENT' },
@@ -231,7 +228,7 @@ describe('round trip', () => {
   ])('rejects $row with $code and writes nothing', async ({ request, code }) => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    const put = { name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current', ...request } as Parameters<CertificateStore['putVersion']>[0];
+    const put = { name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current', ...request } as Parameters<CertificateStore['putVersion']>[0];
     await expectRejection(store.putVersion(put), code);
     expect(fsSync.existsSync(directory)).toBe(false);
   });
@@ -240,7 +237,7 @@ describe('round trip', () => {
 describe('at rest', () => {
   it('creates the directory 0700 and the file 0600', async () => {
     const directory = path.join(await aDirectory(), 'nested');
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
 
     expect((await fs.stat(directory)).mode & 0o777).toBe(0o700);
     expect((await fs.stat(secretFile(directory))).mode & 0o777).toBe(0o600);
@@ -251,7 +248,7 @@ describe('at rest', () => {
   it('contains neither the passphrase, the PFX password, the PFX base64 nor the PFX bytes', async () => {
     const directory = await aDirectory();
     const payload = aPayload({ seed: 'needle' });
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload, stage: 'current' });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' });
     const bytes = await fs.readFile(secretFile(directory));
 
     const pfxBytes = Buffer.from(payload.pfxBase64, 'base64');
@@ -265,12 +262,12 @@ describe('at rest', () => {
       expect(bytes.includes(needle)).toBe(false);
     }
     // The file really holds it: it decrypts back (guards against a test that passes on an empty file).
-    expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(payload);
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(payload);
   });
 
   it('starts with a plaintext JSON header recording the format version, the scrypt parameters, the salt and the IV', async () => {
     const directory = await aDirectory();
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const header = readHeader(await fs.readFile(secretFile(directory)));
 
     expect(header).toEqual({
@@ -288,11 +285,11 @@ describe('at rest', () => {
   it('uses a fresh IV for every write and a fresh salt for every new file', async () => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const first = readHeader(await fs.readFile(secretFile(directory)));
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
     const second = readHeader(await fs.readFile(secretFile(directory)));
-    await store.putVersion({ name: 'other', versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: 'other', versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const other = readHeader(await fs.readFile(secretFile(directory, 'other')));
 
     expect(second.cipher.iv).not.toBe(first.cipher.iv);
@@ -302,25 +299,25 @@ describe('at rest', () => {
   it('derives the key with the parameters in the header, and moves a file to the configured ones on its next write', async () => {
     const directory = await aDirectory();
     const cheap = { N: 2 ** 12, r: 8, p: 1 };
-    await aStore(directory, { scryptParams: cheap }).putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await aStore(directory, { scryptParams: cheap }).putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     expect(readHeader(await fs.readFile(secretFile(directory))).kdf).toMatchObject(cheap);
 
     const store = aStore(directory);
-    expect(await store.getVersion(NAME, id('A'))).toEqual(aPayload());
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
+    expect(await store.getVersion(NAME, aVersionId('A'))).toEqual(aPayload());
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
 
     expect(readHeader(await fs.readFile(secretFile(directory))).kdf).toMatchObject(DEFAULT_SCRYPT_PARAMS);
-    expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(aPayload());
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(aPayload());
   });
 
   it('authenticates the header: an equivalent header with other bytes no longer decrypts', async () => {
     const directory = await aDirectory();
-    await aStore(directory).putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const file = secretFile(directory);
     // Same JSON value, different bytes; the checksum is recomputed so only the AAD can notice.
     await fs.writeFile(file, replaceChecksum(Buffer.from((await fs.readFile(file)).toString('latin1').replace('{"format"', '{ "format"'), 'latin1')));
 
-    await expectRejection(aStore(directory).getVersion(NAME, id('A')), 'STORE_WRONG_PASSPHRASE');
+    await expectRejection(aStore(directory).getVersion(NAME, aVersionId('A')), 'STORE_WRONG_PASSPHRASE');
   });
 });
 
@@ -328,8 +325,8 @@ describe('wrong passphrase and damaged files', () => {
   async function aWrittenFile(): Promise<{ directory: string; file: string; bytes: Buffer }> {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
     const file = secretFile(directory);
     return { directory, file, bytes: await fs.readFile(file) };
   }
@@ -337,9 +334,9 @@ describe('wrong passphrase and damaged files', () => {
   /** Every operation, so each is shown to read before it writes. */
   const operations: { op: string; run: (store: CertificateStore) => Promise<unknown> }[] = [
     { op: 'describe', run: (store) => store.describe(NAME) },
-    { op: 'getVersion', run: (store) => store.getVersion(NAME, id('A')) },
-    { op: 'putVersion', run: (store) => store.putVersion({ name: NAME, versionId: id('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }) },
-    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'current', id('B')) },
+    { op: 'getVersion', run: (store) => store.getVersion(NAME, aVersionId('A')) },
+    { op: 'putVersion', run: (store) => store.putVersion({ name: NAME, versionId: aVersionId('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }) },
+    { op: 'moveStage', run: (store) => store.moveStage(NAME, 'current', aVersionId('B')) },
     { op: 'scheduleDeletion', run: (store) => store.scheduleDeletion(NAME, 7) },
     { op: 'restore', run: (store) => store.restore(NAME) },
   ];
@@ -353,7 +350,7 @@ describe('wrong passphrase and damaged files', () => {
     expect(error.message).toContain(file);
     expect(error.message).toContain('Set the SFB_STORE_PASSPHRASE environment variable to the passphrase used when the file was written');
     expect(await fs.readFile(file)).toEqual(bytes);
-    expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(aPayload());
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(aPayload());
   });
 
   it('mentions "the store passphrase" when no source is configured', async () => {
@@ -382,7 +379,7 @@ describe('wrong passphrase and damaged files', () => {
     const store = aStore(directory);
 
     const read = await expectRejection(store.describe(NAME), 'STORE_CORRUPT');
-    await expectRejection(store.putVersion({ name: NAME, versionId: id('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }), 'STORE_CORRUPT');
+    await expectRejection(store.putVersion({ name: NAME, versionId: aVersionId('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }), 'STORE_CORRUPT');
 
     expect(read.message).toContain(file);
     expect(read.message).toContain(detail);
@@ -413,7 +410,7 @@ describe('wrong passphrase and damaged files', () => {
     const store = aStore(directory);
 
     const error = await expectRejection(store.describe(NAME), 'STATE_UNSUPPORTED');
-    await expectRejection(store.putVersion({ name: NAME, versionId: id('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }), 'STATE_UNSUPPORTED');
+    await expectRejection(store.putVersion({ name: NAME, versionId: aVersionId('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }), 'STATE_UNSUPPORTED');
 
     expect(error.message).toContain(file);
     expect(error.message).toContain(mentions);
@@ -427,16 +424,16 @@ describe('versions', () => {
     const directory = await aDirectory();
     const clock = aClock();
     const store = aStore(directory, { clock: clock.clock });
-    const first = await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
+    const first = await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
     const bytes = await fs.readFile(secretFile(directory));
     clock.advance(60_000);
 
     // Even asking for another stage: Secrets Manager's PutSecretValue "succeeds but does nothing".
-    const retried = await store.putVersion({ name: NAME, versionId: id('A'), payload: { ...aPayload(), effectiveDate: undefined }, stage: 'pending' });
+    const retried = await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: { ...aPayload(), effectiveDate: undefined }, stage: 'pending' });
 
     expect(retried).toEqual(await store.describe(NAME));
-    expect(labels(retried)).toEqual({ [id('A')]: ['current'], [id('B')]: ['pending'] });
+    expect(labels(retried)).toEqual({ [aVersionId('A')]: ['current'], [aVersionId('B')]: ['pending'] });
     expect(retried.versions[0]?.createdAt).toBe(first.versions[0]?.createdAt);
     expect(await fs.readFile(secretFile(directory))).toEqual(bytes);
   });
@@ -449,12 +446,12 @@ describe('versions', () => {
   ])('fails with STORE_CONFLICT when a version id is reused with $row, leaving the file unchanged', async ({ payload }) => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const bytes = await fs.readFile(secretFile(directory));
 
-    const error = await expectRejection(store.putVersion({ name: NAME, versionId: id('A'), payload, stage: 'current' }), 'STORE_CONFLICT');
+    const error = await expectRejection(store.putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' }), 'STORE_CONFLICT');
 
-    expect(error.message).toContain(`Version ${id('A')} of secret "${NAME}" already exists with a different payload`);
+    expect(error.message).toContain(`Version ${aVersionId('A')} of secret "${NAME}" already exists with a different payload`);
     expect(await fs.readFile(secretFile(directory))).toEqual(bytes);
   });
 
@@ -531,29 +528,29 @@ describe('versions', () => {
     for (const step of steps) {
       result =
         'put' in step
-          ? await store.putVersion({ name: NAME, versionId: id(step.put), payload: aPayload({ seed: step.put }), stage: step.stage })
-          : await store.moveStage(NAME, step.move, id(step.to));
+          ? await store.putVersion({ name: NAME, versionId: aVersionId(step.put), payload: aPayload({ seed: step.put }), stage: step.stage })
+          : await store.moveStage(NAME, step.move, aVersionId(step.to));
     }
 
-    const expectedById = Object.fromEntries(Object.entries(expected).map(([label, stages]) => [id(label), stages]));
+    const expectedById = Object.fromEntries(Object.entries(expected).map(([label, stages]) => [aVersionId(label), stages]));
     expect(labels(result)).toEqual(expectedById);
     expect(labels(await store.describe(NAME))).toEqual(expectedById);
     // Versions are listed oldest first, and every version kept is still readable.
     expect(result?.versions.map((v) => v.versionId)).toEqual(Object.keys(expectedById));
     for (const label of Object.keys(expected)) {
-      expect(await store.getVersion(NAME, id(label))).toEqual(aPayload({ seed: label }));
+      expect(await store.getVersion(NAME, aVersionId(label))).toEqual(aPayload({ seed: label }));
     }
   });
 
   it('does not rewrite the file when a label is moved onto the version that has it', async () => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
     const bytes = await fs.readFile(secretFile(directory));
 
-    await store.moveStage(NAME, 'current', id('A'));
-    await store.moveStage(NAME, 'pending', id('B'));
+    await store.moveStage(NAME, 'current', aVersionId('A'));
+    await store.moveStage(NAME, 'pending', aVersionId('B'));
 
     expect(await fs.readFile(secretFile(directory))).toEqual(bytes);
   });
@@ -561,37 +558,37 @@ describe('versions', () => {
   it('fails with STORE_NOT_FOUND when moving a label onto an unknown version or in a missing secret', async () => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await expectRejection(store.moveStage(NAME, 'current', id('A')), 'STORE_NOT_FOUND');
+    await expectRejection(store.moveStage(NAME, 'current', aVersionId('A')), 'STORE_NOT_FOUND');
     expect(fsSync.existsSync(directory)).toBe(false);
 
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    await expectRejection(store.moveStage(NAME, 'current', id('Z')), 'STORE_NOT_FOUND');
-    await expectRejection(store.moveStage(NAME, 'latest' as CertificateStage, id('A')), 'INVALID_ARGUMENT');
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    await expectRejection(store.moveStage(NAME, 'current', aVersionId('Z')), 'STORE_NOT_FOUND');
+    await expectRejection(store.moveStage(NAME, 'latest' as CertificateStage, aVersionId('A')), 'INVALID_ARGUMENT');
   });
 
   it(`keeps the ${MAX_UNLABELED_VERSIONS} newest unlabeled versions and drops older ones`, async () => {
     const store = aStore(await aDirectory());
     const count = MAX_UNLABELED_VERSIONS + 3;
     for (let n = 1; n <= count; n += 1) {
-      await store.putVersion({ name: NAME, versionId: id(`P${n}`), payload: aPayload({ seed: `P${n}` }), stage: 'current' });
+      await store.putVersion({ name: NAME, versionId: aVersionId(`P${n}`), payload: aPayload({ seed: `P${n}` }), stage: 'current' });
     }
 
     const secret = await store.describe(NAME);
     // Versions 1 .. count-2 lost their labels; only the newest MAX_UNLABELED_VERSIONS of them stay.
-    const kept = Array.from({ length: count - 1 }, (_, index) => id(`P${index + 2}`));
+    const kept = Array.from({ length: count - 1 }, (_, index) => aVersionId(`P${index + 2}`));
     expect(secret?.versions.map((v) => v.versionId)).toEqual(kept);
     expect(secret?.versions.filter((v) => v.stages.length === 0)).toHaveLength(MAX_UNLABELED_VERSIONS);
-    await expectRejection(store.getVersion(NAME, id('P1')), 'STORE_NOT_FOUND');
-    expect(await store.getVersion(NAME, id('P2'))).toEqual(aPayload({ seed: 'P2' }));
+    await expectRejection(store.getVersion(NAME, aVersionId('P1')), 'STORE_NOT_FOUND');
+    expect(await store.getVersion(NAME, aVersionId('P2'))).toEqual(aPayload({ seed: 'P2' }));
   });
 
   it('never prunes labelled versions, however old', async () => {
     const store = aStore(await aDirectory());
-    await store.putVersion({ name: NAME, versionId: id('OLD'), payload: aPayload({ seed: 'OLD' }), stage: 'pending' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('OLD'), payload: aPayload({ seed: 'OLD' }), stage: 'pending' });
     for (let n = 1; n <= MAX_UNLABELED_VERSIONS + 3; n += 1) {
-      await store.putVersion({ name: NAME, versionId: id(`P${n}`), payload: aPayload({ seed: `P${n}` }), stage: 'current' });
+      await store.putVersion({ name: NAME, versionId: aVersionId(`P${n}`), payload: aPayload({ seed: `P${n}` }), stage: 'current' });
     }
-    expect(await store.getVersion(NAME, id('OLD'))).toEqual(aPayload({ seed: 'OLD' }));
+    expect(await store.getVersion(NAME, aVersionId('OLD'))).toEqual(aPayload({ seed: 'OLD' }));
   });
 });
 
@@ -599,8 +596,8 @@ describe('deletion', () => {
   async function aSecret(clock = aClock()): Promise<{ directory: string; store: CertificateStore; clock: ReturnType<typeof aClock> }> {
     const directory = await aDirectory();
     const store = aStore(directory, { clock: clock.clock });
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'pending' });
     return { directory, store, clock };
   }
 
@@ -632,10 +629,10 @@ describe('deletion', () => {
     const bytes = await fs.readFile(secretFile(directory));
 
     for (const attempt of [
-      () => store.getVersion(NAME, id('A')),
-      () => store.putVersion({ name: NAME, versionId: id('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }),
-      () => store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' }),
-      () => store.moveStage(NAME, 'current', id('B')),
+      () => store.getVersion(NAME, aVersionId('A')),
+      () => store.putVersion({ name: NAME, versionId: aVersionId('C'), payload: aPayload({ seed: 'c' }), stage: 'current' }),
+      () => store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' }),
+      () => store.moveStage(NAME, 'current', aVersionId('B')),
       () => store.scheduleDeletion(NAME, 30),
     ]) {
       const error = await expectRejection(attempt(), 'STORE_CONFLICT');
@@ -648,9 +645,9 @@ describe('deletion', () => {
     const restored = await store.restore(NAME);
 
     expect(restored).not.toHaveProperty('deletionDate');
-    expect(labels(restored)).toEqual({ [id('A')]: ['current'], [id('B')]: ['pending'] });
+    expect(labels(restored)).toEqual({ [aVersionId('A')]: ['current'], [aVersionId('B')]: ['pending'] });
     expect(await store.describe(NAME)).toEqual(restored);
-    expect(await store.getVersion(NAME, id('A'))).toEqual(aPayload());
+    expect(await store.getVersion(NAME, aVersionId('A'))).toEqual(aPayload());
   });
 
   it('restoring a secret that is not scheduled for deletion changes nothing', async () => {
@@ -677,13 +674,13 @@ describe('deletion', () => {
     clock.advance(1);
     expect(await store.describe(NAME)).toBeUndefined();
     expect(fsSync.existsSync(secretFile(directory))).toBe(false);
-    await expectRejection(store.getVersion(NAME, id('A')), 'STORE_NOT_FOUND');
+    await expectRejection(store.getVersion(NAME, aVersionId('A')), 'STORE_NOT_FOUND');
     await expectRejection(store.restore(NAME), 'STORE_NOT_FOUND');
   });
 
   it.each<{ op: string; access: (store: CertificateStore) => Promise<unknown>; code?: ErrorCode }>([
-    { op: 'getVersion', access: (store) => store.getVersion(NAME, id('A')), code: 'STORE_NOT_FOUND' },
-    { op: 'moveStage', access: (store) => store.moveStage(NAME, 'current', id('B')), code: 'STORE_NOT_FOUND' },
+    { op: 'getVersion', access: (store) => store.getVersion(NAME, aVersionId('A')), code: 'STORE_NOT_FOUND' },
+    { op: 'moveStage', access: (store) => store.moveStage(NAME, 'current', aVersionId('B')), code: 'STORE_NOT_FOUND' },
     { op: 'restore', access: (store) => store.restore(NAME), code: 'STORE_NOT_FOUND' },
     { op: 'scheduleDeletion', access: (store) => store.scheduleDeletion(NAME, 7), code: 'STORE_NOT_FOUND' },
     { op: 'describe', access: (store) => store.describe(NAME) },
@@ -704,10 +701,10 @@ describe('deletion', () => {
     clock.advance(7 * DAY_MS);
 
     // No describe first: the write itself must purge.
-    const written = await store.putVersion({ name: NAME, versionId: id('N'), payload: aPayload({ seed: 'n' }), stage: 'current' });
+    const written = await store.putVersion({ name: NAME, versionId: aVersionId('N'), payload: aPayload({ seed: 'n' }), stage: 'current' });
 
-    expect(written).toEqual({ name: NAME, versions: [{ versionId: id('N'), stages: ['current'], createdAt: clock.clock().toISOString() }] });
-    await expectRejection(store.getVersion(NAME, id('A')), 'STORE_NOT_FOUND');
+    expect(written).toEqual({ name: NAME, versions: [{ versionId: aVersionId('N'), stages: ['current'], createdAt: clock.clock().toISOString() }] });
+    await expectRejection(store.getVersion(NAME, aVersionId('A')), 'STORE_NOT_FOUND');
   });
 });
 
@@ -715,17 +712,17 @@ describe('atomic writes', () => {
   it('ignores a temporary file left by a crashed writer, and the next write removes it', async () => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const file = secretFile(directory);
     // What a writer killed between writing and renaming leaves: a half-written temp file, named
     // as write-file-atomic names them.
     const orphan = `${file}.3141592653`;
     await fs.writeFile(orphan, (await fs.readFile(file)).subarray(0, 50));
 
-    expect(await aStore(directory).getVersion(NAME, id('A'))).toEqual(aPayload());
-    expect(labels(await aStore(directory).describe(NAME))).toEqual({ [id('A')]: ['current'] });
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(aPayload());
+    expect(labels(await aStore(directory).describe(NAME))).toEqual({ [aVersionId('A')]: ['current'] });
 
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
     expect(fsSync.existsSync(orphan)).toBe(false);
     expect(await fs.readdir(directory)).toEqual([path.basename(file)]);
   });
@@ -733,12 +730,12 @@ describe('atomic writes', () => {
   it('replaces the file by rename rather than rewriting it in place', async () => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const before = await fs.stat(secretFile(directory));
     // A reader holding the old file keeps seeing a complete old file.
     const reader = await fs.open(secretFile(directory), 'r');
     try {
-      await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
+      await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
       const after = await fs.stat(secretFile(directory));
       expect(after.ino).not.toBe(before.ino);
       expect((await reader.readFile()).length).toBe(before.size);
@@ -753,14 +750,14 @@ describe('atomic writes', () => {
   ])('a write that fails at the rename with $row leaves the old file and no temporary file', async ({ errno, code }) => {
     const directory = await aDirectory();
     const store = aStore(directory);
-    await store.putVersion({ name: NAME, versionId: id('A'), payload: aPayload(), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload(), stage: 'current' });
     const bytes = await fs.readFile(secretFile(directory));
     // write-file-atomic renames through the callback API of the `fs` module object.
     const rename = jest.spyOn(fsModule, 'rename').mockImplementationOnce(((_from: string, _to: string, callback: (error: Error) => void) =>
       callback(Object.assign(new Error(errno), { code: errno }))) as unknown as typeof fsModule.rename);
     try {
       const error = await expectRejection(
-        store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' }),
+        store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' }),
         code,
       );
       expect(error.message).toContain(secretFile(directory));
@@ -771,7 +768,7 @@ describe('atomic writes', () => {
     expect(await fs.readFile(secretFile(directory))).toEqual(bytes);
     expect(await fs.readdir(directory)).toEqual([path.basename(secretFile(directory))]);
     // And the lock was released: the next write goes through.
-    await store.putVersion({ name: NAME, versionId: id('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
+    await store.putVersion({ name: NAME, versionId: aVersionId('B'), payload: aPayload({ seed: 'b' }), stage: 'current' });
   });
 });
 

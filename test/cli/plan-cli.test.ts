@@ -3,7 +3,7 @@
  * corpus and the cmdlet emulator in both editions: output, exit codes, the `--json` shape, usage
  * errors, the PowerShell shown being what the adapter sends, and no secret anywhere.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { createPowerShellPool } from '../../provider/adapters/powershell';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 import { fixture, Pool, type Edition } from '../emulator/harness';
+import { environmentWithout, runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const EMULATOR = join(__dirname, '..', '..', 'bin', 'sfb-skype-emulator');
@@ -22,30 +24,13 @@ const PFX = join(CORPUS_DIR, 'openssl3-default.pfx');
 const A = entry('openssl3-default').expected.thumbprint!;
 const PFX_BASE64 = readFileSync(PFX).toString('base64');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-plan-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the CLI with `stdin` piped in; no password in the environment. */
-function cli(args: readonly string[], stdin = ''): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'PFX_PASSWORD' && k !== 'SFB_SKYPE_EMULATOR_DIR') env[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'plan', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** Runs the CLI with `stdin` written and closed; no password in the environment. */
+const cli = (args: readonly string[], stdin = ''): Promise<Run> => runCli(['plan', ...args], { stdin, env: environmentWithout('PFX_PASSWORD', 'SFB_SKYPE_EMULATOR_DIR') });
 
 let files = 0;
 function file(content: string): string {
@@ -85,11 +70,15 @@ const statuses = (plan: PlanJson) => Object.fromEntries(plan.rules.map((r) => [r
 describe('usage errors: exit 2, one JSON object with --json, no argument quoted but option names', () => {
   const pw = () => passwordFile(PASSWORD);
   it.each([
-    ['no PFX file', () => [], 'plan needs the PFX file to plan.'],
+    ['no PFX file', () => [], 'plan needs the PFX file to plan, or --thumbprint and --pool for a certificate a Front End Server already has.'],
     ['a second argument (a misplaced password)', () => [PFX, 'Sup3r-Secret-Value'], 'plan takes one <pfx-file>, and got an extra argument (not shown, in case it is a secret).'],
     ['--password on the command line', () => [PFX, '--password', 'Sup3r-Secret-Value'], '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.'],
     ['--password= inline', () => [PFX, '--password=Sup3r-Secret-Value'], '--password is not accepted: a password on the command line is visible to other processes and logs; use --password-file PATH or --password-stdin.'],
-    ['--thumbprint (reuse by thumbprint does not exist yet)', () => ['--thumbprint', A], '--thumbprint is not accepted: plan takes a PFX only for now; planning a certificate Skype already has, by its thumbprint, is not supported yet.'],
+    ['--thumbprint without --pool', () => ['--thumbprint', A], '--thumbprint needs --pool: the certificate is read from a Front End Server of the pool, checked there and assigned from there.'],
+    ['--thumbprint and a PFX file', () => [PFX, '--thumbprint', A, '--pool', 'pool.json'], 'Give a <pfx-file> or --thumbprint, not both: they are two sources of the certificate.'],
+    ['--thumbprint with a password', () => ['--thumbprint', A, '--pool', 'pool.json', '--password-stdin'], '--thumbprint takes no password: the certificate and its private key stay on the Front End Server.'],
+    ['--thumbprint that is not one', () => ['--thumbprint', 'ABC', '--pool', 'pool.json'], '--thumbprint is not a SHA-1 thumbprint: write its 40 hex digits as Windows shows them (Get-ChildItem Cert:\\LocalMachine\\My).'],
+    ['--server without --thumbprint', () => [PFX, '--server', 'fe01.contoso.com'], '--server goes with --thumbprint: it names the Front End Server whose store holds the certificate.'],
     ['an unknown option with a value', () => [PFX, '--secret=Sup3r-Secret-Value'], 'Unknown option --secret for plan; `sfb-oauth-cert plan --help` lists its options.'],
     ['a short option group', () => [PFX, '-pSup3r-Secret-Value'], 'Unknown option -p for plan; `sfb-oauth-cert plan --help` lists its options.'],
     ['--pool without a value', () => [PFX, '--pool'], '--pool needs a value.'],
@@ -100,6 +89,7 @@ describe('usage errors: exit 2, one JSON object with --json, no argument quoted 
     ['a PFX file that does not exist', () => [join(scratch, 'Sup3r-Secret-Value.pfx')], /^Cannot read the PFX file \(<pfx-file>\): it does not exist \(ENOENT\)/],
     ['a pool file that is not JSON', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "u", "password": "Sup3r-Secret-Value"')], 'The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.'],
     ['a pool without servers', () => [PFX, '--pool', file('{"servers": []}')], 'The pool file (--pool) is not a pool: The pool\'s `servers` must list the FQDN of every Front End Server, e.g. ["fe01.contoso.com", "fe02.contoso.com"]; got an empty list.'],
+    ['a pool in manual mode (plan prints the replicated procedure only)', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "mode": "manual"}')], 'The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.'],
     ['a pool credential without its password', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "CONTOSO\\\\svc"}}')], 'The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).'],
   ])('%s', async (_row, args, message) => {
     const text = await cli(args());
@@ -121,11 +111,11 @@ describe('usage errors: exit 2, one JSON object with --json, no argument quoted 
     expect(asJson.stdout).not.toContain('Sup3r-Secret-Value');
   });
 
-  it('--help names the options, the exit codes and that only a PFX is planned', async () => {
+  it('--help names the options, the exit codes and the thumbprint source', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--password-stdin');
-    expect(run.stdout).toContain('there is no --thumbprint');
+    expect(run.stdout).toContain('--thumbprint plans a certificate a Front End Server already has');
     expect(run.stdout).toContain('Exit status: 0 the plan can be applied; 1 a rule refuses it (PFX_UNREADABLE,');
     expect(run.stdout).toContain('ROLL_TOO_LATE, TIME_ZONE_MISMATCH, EFFECTIVE_DATE_AMBIGUOUS, FOREIGN_ROLL_PENDING);');
   });
@@ -225,6 +215,31 @@ describe.each(['desktop', 'core'] as const)('with a pool, against the emulator (
     expect(sent.split(directory).join('<call directory>')).toBe(plan.deployment!.steps[0]!.powershell[0]);
     // And it did what the plan says: the roll is pending in the Central Management Store.
     expect(Object.values((await d.pool.show()).cms.assignments).map((slots) => slots.scheduled?.thumbprint)).toContain(A);
+  });
+
+  it('--thumbprint: read and checked on its server, and the two scripts up runs there, exactly as the adapter writes them', async () => {
+    const d = await make({ replicationDelay: 0 });
+    const good = fixture('openssl3-default');
+    const files = d.pool.secretFiles(good.file, good.password);
+    const imported = await d.pool.file(`$ProgressPreference = 'SilentlyContinue'\n$s = Import-PowerShellDataFile -LiteralPath '${files.psd1}'\n$p = $s.Password\nInvoke-Command -ComputerName 'fe02.contoso.com' -ErrorAction Stop -ScriptBlock {\n    Import-Module SkypeForBusiness\n    Import-CsCertificate -Path '${files.pfx}' -Password $using:p -PrivateKeyExportable $True\n}`);
+    expect(imported.code).toBe(0);
+    const run = await cli(['--thumbprint', A.toLowerCase(), '--server', 'fe02.contoso.com', '--pool', d.poolFile, '--sip-domain', 'contoso.com', '--now', NOW, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const plan = json(run);
+    expect(plan.outcome).toBe('ready');
+    expect(plan.certificate).toMatchObject({ thumbprint: A });
+    expect(plan.deployment!.steps.map((s) => s.step.kind)).toEqual(['import', 'set', 'replicate', 'verify']);
+    const [read, assign] = plan.deployment!.steps[0]!.powershell;
+    expect(read).toContain(`Invoke-Command -ComputerName 'fe02.contoso.com'`);
+    expect(assign).toContain(`Set-CsCertificate -Identity Global -Type OAuthTokenIssuer -Thumbprint '${A}'`);
+    // Nothing was changed: the CMS has no OAuthTokenIssuer assignment.
+    expect(Object.values((await d.pool.show()).cms.assignments).map((slots) => slots.current)).not.toContain(A);
+
+    // A server that does not hold it: CERT_NOT_ON_SERVER, exit 1.
+    const elsewhere = await cli(['--thumbprint', A, '--server', 'fe03.contoso.com', '--pool', d.poolFile, '--now', NOW, '--json']);
+    expect(elsewhere.code).toBe(1);
+    expect(statuses(json(elsewhere)).pfx).toBe('refused CERT_NOT_ON_SERVER');
   });
 
   it('the inspection shown is the one the plan itself just sent, a remoting credential read from its file', async () => {

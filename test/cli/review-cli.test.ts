@@ -4,7 +4,7 @@
  * says is tested in test/domain/review.test.ts and on live previews in
  * test/integration/review.int.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,33 +14,15 @@ import { MAX_PREVIEW_JSON_BYTES } from '../../provider/cli/review';
 import { NO_CHANGES } from '../../provider/cli/review-markdown';
 import { isoMinute } from '../../provider/domain/time';
 import { A, B, newState, oldState, previewDocument, step, URN } from '../builders/preview-json';
+import { runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const FIX = 'run `pulumi preview --json > preview.json`';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
-/** Runs the CLI with `stdin` piped in (or /dev/null when undefined); killed after 60 s so a blocking read fails. */
-function cli(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    if (stdin !== undefined) child.stdin!.end(stdin);
-  });
-}
+/** Runs the CLI with `stdin` written and closed. */
+const cli = (args: string[], stdin?: string): Promise<Run> => runCli(args, stdin !== undefined ? { stdin } : {});
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-review-cli-'));
 const UPDATE = JSON.stringify(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: B.thumbprint, plan: 'current 999F.. → previous; new 4D95.. current now' }) })]));

@@ -4,7 +4,6 @@
  * store's labels as thumbprints read with DescribeSecret alone, a store that disagrees with the
  * Central Management Store, a missing secret, and no secret in the output.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,34 +12,17 @@ import { createAwsSecretsManagerStore } from '../../provider/adapters/aws-secret
 import { EMULATOR, fixture, Pool, SERVERS, type Edition } from '../emulator/harness';
 import { FaultProxy } from '../harness/fault-proxy';
 import { MOTO_REGION, motoAwsEnv, requireMoto } from '../harness/moto';
+import { runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const A = fixture('openssl3-default');
 const B = fixture('keytool-genkeypair');
 const NOW = '2026-06-01T00:00:00Z';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
-function cli(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Credentials from the environment, as the SDK's default chain finds them in production.
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...motoAwsEnv() } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+// Credentials from the environment, as the SDK's default chain finds them in production.
+const cli = (args: readonly string[]): Promise<Run> => runCli(args, { timeoutMs: 120_000, env: { ...process.env, ...motoAwsEnv() } });
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-status-aws-'));
 const pools: Pool[] = [];

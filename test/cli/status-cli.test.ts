@@ -6,7 +6,6 @@
  * themselves are tabled in test/domain/status-report.test.ts; the AWS store is in
  * status-aws.int.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +15,9 @@ import { createLocalStore } from '../../provider/adapters/local-store';
 import { main } from '../../provider/cli/main';
 import { SEALED_STORE_NOTE } from '../../provider/domain/status-report';
 import { EMULATOR, fixture, Pool, SERVERS, type Edition } from '../emulator/harness';
+import { runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 const A = fixture('openssl3-default');
 const B = fixture('keytool-genkeypair');
 const A_NOT_AFTER = '2035-01-01T00:00:00.000Z';
@@ -26,29 +26,10 @@ const SHELL_OPTIONS = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Byp
 const PASSPHRASE = 'store-passphrase-Zq7!never-printed';
 const CREDENTIAL_PASSWORD = 'credential-password-Xk9#never-printed';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
-/** Runs the CLI; stdin piped when given, else closed. Killed after 120 s so a hang fails. */
-function cli(args: readonly string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    if (stdin !== undefined) child.stdin!.end(stdin);
-  });
-}
+/** Runs the CLI; stdin written when given, then closed. */
+const cli = (args: readonly string[], stdin?: string): Promise<Run> => runCli(args, { timeoutMs: 120_000, ...(stdin !== undefined ? { stdin } : {}) });
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-status-cli-'));
 const made: Pool[] = [];

@@ -2,46 +2,21 @@
  * The `validate` CLI as a process: the exact contract other tools script against (exit codes,
  * one JSON object on stdout, passwords never from argv), over the whole corpus.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesOf, CORPUS_DIR, entry, manifest, type CorpusEntry } from '../support/pfx-corpus';
 import { craftedPfx, encryptedContent, OIDS, pkcs12Pbe, plainContent, shroudedKeyBag } from '../adapters/pfx/crafted-pfx';
+import { environmentWithout, runCli } from '../harness/cli';
+import type { ProcessResult } from '../harness/process';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'sfb-oauth-cert');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Whether the run passed its deadline and was killed (a FIFO that blocks, a stalling file). */
-  readonly timedOut: boolean;
-}
+type Run = ProcessResult;
 
 /** Runs the CLI; killed after `deadlineMs`, so that a run that would block fails instead of hanging. */
-function cli(args: string[], env: Record<string, string | undefined> = {}, deadlineMs = 60_000): Promise<Run> {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'PFX_PASSWORD') base[k] = v;
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: base, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, deadlineMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string | undefined> = {}, deadlineMs = 60_000): Promise<Run> =>
+  runCli(args, { timeoutMs: deadlineMs, env: { ...environmentWithout('PFX_PASSWORD'), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) } });
 
 const scratch = mkdtempSync(join(tmpdir(), 'sfb-cli-'));
 

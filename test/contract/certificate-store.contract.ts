@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { type ErrorCode, isSfbError } from '../../provider/domain/errors';
-import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../../provider/ports/certificate-store';
+import type { PfxPayload as CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, StoredSecret } from '../../provider/ports/certificate-store';
 
 /** What a store under test provides. */
 export interface StoreUnderTest {
@@ -99,6 +99,21 @@ export function certificateStoreContract(label: string, open: () => Promise<Stor
       expect(await store.getVersion(name, B.versionId)).toEqual(B.payload);
       expect(await store.getVersion(name, P.versionId)).toEqual(P.payload);
       await expect(store.getVersion(name, aVersion('never').versionId)).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+    });
+
+    it('keeps a record without a PFX (a certificate a Front End Server holds) beside PFX versions, and rolls between them', async () => {
+      const held = { heldBy: 'fe02.contoso.com', thumbprint: createHash('sha1').update('held').digest('hex').toUpperCase() };
+      const H = { versionId: `${held.thumbprint}-0123456789abcdef`, payload: held };
+      await store.putVersion({ name, ...A, stage: 'current' });
+      await store.putVersion({ name, ...H, stage: 'current' });
+      expect(await store.getVersion(name, H.versionId)).toEqual(held);
+      expect(await store.getVersion(name, A.versionId)).toEqual(A.payload);
+      // A retry of the record is a no-op; the same id naming another server is a conflict.
+      await store.putVersion({ name, ...H, stage: 'current' });
+      expect(await codeOf(store.putVersion({ name, versionId: H.versionId, payload: { ...held, heldBy: 'fe03.contoso.com' }, stage: 'current' }))).toBe('STORE_CONFLICT');
+      expect(labels(await store.describe(name), { A: A.versionId, H: H.versionId })).toEqual({ current: 'H', previous: 'A' });
+      // A record that is neither a PFX nor names its server is refused before anything is written.
+      expect(await codeOf(store.putVersion({ name, versionId: aVersion('bad').versionId, payload: { thumbprint: held.thumbprint } as unknown as CertificatePayload, stage: 'current' }))).toBe('INVALID_ARGUMENT');
     });
 
     it('names thumbprints right when it gives them from metadata', async () => {

@@ -2,21 +2,12 @@
  * The Front End pool's facts read into typed values (front-end-pool-facts.ts) and preview's view
  * of the pool (front-end-pool-preview.ts): exact values, dates read strictly.
  */
-import { isSfbError, SfbError } from '../../provider/domain/errors';
+import { SfbError } from '../../provider/domain/errors';
 import { deploymentFactsOf, desiredOf, knownNotAfter, ownRollsOf, serversOutput } from '../../provider/domain/front-end-pool-facts';
 import { previewPool, retiredCertificate } from '../../provider/domain/front-end-pool-preview';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { PoolSnapshot } from '../../provider/ports/front-end-pool';
-
-/** The code of what `run` throws; fails the test when it does not throw an SfbError. */
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isSfbError(error)) return error.code;
-  }
-  throw new Error('expected an SfbError');
-}
+import { thrownCode } from '../support/thrown-code';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -61,7 +52,7 @@ describe('desiredOf and ownRollsOf', () => {
   it('a NotAfter check did not write as an instant is a defect: INTERNAL_ERROR naming it', () => {
     const read = () => desiredOf({ thumbprint: B, notBefore: '2025-01-01T00:00:00Z', notAfter: 'Jan 1 2035' });
     expect(read).toThrow(SfbError);
-    expect(codeOf(read)).toBe('INTERNAL_ERROR');
+    expect(thrownCode(read)).toBe('INTERNAL_ERROR');
     expect(read).toThrow(`The NotAfter of ${B} reached the pool step unreadable: "Jan 1 2035" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it as the "Reporting a problem" section of the sfb-oauth-cert README says.`);
   });
 

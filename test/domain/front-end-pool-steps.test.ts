@@ -2,21 +2,12 @@
  * The Front End pool step's decider, one look at a time: every kind of step, with its exact
  * value (the line the shell prints, or the code and sentence it fails with).
  */
-import { isSfbError, SfbError } from '../../provider/domain/errors';
+import { SfbError } from '../../provider/domain/errors';
 import { knownNotAfter } from '../../provider/domain/front-end-pool-facts';
 import { decidePoolStep, describeServer, NOTHING_TRIED, poolDrift, removeLocalCommand, type PoolAttempts, type PoolStep, type PoolStepInput } from '../../provider/domain/front-end-pool-steps';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { FrontEndCertificates, PoolSnapshot } from '../../provider/ports/front-end-pool';
-
-/** The code of what `run` throws; fails the test when it does not throw an SfbError. */
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isSfbError(error)) return error.code;
-  }
-  throw new Error('expected an SfbError');
-}
+import { thrownCode } from '../support/thrown-code';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -235,7 +226,7 @@ describe('describeServer, poolDrift and the operator\'s command', () => {
   it('a pending date the port did not normalise is a defect, not a guess', () => {
     const read = () => describeServer(server('fe01.contoso.com', { scheduled: { thumbprint: C, effectiveDate: '09/01/2026' } }));
     expect(read).toThrow(SfbError);
-    expect(codeOf(read)).toBe('INTERNAL_ERROR');
+    expect(thrownCode(read)).toBe('INTERNAL_ERROR');
     expect(read).toThrow('The effective date of the roll pending on fe01.contoso.com reached the pool step unreadable: "09/01/2026" is not an ISO 8601 date and time with a zone; write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T01:00:00+01:00; report it as the "Reporting a problem" section of the sfb-oauth-cert README says.');
   });
 

@@ -1,19 +1,11 @@
 /** Owners and claims (provider/domain/secret-owners.ts): the rule both stores apply before a change. */
-import { isSfbError, type ErrorCode } from '../../provider/domain/errors';
+import type { ErrorCode } from '../../provider/domain/errors';
 import { assertClaimAllowed, assertClaimGiven, assertOwnerClaim, ownerAfterClaim } from '../../provider/domain/secret-owners';
 import type { OwnerClaim } from '../../provider/ports/certificate-store';
+import { thrownCode } from '../support/thrown-code';
 
 const PROD = 'organization/sfb/prod';
 const DEV = 'organization/sfb/dev';
-
-function codeOf(action: () => void): ErrorCode | 'no error' {
-  try {
-    action();
-    return 'no error';
-  } catch (error) {
-    return isSfbError(error) ? error.code : 'no error';
-  }
-}
 
 describe('the ownership rule', () => {
   it.each<[string, string | undefined, OwnerClaim | undefined, ErrorCode | 'no error', string | undefined]>([
@@ -23,7 +15,7 @@ describe('the ownership rule', () => {
     ['another owner, adopting', PROD, { owner: DEV, adopt: true }, 'no error', DEV],
     ['a change without a claim', PROD, undefined, 'no error', PROD],
   ])('%s', (_row, owner, claim, code, after) => {
-    expect(codeOf(() => assertClaimAllowed(owner, 'sfb/x', claim, 'write version v of it'))).toBe(code);
+    expect(thrownCode(() => assertClaimAllowed(owner, 'sfb/x', claim, 'write version v of it'))).toBe(code);
     if (code === 'no error') expect(ownerAfterClaim(owner, claim)).toBe(after);
   });
 
@@ -43,11 +35,11 @@ describe('the ownership rule', () => {
     ['adopt as a string', { owner: PROD, adopt: 'yes' }, 'INVALID_ARGUMENT'],
     ['null', null, 'INVALID_ARGUMENT'],
   ])('checks a claim: %s', (_row, claim, code) => {
-    expect(codeOf(() => assertOwnerClaim(claim))).toBe(code);
+    expect(thrownCode(() => assertOwnerClaim(claim))).toBe(code);
   });
 
   it('needs a claim to claim', () => {
-    expect(codeOf(() => assertClaimGiven('sfb/x', undefined))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => assertClaimGiven('sfb/x', { owner: PROD }))).toBe('no error');
+    expect(thrownCode(() => assertClaimGiven('sfb/x', undefined))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => assertClaimGiven('sfb/x', { owner: PROD }))).toBe('no error');
   });
 });

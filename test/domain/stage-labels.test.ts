@@ -14,6 +14,7 @@ import {
   type Labelled,
 } from '../../provider/domain/stage-labels';
 import type { CertificateStage } from '../../provider/ports/certificate-store';
+import { thrownCode } from '../support/thrown-code';
 
 /** `{ A: ['current'], B: ['previous'] }` as versions, oldest first. */
 function versions(labels: Record<string, CertificateStage[]>): Labelled[] {
@@ -22,15 +23,6 @@ function versions(labels: Record<string, CertificateStage[]>): Labelled[] {
 
 function labelsOf(list: readonly Labelled[]): Record<string, readonly CertificateStage[]> {
   return Object.fromEntries(list.map((v) => [v.versionId, v.stages]));
-}
-
-function codeOf(action: () => void): ErrorCode | 'no error' {
-  try {
-    action();
-    return 'no error';
-  } catch (error) {
-    return (error as { code: ErrorCode }).code;
-  }
 }
 
 describe('labelsBeforeNewVersion', () => {
@@ -74,7 +66,7 @@ describe('labels and their sentences', () => {
     ['moving previous', () => assertStage('previous', 'sfb/x'), 'no error'],
     ['moving latest', () => assertStage('latest', 'sfb/x'), 'INVALID_ARGUMENT'],
   ])('%s: %s', (_row, action, code) => {
-    expect(codeOf(action)).toBe(code);
+    expect(thrownCode(action)).toBe(code);
   });
 
   it('says which stages there are', () => {

@@ -144,14 +144,24 @@ describe('statusReport: rows and samples', () => {
 });
 
 describe('readStackOutputs', () => {
+  const NEVER = ' (the resource never writes such a value; give the unedited output of `pulumi stack output --json`)';
   it.each<{ row: string; document: unknown; outcome: unknown }>([
     { row: 'outputs exported one by one', document: { thumbprint: A.toLowerCase(), notAfter: '2027-06-01T02:00:00+02:00', previousThumbprint: null, secretName: 'sfb/oauth', plan: 'x' }, outcome: { ok: true, record: { thumbprint: A, notAfter: '2027-06-01T00:00:00.000Z', secretName: 'sfb/oauth' } } },
     { row: 'the resource exported as one object', document: { certificate: { thumbprint: A, pendingThumbprint: B, servers: { 'FE01.contoso.com': { current: A, previous: null, currentNotAfter: A_EXPIRES } } }, other: 1 }, outcome: { ok: true, record: { thumbprint: A, pendingThumbprint: B, servers: { 'fe01.contoso.com': { current: A, previous: null, currentNotAfter: A_EXPIRES } } } } },
     { row: 'a value hidden as [secret]', document: { thumbprint: A, notAfter: '[secret]' }, outcome: { ok: true, record: { thumbprint: A } } },
-    { row: 'no thumbprint anywhere', document: { plan: 'x' }, outcome: { ok: false, reason: expect.stringContaining('no `thumbprint` output') } },
-    { row: 'not an object', document: [A], outcome: { ok: false, reason: expect.stringContaining('not a JSON object') } },
-    { row: 'a thumbprint of another shape', document: { thumbprint: 'abc' }, outcome: { ok: false, reason: expect.stringContaining('`thumbprint` is not a thumbprint') } },
-    { row: 'a date without a zone', document: { thumbprint: A, notAfter: '2027-06-01 00:00' }, outcome: { ok: false, reason: expect.stringContaining('`notAfter` is not an ISO 8601') } },
+    { row: 'no thumbprint anywhere', document: { plan: 'x' }, outcome: { ok: false, reason: "it has no `thumbprint` output, neither at the top level nor in exactly one exported object; export the certificate's outputs (thumbprint, notAfter, ...) or the resource itself" } },
+    { row: 'not an object', document: [A], outcome: { ok: false, reason: 'it is not a JSON object (run `pulumi stack output --json`)' } },
+    { row: 'a thumbprint of another shape', document: { thumbprint: 'abc' }, outcome: { ok: false, reason: `\`thumbprint\` is not a thumbprint of 40 hexadecimal digits${NEVER}` } },
+    { row: 'a date without a zone', document: { thumbprint: A, notAfter: '2027-06-01 00:00' }, outcome: { ok: false, reason: `\`notAfter\` is not an ISO 8601 date and time with a zone${NEVER}` } },
+    { row: 'two exported objects with a thumbprint', document: { a: { thumbprint: A }, b: { thumbprint: B } }, outcome: { ok: false, reason: expect.stringMatching(/^it has no `thumbprint` output/) } },
+    { row: 'a number as the thumbprint', document: { thumbprint: 42 }, outcome: { ok: false, reason: `\`thumbprint\` is not a thumbprint of 40 hexadecimal digits${NEVER}` } },
+    { row: 'an empty secret name is not recorded', document: { thumbprint: A, secretName: '' }, outcome: { ok: true, record: { thumbprint: A } } },
+    {
+      row: 'every problem, in order: entries of servers, then their fields',
+      document: { thumbprint: A, pendingThumbprint: 'x', servers: { fe01: 'up', 'fe02.contoso.com': { current: 'y', currentNotAfter: 'soon' } } },
+      outcome: { ok: false, reason: `\`pendingThumbprint\` is not a thumbprint of 40 hexadecimal digits; an entry of \`servers\` is not an object; \`servers.currentNotAfter\` is not an ISO 8601 date and time with a zone; \`servers\`.current is not a thumbprint of 40 hexadecimal digits${NEVER}` },
+    },
+    { row: 'servers that is not an object', document: { thumbprint: A, servers: [A] }, outcome: { ok: false, reason: `\`servers\` is not an object of FQDN to what the server reported${NEVER}` } },
   ])('$row', ({ document, outcome }) => {
     expect(readStackOutputs(document)).toEqual(outcome);
   });

@@ -131,7 +131,7 @@ describe('renewal from an ACME CA (Pebble, HTTP-01 hooks) through the Pulumi CLI
       expect(text).not.toContain(keyLine);
       expect(text).not.toContain('PRIVATE KEY');
       expect(text).not.toContain(payload.password!);
-      expect(text).not.toContain(payload.pfxBase64.slice(0, 32));
+      expect(text).not.toContain(payload.pfxBase64!.slice(0, 32));
     }
   });
 });

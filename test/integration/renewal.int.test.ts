@@ -113,7 +113,7 @@ describe('renewal from the self-signed issuer through the Pulumi CLI', () => {
     const argv = JSON.stringify(emulator.log().map((r) => r.argv));
     for (const version of (await store().describe(SECRET_NAME))!.versions) {
       const stored = await store().getVersion(SECRET_NAME, version.versionId);
-      for (const secretText of [stored.password!, stored.pfxBase64.slice(0, 32), stored.pfxBase64.slice(-32), STORE_PASSPHRASE]) {
+      for (const secretText of [stored.password!, stored.pfxBase64!.slice(0, 32), stored.pfxBase64!.slice(-32), STORE_PASSPHRASE]) {
         expect(exported).not.toContain(secretText);
         expect(argv).not.toContain(secretText);
       }

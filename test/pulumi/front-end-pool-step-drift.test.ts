@@ -47,6 +47,12 @@ class MemoryPool implements FrontEndPool {
   async removeLocal(server: string): Promise<void> {
     this.calls.push(`remove-local ${server}`);
   }
+  async installLocal(server: string): Promise<void> {
+    this.calls.push(`install-local ${server}`);
+  }
+  async sweepCopies(): Promise<string[]> {
+    return [];
+  }
 }
 
 function spec(extra: Record<string, unknown> = {}): FrontEndPoolSpec {
@@ -133,5 +139,25 @@ describe('a server that cannot be read', () => {
       }),
     });
     expect(pool.calls).toEqual([]);
+  });
+});
+
+describe('the state refresh reads the pool from', () => {
+  it('without a pool, refresh leaves the state as it is and opens nothing', async () => {
+    const props = { thumbprint: B, plan: 'current BBBB..' };
+    const open = jest.fn();
+    await expect(poolRefresh(props, NOW, { open })).resolves.toBe(props);
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('a declared date that cannot be read is INTERNAL_ERROR naming the key, never its value; nothing is opened', async () => {
+    const props = { ...declaredB(spec()), notAfter: 'Sup3r-unreadable', secretName: 'sfb/oauth' } as Record<string, unknown>;
+    const open = jest.fn();
+    await expect(poolRefresh(props, NOW, { open })).rejects.toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: expect.stringMatching(/^The state of secret "sfb\/oauth" reached the pool step of refresh unreadable: `notAfter` \(is not an ISO 8601 instant with a zone\)\. Run `pulumi up`/),
+    });
+    await expect(poolRefresh(props, NOW, { open })).rejects.toMatchObject({ message: expect.not.stringContaining('Sup3r') });
+    expect(open).not.toHaveBeenCalled();
   });
 });

@@ -41,6 +41,8 @@ function fakePool(snapshots: PoolSnapshot[]) {
     replicate: async (s) => void calls.push(`replicate ${s}`),
     removePrevious: async () => void calls.push('removePrevious'),
     removeLocal: async (s) => void calls.push(`removeLocal ${s}`),
+    installLocal: async (s) => void calls.push(`installLocal ${s}`),
+    sweepCopies: async () => [],
   };
   let clock = NOW.getTime();
   const deps: PoolDeps = {

@@ -48,6 +48,10 @@ function fakePool(options: FakeOptions = {}) {
     async replicate() {},
     async removePrevious() {},
     async removeLocal() {},
+    async installLocal() {},
+    async sweepCopies() {
+      return [];
+    },
   };
   const progress: string[] = [];
   const deps: PoolDeps = { open: () => pool, clock: () => 0, sleep: async () => undefined, progress: (line) => progress.push(line) };

@@ -13,7 +13,7 @@ import { createLocalStore, localStorePaths } from '../../provider/adapters/local
 import * as handlers from '../../provider/pulumi/handlers';
 import { openStore } from '../../provider/pulumi/lifecycle';
 import type { StoreSpec } from '../../provider/domain/resource-state';
-import type { CertificateStage, CertificateStore } from '../../provider/ports/certificate-store';
+import type { CertificateStage, CertificateStore, PfxPayload } from '../../provider/ports/certificate-store';
 import type { CompositionOverrides } from '../../provider/pulumi/composition';
 import { createMemoryStore } from '../support/memory-store';
 import { bytesOf, entry } from '../support/pfx-corpus';
@@ -278,7 +278,7 @@ describe('what refresh reads', () => {
     const { directory, state, store } = await aCreatedStack();
     // An operator's version whose id does not start with a thumbprint, made current: A becomes previous.
     const outside = 'operator-written-version-0000000000000';
-    const payload = await store.getVersion(SECRET, String(state.versionId));
+    const payload = (await store.getVersion(SECRET, String(state.versionId))) as PfxPayload;
     const bPayload = { ...payload, pfxBase64: bytesOf(B).toString('base64'), password: B.password, thumbprint: B.expected.thumbprint! };
     await store.putVersion({ name: SECRET, versionId: outside, payload: bPayload, stage: 'current' });
 

@@ -41,7 +41,9 @@ describe('OAuthTokenIssuerCertificate arguments', () => {
   it.each([
     ['a missing sipDomain', { sipDomain: undefined }, /The `sipDomain` argument must be the Skype SIP domain as a string.*got undefined \(a config value that is not set\?\)/],
     ['a numeric sipDomain', { sipDomain: 42 }, /`sipDomain`.*got number 42/],
-    ['a missing pfx', { pfx: undefined }, /The `pfx` argument is missing; pass the PFX as base64, e\.g\. pfx: pfxFromFile\("s2s\.pfx"\)/],
+    ['a missing pfx (and no certificate)', { pfx: undefined }, /The certificate has no source: give `pfx: pfxFromFile\("s2s\.pfx"\)` \(with `password`\) to import a PFX, or `certificate: \{ thumbprint: "\.\.\." \}`/],
+    ['a pfx and a certificate', { certificate: { thumbprint: '7F3A0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B' } }, /The `pfx` and `certificate` arguments are two sources of the certificate; give exactly one/],
+    ['a thumbprint without a pool', { pfx: undefined, password: undefined, certificate: { thumbprint: '7F3A0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B' } }, /needs the `pool` argument: add pool: FrontEndPools\.powershell/],
     ['minKeyBits as a string', { minKeyBits: '4096' }, /The `minKeyBits` argument must be a whole number/],
     ['minKeyBits of 1024', { minKeyBits: 1024 }, /`minKeyBits` argument is 1024, outside 2048\.\.16384/],
     ['an effective date without a zone', { effectiveDate: '2026-12-01 00:00' }, /The `effectiveDate` argument "2026-12-01 00:00" is not an ISO 8601/],

@@ -105,15 +105,18 @@ export const INVOKE_REPLICATION: CmdletSpec = {
 export const INVOKE_COMMAND: CmdletSpec = {
   name: 'Invoke-Command',
   className: 'Microsoft.PowerShell.Commands.InvokeCommandCommand',
-  sets: ['ComputerName'],
+  sets: ['ComputerName', 'Session'],
+  defaultSet: 'ComputerName',
   params: [
-    { name: 'ComputerName', type: 'String[]', aliases: ['Cn'], mandatoryIn: ['ComputerName'], position: 0 },
-    { name: 'ScriptBlock', type: 'ScriptBlock', aliases: ['Command'], mandatoryIn: ['ComputerName'], position: 1 },
-    { name: 'Credential', type: 'PSCredential' },
-    { name: 'Authentication', type: 'AuthenticationMechanism' },
-    { name: 'UseSSL', type: 'Switch' },
-    { name: 'Port', type: 'Int32' },
-    { name: 'ConfigurationName', type: 'String' },
+    { name: 'ComputerName', type: 'String[]', aliases: ['Cn'], sets: ['ComputerName'], mandatoryIn: ['ComputerName'], position: 0 },
+    // -Session: sessions New-PSSession made (session-cmdlets.ts).
+    { name: 'Session', type: 'Object[]', sets: ['Session'], mandatoryIn: ['Session'], position: 0 },
+    { name: 'ScriptBlock', type: 'ScriptBlock', aliases: ['Command'], mandatoryIn: ['ComputerName', 'Session'], position: 1 },
+    { name: 'Credential', type: 'PSCredential', sets: ['ComputerName'] },
+    { name: 'Authentication', type: 'AuthenticationMechanism', sets: ['ComputerName'] },
+    { name: 'UseSSL', type: 'Switch', sets: ['ComputerName'] },
+    { name: 'Port', type: 'Int32', sets: ['ComputerName'] },
+    { name: 'ConfigurationName', type: 'String', sets: ['ComputerName'] },
   ],
 };
 

@@ -7,6 +7,7 @@
 import type { SyntaxNode } from 'tree-sitter';
 import { findWindows } from 'windows-iana';
 import type { PsError } from './binder';
+import { RSA_CERTIFICATE_EXTENSIONS, rsaCertificateExtensionsCall } from './certificate-provider';
 import { formatRoundTrip, formatServerDate, wallClockInstant, type Culture } from './culture';
 import { notModelled, runtimeError, unsupported } from './language-errors';
 import {
@@ -28,7 +29,7 @@ export interface DotNetContext {
 /** Type literals the emulator knows (full names; PowerShell also accepts them without `System.`). */
 const TYPES = [
   'System.Console', 'System.Text.UTF8Encoding', 'System.TimeZoneInfo', 'System.Globalization.CultureInfo', 'System.DateTime',
-  'System.DateTimeKind', 'System.Management.Automation.PSCredential', 'System.String',
+  'System.DateTimeKind', 'System.Management.Automation.PSCredential', 'System.String', RSA_CERTIFICATE_EXTENSIONS,
 ];
 const ACCELERATORS: Record<string, string> = {
   datetime: 'System.DateTime', cultureinfo: 'System.Globalization.CultureInfo', pscredential: 'System.Management.Automation.PSCredential',
@@ -178,6 +179,7 @@ export function staticMember(type: string, name: string, timeZone: string, ctx: 
 
 /** `[Type]::new(args)`, the only static method the scripts call. */
 export function staticCall(type: string, name: string, args: readonly PsValue[], timeZone: string, ctx: DotNetContext): PsValue {
+  if (type === RSA_CERTIFICATE_EXTENSIONS) return rsaCertificateExtensionsCall(name, args);
   if (name.toLowerCase() !== 'new') throw unsupported({ text: `[${type}]::${name}()`, startPosition: { row: 0, column: 0 } } as SyntaxNode, `the static method [${type}]::${name}`);
   switch (type) {
     case 'System.Text.UTF8Encoding': {

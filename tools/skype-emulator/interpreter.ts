@@ -383,7 +383,7 @@ export class Interpreter implements ShellServices {
   private variableName(node: SyntaxNode): string {
     const text = node.text.startsWith('${') ? `$${node.text.slice(2, -1)}` : node.text;
     const name = text.slice(1);
-    if (!/^(using:)?([A-Za-z_][A-Za-z0-9_]*|_)$/.test(name)) throw unsupported(node, `the variable ${node.text}`);
+    if (!/^(using:|env:)?([A-Za-z_][A-Za-z0-9_]*|_)$/i.test(name)) throw unsupported(node, `the variable ${node.text}`);
     return name;
   }
 
@@ -394,6 +394,12 @@ export class Interpreter implements ShellServices {
     if (lower === 'false') return false;
     if (lower === 'null') return null;
     if (lower === 'psversiontable') return versionTable(scope.machine.edition);
+    // $env:NAME: the machine's environment (names case-insensitive, as on Windows).
+    // Modelled on a Front End inside a remote block only (session-cmdlets.ts); the runner's own environment is not.
+    if (lower.startsWith('env:')) {
+      if (!scope.machine.environment) throw unsupported(node, `the variable ${node.text} outside a remote block`);
+      return scope.machine.environment[name.slice('env:'.length).toUpperCase()] ?? null;
+    }
     if (lower.startsWith('using:')) {
       // $using: reads the caller's variable inside Invoke-Command, as remoting does.
       if (!scope.caller) throw new PsError('', 'A Using variable cannot be retrieved. A Using variable can be used only with Invoke-Command, Start-Job, or InlineScript in the script workflow. When it is used with Invoke-Command, the Using variable is valid only if the script block is invoked on a remote computer.', { fqid: 'UsingWithoutInvokeCommand', category: 'InvalidOperation', exceptionType: RUNTIME_EXCEPTION });

@@ -4,12 +4,14 @@
  * over one emulated deployment. Replication settles before the script runs and after it (what
  * ran before an error took effect), at the run's time.
  */
+import { certificateProviderCmdlets } from './certificate-provider';
 import { CommandRegistry } from './command-registry';
 import { ConsoleHost } from './console-host';
 import { settle } from './deployment';
 import { Interpreter } from './interpreter';
 import { powershellCmdlets } from './powershell-cmdlets';
 import { invokeCommandOver } from './remoting';
+import { Sessions } from './session-cmdlets';
 import { SKYPE_MODULE, SkypeForBusinessCmdlets } from './skype-cmdlets';
 import type { EmulatorState } from './state';
 
@@ -33,14 +35,18 @@ export class ManagementShell {
 
   constructor(private readonly ctx: RunContext) {
     const { config } = ctx.state;
+    const network = {
+      computers: config.servers,
+      unreachable: config.unreachable,
+      timeZoneOf: (server: string) => config.serverTimeZones[server] ?? config.timeZone,
+    };
+    const sessions = new Sessions(network);
     const commands = new CommandRegistry([
       ...powershellCmdlets([SKYPE_MODULE]),
-      invokeCommandOver({
-        computers: config.servers,
-        unreachable: config.unreachable,
-        timeZoneOf: (server) => config.serverTimeZones[server] ?? config.timeZone,
-      }),
+      invokeCommandOver(network, sessions),
+      ...sessions.commands(ctx.state),
       ...new SkypeForBusinessCmdlets(ctx.state, ctx.now).commands(),
+      ...certificateProviderCmdlets(ctx.state),
     ]);
     const session = { server: config.localServer, timeZone: config.sessionTimeZone, edition: config.edition };
     this.interpreter = new Interpreter({

@@ -10,6 +10,7 @@ import { INVOKE_COMMAND } from './cmdlets';
 import type { Command, CommandCall } from './command-registry';
 import { notModelled } from './language-errors';
 import { Scope, type Machine } from './scope';
+import { accountOf, remoteMachine, type Sessions } from './session-cmdlets';
 import { enumerate, invariantString, PsDate, PsHashtable, PsObject, PsRemote, type PsScriptBlock, type PsValue, unwrap } from './values';
 
 /** The computers a session can reach by name. */
@@ -22,8 +23,8 @@ export interface Network {
   readonly timeZoneOf: (computer: string) => string;
 }
 
-function transportError(computer: string, fqid: string, reason: string): PsError {
-  return new PsError(INVOKE_COMMAND.name, `Connecting to remote server ${computer} failed with the following error message : ${reason} For more information, see the about_Remote_Troubleshooting Help topic.`, {
+export function transportError(computer: string, fqid: string, reason: string, command: string = INVOKE_COMMAND.name): PsError {
+  return new PsError(command, `Connecting to remote server ${computer} failed with the following error message : ${reason} For more information, see the about_Remote_Troubleshooting Help topic.`, {
     fqid, category: 'OpenError', targetName: computer, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException', transport: true,
   });
 }
@@ -36,8 +37,19 @@ function transportError(computer: string, fqid: string, reason: string): PsError
  * with OriginInfo. Output objects carry PSComputerName; nested objects arrive as strings
  * (remoting serializes to depth 1).
  */
-async function invokeCommand(network: Network, { bound, scope, errors, shell }: CommandCall): Promise<PsValue[]> {
+async function invokeCommand(network: Network, sessions: Sessions | undefined, { bound, scope, errors, shell }: CommandCall): Promise<PsValue[]> {
   const block = bound.get<PsScriptBlock>('ScriptBlock') as PsScriptBlock;
+  if (bound.set === 'Session') {
+    if (!sessions) throw notModelled('The Skype emulator models Invoke-Command -Session in the Management Shell only (docs/skype-emulator.md).');
+    const out: PsValue[] = [];
+    for (const value of bound.get<PsValue[]>('Session') ?? []) {
+      // A session keeps its scope: variables set by one Invoke-Command are there for the next.
+      const session = sessions.find(value, INVOKE_COMMAND.name);
+      session.machine.remoteErrors.length = 0;
+      await runRemote(block, session.machine, session.scope, session.machine.server, bound, scope, errors, shell, out);
+    }
+    return out;
+  }
   const authentication = bound.get<string>('Authentication');
   if (authentication !== undefined && !['Default', 'Kerberos', 'Negotiate', 'Credssp'].includes(authentication)) {
     throw notModelled(`The Skype emulator models -Authentication Default, Kerberos, Negotiate and CredSSP, not ${authentication} (docs/skype-emulator.md).`);
@@ -57,25 +69,29 @@ async function invokeCommand(network: Network, { bound, scope, errors, shell }: 
       shell.nonTerminating(transportError(computer, 'CannotConnect,PSSessionStateBroken', 'WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. By default, the WinRM firewall exception for public profiles limits access to remote computers within the same local subnet.'), bound, scope, errors);
       continue;
     }
-    const remoteErrors: PsError[] = [];
-    const machine: Machine = { server, timeZone: network.timeZoneOf(server), edition: 'desktop', remoteErrors };
-    const remote = new Scope(machine, undefined, scope);
-    const runspace = randomUUID();
-    const outputs: PsValue[] = [];
-    try {
-      await shell.runBlock(block.body, remote, (v) => outputs.push(...enumerate(v)));
-    } catch (caught) {
-      if (!(caught instanceof PsError)) throw caught;
-      remoteErrors.push(caught);
-    }
-    for (const value of outputs) out.push(deserialized(value, computer, runspace, shell.session));
-    for (const error of remoteErrors) {
-      error.details.origin = computer;
-      delete error.details.terminating;
-      shell.nonTerminating(error, bound, scope, errors);
-    }
+    const credential = bound.get<PsObject>('Credential');
+    const machine = remoteMachine(server, network.timeZoneOf(server), accountOf(credential ? String(credential.get('UserName') ?? '') : undefined));
+    await runRemote(block, machine, new Scope(machine, undefined, scope), computer, bound, scope, errors, shell, out);
   }
   return out;
+}
+
+/** Runs `block` on a remote machine: its output deserialized into `out`, its errors back to the caller with OriginInfo. */
+async function runRemote(block: PsScriptBlock, machine: Machine & { readonly remoteErrors: PsError[] }, remote: Scope, computer: string, bound: CommandCall['bound'], scope: Scope, errors: PsError[], shell: CommandCall['shell'], out: PsValue[]): Promise<void> {
+  const runspace = randomUUID();
+  const outputs: PsValue[] = [];
+  try {
+    await shell.runBlock(block.body, remote, (v) => outputs.push(...enumerate(v)));
+  } catch (caught) {
+    if (!(caught instanceof PsError)) throw caught;
+    machine.remoteErrors.push(caught);
+  }
+  for (const value of outputs) out.push(deserialized(value, computer, runspace, shell.session));
+  for (const error of machine.remoteErrors) {
+    error.details.origin = computer;
+    delete error.details.terminating;
+    shell.nonTerminating(error, bound, scope, errors);
+  }
 }
 
 /** A remote output object as the caller gets it: PSComputerName added, nested objects as strings. */
@@ -95,7 +111,7 @@ function deserialized(value: PsValue, computer: string, runspace: string, sessio
   return new PsObject(typeName, [...entries.map(([k, item]) => [k, flat(item)] as const), ['PSComputerName', computer], ['RunspaceId', runspace], ['PSShowComputerName', true]]);
 }
 
-/** Invoke-Command over `network`. */
-export function invokeCommandOver(network: Network): Command {
-  return { spec: INVOKE_COMMAND, run: (call) => invokeCommand(network, call) };
+/** Invoke-Command over `network`; -Session runs in `sessions` (New-PSSession's). */
+export function invokeCommandOver(network: Network, sessions?: Sessions): Command {
+  return { spec: INVOKE_COMMAND, run: (call) => invokeCommand(network, sessions, call) };
 }

@@ -12,6 +12,8 @@ export interface Machine {
   readonly timeZone: string;
   /** Remote sessions are always Windows PowerShell 5.1 (the servers' default endpoint). */
   readonly edition: Edition;
+  /** `$env:` variables, names upper case; absent: none modelled on this machine. */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Errors written inside Invoke-Command go back to the caller, not to the console. */
   readonly remoteErrors?: PsError[];
 }

@@ -14,7 +14,8 @@ import { assign, cmsSlots, commitCms, effectiveSlot, replicaStatus, serverSlots,
 import { NON_INTERACTIVE } from './language-errors';
 import { openPfx } from './pfx';
 import type { Scope } from './scope';
-import { checkPfxNotExposed, readSecretFile } from './secret-rules';
+import { checkPfxNotExposed } from './secret-rules';
+import { readPfxOn } from './session-cmdlets';
 import type { CertificateRecord, EmulatorState, Slot } from './state';
 import { PsDate, PsObject, type PsValue } from './values';
 
@@ -169,7 +170,7 @@ export class SkypeForBusinessCmdlets {
     if (this.whatIf(bound, command, types.join(', '), shell)) return [];
     this.report(bound, command);
     if (bound.set === 'Path') {
-      const record = await this.importPfx(command, bound, scope.server, bound.get<string>('Identity') === 'Global', false, shell);
+      const record = await this.importPfx(command, bound, scope, bound.get<string>('Identity') === 'Global', false, shell);
       thumbprints = [record.thumbprint];
     }
     for (const thumbprint of thumbprints) {
@@ -193,16 +194,18 @@ export class SkypeForBusinessCmdlets {
     if (this.whatIf(bound, command, bound.get<string>('Path') ?? '', shell)) return [];
     this.report(bound, command);
     const isCms = bound.set === 'CMS';
-    const record = await this.importPfx(command, bound, scope.server, isCms, bound.get<boolean>('PrivateKeyExportable') === true, shell);
+    const record = await this.importPfx(command, bound, scope, isCms, bound.get<boolean>('PrivateKeyExportable') === true, shell);
     if (isCms) this.assignTypes(command, bound, bound.get<string[]>('Type') ?? [], record.thumbprint, scope.server, rollAt);
     return [];
   }
 
   /** Reads and opens the PFX (-Path, -Password), checks the secret rules, records the certificate. */
-  private async importPfx(command: string, bound: Bound, server: string, global: boolean, exportable: boolean, shell: ShellServices): Promise<CertificateRecord> {
+  private async importPfx(command: string, bound: Bound, scope: Scope, global: boolean, exportable: boolean, shell: ShellServices): Promise<CertificateRecord> {
+    const server = scope.server;
     const path = bound.get<string>('Path') as string;
     const password = bound.get<string | null>('Password') ?? null;
-    const bytes = readSecretFile(command, path);
+    // On a Front End inside a remote block, a file copied there (Copy-Item -ToSession) is read from its disk.
+    const bytes = readPfxOn(this.state, scope.machine, command, path);
     checkPfxNotExposed(shell.exposure, password, bytes);
     const opened = await openPfx(bytes, password, this.now);
     if (!opened.ok) throw new PsError(command, `Command execution failed: ${opened.message}`);

@@ -106,6 +106,19 @@ export interface EmulatorState {
   certificates: Record<string, CertificateRecord>;
   /** Local-scope assignments (other types without -Identity Global), per server. */
   local: Record<string, Record<string, Slot>>;
+  /** Files and directories made on the servers through remoting (server-files.ts); absent: none. */
+  serverFiles?: Record<string, Record<string, ServerFile>>;
+}
+
+/** A file or directory on one server's disk, made through remoting (server-files.ts). */
+export interface ServerFile {
+  /** The path as it was given (Windows paths compare case-insensitively: the key is lower case). */
+  readonly path: string;
+  readonly kind: 'directory' | 'file';
+  /** Who may read it (its ACL, reduced to the principals granted read), inherited from its parent. */
+  readonly readers: readonly string[];
+  /** A file's bytes, base64 (the state file is 0600, as the PFX files the adapter writes). */
+  readonly content?: string;
 }
 
 /** A usage problem of the emulator itself (exit status 2), not a PowerShell error. */

@@ -33,15 +33,15 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 
 import { awsStoreOptionProblems, endpointForDisplay, OWNER_TAG_KEY, type AwsStoreOptions } from '../../domain/aws-store-options';
-import { assertPayload, payloadProblem } from '../../domain/certificate-payload';
+import { payloadProblem } from '../../domain/certificate-payload';
 import { SfbError } from '../../domain/errors';
 import { assertRecoveryWindow } from '../../domain/recovery-window';
-import { assertSecretDocumentFits, decodeSecretDocument, encodeSecretDocument, secretDocumentFields, type DecodedSecretDocument } from '../../domain/secret-document';
+import { decodeSecretDocument, encodeSecretDocument, type DecodedSecretDocument } from '../../domain/secret-document';
 import { assertSecretName } from '../../domain/secret-names';
 import { assertClaimAllowed, assertClaimGiven, assertOwnerClaim, ownerAfterClaim } from '../../domain/secret-owners';
 import { assertVersionId, thumbprintOfVersionId, versionNotFoundError } from '../../domain/secret-versions';
-import { assertStage, assertWriteStage, AWS_LABELS, stageHolder, stagesOfAwsLabels } from '../../domain/stage-labels';
-import { notOursError, refuseIfScheduledForDeletion, secretNotFoundError } from '../../domain/store-rules';
+import { assertStage, AWS_LABELS, stageHolder, stagesOfAwsLabels } from '../../domain/stage-labels';
+import { checkPutVersion, notOursError, refuseIfScheduledForDeletion, secretNotFoundError } from '../../domain/store-rules';
 import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim, PutVersionRequest, StoredSecret, StoredVersion } from '../../ports/certificate-store';
 import { awsErrorName, type CallContext, translateAwsError } from './errors';
 
@@ -132,14 +132,8 @@ class AwsSecretsManagerStore implements CertificateStore {
   }
 
   async putVersion(request: PutVersionRequest): Promise<StoredSecret> {
-    const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
-    assertSecretName(name);
-    assertVersionId(versionId);
-    assertWriteStage(stage, name, versionId);
-    assertPayload(name, versionId, payload);
-    assertOwnerClaim(claim);
-    const fields = secretDocumentFields(payload, typeof notAfter === 'string' ? notAfter : undefined);
-    assertSecretDocumentFits(fields);
+    const { request: checked, fields } = checkPutVersion(request);
+    const { name, versionId, stage, claim } = checked;
     const document = encodeSecretDocument(fields);
     const action = `write version ${versionId} of it`;
     return this.session(name, action, async (sm) => {

@@ -11,13 +11,12 @@
 import * as path from 'node:path';
 
 import { SfbError } from '../../domain/errors';
-import { assertPayload } from '../../domain/certificate-payload';
 import { assertRecoveryWindow } from '../../domain/recovery-window';
-import { assertSecretDocumentFits, secretDocumentFields } from '../../domain/secret-document';
+import { checkPutVersion } from '../../domain/store-rules';
 import { assertSecretName } from '../../domain/secret-names';
 import { assertClaimGiven, assertOwnerClaim } from '../../domain/secret-owners';
 import { assertVersionId } from '../../domain/secret-versions';
-import { assertStage, assertWriteStage } from '../../domain/stage-labels';
+import { assertStage } from '../../domain/stage-labels';
 import { currentHost, type HostPlatform } from '../files/host-platform';
 import type {
   CertificatePayload,
@@ -158,14 +157,8 @@ class LocalStore implements CertificateStore {
   }
 
   async putVersion(request: PutVersionRequest): Promise<StoredSecret> {
-    const { name, versionId, stage, payload, claim, notAfter } = request ?? ({} as Partial<PutVersionRequest>);
-    assertSecretName(name);
-    assertVersionId(versionId);
-    assertWriteStage(stage, name, versionId);
-    assertPayload(name, versionId, payload);
-    assertOwnerClaim(claim);
     // The AWS store's limit, measured on the document AWS would store (secret-document.ts says why).
-    assertSecretDocumentFits(secretDocumentFields(payload, typeof notAfter === 'string' ? notAfter : undefined), this.description);
+    const { name, versionId, stage, payload, claim } = checkPutVersion(request, this.description).request;
     const now = this.now();
     const change = { claim, action: `write version ${versionId} of it` };
     return describeRecord(await this.update(name, now, true, change, (record) => decidePutVersion(record, { name, versionId, stage, payload }, now)));

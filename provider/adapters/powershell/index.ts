@@ -18,7 +18,7 @@
  */
 import { REPORT_A_PROBLEM, SfbError } from '../../domain/errors';
 import type { FrontEndPoolSpec } from '../../domain/front-end-pool-spec';
-import type { AssignRequest, FrontEndCertificates, FrontEndPool, PoolSnapshot, ShellSession } from '../../ports/front-end-pool';
+import type { AssignRequest, FrontEndCertificates, FrontEndPool, LocalInstallRequest, PoolSnapshot, ShellSession } from '../../ports/front-end-pool';
 import { dataFile, withCallDirectory, type CallDirectory, type CallDirectorySeams } from './call-directory';
 import { certificatesOf, errorRecordOf, globalOf, isTransportFailure, jsonOf, markedRecords, replicasOf, serverAnswerOf, sessionOf, textFailureOf, type ErrorRecord, type MarkedRecord } from './parse';
 import {
@@ -32,6 +32,7 @@ import {
   type RollAt,
   type ScriptContext,
 } from './scripts';
+import { manualInstallScript, manualSweepScript } from './manual-scripts';
 import { runShell, type ProcessTree } from './shell';
 
 /** Splits `items` into at most `parts` runs of near-equal length, in order. */
@@ -203,6 +204,25 @@ export function createPowerShellPool(spec: FrontEndPoolSpec, secrets: PoolSecret
         throw new SfbError('INTERNAL_ERROR', `A removal of the local assignment on ${server} reached the PowerShell pool although the pool's \`removeLocalAssignments\` is false; ${REPORT_A_PROBLEM}.`);
       }
       await call(`removing the local OAuthTokenIssuer assignment made on ${server}`, async (_d, context) => removeLocalScript(server, context), { servers: [server], remote: true });
+    },
+    async installLocal(server: string, request: LocalInstallRequest): Promise<void> {
+      const when = request.effectiveAt !== undefined ? `scheduling (at ${request.effectiveAt})` : 'making current';
+      const doing = `${request.pfx ? 'copying, importing and ' : ''}${when} the OAuthTokenIssuer certificate ${request.thumbprint} on ${server} (manual mode)`;
+      await call(
+        doing,
+        async (directory, context) => {
+          if (!request.pfx) return manualInstallScript({ server, thumbprint: request.thumbprint, ...(request.effectiveAt !== undefined ? { effectiveAt: request.effectiveAt } : {}) }, context);
+          const { pfxBase64, password } = request.pfx;
+          const pfxPath = await directory.write('cert.pfx', Buffer.from(pfxBase64, 'base64'));
+          const secretPath = password === null ? undefined : await directory.write('secret.psd1', dataFile({ Password: password }));
+          return manualInstallScript({ server, thumbprint: request.thumbprint, files: { pfxPath, ...(secretPath ? { secretPath } : {}) }, ...(request.effectiveAt !== undefined ? { effectiveAt: request.effectiveAt } : {}) }, context);
+        },
+        { servers: [server], remote: true },
+      );
+    },
+    async sweepCopies(): Promise<readonly string[]> {
+      const records = await call('removing PFX copies an interrupted run left on the servers (manual mode)', async (_d, context) => manualSweepScript(spec.servers, context), { servers: spec.servers, remote: true });
+      return records.filter((r) => r.kind === 'swept').map((r) => r.payload.trim().toLowerCase());
     },
   };
 }

@@ -52,7 +52,7 @@ function importModule(edition: PoolEdition): string {
 }
 
 // Remote script blocks inherit none of the caller's preferences (about_Remote_Variables).
-const REMOTE_PREFERENCES = ["$ErrorActionPreference = 'Stop'", "$ProgressPreference = 'SilentlyContinue'", "$WarningPreference = 'SilentlyContinue'"];
+export const REMOTE_PREFERENCES = ["$ErrorActionPreference = 'Stop'", "$ProgressPreference = 'SilentlyContinue'", "$WarningPreference = 'SilentlyContinue'"];
 
 /** The contract's frame around `body` (lines, unindented). */
 export function framed(edition: PoolEdition, body: readonly string[]): string {
@@ -116,7 +116,7 @@ export function remotingParameters(remoting: PoolRemoting): string {
 }
 
 /** The lines that read the credential from its data file (never from the script's text). */
-function credentialLines(context: ScriptContext): string[] {
+export function credentialLines(context: ScriptContext): string[] {
   if (!context.remoting.credential) return [];
   if (context.credentialPath === undefined) throw new Error('credentialLines: the credential file path is missing');
   return [
@@ -173,7 +173,7 @@ export interface RollAt {
   readonly sessionTimeZone: string;
 }
 
-function rollLines(roll: RollAt | undefined): string[] {
+export function rollLines(roll: RollAt | undefined): string[] {
   if (!roll) return [];
   const ms = Date.parse(roll.effectiveAt);
   if (!Number.isFinite(ms)) throw new Error(`rollLines: effectiveAt ${JSON.stringify(roll.effectiveAt)} is not an instant`);
@@ -186,7 +186,7 @@ function rollLines(roll: RollAt | undefined): string[] {
   ];
 }
 
-const rollParameters = (roll: RollAt | undefined) => (roll ? ' -EffectiveDate $effectiveDate -Roll' : '');
+export const rollParameters = (roll: RollAt | undefined) => (roll ? ' -EffectiveDate $effectiveDate -Roll' : '');
 
 /** Paths of an import's secret files in the call's private directory. */
 export interface ImportFiles {

@@ -6,64 +6,65 @@
  * `newState` with `inputs`/`outputs`; unchanged resources have no step unless `--show-sames`),
  * and `diagnostics` with a message, a severity and sometimes a URN.
  */
+import { z } from 'zod';
 import type { CertificateStep, PreviewDiagnostic, PreviewFacts } from '../../domain/review';
+import { jsonObject } from '../../domain/schema-sentences';
 import { secretBlanker } from '../../domain/secret-blanking';
 import { MAX_MESSAGE_CHARS, previewDiagnostic } from './diagnostics';
-import { isObject, newCertificateState, oldCertificateState, plaintextSecretsOf, type Json } from './property-values';
+import { newCertificateState, oldCertificateState, plaintextSecretsOf } from './property-values';
 import { certificateRef, CERTIFICATE_TYPE, typeOfUrn } from './urn';
 
 /** The facts, or why the document is not `pulumi preview --json` output (a sentence fragment). */
 export type PreviewRead = { readonly ok: true; readonly facts: PreviewFacts } | { readonly ok: false; readonly reason: string };
 
-interface Step {
-  readonly op: string;
-  readonly urn: string;
-  readonly oldState?: Json;
-  readonly newState?: Json;
-}
+/** A step: its operation and URN; a state that is not an object is read as absent. */
+const step = z.looseObject({
+  op: z.string(),
+  urn: z.string(),
+  oldState: jsonObject.optional().catch(undefined),
+  newState: jsonObject.optional().catch(undefined),
+});
 
-interface Diagnostic {
-  readonly urn?: string;
-  readonly message: string;
-  readonly severity: string;
+/** A diagnostic: its message; a severity or URN of another type is read as absent. */
+const diagnostic = z.looseObject({
+  message: z.string(),
+  severity: z.string().catch(''),
+  urn: z.string().optional().catch(undefined),
+});
+
+const listOf = <S extends z.ZodType>(item: S) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((items) => items ?? []);
+
+const previewDocument = z.looseObject({ steps: listOf(step), diagnostics: listOf(diagnostic) });
+
+type Step = z.output<typeof step>;
+type Diagnostic = z.output<typeof diagnostic>;
+
+/** The first problem of a document, worded by where it is: the list, or one of its items. */
+function reasonOf(issue: z.core.$ZodIssue): string {
+  const [list, index] = issue.path;
+  if (index === undefined) return `"${String(list)}" is not an array`;
+  return list === 'steps' ? `steps[${String(index)}] is not a step with a string "op" and "urn"` : `diagnostics[${String(index)}] has no string "message"`;
 }
 
 /** Checks that the document has the shape of `pulumi preview --json` output; returns its steps and diagnostics. */
 function stepsAndDiagnostics(document: unknown): { steps: Step[]; diagnostics: Diagnostic[] } | { reason: string } {
-  if (!isObject(document)) {
+  const top = jsonObject.safeParse(document);
+  if (!top.success) {
     return { reason: `it is ${Array.isArray(document) ? 'a JSON array' : document === null ? 'null' : `a JSON ${typeof document}`}, not the object \`pulumi preview --json\` prints` };
   }
-  if (!('steps' in document) && !('changeSummary' in document) && !('diagnostics' in document)) {
-    const keys = Object.keys(document).slice(0, 5).map((key) => JSON.stringify(key.slice(0, 40)));
-    const seen = keys.length === 0 ? 'it is an empty object' : `its keys are ${keys.join(', ')}${Object.keys(document).length > 5 ? ', ...' : ''}`;
+  const keys = Object.keys(top.data);
+  if (!keys.includes('steps') && !keys.includes('changeSummary') && !keys.includes('diagnostics')) {
+    const shown = keys.slice(0, 5).map((key) => JSON.stringify(key.slice(0, 40)));
+    const seen = shown.length === 0 ? 'it is an empty object' : `its keys are ${shown.join(', ')}${keys.length > 5 ? ', ...' : ''}`;
     return { reason: `it has none of "steps", "changeSummary" and "diagnostics" (${seen})` };
   }
-  const rawSteps = document.steps ?? [];
-  const rawDiagnostics = document.diagnostics ?? [];
-  if (!Array.isArray(rawSteps)) return { reason: '"steps" is not an array' };
-  if (!Array.isArray(rawDiagnostics)) return { reason: '"diagnostics" is not an array' };
-  const steps: Step[] = [];
-  for (const [index, step] of rawSteps.entries()) {
-    if (!isObject(step) || typeof step.op !== 'string' || typeof step.urn !== 'string') {
-      return { reason: `steps[${index}] is not a step with a string "op" and "urn"` };
-    }
-    steps.push({
-      op: step.op,
-      urn: step.urn,
-      ...(isObject(step.oldState) ? { oldState: step.oldState } : {}),
-      ...(isObject(step.newState) ? { newState: step.newState } : {}),
-    });
-  }
-  const diagnostics: Diagnostic[] = [];
-  for (const [index, diagnostic] of rawDiagnostics.entries()) {
-    if (!isObject(diagnostic) || typeof diagnostic.message !== 'string') return { reason: `diagnostics[${index}] has no string "message"` };
-    diagnostics.push({
-      message: diagnostic.message,
-      severity: typeof diagnostic.severity === 'string' ? diagnostic.severity : '',
-      ...(typeof diagnostic.urn === 'string' ? { urn: diagnostic.urn } : {}),
-    });
-  }
-  return { steps, diagnostics };
+  const parsed = previewDocument.safeParse(top.data);
+  if (!parsed.success) return { reason: reasonOf(parsed.error.issues[0]!) };
+  return { steps: parsed.data.steps, diagnostics: parsed.data.diagnostics };
 }
 
 function isCertificateStep(step: Step): boolean {

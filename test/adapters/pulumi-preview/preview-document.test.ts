@@ -15,10 +15,16 @@ describe('readPreviewDocument: input that is not `pulumi preview --json`', () =>
     ['steps not an array', { steps: {} }, '"steps" is not an array'],
     ['diagnostics not an array', { steps: [], diagnostics: 'x' }, '"diagnostics" is not an array'],
     ['a step without a urn', { steps: [{ op: 'create' }] }, 'steps[0] is not a step with a string "op" and "urn"'],
+    ['the second step of a number op', { steps: [{ op: 'same', urn: 'urn:pulumi:s::p::t::n' }, { op: 1, urn: 'u' }] }, 'steps[1] is not a step with a string "op" and "urn"'],
+    ['a bad step before a bad diagnostic: the first is named', { steps: [7], diagnostics: [7] }, 'steps[0] is not a step with a string "op" and "urn"'],
     ['a diagnostic without a message', { steps: [], diagnostics: [{ severity: 'error' }] }, 'diagnostics[0] has no string "message"'],
   ])('%s', (_name, document, reason) => {
     expect(readPreviewDocument(document)).toEqual({ ok: false, reason });
   });
+});
+
+it('null lists are read as empty lists', () => {
+  expect(readPreviewDocument({ steps: null, diagnostics: null })).toEqual({ ok: true, facts: { steps: [], diagnostics: [] } });
 });
 
 describe('readPreviewDocument: the facts hold no secret', () => {
