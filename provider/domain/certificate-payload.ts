@@ -36,6 +36,10 @@ const pfxPayload = z.strictObject(
       .min(1, worded(() => PFX_PROBLEM))
       .refine((pfx) => pfx.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(pfx), worded(() => PFX_PROBLEM)),
     password: z.string(worded(() => 'password is neither a string nor null')).nullable(),
+    acmeAccountKeyPem: z
+      .string(worded(() => 'acmeAccountKeyPem is not a PEM private key'))
+      .refine((pem) => pem.includes('-----BEGIN '), worded(() => 'acmeAccountKeyPem is not a PEM private key'))
+      .optional(),
     ...payloadFacts,
   },
   payloadShape,
@@ -76,12 +80,13 @@ export function assertPayload(name: string, versionId: string, payload: unknown)
 export function normalizePayload(payload: CertificatePayload): CertificatePayload {
   const when = payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate };
   if (!holdsPfx(payload)) return { heldBy: payload.heldBy, thumbprint: payload.thumbprint, ...when };
-  return { pfxBase64: payload.pfxBase64, password: payload.password, thumbprint: payload.thumbprint, ...when };
+  const account = payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem };
+  return { pfxBase64: payload.pfxBase64, password: payload.password, thumbprint: payload.thumbprint, ...when, ...account };
 }
 
 /** Whether two payloads store the same thing (a retried write, not a conflicting one). */
 export function samePayload(a: CertificatePayload, b: CertificatePayload): boolean {
   if (a.thumbprint !== b.thumbprint || a.effectiveDate !== b.effectiveDate) return false;
-  if (holdsPfx(a) && holdsPfx(b)) return a.pfxBase64 === b.pfxBase64 && a.password === b.password;
+  if (holdsPfx(a) && holdsPfx(b)) return a.pfxBase64 === b.pfxBase64 && a.password === b.password && a.acmeAccountKeyPem === b.acmeAccountKeyPem;
   return !holdsPfx(a) && !holdsPfx(b) && a.heldBy === b.heldBy;
 }

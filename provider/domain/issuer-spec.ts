@@ -76,6 +76,9 @@ export const ISSUER_NUMBERS = {
   selfSignedValidDays: [365, 7, 3_650],
 } as const;
 
+/** The bound of one self-signed order (a key, a signature and the checks: nothing outside is called). */
+export const SELF_SIGNED_ORDER_SECONDS = 60;
+
 /** Bounds of `renewBefore` and `rollLeadTime`. */
 export const RENEW_BEFORE_BOUNDS_MS = [HOUR_MS, 87_600 * HOUR_MS] as const;
 export const ROLL_LEAD_TIME_BOUNDS_MS = [HOUR_MS, 720 * HOUR_MS] as const;

@@ -36,7 +36,8 @@ export type SecretDocumentFields = (PfxPayload | ServerHeldPayload) & { readonly
 /** The fields of the document for one version's payload and, when known, its certificate's NotAfter. */
 export function secretDocumentFields(payload: CertificatePayload, notAfter: string | undefined): SecretDocumentFields {
   const facts = { thumbprint: payload.thumbprint, ...(notAfter === undefined ? {} : { notAfter }), ...(payload.effectiveDate === undefined ? {} : { effectiveDate: payload.effectiveDate }) };
-  return holdsPfx(payload) ? { pfxBase64: payload.pfxBase64, password: payload.password, ...facts } : { heldBy: payload.heldBy, ...facts };
+  if (!holdsPfx(payload)) return { heldBy: payload.heldBy, ...facts };
+  return { pfxBase64: payload.pfxBase64, password: payload.password, ...facts, ...(payload.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: payload.acmeAccountKeyPem }) };
 }
 
 /** The document as text, keys always in one order (so equal fields give equal bytes). */
@@ -48,7 +49,8 @@ export function encodeSecretDocument(fields: SecretDocumentFields): string {
     thumbprint: fields.thumbprint,
     ...(fields.notAfter === undefined ? {} : { notAfter: fields.notAfter }),
     ...(fields.effectiveDate === undefined ? {} : { effectiveDate: fields.effectiveDate }),
-    ...(pfx ? { password: fields.password, pfxBase64: fields.pfxBase64 } : { heldBy: fields.heldBy }),
+    // The ACME account key (an optional field added within schema 1: older documents lack it).
+    ...(pfx ? { password: fields.password, ...(fields.acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem: fields.acmeAccountKeyPem }), pfxBase64: fields.pfxBase64 } : { heldBy: fields.heldBy }),
   });
 }
 
@@ -113,6 +115,7 @@ const documentFacts = {
 const pfxDocumentFields = z.looseObject({
   pfxBase64: z.string(worded(() => 'its "pfxBase64" is not a string')),
   password: z.string(worded(() => 'its "password" is neither a string nor null')).nullable(),
+  acmeAccountKeyPem: z.string(worded(() => 'its "acmeAccountKeyPem" is not a string')).optional(),
   ...documentFacts,
 });
 
@@ -154,6 +157,6 @@ export function decodeSecretDocument(text: string): DecodedSecretDocument {
   }
   const fields = parseWith(pfxDocumentFields, doc);
   if (!fields.ok) return { ok: false, reason: fields.problems[0]! };
-  const { pfxBase64, password, thumbprint } = fields.value;
-  return { ok: true, fields: { pfxBase64, password, thumbprint, ...optionalFacts(fields.value) } };
+  const { pfxBase64, password, thumbprint, acmeAccountKeyPem } = fields.value;
+  return { ok: true, fields: { pfxBase64, password, thumbprint, ...optionalFacts(fields.value), ...(acmeAccountKeyPem === undefined ? {} : { acmeAccountKeyPem }) } };
 }

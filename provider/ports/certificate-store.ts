@@ -27,6 +27,11 @@ export interface PfxPayload {
   readonly thumbprint: string;
   /** When this version becomes (or became) current, ISO 8601; absent: immediately. */
   readonly effectiveDate?: string;
+  /**
+   * The ACME account key (PEM) the certificate was ordered with, kept so the next order signs in
+   * as the same account; absent for a certificate from a PFX or another issuer. Secret.
+   */
+  readonly acmeAccountKeyPem?: string;
   readonly heldBy?: undefined;
 }
 
@@ -37,6 +42,7 @@ export interface ServerHeldPayload {
   // Never present: listed so that code reading either kind of payload type-checks.
   readonly pfxBase64?: undefined;
   readonly password?: undefined;
+  readonly acmeAccountKeyPem?: undefined;
   /** 40 uppercase hex. */
   readonly thumbprint: string;
   /** When this version becomes (or became) current, ISO 8601; absent: immediately. */

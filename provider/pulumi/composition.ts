@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { createAwsSecretsManagerStore } from '../adapters/aws-secrets-manager';
 import { createLocalStore } from '../adapters/local-store';
 import { createPowerShellPool, type PoolSecrets } from '../adapters/powershell';
+import { generateAcmeAccountKey, issueCertificate, issuerFromSpec } from '../adapters/issuers';
 import { AWS_STORE_KIND } from '../domain/aws-store-options';
 import { SfbError, type Finding } from '../domain/errors';
 import { nodeVersionProblem } from '../domain/node-support';
@@ -19,7 +20,7 @@ import type { StoreSpec } from '../domain/resource-state';
 import { parseClockShift, testClockRefusal, TEST_CLOCK_VARIABLE, type ClockParties } from '../domain/test-clock';
 import type { CertificateStore } from '../ports/certificate-store';
 import type { FrontEndPool } from '../ports/front-end-pool';
-import type { IssuerSpec } from '../domain/issuer-spec';
+import { SELF_SIGNED_ORDER_SECONDS, type IssuerSpec } from '../domain/issuer-spec';
 import { shiftedClock, systemClock, type Clock } from './clock';
 
 /** Opens the store a resource declares (`passphrase`: the local store's; `null` for AWS). */
@@ -38,12 +39,16 @@ export interface OrderRequest {
   readonly signal: AbortSignal;
   /** The issuer's secret environment (hooks, a CA command), from the `issuerSecrets` input; never logged. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** ACME: the account key the store keeps from an earlier order (PEM, secret); absent: a new account key is made. */
+  readonly accountKeyPem?: string;
 }
 
 /** An issued certificate with the key the provider made, as a PFX under a fresh password (both secret). */
 export interface IssuedPfx {
   readonly pfxBase64: string;
   readonly password: string;
+  /** ACME: the account key the order signed with (the request's, or a new one), for the store to keep. Secret. */
+  readonly accountKeyPem?: string;
 }
 
 /**
@@ -99,11 +104,17 @@ export function openStore(spec: StoreSpec | undefined, passphrase: string | null
 export const openPool: PoolOpener = (spec, secrets) => createPowerShellPool(spec, secrets);
 
 /**
- * The issuer adapters (provider/adapters/issuers/) are built by their own change; until they
- * are wired here, an order says so instead of guessing.
+ * Orders from the issuer adapters (provider/adapters/issuers/) on the provider's clock (a
+ * self-signed certificate starts at the provider's now, test clock included). Each order is
+ * bounded here as well as by the caller: by the issuer's own `timeoutSeconds`, or
+ * SELF_SIGNED_ORDER_SECONDS for the self-signed issuer, which calls nothing outside.
  */
-export const ordererOn: OrdererFactory = () => async (issuer) => {
-  throw new SfbError('ISSUER_FAILED', `This build of sfb-oauth-cert has no adapter for the ${issuer.kind} issuer yet, so no certificate was ordered and the current one stays; declare the certificate with \`pfx\` until an upgrade brings it.`);
+export const ordererOn: OrdererFactory = (clock) => async (spec, request) => {
+  const accountKeyPem = spec.kind === 'acme' ? (request.accountKeyPem ?? (await generateAcmeAccountKey())) : undefined;
+  const issuer = issuerFromSpec(spec, { now: clock, ...(request.environment ? { environment: request.environment } : {}), ...(accountKeyPem ? { accountKeyPem } : {}) });
+  const bound = AbortSignal.timeout((spec.kind === 'selfSigned' ? SELF_SIGNED_ORDER_SECONDS : spec.timeoutSeconds) * 1000);
+  const issued = await issueCertificate(issuer, { sipDomain: request.sipDomain, minKeyBits: request.keyBits, renewalKey: request.renewalKey, signal: AbortSignal.any([request.signal, bound]), now: clock });
+  return { pfxBase64: issued.pfxBase64, password: issued.password, ...(accountKeyPem ? { accountKeyPem } : {}) };
 };
 
 /** The parties of a resource, from its inputs or state (`pool` unchecked: only its command counts). */

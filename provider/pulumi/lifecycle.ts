@@ -135,9 +135,11 @@ function warnOfForeignVersions(store: CertificateStore, name: string, slots: Cer
  * What the store keeps of the declared certificate: the PFX and its password, or, for a
  * certificate a Front End Server already has, its thumbprint and that server (nothing secret).
  */
-function payloadOf(inputs: CheckedInputs): CertificatePayload {
+function payloadOf(inputs: CheckedInputs, acmeAccountKeyPem?: string): CertificatePayload {
   const when = inputs.effectiveDate ? { effectiveDate: inputs.effectiveDate } : {};
-  if (typeof inputs.pfx === 'string') return { pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'), password: inputs.password ?? null, thumbprint: inputs.thumbprint, ...when };
+  // The ACME account key is kept beside the certificate, never in the inputs (state keeps them).
+  const account = acmeAccountKeyPem ? { acmeAccountKeyPem } : {};
+  if (typeof inputs.pfx === 'string') return { pfxBase64: Buffer.from(inputs.pfx, 'base64').toString('base64'), password: inputs.password ?? null, thumbprint: inputs.thumbprint, ...when, ...account };
   const { source } = sourceRule({ certificate: inputs.certificate }, inputs.pool);
   if (!source || !isServerHeld(source)) {
     throw new SfbError('INTERNAL_ERROR', `The inputs of secret "${inputs.secretName}" reached the store step with neither a PFX nor a certificate a Front End Server holds; run \`pulumi preview\` and \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
@@ -177,7 +179,7 @@ async function describeExisting(store: CertificateStore, name: string, versionId
  * derived from the content, so a repeated write is a no-op (no duplicate versions).
  * `knownVersionId`: the state's version id when state says the secret exists (update).
  */
-async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition): Promise<CertificateState> {
+async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string | undefined, recordedRotation: unknown, world: Composition, acmeAccountKeyPem?: string): Promise<CertificateState> {
   const store = world.openStore(inputs.store, inputs.storePassphrase);
   const claim = claimOf(inputs);
   const name = inputs.secretName;
@@ -195,7 +197,7 @@ async function converge(inputs: CheckedInputs, now: Date, knownVersionId: string
   const effectiveAt = inputs.effectiveDate === undefined ? undefined : parseIsoInstant(inputs.effectiveDate);
   if (effectiveAt !== undefined && !effectiveAt.ok) throw new SfbError('INVALID_ARGUMENT', `The \`effectiveDate\` input ${effectiveAt.reason}.`);
   const plan = planRoll(stored, { versionId: inputs.versionId, thumbprint: inputs.thumbprint, ...(effectiveAt?.ok ? { effectiveDate: effectiveAt.date } : {}) }, now);
-  const payload = payloadOf(inputs);
+  const payload = payloadOf(inputs, acmeAccountKeyPem);
   for (const step of plan.steps) {
     // The planner sees labelled versions only. A declared version the store still keeps without
     // a label (A → B → C, then A again) must be moved onto: writing it again is a no-op (the
@@ -268,7 +270,7 @@ export async function create(inputs: Record<string, unknown>, now?: Date, overri
       at = now ?? world.clock();
       const issued = await issuedInputs({}, inputs, world, at);
       checked = issued.inputs;
-      outs = withRenewalLine(await converge(checked, at, undefined, undefined, world), issued.renewalLine, world.testClock);
+      outs = withRenewalLine(await converge(checked, at, undefined, undefined, world, issued.acmeAccountKeyPem), issued.renewalLine, world.testClock);
     } else {
       checked = checkedInputsOf(inputs);
       world = compose(partiesOf(checked), overrides);
@@ -301,7 +303,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
       at = now ?? world.clock();
       const issued = await issuedInputs(parsedOlds.ok ? parsedOlds.record : olds, news, world, at);
       checked = issued.inputs;
-      outs = withRenewalLine(await converge(checked, at, old.versionId ?? '', old.storeRotation, world), issued.renewalLine, world.testClock);
+      outs = withRenewalLine(await converge(checked, at, old.versionId ?? '', old.storeRotation, world, issued.acmeAccountKeyPem), issued.renewalLine, world.testClock);
     } else {
       checked = checkedInputsOf(news);
       world = compose(partiesOf(checked), overrides);

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { isSfbError, REPORT_A_PROBLEM, SfbError, type ErrorCode } from '../domain/errors';
 import type { DeclaredInputs } from '../domain/resource-inputs';
-import { checkIssuerInputs, describeIssuer, isIssuerSource, type IssuerSpec, type RenewalSettings } from '../domain/issuer-spec';
+import { checkIssuerInputs, describeIssuer, SELF_SIGNED_ORDER_SECONDS, isIssuerSource, type IssuerSpec, type RenewalSettings } from '../domain/issuer-spec';
 import { decideRenewal, formatDuration, renewalLine, renewalTime, type RenewalDecision } from '../domain/renewal-policy';
 import { recordedFailure, renewalInputOf, renewalSettingsOf } from '../domain/renewal-state';
 import { parseIsoInstant } from '../domain/time';
@@ -24,7 +24,7 @@ import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import { testClockLine, withoutTestClockPrefix } from '../domain/test-clock';
 import { warningLine } from '../domain/plan-lines';
 import { validatePfxRecording } from '../validate-pfx';
-import type { Composition } from './composition';
+import type { Composition, IssuedPfx } from './composition';
 import { versionIdFor } from './check';
 
 /** Whether these inputs (or this state) declare a certificate from an issuer. */
@@ -140,7 +140,7 @@ export async function issuedInputs(
   news: Readonly<Record<string, unknown>>,
   world: Composition,
   now: Date,
-): Promise<{ readonly inputs: CheckedInputs; readonly renewalLine: string }> {
+): Promise<{ readonly inputs: CheckedInputs; readonly renewalLine: string; readonly acmeAccountKeyPem?: string }> {
   const secretName = news.secretName;
   const { issuer, renewal, issues } = checkIssuerInputs(news);
   if (!issuer || !renewal || issues.length > 0) throw new SfbError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' ') || `The issuer of secret "${String(secretName)}" could not be read; run \`pulumi preview\` again.`);
@@ -189,15 +189,18 @@ export async function issuedInputs(
 
   const rollAt = decision.kind === 'due' || decision.kind === 'late' ? decision.rollAt : undefined;
   const effectiveDate = rollAt?.toISOString();
-  let issued: { pfxBase64: string; password: string };
+  // Read before the order: a store that cannot be read is the store's error, not the issuer's.
+  const accountKeyPem = issuer.kind === 'acme' ? await keptAccountKey(world, base, state.versionId) : undefined;
+  let issued: IssuedPfx;
+  const orderStartedMs = Date.now();
   const controller = new AbortController();
-  const seconds = issuer.kind === 'selfSigned' ? 60 : issuer.timeoutSeconds;
+  const seconds = issuer.kind === 'selfSigned' ? SELF_SIGNED_ORDER_SECONDS : issuer.timeoutSeconds;
   const timer = setTimeout(() => controller.abort(), seconds * 1000);
   try {
     // One renewal, one key: a retry of the same renewal reuses what the issuer lets it reuse.
     const renewalKey = typeof state.thumbprint === 'string' ? `renew-${state.thumbprint}` : `first-${randomUUID()}`;
     const environment = secretEnvironmentOf(news.issuerSecrets);
-    issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal, ...(environment ? { environment } : {}) });
+    issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal, ...(environment ? { environment } : {}), ...(accountKeyPem ? { accountKeyPem } : {}) });
   } catch (error) {
     const code: ErrorCode = isSfbError(error) && ISSUER_CODES.has(error.code) ? error.code : controller.signal.aborted ? 'ISSUER_TIMEOUT' : 'ISSUER_FAILED';
     const said = isSfbError(error) ? error.message : controller.signal.aborted ? `it did not answer within ${seconds} seconds` : 'it failed unexpectedly';
@@ -208,13 +211,16 @@ export async function issuedInputs(
     clearTimeout(timer);
   }
 
-  // The same checks as a declared PFX, at the moment it becomes current.
+  // The same checks as a declared PFX, at the moment it becomes current: for a certificate
+  // current now, the step's instant plus the time the order took (a CA that does not backdate
+  // starts the certificate when it signs, after the step began).
+  const checkedAt = new Date(now.getTime() + Math.max(0, Date.now() - orderStartedMs));
   const { validation, recordedFacts } = await validatePfxRecording(issued.pfxBase64, issued.password, {
     inputName: `certificate issued by ${describeIssuer(issuer)}`,
     sipDomain: base.sipDomain,
     minKeyBits: base.minKeyBits,
     warnBeforeExpiryDays: base.warnBeforeExpiryDays,
-    now,
+    now: checkedAt,
     ...(rollAt ? { effectiveDate: rollAt } : {}),
   });
   if (validation.errors.length > 0 || !recordedFacts) {
@@ -243,7 +249,18 @@ export async function issuedInputs(
     plan: line,
     nextRenewalAt: next.toISOString(),
   };
-  return { inputs: ordered as CheckedInputs, renewalLine: line };
+  return { inputs: ordered as CheckedInputs, renewalLine: line, ...(issued.accountKeyPem ? { acmeAccountKeyPem: issued.accountKeyPem } : {}) };
+}
+
+/**
+ * The ACME account key kept with the certificate state names (the store's payload), so every
+ * order signs in as the account the first one registered; absent (no certificate yet, or one
+ * from a PFX or another issuer): the orderer makes one, and it is stored with the new certificate.
+ */
+async function keptAccountKey(world: Composition, base: { readonly store: CheckedInputs['store']; readonly storePassphrase: string | null; readonly secretName: string }, versionId: unknown): Promise<string | undefined> {
+  if (typeof versionId !== 'string') return undefined;
+  const payload = await world.openStore(base.store, base.storePassphrase).getVersion(base.secretName, versionId);
+  return payload.acmeAccountKeyPem;
 }
 
 /** The state's plan line with the renewal's in front: `renewal due: ...; current 7F3A.. → previous at ...`. */

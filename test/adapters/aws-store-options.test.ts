@@ -67,6 +67,13 @@ describe('the secret document', () => {
     expect(decodeSecretDocument(encodeSecretDocument(fields))).toEqual({ ok: true, fields });
   });
 
+  it('carries an ACME account key when there is one, and reads a document written before it existed', () => {
+    const accountKeyPem = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n';
+    expect(decodeSecretDocument(encodeSecretDocument({ ...fields, acmeAccountKeyPem: accountKeyPem }))).toEqual({ ok: true, fields: { ...fields, acmeAccountKeyPem: accountKeyPem } });
+    expect(decodeSecretDocument(encodeSecretDocument(fields))).toEqual({ ok: true, fields });
+    expect(decodeSecretDocument(JSON.stringify({ format: 'sfb-oauth-cert/oauth-token-issuer', schemaVersion: 1, ...fields, acmeAccountKeyPem: 7 }))).toEqual({ ok: false, reason: 'its "acmeAccountKeyPem" is not a string' });
+  });
+
   it('counts UTF-8 bytes, not characters', () => {
     expect(secretDocumentBytes(fields)).toBe(Buffer.byteLength(encodeSecretDocument(fields), 'utf8'));
   });

@@ -148,6 +148,15 @@ describe('round trip', () => {
     expect(reread).not.toHaveProperty('effectiveDate');
   });
 
+  it('keeps an ACME account key with its version, encrypted like the PFX, and never in the plaintext header', async () => {
+    const directory = await aDirectory();
+    const accountKeyPem = '-----BEGIN PRIVATE KEY-----\naccount-key-5d2e9f\n-----END PRIVATE KEY-----\n';
+    const payload = aPayload({ acmeAccountKeyPem: accountKeyPem });
+    await aStore(directory).putVersion({ name: NAME, versionId: aVersionId('A'), payload, stage: 'current' });
+    expect(await aStore(directory).getVersion(NAME, aVersionId('A'))).toEqual(payload);
+    expect((await fs.readFile(secretFile(directory))).includes('account-key-5d2e9f')).toBe(false);
+  });
+
   it('keeps the empty password distinct from no password', async () => {
     const store = aStore(await aDirectory());
     await store.putVersion({ name: NAME, versionId: aVersionId('A'), payload: aPayload({ password: '' }), stage: 'current' });

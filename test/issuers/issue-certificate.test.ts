@@ -88,7 +88,7 @@ describe('issueCertificate', () => {
   });
 
   it('refuses an expired certificate (a CA clock far behind)', async () => {
-    const issuer = selfSignedIssuer({ validDays: 2, now: () => new Date(NOW.getTime() - 10 * 86_400_000) });
+    const issuer = selfSignedIssuer({ validDays: 7, now: () => new Date(NOW.getTime() - 10 * 86_400_000) });
     const error = await issueCertificate(issuer, base).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ISSUED_CERTIFICATE_INVALID' });
     expect((error as Error).message).toContain('CERT_EXPIRED: ');

@@ -231,6 +231,28 @@ describe('a certificate from an issuer', () => {
     expect(stack.issuer.orders).toHaveLength(1);
   });
 
+  it('keeps the ACME account key in the store with each certificate, reuses it on the next order, and keeps it out of the outputs', async () => {
+    const stack = aStack();
+    const acme = { certificate: { issuer: { kind: 'acme', directoryUrl: 'https://acme.contoso.com/directory', challenge: { type: 'http-01', via: 'hook', present: ['/usr/local/bin/present'], cleanUp: ['/usr/local/bin/clean-up'] } } }, renewBefore: '720h' };
+    const first = await checked({}, declared(acme), T0, stack.world);
+    const { outs } = await handlers.create(first, T0, stack.world);
+    const state = outs as unknown as Props;
+    expect(stack.issuer.orders[0]!.request.accountKeyPem).toBeUndefined();
+    const firstPayload = await stack.store.getVersion(String(state.secretName), String(state.versionId));
+    const accountKey = firstPayload.acmeAccountKeyPem;
+    expect(accountKey).toMatch(/^-----BEGIN PRIVATE KEY-----\ntest-account-[0-9a-f]{16}\n/);
+
+    const due = at(61);
+    stack.setNow(due);
+    const news = await checked(first, declared(acme), due, stack.world);
+    const { outs: renewed } = await handlers.update(String(state.secretName), state, news, due, stack.world);
+    expect(stack.issuer.orders).toHaveLength(2);
+    expect(stack.issuer.orders[1]!.request.accountKeyPem).toBe(accountKey);
+    expect(renewed.versionId).not.toBe(state.versionId);
+    expect((await stack.store.getVersion(String(state.secretName), renewed.versionId)).acmeAccountKeyPem).toBe(accountKey);
+    for (const value of [outs, renewed, first, news]) expect(JSON.stringify(value)).not.toContain('test-account-');
+  });
+
   it("hands the issuer's secret environment to the order and keeps it out of the outputs", async () => {
     const stack = aStack();
     const inputs = await checked({}, declared({ issuerSecrets: { DNS_TOKEN: 'tok-9c41e' } }), T0, stack.world);

@@ -74,7 +74,9 @@ export function createTestIssuer(clock: () => Date, validDays = 90): TestIssuer 
       cert.sign(nativeSigner(key.node) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
       const password = randomBytes(18).toString('base64url');
       const pfx = forge.pkcs12.toPkcs12Asn1(key.forge, [cert], password, { algorithm: 'aes256', generateLocalKeyId: true, count: 1 });
-      return { pfxBase64: Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary').toString('base64'), password };
+      // An ACME orderer signs with the account key it was handed, or makes one (as ordererOn does).
+      const accountKeyPem = issuer.kind === 'acme' ? (request.accountKeyPem ?? `-----BEGIN PRIVATE KEY-----\ntest-account-${randomBytes(8).toString('hex')}\n-----END PRIVATE KEY-----\n`) : undefined;
+      return { pfxBase64: Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary').toString('base64'), password, ...(accountKeyPem ? { accountKeyPem } : {}) };
     },
   };
 }

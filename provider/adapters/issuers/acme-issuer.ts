@@ -28,6 +28,7 @@ import { Agent } from 'node:https';
 import { promisify } from 'node:util';
 import * as acme from 'acme-client';
 import { isSfbError, SfbError } from '../../domain/errors';
+import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import type { CertificateIssuer, IssueRequest, IssuedChain } from '../../ports/certificate-issuer';
 import type { ChallengeRecord, ChallengeSolver } from './acme-challenge';
 import { splitPemChain } from './pem-chain';
@@ -53,7 +54,7 @@ export interface AcmeIssuerOptions {
   readonly caCertificatesPem?: string;
   /** Each HTTP request. @default 30 */
   readonly requestTimeoutSeconds?: number;
-  /** The whole order, challenges included. @default 600 */
+  /** The whole order, challenges included. @default ISSUER_NUMBERS.acmeTimeoutSeconds' default (domain/issuer-spec.ts) */
   readonly orderTimeoutSeconds?: number;
   /** Polling of an order or challenge: first wait, then doubling up to `pollMaxMs`. @default 1000 */
   readonly pollMinMs?: number;
@@ -179,7 +180,7 @@ class Order {
   }
 
   timedOut(): SfbError {
-    return new SfbError('ISSUER_TIMEOUT', `${this.where} did not complete the order within ${this.options.orderTimeoutSeconds ?? 600} s (or the provider's time for it ran out); it was abandoned and nothing was stored. The next \`pulumi up\` retries.`, true);
+    return new SfbError('ISSUER_TIMEOUT', `${this.where} did not complete the order within ${this.options.orderTimeoutSeconds ?? ISSUER_NUMBERS.acmeTimeoutSeconds[0]} s (or the provider's time for it ran out); it was abandoned and nothing was stored. The next \`pulumi up\` retries.`, true);
   }
 }
 
@@ -255,7 +256,7 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
   return {
     description,
     async issue(request) {
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout((options.orderTimeoutSeconds ?? 600) * 1000)]);
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout((options.orderTimeoutSeconds ?? ISSUER_NUMBERS.acmeTimeoutSeconds[0]) * 1000)]);
       const order = new Order(options, where, signal);
       try {
         return await Promise.race([run(request, order, signal), untilAborted(signal)]);

@@ -6,6 +6,7 @@
  */
 import type { CertificateIssuer, IssuedChain } from '../../ports/certificate-issuer';
 import { SfbError } from '../../domain/errors';
+import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import { quoteStderr, runBounded } from '../process/bounded-process';
 import type { ProcessTree } from '../powershell/shell';
 import { splitPemChain } from './pem-chain';
@@ -13,7 +14,7 @@ import { splitPemChain } from './pem-chain';
 export interface CommandIssuerOptions {
   /** The program and its arguments, e.g. `["pwsh", "-File", "issue-from-adcs.ps1"]`. */
   readonly command: readonly string[];
-  /** How long the command may run. @default 300 */
+  /** How long the command may run. @default ISSUER_NUMBERS.commandTimeoutSeconds' default (domain/issuer-spec.ts) */
   readonly timeoutSeconds?: number;
   /** What it may print on stdout (and on stderr). @default 1 MiB */
   readonly maxOutputBytes?: number;
@@ -22,7 +23,6 @@ export interface CommandIssuerOptions {
   readonly tree?: ProcessTree;
 }
 
-export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 300;
 export const DEFAULT_COMMAND_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 /** The command as messages show it: the program's name and the argument count, never the arguments (an operator may have put a token there). */
@@ -35,7 +35,7 @@ export function commandIssuer(options: CommandIssuerOptions): CertificateIssuer 
   if (command.length === 0 || command.some((part) => typeof part !== 'string' || part === '')) {
     throw new SfbError('INVALID_ARGUMENT', 'The command issuer\'s `command` must be a non-empty array of non-empty strings, the program first, e.g. ["pwsh", "-File", "issue.ps1"].');
   }
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
+  const timeoutSeconds = options.timeoutSeconds ?? ISSUER_NUMBERS.commandTimeoutSeconds[0];
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_COMMAND_MAX_OUTPUT_BYTES;
   const name = shown(command);
   return {

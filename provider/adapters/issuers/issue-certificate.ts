@@ -25,8 +25,12 @@ export interface IssueCertificateOptions {
   readonly renewalKey: string;
   /** Bounds the whole call; an abort ends every wait of the issuer. */
   readonly signal: AbortSignal;
-  /** The instant the issued certificate is checked at. @default now */
-  readonly now?: Date;
+  /**
+   * The instant the issued certificate is checked at, or the clock read when the chain has
+   * arrived (a CA that does not backdate starts the certificate at the moment it signs, after
+   * the order began). @default now
+   */
+  readonly now?: Date | (() => Date);
 }
 
 /** The issued certificate, ready for the store (CertificatePayload) and the roll. */
@@ -90,7 +94,7 @@ export async function issueCertificate(issuer: CertificateIssuer, options: Issue
   const { validation, recordedFacts } = await validatePfxRecording(pfx, password, {
     sipDomain: options.sipDomain,
     minKeyBits: keyBits,
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.now ? { now: typeof options.now === 'function' ? options.now() : options.now } : {}),
     inputName: `certificate issued by ${issuer.description}`,
   });
   if (!validation.valid || !recordedFacts) {

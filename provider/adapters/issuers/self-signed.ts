@@ -14,6 +14,7 @@ import forge from 'node-forge';
 import type { CertificateIssuer, IssueRequest, IssuedChain } from '../../ports/certificate-issuer';
 import { DAY_MS, HOUR_MS } from '../../domain/time';
 import { SfbError } from '../../domain/errors';
+import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 
 /** An issuer that signs with the certificate's own key, which issueCertificate supplies. */
 export interface SigningIssuer extends CertificateIssuer {
@@ -27,7 +28,7 @@ export function isSigningIssuer(issuer: CertificateIssuer): issuer is SigningIss
 }
 
 export interface SelfSignedOptions {
-  /** How long the certificate is valid. @default 365 */
+  /** How long the certificate is valid; default and bounds: ISSUER_NUMBERS.selfSignedValidDays (domain/issuer-spec.ts). */
   readonly validDays?: number;
   /** The clock (the provider's, so the test clock applies). @default the system clock */
   readonly now?: () => Date;
@@ -65,9 +66,10 @@ function sign(request: IssueRequest, privateKey: KeyObject, validDays: number, n
 
 /** The self-signed issuer. */
 export function selfSignedIssuer(options: SelfSignedOptions = {}): SigningIssuer {
-  const validDays = options.validDays ?? 365;
-  if (!Number.isInteger(validDays) || validDays < 2 || validDays > 3650) {
-    throw new SfbError('INVALID_ARGUMENT', `The self-signed issuer's \`validDays\` is ${String(validDays)}; give a whole number of days from 2 to 3650 (e.g. 365).`);
+  const [fallback, min, max] = ISSUER_NUMBERS.selfSignedValidDays;
+  const validDays = options.validDays ?? fallback;
+  if (!Number.isInteger(validDays) || validDays < min || validDays > max) {
+    throw new SfbError('INVALID_ARGUMENT', `The self-signed issuer's \`validDays\` is ${String(validDays)}; give a whole number of days from ${min} to ${max} (e.g. ${fallback}).`);
   }
   const now = options.now ?? (() => new Date());
   const description = `self-signed (${validDays} days)`;
