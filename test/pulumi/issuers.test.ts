@@ -3,24 +3,12 @@
  * throw INVALID_ARGUMENT at once; a secret environment leaves the issuer's spec and is
  * registered as a secret input.
  */
-import * as pulumi from '@pulumi/pulumi';
+import { recordRegisteredInputs } from '../support/pulumi-mocks';
 import { AcmeChallenges, CertificateStores, Issuers, OAuthTokenIssuerCertificate, type OAuthTokenIssuerCertificateArgs } from '../../provider/pulumi/resource';
 
-const registered: Record<string, unknown>[] = [];
+let registered: Record<string, unknown>[] = [];
 beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args.inputs);
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    'sfb-test',
-    'unit',
-    true,
-    'contoso-org',
-  );
+  registered = recordRegisteredInputs();
 });
 
 const store = CertificateStores.local({ directory: '.sfb-store-unit', passphrase: 'unit-test-passphrase' });

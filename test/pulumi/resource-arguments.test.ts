@@ -4,25 +4,14 @@
  * apply while serializing, and a program exporting outputs then never finished).
  */
 import * as pulumi from '@pulumi/pulumi';
+import { recordRegisteredInputs } from '../support/pulumi-mocks';
 import { isSfbError } from '../../provider/domain/errors';
 import { FrontEndPools } from '../../provider/pulumi/front-end-pool-args';
 import { CertificateStores, OAuthTokenIssuerCertificate, type OAuthTokenIssuerCertificateArgs } from '../../provider/pulumi/resource';
 
-const registered: Record<string, unknown>[] = [];
+let registered: Record<string, unknown>[] = [];
 beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args.inputs);
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    'sfb-test',
-    'unit',
-    true,
-    'contoso-org',
-  );
+  registered = recordRegisteredInputs();
 });
 
 const store = CertificateStores.local({ directory: '.sfb-store-unit', passphrase: 'unit-test-passphrase' });
