@@ -137,6 +137,19 @@ const checkedInputs = z.looseObject({
   plan: z.string(),
 }) satisfies z.ZodType<CheckedInputs>;
 
+/** The facts of a certificate as the checked inputs keep them at their top level (the diff, `status` and `review` read them there). */
+export function certificateFactKeys(facts: {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly dnsNames: readonly string[];
+  readonly keyBits: number | null;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}): Pick<CheckedInputs, 'thumbprint' | 'subject' | 'dnsNames' | 'keyBits' | 'notBefore' | 'notAfter'> {
+  // A key of unknown size (a server that did not report it) is kept as 0: the checks already said so.
+  return { thumbprint: facts.thumbprint, subject: facts.subject, dnsNames: [...facts.dnsNames], keyBits: facts.keyBits ?? 0, notBefore: facts.notBefore, notAfter: facts.notAfter };
+}
+
 /** The checked inputs, typed; what is missing or malformed is listed (a bug of ours: check wrote them). */
 export function parseCheckedInputs(raw: Record<string, unknown>): { readonly ok: true; readonly inputs: z.output<typeof checkedInputs> } | { readonly ok: false; readonly unread: readonly UnreadKey[] } {
   const parsed = checkedInputs.safeParse(raw);

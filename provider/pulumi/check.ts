@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
-import { parseCertificateState, parseStoredValues, type StoredState } from '../domain/certificate-state';
+import { certificateFactKeys, parseCertificateState, parseStoredValues, type StoredState } from '../domain/certificate-state';
 import { slotsFromState } from '../domain/state-slots';
 import { diffCertificate } from '../domain/certificate-diff';
 import { checkDeclaredInputs } from '../domain/resource-inputs';
@@ -182,12 +182,7 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
     minKeyBits,
     warnBeforeExpiryDays,
     adopt,
-    thumbprint: facts.thumbprint,
-    subject: facts.subject,
-    dnsNames: facts.dnsNames,
-    keyBits: facts.keyBits,
-    notBefore: facts.notBefore,
-    notAfter: facts.notAfter,
+    ...certificateFactKeys(facts),
     certificateFacts: facts,
     versionId,
     plan: summary,

@@ -26,6 +26,7 @@ import { warningLine } from '../domain/plan-lines';
 import { validatePfxRecording } from '../validate-pfx';
 import type { Composition, IssuedPfx } from './composition';
 import { versionIdFor } from './check';
+import { certificateFactKeys } from '../domain/certificate-state';
 
 /** Whether these inputs (or this state) declare a certificate from an issuer. */
 export function isIssued(props: Readonly<Record<string, unknown>>): boolean {
@@ -238,12 +239,7 @@ export async function issuedInputs(
     pfx: issued.pfxBase64,
     password: issued.password,
     ...(effectiveDate ? { effectiveDate } : {}),
-    thumbprint: facts.thumbprint,
-    subject: facts.subject,
-    dnsNames: facts.dnsNames,
-    keyBits: facts.keyBits ?? 0,
-    notBefore: facts.notBefore,
-    notAfter: facts.notAfter,
+    ...certificateFactKeys(facts),
     certificateFacts: facts,
     versionId: versionIdFor(facts.thumbprint, issued.pfxBase64, effectiveDate),
     plan: line,

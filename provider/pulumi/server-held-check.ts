@@ -20,7 +20,7 @@ import type { DeclaredInputs } from '../domain/resource-inputs';
 import { shortThumbprint, planRoll } from '../domain/roll-plan';
 import { ourVersionId } from '../domain/secret-versions';
 import { checkServerCertificate, checksPhrase, type ServerCertificateFacts, type ServerCertificateVerdict } from '../domain/server-certificate-checks';
-import { parseStoredValues } from '../domain/certificate-state';
+import { certificateFactKeys, parseStoredValues } from '../domain/certificate-state';
 import { slotsFromState } from '../domain/state-slots';
 import type { ServerCertificates } from '../ports/server-certificates';
 
@@ -108,12 +108,7 @@ export async function checkServerHeldInputs(
     warnBeforeExpiryDays,
     adopt,
     pool,
-    thumbprint: facts.thumbprint,
-    subject: facts.subject,
-    dnsNames: facts.dnsNames,
-    keyBits: facts.keyBits ?? 0,
-    notBefore: facts.notBefore,
-    notAfter: facts.notAfter,
+    ...certificateFactKeys(facts),
     versionId,
     plan: parts.join('; '),
   };
