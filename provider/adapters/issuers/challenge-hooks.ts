@@ -11,6 +11,7 @@
  */
 import { SfbError } from '../../domain/errors';
 import { quoteStderr, runBounded } from '../process/bounded-process';
+import { commandEnvironment } from './command-environment';
 import type { ChallengeRecord, ChallengeSolver } from './acme-challenge';
 
 export interface ChallengeHookOptions {
@@ -21,7 +22,7 @@ export interface ChallengeHookOptions {
   readonly cleanUp: readonly string[];
   /** Per hook run. @default 120 */
   readonly timeoutSeconds?: number;
-  /** @default process.env */
+  /** The whole environment the command gets. @default commandEnvironment(): the provider's allow-listed variables only (command-environment.ts) */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -40,7 +41,7 @@ async function runHook(options: ChallengeHookOptions, action: 'present' | 'clean
     timeoutMs: timeoutSeconds * 1000,
     maxOutputBytes: HOOK_MAX_OUTPUT_BYTES,
     signal,
-    ...(options.env ? { env: options.env } : {}),
+    env: options.env ?? commandEnvironment(),
   });
   switch (outcome.kind) {
     case 'exited':

@@ -8,6 +8,7 @@ import type { CertificateIssuer, IssuedChain } from '../../ports/certificate-iss
 import { SfbError } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import { quoteStderr, runBounded } from '../process/bounded-process';
+import { commandEnvironment } from './command-environment';
 import type { ProcessTree } from '../powershell/shell';
 import { splitPemChain } from './pem-chain';
 
@@ -18,7 +19,7 @@ export interface CommandIssuerOptions {
   readonly timeoutSeconds?: number;
   /** What it may print on stdout (and on stderr). @default 1 MiB */
   readonly maxOutputBytes?: number;
-  /** @default process.env */
+  /** The whole environment the command gets. @default commandEnvironment(): the provider's allow-listed variables only (command-environment.ts) */
   readonly env?: NodeJS.ProcessEnv;
   readonly tree?: ProcessTree;
 }
@@ -47,7 +48,7 @@ export function commandIssuer(options: CommandIssuerOptions): CertificateIssuer 
         timeoutMs: timeoutSeconds * 1000,
         maxOutputBytes,
         signal: request.signal,
-        ...(options.env ? { env: options.env } : {}),
+        env: options.env ?? commandEnvironment(),
         ...(options.tree ? { tree: options.tree } : {}),
       });
       switch (outcome.kind) {
