@@ -247,17 +247,21 @@ describe('renewal from an ACME CA (Pebble) through the Pulumi CLI', () => {
     }
   });
 
-  it('over DNS-01: the CA resolves the TXT record the hook put in its DNS', async () => {
+  it('over DNS-01: the CA resolves the TXT record the hook put in its DNS; a clean-up that fails is a warning naming the record', async () => {
     const pebble = await startPebble();
     pebbles.push(pebble);
     const acme = new AcmeProject();
     projects.push(acme);
     await acme.create(program('dns01Hook', false), pebble);
-    await acme.useHook(pebble);
+    // The clean-up hook fails: the certificate stands, the record left behind is reported.
+    await acme.useHook(pebble, 'fail-cleanup');
 
-    await acme.project.ok(['up', '--yes']);
+    const up = await acme.project.ok(['up', '--yes']);
     const created = await acme.outputs();
     expect(created.plan).toMatch(/^test clock: order the first certificate from ACME https:\/\/127\.0\.0\.1:\d+\/dir \(dns-01 via hook /);
+    expect(up.stdout).toContain(
+      `warning ACME_CLEANUP_FAILED: The dns-01 challenge for contoso.com could not be removed after the order (ISSUER_FAILED: The dns-01 clean-up hook \`${process.execPath}\` exited with 4 (stderr: "the DNS server refused the deletion") for contoso.com; the challenge may still be published. Fix what it reports, then run \`pulumi up\` again.); the order's outcome stands. Remove the TXT record _acme-challenge.contoso.com by hand; it only ever proved this order.`,
+    );
     expect(acme.hookRuns()).toEqual(['present dns-01 _acme-challenge.contoso.com', 'cleanup dns-01 _acme-challenge.contoso.com']);
     const [version] = (await acme.store().describe(SECRET_NAME))!.versions;
     expect(version!.stages).toEqual(['current']);

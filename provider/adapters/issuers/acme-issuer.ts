@@ -27,7 +27,7 @@ import { generateKeyPair } from 'node:crypto';
 import { Agent } from 'node:https';
 import { promisify } from 'node:util';
 import * as acme from 'acme-client';
-import { isSfbError, SfbError } from '../../domain/errors';
+import { isSfbError, SfbError, type Finding } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import type { CertificateIssuer, IssueRequest, IssuedChain } from '../../ports/certificate-issuer';
 import type { ChallengeRecord, ChallengeSolver } from './acme-challenge';
@@ -62,6 +62,11 @@ export interface AcmeIssuerOptions {
   readonly pollMaxMs?: number;
   /** The clock that turns a Retry-After of seconds into an instant. @default the system clock */
   readonly now?: () => Date;
+  /**
+   * Told what went wrong without changing the order's outcome: a challenge that could not be
+   * removed afterwards (ACME_CLEANUP_FAILED). @default none: the finding is dropped
+   */
+  readonly onWarning?: (finding: Finding<'ACME_CLEANUP_FAILED'>) => void;
 }
 
 /** An ISSUER_RATE_LIMITED error carries the instant the CA named; recognise it by `retryAt`. */
@@ -107,6 +112,19 @@ class RecordingAgent extends Agent {
     });
     return socket;
   }
+}
+
+/** How long removing a challenge may take: it runs after the order, outside the order's own bound. */
+const CLEANUP_TIMEOUT_MS = 60_000;
+
+/**
+ * The ACME_CLEANUP_FAILED sentence: what was left where, and why (the solver's SfbError is ours and
+ * names no secret; anything else is named by its class only).
+ */
+function cleanupFailure(record: ChallengeRecord, error: unknown): string {
+  const left = record.type === 'dns-01' ? `the TXT record ${record.name}` : `the HTTP-01 response at http://${record.domain}${record.path}`;
+  const why = isSfbError(error) ? `${error.code}: ${error.message}` : `an unexpected ${error instanceof Error ? error.name : typeof error}`;
+  return `The ${record.type} challenge for ${record.domain} could not be removed after the order (${why}); the order's outcome stands. Remove ${left} by hand; it only ever proved this order.`;
 }
 
 /** A wait that ends when `signal` aborts. */
@@ -248,8 +266,11 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
         );
       });
     } finally {
-      // Removed whatever happened; a failing clean-up must not hide the order's own outcome.
-      await options.challenge.cleanUp(record, AbortSignal.timeout(60_000)).catch(() => undefined);
+      // Removed whatever happened; a failing clean-up must not hide the order's own outcome,
+      // but it is reported: a TXT record or token left behind is the operator's to remove.
+      await options.challenge.cleanUp(record, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)).catch((error: unknown) => {
+        options.onWarning?.({ code: 'ACME_CLEANUP_FAILED', message: cleanupFailure(record, error) });
+      });
     }
   }
 

@@ -3,7 +3,9 @@
  * provider's clock, with the issuer's secret environment for its commands and, for ACME, the
  * account key the caller keeps in the store.
  */
+import type { Finding } from '../../domain/errors';
 import type { IssuerSpec } from '../../domain/issuer-spec';
+import { warningLine } from '../../domain/plan-lines';
 import type { CertificateIssuer } from '../../ports/certificate-issuer';
 import { acmeIssuer } from './acme-issuer';
 import { challengeHooks } from './challenge-hooks';
@@ -19,6 +21,11 @@ export interface IssuerContext {
   readonly environment?: Readonly<Record<string, string>>;
   /** ACME only: the account key, PEM (secret; generateAcmeAccountKey makes one). */
   readonly accountKeyPem?: string;
+  /**
+   * What an issuer reports without failing (a challenge left behind). @default a `warning CODE:
+   * sentence` line on stderr, which the Pulumi engine shows as the resource's warning
+   */
+  readonly warn?: (finding: Finding<string>) => void;
 }
 
 export function issuerFromSpec(spec: IssuerSpec, context: IssuerContext): CertificateIssuer {
@@ -42,6 +49,7 @@ export function issuerFromSpec(spec: IssuerSpec, context: IssuerContext): Certif
         ...(spec.caCertificatesPem ? { caCertificatesPem: spec.caCertificatesPem } : {}),
         orderTimeoutSeconds: spec.timeoutSeconds,
         now: context.now,
+        onWarning: context.warn ?? ((finding) => console.warn(warningLine(finding))),
       });
     }
   }
