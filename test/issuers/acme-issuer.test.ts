@@ -69,6 +69,15 @@ describe('the ACME issuer on Pebble', () => {
     expect(logged).toEqual([['present', type, name], ['cleanup', type, name]]);
   });
 
+  it('an account without email, ordering twice with its key: the second order signs in to the same account (no empty account update)', async () => {
+    const key = await generateAcmeAccountKey();
+    const { solver } = hooks('http-01');
+    const withoutEmail = () => acmeIssuer({ directoryUrl: pebble.directoryUrl, accountKeyPem: key, challenge: solver, caCertificatesPem: pebble.tlsRootPem, pollMinMs: 200, pollMaxMs: 1000 });
+    const first = await issueCertificate(withoutEmail(), order());
+    const second = await issueCertificate(withoutEmail(), order());
+    expect(second.thumbprint).not.toBe(first.thumbprint);
+  });
+
   it('a challenge the CA cannot validate: ACME_CHALLENGE_FAILED quoting the CA, the record removed, nothing returned', async () => {
     const { solver, calls } = hooks('dns-01', 'skip');
     const error = await issueCertificate(issuer(solver), order()).then(noRejection, (e: unknown) => e as Error);

@@ -136,7 +136,13 @@ function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** RFC 8555 section 7.3.1: no account holds this key (the answer to `onlyReturnExisting`). */
+const ACCOUNT_DOES_NOT_EXIST = 'urn:ietf:params:acme:error:accountDoesNotExist';
+
 class Order {
+  /** The problem type (RFC 8555 section 6.7) of the last answer that carried one: acme-client keeps only its detail. */
+  lastProblemType: string | undefined;
+
   constructor(
     private readonly options: AcmeIssuerOptions,
     private readonly where: string,
@@ -179,6 +185,7 @@ class Order {
         Object.defineProperty(error, 'retryAt', { value: at.toISOString(), enumerable: true });
         throw error;
       }
+      this.lastProblemType = response.status >= 400 ? response.data?.type : undefined;
       return response;
     };
     return client;
@@ -223,7 +230,7 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
 
   async function run(request: IssueRequest, order: Order, signal: AbortSignal): Promise<IssuedChain> {
     const client = order.client();
-    await client.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
+    await signIn(client, order);
     let current = await client.createOrder({ identifiers: [{ type: 'dns', value: request.sipDomain }] });
 
     if (current.status === 'pending') {
@@ -239,6 +246,25 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
     const [leafPem, ...chainPems] = splitPemChain(pem);
     if (leafPem === undefined) throw new SfbError('ISSUER_FAILED', `${where} returned no PEM certificate for the finalized order ${current.url}; report it to the CA's operator.`);
     return { leafPem, chainPems };
+  }
+
+  /**
+   * Finds the account this key holds, or creates it. Asked first with `onlyReturnExisting`
+   * (RFC 8555 section 7.3.1), because acme-client answers a known key's 200 to a plain
+   * newAccount with an account update carrying `termsOfServiceAgreed` alone, which CAs refuse as
+   * an empty update (Pebble: "Use POST-as-GET to retrieve account data"): without an `email`, every
+   * order after the first failed. A known account's contact is set to `email` when one is given.
+   */
+  async function signIn(client: acme.Client, order: Order): Promise<void> {
+    const contact = options.email ? { contact: [`mailto:${options.email}`] } : undefined;
+    try {
+      await client.createAccount({ onlyReturnExisting: true });
+    } catch (error) {
+      if (order.lastProblemType !== ACCOUNT_DOES_NOT_EXIST) throw error;
+      await client.createAccount({ termsOfServiceAgreed: true, ...contact });
+      return;
+    }
+    if (contact) await client.updateAccount(contact);
   }
 
   async function prove(client: acme.Client, authorization: acme.Authorization, signal: AbortSignal): Promise<void> {
