@@ -9,31 +9,20 @@ import { createLocalStore } from '../../provider/adapters/local-store';
 import { DAY_MS } from '../../provider/domain/time';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { engineProgram, emulatedPool, localStore } from '../harness/engine-program';
 
 const STORE_PASSPHRASE = 'renewal-engine-store-passphrase-5c0e';
 const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, Issuers, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: Issuers.selfSigned({ validDays: 30 }),
-  renewBefore: '240h',
-  store: CertificateStores.local({ directory: '.sfb-store' }),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    serverTimeZone: 'UTC',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),
+const PROGRAM = engineProgram({
+  args: [
+    'certificate: Issuers.selfSigned({ validDays: 30 })',
+    "renewBefore: '240h'",
+    localStore({ directory: '.sfb-store' }),
+    emulatedPool("serverTimeZone: 'UTC',"),
+  ],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } };
 type Outs = { thumbprint: string; previousThumbprint: string | null; pendingThumbprint: string | null; plan: string; effectiveDate?: string; servers: Record<string, ServerOut> };
