@@ -12,7 +12,8 @@ import { REPORT_A_PROBLEM, SfbError } from '../../domain/errors';
 import { runBounded } from '../process/bounded-process';
 import type { ProcessTree } from '../process/process-tree';
 
-export { EXIT_GRACE_MS, processTreeFor, type ProcessTree } from '../process/process-tree';
+// A shell call takes the process tree as a seam (a test injects a Windows one on Linux).
+export { processTreeFor, type ProcessTree } from '../process/process-tree';
 
 /** What a call may print on stdout and on stderr, each; far above any answer of a 256-server pool. */
 export const MAX_SHELL_OUTPUT_BYTES = 4 * 1024 * 1024;
