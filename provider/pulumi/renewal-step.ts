@@ -93,7 +93,7 @@ export async function issuedCheckInputs(
   const issuer = describeIssuer(declared.issuer);
   // Another secret than the one the old inputs name: up creates the resource anew.
   if (olds.secretName !== declared.secretName) return { inputs: { ...inputs, plan: renewalLine({ kind: 'first' }, issuer) }, failures: [], warnings: [] };
-  if (news.store === unknownValue || news.storePassphrase === unknownValue) return { inputs: { ...inputs, plan: issuerPlanLine(declared.issuer, declared.renewal) }, failures: [], warnings: [] };
+  if (holdsUnknown(news.store) || holdsUnknown(news.storePassphrase)) return { inputs: { ...inputs, plan: issuerPlanLine(declared.issuer, declared.renewal) }, failures: [], warnings: [] };
   const store = parseStoredValues({ store: news.store }).state.store;
   const passphrase = typeof news.storePassphrase === 'string' ? news.storePassphrase : null;
   let held: HeldCertificate | undefined;
@@ -109,15 +109,25 @@ export async function issuedCheckInputs(
   return { inputs: { ...inputs, plan: renewalLine(decision, issuer) }, failures: [], warnings: 'warning' in decision ? [decision.warning] : [] };
 }
 
+/** Whether a value is, or holds, one not known during preview (computed from another resource's outputs). */
+function holdsUnknown(value: unknown): boolean {
+  if (value === unknownValue) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsUnknown);
+}
+
 /**
  * The certificate the store holds for renewal: the pending version while it differs from the
  * current one (a renewal ordered and scheduled), else the current one, with its validity read
  * from its PFX. Undefined when no version holds a PFX of ours (a certificate a Front End Server
- * holds, a version something else wrote): the policy then has nothing to decide on.
+ * holds, a version something else wrote) or the secret is scheduled for deletion: the policy
+ * then has nothing to decide on.
  */
 async function heldCertificate(world: Composition, spec: StoreSpec | undefined, passphrase: string | null, name: string, now: Date): Promise<HeldCertificate | undefined> {
   const store = world.openStore(spec, passphrase);
   const secret = await store.describeExisting(name);
+  // Deleted behind Pulumi's back: the next up restores it first (lifecycle.ts); nothing to decide on yet.
+  if (secret.deletionDate) return undefined;
   const holding = (stage: 'current' | 'pending') => secret.versions.find((v) => v.stages.includes(stage));
   const current = holding('current');
   const pending = holding('pending');

@@ -3,6 +3,7 @@
  * up), create and update, with an in-memory store and a real self-signed signer behind the
  * orderer seam (test/support/test-issuer.ts). The clock is a parameter: no waits.
  */
+import { unknownValue } from '@pulumi/pulumi/runtime';
 import * as handlers from '../../provider/pulumi/handlers';
 import type { CompositionOverrides } from '../../provider/pulumi/composition';
 import { createMemoryStore } from '../support/memory-store';
@@ -277,6 +278,31 @@ describe('a certificate from an issuer', () => {
       { property: 'store', reason: 'STORE_NOT_FOUND: The memory store has no secret "sfb/oauth-token-issuer/contoso.com". Preview reads the certificate the store holds to decide its renewal.' },
     ]);
     expect(result.inputs.plan).toBeUndefined();
+  });
+
+  it.each([
+    ['a store passphrase', { storePassphrase: unknownValue }],
+    ['a store directory', { store: { kind: 'local', directory: unknownValue } }],
+  ])('%s computed elsewhere: preview plans from the settings, without opening the store', async (_name, computed) => {
+    const stack = aStack();
+    const first = await checked({}, declared({ renewBefore: '720h' }), T0, stack.world);
+    await handlers.create(first, T0, stack.world);
+    const opened: unknown[] = [];
+    const world: CompositionOverrides = { ...stack.world, openStore: (spec) => void opened.push(spec) as never };
+    const result = await handlers.checkInputs(first, declared({ renewBefore: '720h', ...computed }), at(62), world);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.plan).toBe('certificate from self-signed (365 days), renewed 720h before it expires, rolled 24h after the order');
+    expect(opened).toEqual([]);
+  });
+
+  it('a secret scheduled for deletion behind Pulumi\'s back: preview plans from the settings (up restores it first)', async () => {
+    const stack = aStack();
+    const first = await checked({}, declared(), T0, stack.world);
+    await handlers.create(first, T0, stack.world);
+    await stack.store.scheduleDeletion(String(first.secretName), 7);
+    const result = await handlers.checkInputs(first, declared(), at(62), stack.world);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.plan).toBe('certificate from self-signed (365 days), renewed a third of its lifetime before it expires, rolled 24h after the order');
   });
 
   it('keeps the ACME account key in the store with each certificate, reuses it on the next order, and keeps it out of the outputs', async () => {
