@@ -10,30 +10,21 @@ import { createLocalStore } from '../../provider/adapters/local-store';
 import { DAY_MS, HOUR_MS } from '../../provider/domain/time';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { engineProgram, emulatedPool, localStore } from '../harness/engine-program';
 
 const STORE_PASSPHRASE = 'renewal-engine-store-passphrase-5c0e';
 const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, Issuers, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: Issuers.selfSigned({ validDays: 30 }),
-  renewBefore: '240h',
-  store: CertificateStores.local({ directory: '.sfb-store' }),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    serverTimeZone: 'UTC',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),
+// `plan` exported, as the README's quick start does: a plain preview shows it under Outputs.
+const PROGRAM = engineProgram({
+  args: [
+    'certificate: Issuers.selfSigned({ validDays: 30 })',
+    "renewBefore: '240h'",
+    localStore({ directory: '.sfb-store' }),
+    emulatedPool("serverTimeZone: 'UTC',"),
+  ],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-`;
 
 type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } };
 type Outs = { thumbprint: string; notAfter: string; previousThumbprint: string | null; pendingThumbprint: string | null; plan: string; effectiveDate?: string; servers: Record<string, ServerOut> };
@@ -89,8 +80,10 @@ describe('renewal from the self-signed issuer through the Pulumi CLI', () => {
     shiftTo(notAfterMs - 30 * HOUR_MS);
     const late = await project.ok(['preview', '--diff']);
     expect(late.stdout).toMatch(/~ 1 to update/);
-    const lateLine = `"test clock: renewal late: order a new certificate from self-signed (30 days), roll at ${latestRoll}"`;
-    expect(occurrences(late.output, lateLine)).toBe(1);
+    const lateLine = `=> "test clock: renewal late: order a new certificate from self-signed (30 days), roll at ${latestRoll}"\n`;
+    // On the resource's `plan` and on the exported output, never as a diagnostic.
+    expect(occurrences(late.stdout, lateLine)).toBe(2);
+    expect(late.stderr).not.toContain('renewal late');
     const lateWarning = `warning RENEWAL_LATE: Renewal of the OAuthTokenIssuer certificate ${first} was due at ${renewAt}; a roll 24h ahead would land less than 24 hours before its NotAfter ${iso(notAfterMs)}, so the new certificate rolls at ${latestRoll}, the latest instant Skype's 24-hour rule allows, and partners have less time to see it. Run \`pulumi up\` on a schedule (README, "Renewal") so renewal starts at its due date.`;
     expect(occurrences(late.output, lateWarning)).toBe(1);
 
@@ -101,21 +94,30 @@ describe('renewal from the self-signed issuer through the Pulumi CLI', () => {
     const blockedWarning = `warning RENEWAL_LATE: Renewal of the OAuthTokenIssuer certificate ${first} was due at ${renewAt}; no roll can be scheduled any more at least 24 hours before its NotAfter ${iso(notAfterMs)} with 8s for replication, and making a new certificate current at once would hand partners tokens signed by a key they have not seen, so nothing was ordered. Set \`allowImmediateRenewal: true\` and run \`pulumi up\` to renew now, or renew by hand with a PFX and an \`effectiveDate\`.`;
     expect(occurrences(blocked.output, blockedWarning)).toBe(1);
 
-    // 21 days on: past NotAfter (30 days) - renewBefore (10 days). Preview shows the plan line,
-    // exactly once, with the roll instant 24 h after its own moment, and orders nothing.
+    // 21 days on: past NotAfter (30 days) - renewBefore (10 days). Preview shows the plan line
+    // with the roll instant 24 h after its own moment, and orders nothing: `--diff` on the
+    // resource's `plan` (and on the exported output), a plain preview under Outputs; never as a
+    // diagnostic besides.
     const shift = (21 * DAY_MS) / SECOND_MS;
     project.shiftClock(shift);
     const earliest = Date.now() + shift * SECOND_MS;
     const preview = await project.ok(['preview', '--diff']);
+    const plain = await project.ok(['preview']);
     const latest = Date.now() + shift * SECOND_MS;
+    const rollWindow = [Math.ceil((earliest + DAY_MS) / SECOND_MS) * SECOND_MS, Math.ceil((latest + DAY_MS) / SECOND_MS) * SECOND_MS] as const;
+    const dueLine = '"test clock: renewal due: order a new certificate from self-signed \\(30 days\\), roll at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ)"\n';
+    const onResource = [...preview.stdout.matchAll(new RegExp(`~ plan +: "test clock: order the first certificate from self-signed \\(30 days\\), current now" => ${dueLine}`, 'g'))];
+    const underOutputs = [...plain.stdout.matchAll(new RegExp(`~ plan: "test clock: order the first certificate from self-signed \\(30 days\\), current now; new ${first.slice(0, 4)}\\.\\. current now" => ${dueLine}`, 'g'))];
+    expect([onResource.length, underOutputs.length]).toEqual([1, 1]);
+    for (const match of [...onResource, ...underOutputs]) {
+      expect(Date.parse(match[1]!)).toBeGreaterThanOrEqual(rollWindow[0]);
+      expect(Date.parse(match[1]!)).toBeLessThanOrEqual(rollWindow[1]);
+    }
     expect(preview.stdout).toMatch(/~ 1 to update/);
-    const line = /~ plan +: "test clock: order the first certificate from self-signed \(30 days\), current now" => "test clock: renewal due: order a new certificate from self-signed \(30 days\), roll at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"\n/.exec(preview.stdout);
-    expect(line).not.toBeNull();
-    const previewedRoll = Date.parse(line![1]!);
-    expect(previewedRoll).toBeGreaterThanOrEqual(Math.ceil((earliest + DAY_MS) / SECOND_MS) * SECOND_MS);
-    expect(previewedRoll).toBeLessThanOrEqual(Math.ceil((latest + DAY_MS) / SECOND_MS) * SECOND_MS);
-    expect(occurrences(preview.output, 'renewal due: ')).toBe(1);
-    expect(preview.output).not.toContain('RENEWAL_LATE');
+    expect(plain.stdout).toMatch(/~ +pulumi-nodejs:dynamic\/sfb:OAuthTokenIssuerCertificate oauth update \[diff: ~plan\]/);
+    expect(occurrences(preview.stdout, 'renewal due: ')).toBe(2);
+    expect(occurrences(plain.stdout, 'renewal due: ')).toBe(1);
+    for (const output of [preview.stderr, plain.stderr]) expect(output).toBe('');
 
     // No preview ordered, wrote or touched a server.
     expect((await outputs()).thumbprint).toBe(first);
