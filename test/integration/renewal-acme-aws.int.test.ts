@@ -12,33 +12,28 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, ListSecretsCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DAY_MS } from '../../provider/domain/time';
 import { CliProject } from '../harness/cli-project';
+import { engineProgram } from '../harness/engine-program';
 import { MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
 import { startPebble, type RunningPebble } from '../harness/pebble';
 
 const HOOK = join(__dirname, '..', 'fixtures', 'issuers', 'challtestsrv-hook.js');
 const SECRET_NAME = `sfb/acme-aws/${randomUUID()}`;
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { readFileSync } from 'node:fs';
-import { AcmeChallenges, CertificateStores, Issuers, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const hook = config.requireObject<string[]>('hook');
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: Issuers.acme({
-    directoryUrl: config.require('directoryUrl'),
-    caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
-    challenge: AcmeChallenges.http01Hook({ present: hook, cleanUp: hook }),
-    timeoutSeconds: 60,
-  }),
-  secretName: '${SECRET_NAME}',
-  store: CertificateStores.awsSecretsManager({ region: '${MOTO_REGION}', endpoint: config.require('endpoint') }),
+const PROGRAM = engineProgram({
+  imports: ["import { readFileSync } from 'node:fs';"],
+  setup: ["const hook = config.requireObject<string[]>('hook');"],
+  args: [
+    `certificate: Issuers.acme({
+  directoryUrl: config.require('directoryUrl'),
+  caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
+  challenge: AcmeChallenges.http01Hook({ present: hook, cleanUp: hook }),
+  timeoutSeconds: 60,
+})`,
+    `secretName: '${SECRET_NAME}'`,
+    `store: CertificateStores.awsSecretsManager({ region: '${MOTO_REGION}', endpoint: config.require('endpoint') })`,
+  ],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 type Outs = { thumbprint: string; pendingThumbprint: string | null; plan: string; notBefore: string; notAfter: string };
 type Document = { thumbprint: string; acmeAccountKeyPem?: string; password: string; pfxBase64: string };

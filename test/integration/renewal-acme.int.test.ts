@@ -23,6 +23,7 @@ import { createLocalStore } from '../../provider/adapters/local-store';
 import { DAY_MS } from '../../provider/domain/time';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { emulatedPool, engineProgram, localStore } from '../harness/engine-program';
 import { startPebble, type RunningPebble } from '../harness/pebble';
 
 const STORE_PASSPHRASE = 'renewal-acme-store-passphrase-81b3';
@@ -30,34 +31,23 @@ const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 const HOOK = join(__dirname, '..', 'fixtures', 'issuers', 'challtestsrv-hook.js');
 const FIRST_VALIDITY_SECONDS = 10 * DAY_MS / 1000;
 
-const program = (challenge: 'http01Hook' | 'dns01Hook', pool: boolean) => `
-import * as pulumi from '@pulumi/pulumi';
-import { readFileSync } from 'node:fs';
-import { AcmeChallenges, CertificateStores, FrontEndPools, Issuers, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const hook = config.requireObject<string[]>('hook');
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: Issuers.acme({
-    directoryUrl: config.require('directoryUrl'),
-    email: 'pki@contoso.com',
-    caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
-    challenge: AcmeChallenges.${challenge}({ present: hook, cleanUp: hook }),
-    timeoutSeconds: 60,
-  }),
-  store: CertificateStores.local({ directory: '.sfb-store' }),${pool ? `
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    serverTimeZone: 'UTC',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),` : ''}
-});
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
+const program = (challenge: 'http01Hook' | 'dns01Hook', pool: boolean) =>
+  engineProgram({
+    imports: ["import { readFileSync } from 'node:fs';"],
+    setup: ["const hook = config.requireObject<string[]>('hook');"],
+    args: [
+      `certificate: Issuers.acme({
+  directoryUrl: config.require('directoryUrl'),
+  email: 'pki@contoso.com',
+  caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
+  challenge: AcmeChallenges.${challenge}({ present: hook, cleanUp: hook }),
+  timeoutSeconds: 60,
+})`,
+      localStore({ directory: '.sfb-store' }),
+      ...(pool ? [emulatedPool("serverTimeZone: 'UTC',")] : []),
+    ],
+    exports: ['thumbprint', 'plan'],
+  });
 
 type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string } };
 type Outs = {

@@ -8,8 +8,8 @@ import type { CertificateIssuer, IssuedChain } from '../../ports/certificate-iss
 import { SfbError } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import { quoteStderr, runBounded } from '../process/bounded-process';
+import type { ProcessTree } from '../process/process-tree';
 import { commandEnvironment } from './command-environment';
-import type { ProcessTree } from '../powershell/shell';
 import { splitPemChain } from './pem-chain';
 
 export interface CommandIssuerOptions {
