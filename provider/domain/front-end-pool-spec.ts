@@ -12,7 +12,7 @@ import type { Finding } from './errors';
 import { DEFAULT_SERVER_TIME_ZONE, isTimeZone } from './server-date';
 import { zoneOfIana } from './server-zone';
 import { printValue } from './printed-value';
-import { parseWith, worded } from './schema-sentences';
+import { builtOnFirstUse, parseWith, worded } from './schema-sentences';
 
 export const POOL_KIND = 'powershell';
 
@@ -153,7 +153,7 @@ function orDefault<S extends z.ZodType, D extends z.output<S>>(schema: S, fallba
 const flag = (sentence: (input: unknown) => string) => z.boolean(worded(sentence));
 
 /** The servers, canonical (lower case, no trailing dot), each once. */
-const serversSchema = (() => {
+function serversSchema() {
   const listed = worded((input) => `The pool's \`servers\` must list the FQDN of every Front End Server, e.g. ["fe01.contoso.com", "fe02.contoso.com"]; got ${Array.isArray(input) && input.length === 0 ? 'an empty list' : printValue(input)}.`);
   return z
     .array(z.unknown(), listed)
@@ -172,7 +172,7 @@ const serversSchema = (() => {
       }
       return servers;
     });
-})();
+}
 
 /** The shell and its options; its sentences show the edition's default. */
 function commandSchema(edition: PoolEdition) {
@@ -206,7 +206,8 @@ function numberSchema(key: NumberOption) {
 
 const userNameSentence = (userName: unknown) => `The pool's \`credential\` must be { userName: "CONTOSO\\svc-sfb", password: <a secret> }; its userName was ${printValue(userName)}; or leave it out to connect as the user the provider runs as.`;
 
-const serverTimeZoneSchema = orDefault(
+const serverTimeZoneSchema = () =>
+  orDefault(
   z
     .string(worded((input) => `The pool's \`serverTimeZone\` ${printValue(input)} is not an IANA time zone name; write the servers' zone like "Europe/Berlin" or "America/New_York", or leave it out for "${DEFAULT_SERVER_TIME_ZONE}".`))
     .refine(isTimeZone, { ...worded((input) => `The pool's \`serverTimeZone\` ${printValue(input)} is not an IANA time zone name; write the servers' zone like "Europe/Berlin" or "America/New_York", or leave it out for "${DEFAULT_SERVER_TIME_ZONE}".`), abort: true })
@@ -223,7 +224,7 @@ function poolSchema(edition: PoolEdition) {
   return z.strictObject(
     {
       kind: z.literal(POOL_KIND),
-      servers: serversSchema,
+      servers: serversSchema(),
       edition: orDefault(z.enum(POOL_EDITIONS, worded((input) => `The pool's \`edition\` must be "desktop" (Windows PowerShell 5.1, where the SkypeForBusiness module runs) or "core" (PowerShell 7); got ${printValue(input)}; or leave it out for "desktop".`)), DEFAULT_POOL_EDITION),
       command: commandSchema(edition),
       authentication: z.enum(REMOTING_AUTHENTICATIONS, worded((input) => `The pool's \`authentication\` must be one of ${REMOTING_AUTHENTICATIONS.map((a) => `"${a}"`).join(', ')} (Invoke-Command -Authentication); got ${printValue(input)}; or leave it out for PowerShell's default.`)).nullish(),
@@ -243,7 +244,7 @@ function poolSchema(edition: PoolEdition) {
       removeLocalAssignments: orDefault(flag((input) => `The pool's \`removeLocalAssignments\` must be true or false; got ${printValue(input)}; or leave it out for false (a local assignment is reported, not removed).`), false),
       // Deprecated, accepted and ignored (checkPoolSpec warns): typed programs keep compiling.
       dateCulture: z.unknown().optional(),
-      serverTimeZone: serverTimeZoneSchema,
+      serverTimeZone: serverTimeZoneSchema(),
       replicationTimeoutSeconds: numberSchema('replicationTimeoutSeconds'),
       pollIntervalSeconds: numberSchema('pollIntervalSeconds'),
       callTimeoutSeconds: numberSchema('callTimeoutSeconds'),
@@ -267,27 +268,30 @@ function notAPoolSentence(value: unknown): string {
   return `The \`pool\` argument is not a pool this version knows (got ${printValue(value)}); ${FIX}, or leave it out to keep the certificate in the store only.`;
 }
 
-const KNOWN_OPTIONS = Object.keys(poolSchema(DEFAULT_POOL_EDITION).shape).filter((key) => key !== 'kind' && key !== 'dateCulture');
-
 function unknownOptionsSentence(keys: readonly string[]): string {
   const named = keys.slice(0, 5).map(printValue).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
-  return `The pool has ${keys.length === 1 ? 'an option' : 'options'} this version does not know (${named}); the options are ${KNOWN_OPTIONS.join(', ')}: correct the spelling or remove ${keys.length === 1 ? 'it' : 'them'}.`;
+  return `The pool has ${keys.length === 1 ? 'an option' : 'options'} this version does not know (${named}); the options are ${knownOptions().join(', ')}: correct the spelling or remove ${keys.length === 1 ? 'it' : 'them'}.`;
 }
 
 /** One schema per edition, so the `command` sentences show that edition's default. */
-const POOL_SCHEMAS: Readonly<Record<PoolEdition, ReturnType<typeof poolSchema>>> = { desktop: poolSchema('desktop'), core: poolSchema('core') };
+const poolSchemas = builtOnFirstUse((): Readonly<Record<PoolEdition, ReturnType<typeof poolSchema>>> => ({ desktop: poolSchema('desktop'), core: poolSchema('core') }));
+
+/** The options a sentence lists when one is not known (`dateCulture` is deprecated: not offered). */
+const knownOptions = () => Object.keys(poolSchemas().desktop.shape).filter((key) => key !== 'kind' && key !== 'dateCulture');
 
 /**
  * What is read before the rules: a pool of this kind, its edition (the `command` sentences show
  * the edition's default, so an edition not known shows the default edition's), and the options
  * read across fields (the deprecated `dateCulture`; `mode` against `removeLocalAssignments`).
  */
-const declaredPool = z.looseObject({
+const declaredPool = builtOnFirstUse(() =>
+  z.looseObject({
   kind: z.literal(POOL_KIND),
   edition: z.enum(POOL_EDITIONS).catch(DEFAULT_POOL_EDITION).nullish(),
   dateCulture: z.unknown().optional(),
-});
-const manualAndRemoving = z.looseObject({ mode: z.literal('manual'), removeLocalAssignments: z.literal(true) });
+  }),
+);
+const manualAndRemoving = builtOnFirstUse(() => z.looseObject({ mode: z.literal('manual'), removeLocalAssignments: z.literal(true) }));
 
 /**
  * Checks a declared pool; returns the spec with defaults, or the problems (sentences), and the
@@ -295,7 +299,7 @@ const manualAndRemoving = z.looseObject({ mode: z.literal('manual'), removeLocal
  */
 export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpec; readonly problems: readonly string[]; readonly warnings?: readonly Finding<'POOL_OPTION_DEPRECATED'>[] } {
   if (value === undefined || value === null) return { problems: [] };
-  const declared = declaredPool.safeParse(value);
+  const declared = declaredPool().safeParse(value);
   if (!declared.success) return { problems: [notAPoolSentence(value)] };
 
   // The effective date is no longer written as text, so no culture is involved; the
@@ -307,9 +311,9 @@ export function checkPoolSpec(value: unknown): { readonly spec?: FrontEndPoolSpe
       : [{ code: 'POOL_OPTION_DEPRECATED', message: `The pool's \`dateCulture\` (${printValue(dateCulture)}) is deprecated and ignored: the effective date reaches the servers as an instant, not as text in a culture, so the servers' Region and Language format no longer matters; remove it.` }];
   const warned = warnings.length > 0 ? { warnings } : {};
 
-  const parsed = parseWith(POOL_SCHEMAS[declared.data.edition ?? DEFAULT_POOL_EDITION], value);
+  const parsed = parseWith(poolSchemas()[declared.data.edition ?? DEFAULT_POOL_EDITION], value);
   // In manual mode a local assignment is the desired state: removing it would undo the mode.
-  const contradiction = manualAndRemoving.safeParse(value).success
+  const contradiction = manualAndRemoving().safeParse(value).success
     ? ['The pool\'s `removeLocalAssignments: true` contradicts `mode: "manual"`: in manual mode each server\'s local assignment is the desired state, so `up` makes them rather than removes them; leave `removeLocalAssignments` out.']
     : [];
   if (!parsed.ok || contradiction.length > 0) return { problems: [...(parsed.ok ? [] : parsed.problems), ...contradiction], ...warned };
