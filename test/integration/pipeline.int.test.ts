@@ -18,9 +18,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLocalStore } from '../../provider/adapters/local-store';
-import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
 import { CliProject } from '../harness/cli-project';
-import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { engineProgram, pfxFile } from '../harness/engine-program';
+import { CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { pfxSecretNeedles } from '../support/secret-needles';
 
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
@@ -29,31 +30,15 @@ const STORE_PASSPHRASE = 'pipeline-store-passphrase-never-printed';
 const TYPE = 'pulumi-nodejs:dynamic/sfb:OAuthTokenIssuerCertificate';
 const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 
-const PROGRAM = `import * as pulumi from '@pulumi/pulumi';
-import { OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth-token-issuer', {
-  sipDomain: config.require('sipDomain'),
-  pfx: pfxFromFile(config.require('pfxFile')),
-  password: config.requireSecret('pfxPassword'),
+const PROGRAM = engineProgram({
+  name: 'oauth-token-issuer',
+  sipDomain: "config.require('sipDomain')",
+  args: [pfxFile()],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
-/** Everything secret that must never be printed: passwords, the passphrase, PFX bytes in every spelling, private keys. */
-async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {
-  const needles = [STORE_PASSPHRASE, WRONG_PASSWORD, 'PRIVATE KEY'];
-  for (const e of entries) {
-    const pfx = bytesOf(e);
-    const base64 = pfx.toString('base64');
-    needles.push(e.password!, base64.slice(0, 48), base64.slice(-48, -4), base64.slice(base64.length >> 1, (base64.length >> 1) + 48), pfx.toString('hex').slice(0, 64));
-    const container = await openPfxContainer(pfx, e.password, { inputName: 'test', maxIterations: 5_000_000 });
-    for (const key of container.keys) needles.push(key.pkcs8Der.toString('base64').slice(40, 100), key.pkcs8Der.toString('hex').slice(80, 160));
-  }
-  return needles;
-}
+/** Everything secret that must never be printed: the PFX files' secrets, the passphrase, the wrong password. */
+const secretNeedles = async (...entries: CorpusEntry[]) => [STORE_PASSPHRASE, WRONG_PASSWORD, ...(await pfxSecretNeedles(...entries))];
 
 const short = (thumbprint: string) => `${thumbprint.slice(0, 4)}..`;
 
