@@ -299,9 +299,10 @@ export async function issuedInputs(
     issued = await world.orderCertificate(issuer, { sipDomain: base.sipDomain, keyBits: Math.max(base.minKeyBits, 2048), renewalKey, signal: controller.signal, ...(environment ? { environment } : {}), ...(accountKeyPem ? { accountKeyPem } : {}) });
   } catch (error) {
     const code: ErrorCode = isSfbError(error) && ISSUER_CODES.has(error.code) ? error.code : controller.signal.aborted ? 'ISSUER_TIMEOUT' : 'ISSUER_FAILED';
-    const said = isSfbError(error) ? error.message : controller.signal.aborted ? `it did not answer within ${seconds} seconds` : 'it failed unexpectedly';
+    // The issuers' own sentences say what was stored and how to fix it; they are quoted whole.
+    const said = isSfbError(error) ? error.message : controller.signal.aborted ? `it did not answer within ${seconds} seconds; nothing was stored` : 'it failed unexpectedly; nothing was stored';
     const retryAfter = retryAfterOf(error);
-    const message = `${describeIssuer(issuer)} did not issue the certificate for ${base.sipDomain}: ${said}. Nothing was stored and the current certificate stays; the next \`pulumi up\` orders again${retryAfter ? ` at or after ${retryAfter.toISOString()}, as the CA asked` : ''}.`;
+    const message = `${describeIssuer(issuer)} did not issue the certificate for ${base.sipDomain}: ${asSentence(said)} The current certificate stays; the next \`pulumi up\` orders again${retryAfter ? ` at or after ${retryAfter.toISOString()}, as the CA asked` : ''}.`;
     throw Object.assign(new SfbError(code, message), { renewalFailure: recordedFailure({ code, at: now, ...(retryAfter ? { retryAfter } : {}) }) });
   } finally {
     clearTimeout(timer);
@@ -359,4 +360,9 @@ export function withRenewalLine<T extends { readonly plan: string }>(outs: T, li
   const roll = withoutTestClockPrefix(outs.plan);
   const joined = `${line}; ${roll}`;
   return { ...outs, plan: testClock ? testClockLine(joined) : joined };
+}
+
+/** A quoted message as a sentence: its own final stop kept, one added where it has none. */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -187,7 +187,7 @@ describe('a certificate from an issuer', () => {
     stack.issuer.failWith('ISSUER_FAILED');
     const failed = await handlers.update(String(state.secretName), state, news, due, stack.world).catch((e: unknown) => e);
     expect(failed).toMatchObject({
-      message: `ISSUER_FAILED: self-signed (365 days) did not issue the certificate for contoso.com: the test CA refused the order (ISSUER_FAILED). Nothing was stored and the current certificate stays; the next \`pulumi up\` orders again.`,
+      message: `ISSUER_FAILED: self-signed (365 days) did not issue the certificate for contoso.com: the test CA refused the order (ISSUER_FAILED); nothing was stored. The current certificate stays; the next \`pulumi up\` orders again.`,
       properties: { thumbprint: state.thumbprint, versionId: state.versionId, renewalFailure: { code: 'ISSUER_FAILED', at: due.toISOString() } },
     });
     const secret = await stack.store.describe(String(state.secretName));
@@ -212,7 +212,7 @@ describe('a certificate from an issuer', () => {
     stack.issuer.failWith('ISSUER_RATE_LIMITED', retryAfter);
     const failed = (await handlers.update(String(state.secretName), state, news, due, stack.world).catch((e: unknown) => e)) as { message: string; properties: Props };
     expect(failed.message).toBe(
-      `ISSUER_RATE_LIMITED: self-signed (365 days) did not issue the certificate for contoso.com: the test CA refused the order (ISSUER_RATE_LIMITED). Nothing was stored and the current certificate stays; the next \`pulumi up\` orders again at or after ${retryAfter.toISOString()}, as the CA asked.`,
+      `ISSUER_RATE_LIMITED: self-signed (365 days) did not issue the certificate for contoso.com: the test CA refused the order (ISSUER_RATE_LIMITED); nothing was stored. The current certificate stays; the next \`pulumi up\` orders again at or after ${retryAfter.toISOString()}, as the CA asked.`,
     );
     stack.issuer.failWith(undefined);
     const soon = new Date(due.getTime() + 3600 * 1000);

@@ -60,7 +60,7 @@ export function createTestIssuer(clock: () => Date, validDays = 90): TestIssuer 
     },
     async order(issuer, { signal: _signal, ...request }) {
       orders.push({ issuer, request });
-      if (failure) throw Object.assign(new SfbError(failure.code, `the test CA refused the order (${failure.code})`), failure.retryAfter ? { retryAt: failure.retryAfter.toISOString() } : {});
+      if (failure) throw Object.assign(new SfbError(failure.code, `the test CA refused the order (${failure.code}); nothing was stored.`), failure.retryAfter ? { retryAt: failure.retryAfter.toISOString() } : {});
       const key = keyOf(request.keyBits);
       const cert = forge.pki.createCertificate();
       cert.publicKey = forge.pki.setRsaPublicKey(key.forge.n, key.forge.e);
