@@ -24,7 +24,7 @@
  * set on each server, its DateTime built on that server from the instant.
  * Pure: `now` and every fact are parameters.
  */
-import type { ErrorCode } from './errors';
+import type { ErrorCode, Finding } from './errors';
 import { expiredPreviousOf, planDeployment, serverHasDesired, type DeploymentOutcome, type DeploymentFacts, type DeploymentStep, type DesiredDeployment, type RollRef } from './front-end-pool-plan';
 import { previewPool } from './front-end-pool-preview';
 import type { PoolLook } from './front-end-pool-steps';
@@ -41,12 +41,9 @@ export function isManualPool(spec: Pick<FrontEndPoolSpec, 'mode'> | null | undef
   return spec?.mode === 'manual';
 }
 
-/** One server this run tried and could not bring to the declared state. */
-export interface ServerFailure {
+/** One server this run tried and could not bring to the declared state: the error's code and sentence (the adapter's: never a secret). */
+export interface ServerFailure extends Finding {
   readonly server: string;
-  readonly code: ErrorCode;
-  /** The error's sentence (the adapter's: never a secret). */
-  readonly message: string;
 }
 
 /** What this run of the manual step already did. */
