@@ -1,7 +1,8 @@
 /**
- * Pulumi `check` and `diff`: they run offline in `pulumi preview` (no store access). `check`
- * validates the PFX and every input and returns the reviewable facts and plan as inputs; `diff`
- * says what changes in place and what replaces.
+ * Pulumi `check` and `diff`: they run offline in `pulumi preview` (no store access), but for a
+ * certificate from an issuer, whose check reads the certificate the store holds to plan its
+ * renewal (renewal-step.ts). `check` validates the PFX and every input and returns the
+ * reviewable facts and plan as inputs; `diff` says what changes in place and what replaces.
  *
  * Secrets: Pulumi hands this code plaintext. Nothing here logs or echoes the PFX, its password
  * or the store passphrase; check failures are reported on non-secret property names, because
@@ -30,11 +31,11 @@ import { recordedTimeZone } from '../domain/front-end-pool-plan';
 import { checkPoolSpec } from '../domain/front-end-pool-spec';
 import { checkRecordedFacts, type RecordedFacts } from '../domain/pfx-checks';
 import { testClockLine } from '../domain/test-clock';
-import { compose, partiesOf, testClockOf, type CompositionOverrides } from './composition';
+import { compose, partiesOf, testClockOf, type Composition, type CompositionOverrides } from './composition';
 import { warningLine } from '../domain/plan-lines';
 import { isServerHeld } from '../domain/certificate-source';
 import { checkServerHeldInputs } from './server-held-check';
-import { isIssued, issuedCheckInputs, renewalDiff } from './renewal-step';
+import { isIssued, issuedCheckInputs, renewalOrders } from './renewal-step';
 
 /** What Pulumi's check returns on failure. */
 export interface CheckFailure {
@@ -73,7 +74,7 @@ export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDat
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
   readonly failures: CheckFailure[];
-  readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED'>[];
+  readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED' | 'RENEWAL_LATE'>[];
 }
 
 /**
@@ -100,14 +101,14 @@ export async function checkInputs(olds: Record<string, unknown>, news: Record<st
   const clock = testClockOf(partiesOf(news), overrides);
   if (!clock.ok) return { inputs: news, failures: [{ property: clock.party === 'pool' ? 'pool' : 'store', reason: `${clock.problem.code}: ${clock.problem.message}` }], warnings: [] };
   const composition = compose(partiesOf(news), overrides);
-  const outcome = await checkCertificateInputs(olds, news, now ?? composition.clock());
+  const outcome = await checkCertificateInputs(olds, news, now ?? composition.clock(), composition);
   // The pool's deprecated options (`dateCulture`) are reported whatever else is found.
   const poolWarnings = isUnknown(news.pool) ? [] : (checkPoolSpec(news.pool).warnings ?? []);
   const marked = composition.testClock && typeof outcome.inputs.plan === 'string' ? { ...outcome, inputs: { ...outcome.inputs, plan: testClockLine(outcome.inputs.plan) } } : outcome;
   return poolWarnings.length > 0 ? { ...marked, warnings: [...marked.warnings, ...poolWarnings] } : marked;
 }
 
-async function checkCertificateInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date): Promise<CheckOutcome> {
+async function checkCertificateInputs(olds: Record<string, unknown>, news: Record<string, unknown>, now: Date, world: Composition): Promise<CheckOutcome> {
   const declared = checkDeclaredInputs(news, (value) => !isUnknown(value));
   const failures: CheckFailure[] = declared.issues.map((issue) => ({ property: issue.property, reason: `INVALID_ARGUMENT: ${issue.message}` }));
   const pfx = news.pfx;
@@ -116,7 +117,10 @@ async function checkCertificateInputs(olds: Record<string, unknown>, news: Recor
   const source = declared.inputs?.source;
   if (declared.inputs?.pool && source && isServerHeld(source)) return checkServerHeldInputs(olds, news, { ...declared.inputs, pool: declared.inputs.pool }, source, now);
   const { issuer, renewal } = declared.inputs ?? {};
-  if (declared.inputs && issuer && renewal) return { inputs: issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }), failures, warnings: [] };
+  if (declared.inputs && issuer && renewal) {
+    const issued = await issuedCheckInputs(olds, news, { ...declared.inputs, issuer, renewal }, world, now);
+    return { inputs: issued.inputs, failures: [...issued.failures], warnings: issued.warnings };
+  }
   if (!declared.inputs || [pfx, password].some(isUnknown) || typeof pfx !== 'string' || (password !== null && typeof password !== 'string')) {
     // Preview with values computed elsewhere: what is known was checked, the rest waits for up.
     // (The rules above refuse a pfx or password that is not a string when it is known.)
@@ -238,7 +242,7 @@ export function diff(
   const paths = platform === 'win32' ? path.win32 : path.posix;
   const decided = diffCertificate(state, declared, { now: at, platform, resolveDirectory: (directory) => paths.resolve(directory) });
   checkRecordedZone(record, state, declared, at);
-  const renew = issued && decided.replaces.length === 0 && renewalDiff(record, news, at, world.testClock);
+  const renew = issued && decided.replaces.length === 0 && renewalOrders(record, news, at, world.testClock);
   return { changes: decided.changes || renew, replaces: [...decided.replaces], deleteBeforeReplace: false };
 }
 

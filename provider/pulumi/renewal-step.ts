@@ -1,8 +1,9 @@
 /**
  * A certificate that comes from an issuer, in the dynamic provider: check validates the issuer
- * and the renewal settings (it sees only the old inputs, never the certificate an up ordered);
- * diff, which has the state, decides renewal (renewal-policy.ts) on every preview and up and
- * says so; create and update order when the policy says so and hand the store step the issued
+ * and the renewal settings and plans what up would do now (renewal-policy.ts) on the certificate
+ * the store holds, since the engine hands check the old inputs, never the state: that plan line
+ * is what preview shows. Diff decides on the state whether renewal makes the run an update;
+ * create and update order when the policy says so and hand the store step the issued
  * certificate as if it had been declared as a PFX with the roll's effective date, so the store,
  * the roll plan and the Front End pool work exactly as for a PFX.
  *
@@ -13,20 +14,22 @@
  * Secrets: the issued PFX and its password reach only the store; nothing here prints them.
  */
 import { randomUUID } from 'node:crypto';
-import { isSfbError, REPORT_A_PROBLEM, SfbError, type ErrorCode } from '../domain/errors';
+import { unknownValue } from '@pulumi/pulumi/runtime';
+import { isSfbError, REPORT_A_PROBLEM, SfbError, type ErrorCode, type Finding } from '../domain/errors';
 import type { DeclaredInputs } from '../domain/resource-inputs';
 import { checkIssuerInputs, describeIssuer, SELF_SIGNED_ORDER_SECONDS, isIssuerSource, type IssuerSpec, type RenewalSettings } from '../domain/issuer-spec';
 import { decideRenewal, formatDuration, renewalLine, renewalTime, type RenewalDecision } from '../domain/renewal-policy';
-import { recordedFailure, renewalInputOf, renewalSettingsOf } from '../domain/renewal-state';
+import { recordedFailure, renewalInputOf, renewalInputOfHeld, renewalSettingsOf, type HeldCertificate } from '../domain/renewal-state';
 import { parseIsoInstant } from '../domain/time';
-import type { CheckedInputs } from '../domain/resource-state';
+import type { CheckedInputs, StoreSpec } from '../domain/resource-state';
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import { testClockLine, withoutTestClockPrefix } from '../domain/test-clock';
 import { warningLine } from '../domain/plan-lines';
 import { validatePfxRecording } from '../validate-pfx';
+import { holdsPfx, type CertificatePayload } from '../ports/certificate-store';
 import type { Composition, IssuedPfx } from './composition';
 import { versionIdFor } from './check';
-import { certificateFactKeys } from '../domain/certificate-state';
+import { certificateFactKeys, parseStoredValues } from '../domain/certificate-state';
 
 /** Whether these inputs (or this state) declare a certificate from an issuer. */
 export function isIssued(props: Readonly<Record<string, unknown>>): boolean {
@@ -42,17 +45,37 @@ function replicationAllowanceMs(pool: unknown): number | undefined {
   return typeof seconds === 'number' ? seconds * 1000 : undefined;
 }
 
-/** The plan line check records for a certificate from an issuer: stable across runs (renewal itself is decided in diff). */
-export function issuerPlanLine(issuer: IssuerSpec, renewal: RenewalSettings, first: boolean): string {
-  if (first) return renewalLine({ kind: 'first' }, describeIssuer(issuer));
+/**
+ * The plan line check records when it cannot read the certificate held (a computed store or
+ * passphrase in preview, a version without a PFX): the issuer and its settings, stable across runs.
+ */
+export function issuerPlanLine(issuer: IssuerSpec, renewal: RenewalSettings): string {
   const before = renewal.renewBeforeMs === undefined ? 'a third of its lifetime' : formatDuration(renewal.renewBeforeMs);
   return `certificate from ${describeIssuer(issuer)}, renewed ${before} before it expires, rolled ${formatDuration(renewal.rollLeadTimeMs)} after the order`;
 }
 
-/** Check's inputs for a certificate from an issuer: the parsed issuer and settings, no PFX. */
-export function issuedCheckInputs(olds: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, declared: DeclaredInputs & { readonly issuer: IssuerSpec; readonly renewal: RenewalSettings }): Record<string, unknown> {
+/** Check's outcome for a certificate from an issuer: its inputs, a store that could not be read, the policy's warning. */
+export interface IssuedCheck {
+  readonly inputs: Record<string, unknown>;
+  readonly failures: readonly { readonly property: string; readonly reason: string }[];
+  readonly warnings: readonly Finding<'RENEWAL_LATE'>[];
+}
+
+/**
+ * Check's inputs for a certificate from an issuer: the parsed issuer and settings, no PFX, and
+ * the plan line of what up would do now, decided by the renewal policy on the certificate the
+ * store holds (the engine hands check the old inputs, never the state, and the inputs never
+ * knew the certificate an earlier up ordered). Preview displays this line (`pulumi preview
+ * --diff`, `--json`) whenever diff finds a change. Reading is all it does: no order, no write.
+ */
+export async function issuedCheckInputs(
+  olds: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+  declared: DeclaredInputs & { readonly issuer: IssuerSpec; readonly renewal: RenewalSettings },
+  world: Composition,
+  now: Date,
+): Promise<IssuedCheck> {
   const { effectiveDate: _effectiveDate, retiredCertificate: _retired, ...rest } = news;
-  const first = typeof olds.secretName !== 'string';
   const inputs: Record<string, unknown> = {
     ...rest,
     pfx: null,
@@ -64,11 +87,66 @@ export function issuedCheckInputs(olds: Readonly<Record<string, unknown>>, news:
     adopt: declared.adopt,
     certificate: { issuer: declared.issuer },
     renewal: declared.renewal,
-    plan: issuerPlanLine(declared.issuer, declared.renewal, first),
   };
   if (declared.pool) inputs.pool = declared.pool;
   else delete inputs.pool;
-  return inputs;
+  const issuer = describeIssuer(declared.issuer);
+  // Another secret than the one the old inputs name: up creates the resource anew.
+  if (olds.secretName !== declared.secretName) return { inputs: { ...inputs, plan: renewalLine({ kind: 'first' }, issuer) }, failures: [], warnings: [] };
+  if (holdsUnknown(news.store) || holdsUnknown(news.storePassphrase)) return { inputs: { ...inputs, plan: issuerPlanLine(declared.issuer, declared.renewal) }, failures: [], warnings: [] };
+  const store = parseStoredValues({ store: news.store }).state.store;
+  const passphrase = typeof news.storePassphrase === 'string' ? news.storePassphrase : null;
+  let held: HeldCertificate | undefined;
+  try {
+    held = await heldCertificate(world, store, passphrase, declared.secretName, now);
+  } catch (error) {
+    if (!isSfbError(error)) throw error;
+    return { inputs: news as Record<string, unknown>, failures: [{ property: 'store', reason: `${error.code}: ${error.message} Preview reads the certificate the store holds to decide its renewal.` }], warnings: [] };
+  }
+  if (!held) return { inputs: { ...inputs, plan: issuerPlanLine(declared.issuer, declared.renewal) }, failures: [], warnings: [] };
+  const allowance = replicationAllowanceMs(declared.pool);
+  const decision = decideRenewal(renewalInputOfHeld(held, { settings: declared.renewal, now, ...(allowance !== undefined ? { replicationAllowanceMs: allowance } : {}) }));
+  return { inputs: { ...inputs, plan: renewalLine(decision, issuer) }, failures: [], warnings: 'warning' in decision ? [decision.warning] : [] };
+}
+
+/** Whether a value is, or holds, one not known during preview (computed from another resource's outputs). */
+function holdsUnknown(value: unknown): boolean {
+  if (value === unknownValue) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsUnknown);
+}
+
+/**
+ * The certificate the store holds for renewal: the pending version while it differs from the
+ * current one (a renewal ordered and scheduled), else the current one, with its validity read
+ * from its PFX. Undefined when no version holds a PFX of ours (a certificate a Front End Server
+ * holds, a version something else wrote) or the secret is scheduled for deletion: the policy
+ * then has nothing to decide on.
+ */
+async function heldCertificate(world: Composition, spec: StoreSpec | undefined, passphrase: string | null, name: string, now: Date): Promise<HeldCertificate | undefined> {
+  const store = world.openStore(spec, passphrase);
+  const secret = await store.describeExisting(name);
+  // Deleted behind Pulumi's back: the next up restores it first (lifecycle.ts); nothing to decide on yet.
+  if (secret.deletionDate) return undefined;
+  const holding = (stage: 'current' | 'pending') => secret.versions.find((v) => v.stages.includes(stage));
+  const current = holding('current');
+  const pending = holding('pending');
+  const newest = pending && pending.versionId !== current?.versionId ? pending : current;
+  if (!newest) return undefined;
+  let payload: CertificatePayload;
+  try {
+    payload = await store.getVersion(name, newest.versionId);
+  } catch (error) {
+    if (isSfbError(error) && error.code === 'STORE_NOT_OURS') return undefined;
+    throw error;
+  }
+  if (!holdsPfx(payload)) return undefined;
+  const { recordedFacts: facts } = await validatePfxRecording(payload.pfxBase64, payload.password, { now, thumbprint: payload.thumbprint, inputName: `the certificate the ${store.description} holds` });
+  const notBefore = parseIsoInstant(facts?.notBefore);
+  const notAfter = parseIsoInstant(facts?.notAfter);
+  if (!facts || !notBefore.ok || !notAfter.ok) return undefined;
+  const rollAt = newest === pending ? parseIsoInstant(payload.effectiveDate) : undefined;
+  return { thumbprint: facts.thumbprint, notBefore: notBefore.date, notAfter: notAfter.date, ...(rollAt?.ok ? { rollAt: rollAt.date } : {}) };
 }
 
 /** The renewal decision of a preview or up, from the state and the declared settings. */
@@ -80,8 +158,21 @@ export function renewalDecision(state: Readonly<Record<string, unknown>>, news: 
 }
 
 /**
- * Diff's part: whether renewal asks for an update now, printing the line a reviewer reads
- * (`renewal due: order a new certificate from <issuer>, roll at <instant>`) and RENEWAL_LATE.
+ * Diff's part: whether renewal, decided on the state, makes this run an update (an order).
+ * Check put the plan line in the inputs; what only state records is printed here (a diagnostic
+ * in preview): a CA's Retry-After, which holds the order back.
+ */
+export function renewalOrders(state: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, now: Date, testClock: boolean): boolean {
+  const decided = renewalDecision(state, news, now);
+  if (!decided) return false;
+  const { decision, issuer } = decided;
+  if (decision.kind === 'wait-until') printLine(renewalLine(decision, describeIssuer(issuer)), testClock);
+  return ORDERS.has(decision.kind);
+}
+
+/**
+ * Refresh's part: prints the line a reviewer reads (`renewal due: order a new certificate from
+ * <issuer>, roll at <instant>`) and RENEWAL_LATE, and says whether an up would order.
  */
 export function renewalDiff(state: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, now: Date, testClock: boolean): boolean {
   const decided = renewalDecision(state, news, now);
@@ -89,9 +180,13 @@ export function renewalDiff(state: Readonly<Record<string, unknown>>, news: Read
   const { decision, issuer } = decided;
   if ('warning' in decision) console.warn(warningLine(decision.warning));
   if (!ORDERS.has(decision.kind) && decision.kind !== 'wait-until') return false;
-  const line = renewalLine(decision, describeIssuer(issuer));
-  console.log(testClock ? testClockLine(line) : line);
+  printLine(renewalLine(decision, describeIssuer(issuer)), testClock);
   return ORDERS.has(decision.kind);
+}
+
+/** A plan line on stdout, which the engine shows as a diagnostic. */
+function printLine(line: string, testClock: boolean): void {
+  console.log(testClock ? testClockLine(line) : line);
 }
 
 /** A failed order, kept with the old state by update so the next preview knows of it. */

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliProject } from '../harness/cli-project';
+import { engineProgram, pfxFile } from '../harness/engine-program';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const A = entry('openssl3-default');
@@ -20,22 +21,13 @@ const TEST_TIMEOUT_MS = 150_000;
 
 // sipDomain from config as JSON: not set (undefined), or `42` (a number); `computed: true` wraps it
 // in an Output that resolves later, so only the provider's check sees it.
-const PROGRAM = `import * as pulumi from '@pulumi/pulumi';
-import { OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const raw = config.getObject<unknown>('sipDomain');
-const sipDomain = config.getBoolean('computed') ? pulumi.output(Promise.resolve(raw)) : raw;
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: sipDomain as pulumi.Input<string>,
-  pfx: pfxFromFile('a.pfx'),
-  password: config.requireSecret('pfxPassword'),
+const PROGRAM = engineProgram({
+  setup: ["const raw = config.getObject<unknown>('sipDomain');", "const sipDomain = config.getBoolean('computed') ? pulumi.output(Promise.resolve(raw)) : raw;"],
+  sipDomain: 'sipDomain as pulumi.Input<string>',
+  args: [pfxFile('a.pfx')],
+  beforeExports: ['// Exporting outputs is what made the old failure hang.'],
+  exports: ['thumbprint', 'secretName', 'plan'],
 });
-// Exporting outputs is what made the old failure hang.
-export const thumbprint = certificate.thumbprint;
-export const secretName = certificate.secretName;
-export const plan = certificate.plan;
-`;
 
 describe('arguments checked through the real engine (CLI and language host)', () => {
   let project: CliProject;

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { DAY_MS } from '../../provider/domain/time';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { engineProgram, emulatedPool, localStore, pfxFile } from '../harness/engine-program';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 /** What an administrator types on a US-English server whose clock is UTC: `M/d/yyyy h:mm:ss AM`. */
@@ -31,26 +32,14 @@ const B = entry('rsa-4096');
 const PASSWORD = A.password!;
 const STORE_PASSPHRASE = 'front-end-drift-store-passphrase';
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  pfx: pfxFromFile(config.require('pfxFile')),
-  password: config.requireSecret('pfxPassword'),
-  store: CertificateStores.local({ directory: '.sfb-store' }),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-    ...(config.getBoolean('replaceForeignRoll') ? { replaceForeignRoll: true } : {}),
-  }),
+const PROGRAM = engineProgram({
+  args: [
+    pfxFile(),
+    localStore({ directory: '.sfb-store' }),
+    emulatedPool("...(config.getBoolean('replaceForeignRoll') ? { replaceForeignRoll: true } : {}),"),
+  ],
+  exports: ['thumbprint'],
 });
-export const thumbprint = certificate.thumbprint;
-`;
 
 type ServerOut = { current: string | null; previous: string | null; pending?: { thumbprint: string; effectiveDate: string }; unreachable?: { code: string; message: string } };
 

@@ -13,6 +13,7 @@ import { EmulatedPool } from '../harness/emulated-pool';
 import { makeDemoPfx } from '../../provider/adapters/pfx/demo-pfx';
 import { DAY_MS, HOUR_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
+import { engineProgram, emulatedPool, localStore, pfxFile } from '../harness/engine-program';
 import { filesLeft } from '../../tools/skype-emulator/server-files';
 import type { EmulatorState } from '../../tools/skype-emulator/state';
 import { bytesOf, entry } from '../support/pfx-corpus';
@@ -24,27 +25,10 @@ const PASSWORD = A.password!;
 const STORE_PASSPHRASE = 'front-end-manual-store-passphrase';
 const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com', 'fe04.contoso.com'];
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  pfx: pfxFromFile(config.get('pfxFile') ?? 'a.pfx'),
-  password: config.requireSecret('pfxPassword'),
-  store: CertificateStores.local({ directory: '.sfb-store' }),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    mode: 'manual',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),
+const PROGRAM = engineProgram({
+  args: [pfxFile(), localStore({ directory: '.sfb-store' }), emulatedPool("mode: 'manual',")],
+  exports: ['plan', 'servers'],
 });
-export const plan = certificate.plan;
-export const servers = certificate.servers;
-`;
 
 describe('manual mode through the Pulumi CLI against the emulator', () => {
   let emulator: EmulatedPool;
@@ -64,6 +48,7 @@ describe('manual mode through the Pulumi CLI against the emulator', () => {
     await project.setSecret('pfxPassword', PASSWORD);
     await project.setConfig('servers', JSON.stringify(SERVERS.slice(0, 3)));
     await project.setConfig('command', JSON.stringify(emulator.command));
+    await project.setConfig('pfxFile', 'a.pfx');
   });
 
   afterAll(() => {

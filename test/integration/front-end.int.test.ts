@@ -26,6 +26,7 @@ import { validatePfx } from '../../provider/validate-pfx';
 import { projectRoot } from '../../scripts/project-paths';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { engineProgram, emulatedPool, localStore, pfxFile } from '../harness/engine-program';
 import { runProcess, TOOL_MS } from '../harness/process';
 import { bytesOf, CORPUS_DIR, entry } from '../support/pfx-corpus';
 
@@ -36,35 +37,23 @@ const STORE_PASSPHRASE = 'front-end-store-passphrase-never-printed';
 /** .NET ticks of an instant: what the roll script builds its DateTime from (docs/shell-contract.md). */
 const ticks = (d: Date) => ((BigInt(d.getTime()) + 62_135_596_800_000n) * 10_000n).toString();
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const effectiveDate = config.get('effectiveDate');
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  pfx: pfxFromFile(config.require('pfxFile')),
-  password: config.requireSecret('pfxPassword'),
-  ...(effectiveDate ? { effectiveDate } : {}),
-  store: CertificateStores.local({ directory: config.get('storeDir') ?? '.sfb-store' }),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    edition: (config.get('edition') ?? 'desktop') as 'desktop',
-    removeLocalAssignments: config.getBoolean('removeLocalAssignments') ?? false,
-    // Deprecated (the scripts pass instants, not culture strings): accepted and ignored with a
-    // warning; set only by the Berlin roll test.
-    ...(config.get('dateCulture') ? { dateCulture: config.get('dateCulture') } : {}),
-    serverTimeZone: config.get('serverTimeZone') ?? 'UTC',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),
+const PROGRAM = engineProgram({
+  setup: ["const effectiveDate = config.get('effectiveDate');"],
+  args: [
+    pfxFile(),
+    '...(effectiveDate ? { effectiveDate } : {})',
+    localStore({ directorySource: "config.get('storeDir') ?? '.sfb-store'" }),
+    emulatedPool(
+      "edition: (config.get('edition') ?? 'desktop') as 'desktop',",
+      "removeLocalAssignments: config.getBoolean('removeLocalAssignments') ?? false,",
+      '// Deprecated (the scripts pass instants, not culture strings): accepted and ignored with a',
+      '// warning; set only by the Berlin roll test.',
+      "...(config.get('dateCulture') ? { dateCulture: config.get('dateCulture') } : {}),",
+      "serverTimeZone: config.get('serverTimeZone') ?? 'UTC',",
+    ),
+  ],
+  exports: ['thumbprint', 'plan', 'servers'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-export const servers = certificate.servers;
-`;
 
 /** The certificate resource's outputs in state (refresh and a failed update change them, not the stack outputs). */
 const outputsOf = (project: CliProject) => project.resourceOutputs<{ thumbprint: string; plan: string; servers: Record<string, ServerOut> }>();

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { createLocalStore } from '../../provider/adapters/local-store';
 import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
 import { CliProject } from '../harness/cli-project';
+import { engineProgram, pfxFile } from '../harness/engine-program';
 import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
 
 const A = entry('openssl3-default');
@@ -29,18 +30,12 @@ const STORE_PASSPHRASE = 'pipeline-store-passphrase-never-printed';
 const TYPE = 'pulumi-nodejs:dynamic/sfb:OAuthTokenIssuerCertificate';
 const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 
-const PROGRAM = `import * as pulumi from '@pulumi/pulumi';
-import { OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth-token-issuer', {
-  sipDomain: config.require('sipDomain'),
-  pfx: pfxFromFile(config.require('pfxFile')),
-  password: config.requireSecret('pfxPassword'),
+const PROGRAM = engineProgram({
+  name: 'oauth-token-issuer',
+  sipDomain: "config.require('sipDomain')",
+  args: [pfxFile()],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 /** Everything secret that must never be printed: passwords, the passphrase, PFX bytes in every spelling, private keys. */
 async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {

@@ -12,33 +12,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalStore } from '../../provider/adapters/local-store';
 import { CliProject } from '../harness/cli-project';
+import { engineProgram, localStore } from '../harness/engine-program';
 import { startPebble, type RunningPebble } from '../harness/pebble';
 
 const STORE_PASSPHRASE = 'renewal-acme-store-passphrase-81b3';
 const SECRET_NAME = 'sfb/oauth-token-issuer/contoso.com';
 const HOOK = join(__dirname, '..', 'fixtures', 'issuers', 'challtestsrv-hook.js');
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { readFileSync } from 'node:fs';
-import { AcmeChallenges, CertificateStores, Issuers, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const hook = config.requireObject<string[]>('hook');
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: Issuers.acme({
-    directoryUrl: config.require('directoryUrl'),
-    email: 'pki@contoso.com',
-    caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
-    challenge: AcmeChallenges.http01Hook({ present: hook, cleanUp: hook }),
-    timeoutSeconds: 60,
-  }),
-  store: CertificateStores.local({ directory: '.sfb-store' }),
+const PROGRAM = engineProgram({
+  imports: ["import { readFileSync } from 'node:fs';"],
+  setup: ["const hook = config.requireObject<string[]>('hook');"],
+  args: [
+    `certificate: Issuers.acme({
+  directoryUrl: config.require('directoryUrl'),
+  email: 'pki@contoso.com',
+  caCertificatesPem: readFileSync(config.require('caFile'), 'utf8'),
+  challenge: AcmeChallenges.http01Hook({ present: hook, cleanUp: hook }),
+  timeoutSeconds: 60,
+})`,
+    localStore({ directory: '.sfb-store' }),
+  ],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 type Outs = { thumbprint: string; pendingThumbprint: string | null; plan: string; notBefore: string; notAfter: string; renewalFailure?: { code: string } | null };
 

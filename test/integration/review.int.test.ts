@@ -16,6 +16,7 @@ import { DAY_MS, isoMinute } from '../../provider/domain/time';
 import { validatePfx } from '../../provider/validate-pfx';
 import { projectRoot } from '../../scripts/project-paths';
 import { CliProject } from '../harness/cli-project';
+import { engineProgram, localStore, pfxFile } from '../harness/engine-program';
 import { runProcess, TOOL_MS } from '../harness/process';
 import { renderedBlocks } from '../support/markdown';
 import { mermaidBlocks, parseMermaid } from '../support/mermaid';
@@ -31,22 +32,11 @@ const NOW = '2026-12-01T00:00:00Z';
 
 // A user's program: the package by name (node_modules/sfb-oauth-cert, the repository's self-link),
 // the PFX from a file, the password and the store passphrase from secret config.
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, OAuthTokenIssuerCertificate, pfxFromFile } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const effectiveDate = config.get('effectiveDate');
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  pfx: pfxFromFile(config.require('pfxFile')),
-  password: config.requireSecret('pfxPassword'),
-  ...(effectiveDate ? { effectiveDate } : {}),
-  store: CertificateStores.local(),
+const PROGRAM = engineProgram({
+  setup: ["const effectiveDate = config.get('effectiveDate');"],
+  args: [pfxFile(), '...(effectiveDate ? { effectiveDate } : {})', localStore()],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 /** The project in a temp directory (test/harness/cli-project.ts), with the review's configuration steps. */
 class Project {

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { CliProject } from '../harness/cli-project';
 import { EmulatedPool, POOL_SERVERS as SERVERS } from '../harness/emulated-pool';
+import { engineProgram, emulatedPool, localStore } from '../harness/engine-program';
 import { CORPUS_DIR, entry } from '../support/pfx-corpus';
 
 const A = entry('openssl3-default');
@@ -17,27 +18,10 @@ const B = entry('rsa-4096');
 const HOLDER = 'fe02.contoso.com';
 const STORE_PASSPHRASE = 'thumbprint-source-store-passphrase';
 
-const PROGRAM = `
-import * as pulumi from '@pulumi/pulumi';
-import { CertificateStores, FrontEndPools, OAuthTokenIssuerCertificate } from 'sfb-oauth-cert';
-
-const config = new pulumi.Config();
-const certificate = new OAuthTokenIssuerCertificate('oauth', {
-  sipDomain: 'contoso.com',
-  certificate: config.requireObject('certificate'),
-  store: CertificateStores.local(),
-  pool: FrontEndPools.powershell({
-    servers: config.requireObject<string[]>('servers'),
-    command: config.requireObject<string[]>('command'),
-    edition: config.require('edition') as 'desktop' | 'core',
-    serverTimeZone: 'UTC',
-    replicationTimeoutSeconds: 8,
-    pollIntervalSeconds: 1,
-  }),
+const PROGRAM = engineProgram({
+  args: ["certificate: config.requireObject('certificate')", localStore(), emulatedPool("edition: config.require('edition') as 'desktop' | 'core',", "serverTimeZone: 'UTC',")],
+  exports: ['thumbprint', 'plan'],
 });
-export const thumbprint = certificate.thumbprint;
-export const plan = certificate.plan;
-`;
 
 type ServerOut = { current: string | null; previous: string | null };
 const everyServer = (value: Partial<ServerOut>) => Object.fromEntries(SERVERS.map((s) => [s, expect.objectContaining(value)]));

@@ -3,6 +3,7 @@
  * up), create and update, with an in-memory store and a real self-signed signer behind the
  * orderer seam (test/support/test-issuer.ts). The clock is a parameter: no waits.
  */
+import { unknownValue } from '@pulumi/pulumi/runtime';
 import * as handlers from '../../provider/pulumi/handlers';
 import type { CompositionOverrides } from '../../provider/pulumi/composition';
 import { createMemoryStore } from '../support/memory-store';
@@ -90,28 +91,32 @@ describe('a certificate from an issuer', () => {
     expect(text).not.toContain('"password":"');
   });
 
-  it('renews after renewBefore: preview says so and orders nothing, up orders and schedules the roll, a second up orders nothing', async () => {
+  it('renews after renewBefore: preview plans it (check reads the store) and orders nothing, up orders and schedules the roll, a second up orders nothing', async () => {
     const stack = aStack();
     const first = await checked({}, declared({ renewBefore: '720h' }), T0, stack.world);
     const { outs } = await handlers.create(first, T0, stack.world);
     const state = outs as unknown as Props;
 
-    // Before renewBefore: nothing to do.
+    // Before renewBefore: nothing to do. The certificate runs from T0 - 1 h to T0 + 90 days.
     const quiet = at(59);
+    const versionsBefore = await stack.store.describe(String(state.secretName));
     const news1 = await checked(first, declared({ renewBefore: '720h' }), quiet, stack.world);
+    expect(news1.plan).toBe('renewal not due: next renewal at 2027-03-02T00:00:00Z from self-signed (365 days)');
     const before = logged(() => handlers.diff(state, news1, quiet, 'linux', stack.world));
     expect(before.result.changes).toBe(false);
     expect(before.lines).toEqual([]);
 
-    // After: the preview line, and no order.
+    // After: check's plan line says what up will do, diff makes it an update, nothing is ordered or written.
     const due = at(61, 123);
     stack.setNow(due);
     const news2 = await checked(first, declared({ renewBefore: '720h' }), due, stack.world);
+    const rollAt = new Date(Math.ceil((due.getTime() + DAY) / 1000) * 1000);
+    expect(news2.plan).toBe(`renewal due: order a new certificate from self-signed (365 days), roll at ${rollAt.toISOString().replace('.000Z', 'Z')}`);
     const preview = logged(() => handlers.diff(state, news2, due, 'linux', stack.world));
     expect(preview.result.changes).toBe(true);
-    const rollAt = new Date(Math.ceil((due.getTime() + DAY) / 1000) * 1000);
-    expect(preview.lines).toEqual([`renewal due: order a new certificate from self-signed (365 days), roll at ${rollAt.toISOString().replace('.000Z', 'Z')}`]);
+    expect(preview.lines).toEqual([]);
     expect(stack.issuer.orders).toHaveLength(1);
+    expect(await stack.store.describe(String(state.secretName))).toEqual(versionsBefore);
 
     // up: one order, stored as pending, the roll scheduled at the instant preview said.
     const { outs: renewed } = await handlers.update(String(state.secretName), state, news2, due, stack.world);
@@ -129,6 +134,7 @@ describe('a certificate from an issuer', () => {
     // A second preview and up while pending: no change, no order.
     const later = new Date(due.getTime() + 3600 * 1000);
     const news3 = await checked(news2, declared({ renewBefore: '720h' }), later, stack.world);
+    expect(news3.plan).toBe(`renewal pending: ${renewed.thumbprint.slice(0, 4)}.. rolls at ${rollAt.toISOString().replace('.000Z', 'Z')}`);
     const again = logged(() => handlers.diff(renewed as unknown as Props, news3, later, 'linux', stack.world));
     expect(again.result.changes).toBe(false);
     const { outs: same } = await handlers.update(String(state.secretName), renewed as unknown as Props, news3, later, stack.world);
@@ -139,6 +145,9 @@ describe('a certificate from an issuer', () => {
     // After the roll instant, an up records the roll: the new certificate current, the old one previous.
     const afterRoll = new Date(rollAt.getTime() + 1000);
     const news4 = await checked(news3, declared({ renewBefore: '720h' }), afterRoll, stack.world);
+    // The renewed certificate (from `due` - 1 h to `due` + 90 days) is the one renewal now waits on.
+    const nextRenewal = new Date(due.getTime() + 90 * DAY - 30 * DAY);
+    expect(news4.plan).toBe(`renewal not due: next renewal at ${new Date(Math.floor(nextRenewal.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z')} from self-signed (365 days)`);
     const rolledDiff = logged(() => handlers.diff(same as unknown as Props, news4, afterRoll, 'linux', stack.world));
     expect(rolledDiff.result.changes).toBe(true);
     expect(rolledDiff.lines).toEqual([]);
@@ -207,6 +216,7 @@ describe('a certificate from an issuer', () => {
     );
     stack.issuer.failWith(undefined);
     const soon = new Date(due.getTime() + 3600 * 1000);
+    // Only state knows of the CA's wait: diff says so (the engine shows it as a diagnostic) and changes nothing.
     const waiting = logged(() => handlers.diff(failed.properties, news, soon, 'linux', stack.world));
     expect(waiting.result.changes).toBe(false);
     expect(waiting.lines).toEqual([`renewal due: self-signed (365 days) asked to wait (ISSUER_RATE_LIMITED); next order at ${retryAfter.toISOString().replace('.000Z', 'Z')}`]);
@@ -216,19 +226,83 @@ describe('a certificate from an issuer', () => {
     expect(handlers.diff(failed.properties, news, retryAfter, 'linux', stack.world).changes).toBe(true);
   });
 
+  it('late: preview plans the roll at the latest instant the 24-hour rule allows, with RENEWAL_LATE, and up schedules it there', async () => {
+    const stack = aStack();
+    const first = await checked({}, declared(), T0, stack.world);
+    const state = (await handlers.create(first, T0, stack.world)).outs as unknown as Props;
+    const notAfter = new Date(String(state.notAfter));
+    const late = new Date(notAfter.getTime() - 30 * 3600 * 1000);
+    stack.setNow(late);
+    const rollAt = new Date(notAfter.getTime() - DAY);
+    const checkedLate = await handlers.checkInputs(first, declared(), late, stack.world);
+    expect(checkedLate.failures).toEqual([]);
+    expect(checkedLate.inputs.plan).toBe(`renewal late: order a new certificate from self-signed (365 days), roll at ${rollAt.toISOString().replace('.000Z', 'Z')}`);
+    expect(checkedLate.warnings.map((w) => w.code)).toEqual(['RENEWAL_LATE']);
+    expect(checkedLate.warnings[0]!.message).toContain(`so the new certificate rolls at ${rollAt.toISOString().replace('.000Z', 'Z')}, the latest instant Skype's 24-hour rule allows`);
+    const seen = await warnings(async () => handlers.diff(state, checkedLate.inputs, late, 'linux', stack.world));
+    expect(seen.result.changes).toBe(true);
+    expect(seen.lines).toEqual([]);
+    const up = await warnings(() => handlers.update(String(state.secretName), state, checkedLate.inputs, late, stack.world));
+    expect(up.lines.map((l) => l.split(':')[0])).toEqual(['warning RENEWAL_LATE']);
+    expect(up.result.outs.effectiveDate).toBe(rollAt.toISOString());
+    expect(stack.issuer.orders).toHaveLength(2);
+  });
+
   it('too late to roll on time: RENEWAL_LATE, nothing ordered without allowImmediateRenewal', async () => {
     const stack = aStack();
     const first = await checked({}, declared(), T0, stack.world);
     const state = (await handlers.create(first, T0, stack.world)).outs as unknown as Props;
     const late = new Date(new Date(String(state.notAfter)).getTime() - 3600 * 1000);
-    const news = await checked(first, declared(), late, stack.world);
+    const checkedLate = await handlers.checkInputs(first, declared(), late, stack.world);
+    expect(checkedLate.failures).toEqual([]);
+    expect(checkedLate.inputs.plan).toBe('renewal late: nothing ordered from self-signed (365 days); no roll can be scheduled before the current certificate expires');
+    expect(checkedLate.warnings.map((w) => w.code)).toEqual(['RENEWAL_LATE']);
+    expect(checkedLate.warnings[0]!.message).toContain('Set `allowImmediateRenewal: true` and run `pulumi up` to renew now');
+    const news = checkedLate.inputs;
     const seen = await warnings(async () => handlers.diff(state, news, late, 'linux', stack.world));
     expect(seen.result.changes).toBe(false);
-    expect(seen.lines.map((l) => l.split(':')[0])).toEqual(['warning RENEWAL_LATE']);
+    expect(seen.lines).toEqual([]);
     const up = await warnings(() => handlers.update(String(state.secretName), state, news, late, stack.world));
     expect(up.lines.map((l) => l.split(':')[0])).toEqual(['warning RENEWAL_LATE']);
     expect(up.result.outs.thumbprint).toBe(state.thumbprint);
     expect(stack.issuer.orders).toHaveLength(1);
+  });
+
+  it("a store preview cannot read fails the preview with the store's code on `store`, and nothing is planned", async () => {
+    const stack = aStack();
+    const first = await checked({}, declared(), T0, stack.world);
+    await handlers.create(first, T0, stack.world);
+    const lost = aStack();
+    const result = await handlers.checkInputs(first, declared(), at(62), lost.world);
+    expect(result.failures).toEqual([
+      { property: 'store', reason: 'STORE_NOT_FOUND: The memory store has no secret "sfb/oauth-token-issuer/contoso.com". Preview reads the certificate the store holds to decide its renewal.' },
+    ]);
+    expect(result.inputs.plan).toBeUndefined();
+  });
+
+  it.each([
+    ['a store passphrase', { storePassphrase: unknownValue }],
+    ['a store directory', { store: { kind: 'local', directory: unknownValue } }],
+  ])('%s computed elsewhere: preview plans from the settings, without opening the store', async (_name, computed) => {
+    const stack = aStack();
+    const first = await checked({}, declared({ renewBefore: '720h' }), T0, stack.world);
+    await handlers.create(first, T0, stack.world);
+    const opened: unknown[] = [];
+    const world: CompositionOverrides = { ...stack.world, openStore: (spec) => void opened.push(spec) as never };
+    const result = await handlers.checkInputs(first, declared({ renewBefore: '720h', ...computed }), at(62), world);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.plan).toBe('certificate from self-signed (365 days), renewed 720h before it expires, rolled 24h after the order');
+    expect(opened).toEqual([]);
+  });
+
+  it('a secret scheduled for deletion behind Pulumi\'s back: preview plans from the settings (up restores it first)', async () => {
+    const stack = aStack();
+    const first = await checked({}, declared(), T0, stack.world);
+    await handlers.create(first, T0, stack.world);
+    await stack.store.scheduleDeletion(String(first.secretName), 7);
+    const result = await handlers.checkInputs(first, declared(), at(62), stack.world);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.plan).toBe('certificate from self-signed (365 days), renewed a third of its lifetime before it expires, rolled 24h after the order');
   });
 
   it('keeps the ACME account key in the store with each certificate, reuses it on the next order, and keeps it out of the outputs', async () => {
