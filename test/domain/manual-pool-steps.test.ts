@@ -5,10 +5,10 @@
  * naming it, servers removed from the pool left alone and named, the rules of the replicated plan;
  * preview's line; refresh's drift; the `mode` option.
  */
-import { knownNotAfter } from '../../provider/domain/front-end-pool-facts';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import { decideManualStep, manualDrift, NOTHING_INSTALLED, planManualPool, previewManualPool, serversLeftAlone, type ManualAttempts, type ManualStepInput } from '../../provider/domain/manual-pool-steps';
 import type { FrontEndCertificates, PoolSnapshot } from '../../provider/ports/front-end-pool';
+import { aPoolLook } from '../builders/pool-look';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -41,19 +41,17 @@ function snapshot(servers: readonly Partial<FrontEndCertificates>[]): PoolSnapsh
 }
 
 function input(servers: readonly Partial<FrontEndCertificates>[], options: { tried?: ManualAttempts; effectiveDate?: string; recorded?: string[]; pool?: Record<string, unknown>; now?: Date; knownA?: boolean } = {}): ManualStepInput {
-  const snap = snapshot(servers);
-  // A's NotAfter is known from an earlier look (the recorded `servers` output), as after the up that made it previous.
-  const recorded = options.knownA === false ? {} : { 'fe01.contoso.com': { current: A, previous: null, currentNotAfter: A_NOT_AFTER } };
   return {
-    description: POOL,
-    snapshot: snap,
-    desired: { thumbprint: B, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date(LATER), ...(options.effectiveDate ? { effectiveDate: new Date(options.effectiveDate) } : {}) },
-    known: knownNotAfter(recorded, { thumbprint: B, notAfter: LATER }, snap),
-    ownRolls: [],
-    pool: spec(options.pool),
+    ...aPoolLook(snapshot(servers), {
+      description: POOL,
+      pool: spec(options.pool),
+      now: options.now ?? NOW,
+      declared: { thumbprint: B, notAfter: LATER },
+      seenBefore: { thumbprint: A, notAfter: options.knownA === false ? null : A_NOT_AFTER },
+      ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
+    }),
     tried: options.tried ?? SWEPT,
     recordedServers: options.recorded ?? SERVERS,
-    now: options.now ?? NOW,
   };
 }
 
