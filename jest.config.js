@@ -22,10 +22,9 @@ const startsProcesses = [
   '/test/issuers/[^/]+\\.test\\.ts$',
 ];
 module.exports = {
-  // The integration project's bound: one engine test walks a stack through many `pulumi up`s
-  // (seconds each, more on a loaded machine). Jest reads testTimeout from the top level only, so
-  // the other projects set their own, shorter ones (test/harness/*-timeout.js).
-  testTimeout: 600000,
+  // Each project sets its own bound for a test or a hook in a setup file
+  // (test/harness/<project>-timeout.js): jest reads `testTimeout` from the top level only, where
+  // it would be every project's, and a project's setup file overrides it anyway.
   // Compiles provider/ into dist/ before every run: the CLI and engine tests run the compiled
   // code, which must never be older than the sources (test/harness/build-dist.js).
   globalSetup: '<rootDir>/test/harness/build-dist.js',
@@ -52,6 +51,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/harness/integration-timeout.js'],
     },
   ],
 };

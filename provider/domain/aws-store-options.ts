@@ -6,6 +6,9 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html
  */
+import { z } from 'zod';
+import { printValue } from './printed-value';
+import { builtOnFirstUse, parseWith, worded } from './schema-sentences';
 import { DEFAULT_RECOVERY_WINDOW_DAYS, isRecoveryWindow, MAX_RECOVERY_WINDOW_DAYS, MIN_RECOVERY_WINDOW_DAYS } from './recovery-window';
 
 /** The store kind recorded in state for the AWS store. */
@@ -48,70 +51,72 @@ export interface AwsStoreOptions {
   readonly forceDeleteWithoutRecovery?: boolean;
 }
 
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-  if (value === null) return 'null';
-  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${String(value)}` : `a ${typeof value}`;
+const PREFIX = 'The AWS Secrets Manager store option';
+
+/** An http(s) URL that carries no user name or password. */
+function isEndpointUrl(endpoint: string): boolean {
+  try {
+    const url = new URL(endpoint);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
+
+/** A plain object, kept as given (its own keys, `__proto__` included, are the tags read). */
+const isTagObject = (tags: unknown): tags is Record<string, unknown> => typeof tags === 'object' && tags !== null && !Array.isArray(tags);
+
+/** Every tag's problems, in the order given; the owner tag is the provider's. */
+function tagProblems(tags: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_TAGS - 1) problems.push(`${PREFIX} \`tags\` has ${entries.length} tags; a secret holds at most ${MAX_TAGS}, one of them ${OWNER_TAG_KEY}: keep at most ${MAX_TAGS - 1}.`);
+  for (const [key, value] of entries) {
+    if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
+      problems.push(`${PREFIX} \`tags\` has the tag name ${printValue(key)}, which a secret cannot carry: use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" and not ${OWNER_TAG_KEY} (the provider sets that one).`);
+    } else if (typeof value !== 'string' || !AWS_TAG_VALUE.test(value)) {
+      problems.push(`${PREFIX} \`tags\` has the tag ${key} with ${typeof value === 'string' ? 'a value that is not 0 to 256 letters, digits, spaces and _ . : / = + - @' : `the value ${printValue(value)}, not a string`}; change the value.`);
+    }
+  }
+  return problems;
+}
+
+/** One schema per option, in the order their problems are reported. */
+const optionSchemas = builtOnFirstUse(() => {
+  const region = worded((input) => `${PREFIX} \`region\` is ${printValue(input)}, not an AWS region; write it like "us-east-1" (the region the secret lives in).`);
+  const endpoint = worded((input) => `${PREFIX} \`endpoint\` is ${typeof input === 'string' ? 'not an http(s) URL without credentials' : printValue(input)}; write it like "https://vpce-0123.secretsmanager.us-east-1.vpce.amazonaws.com", or leave it out for the region's endpoint (or AWS_ENDPOINT_URL_SECRETS_MANAGER).`);
+  const kmsKeyId = worded((input) => `${PREFIX} \`kmsKeyId\` is ${printValue(input)}; give a KMS key id, ARN or alias ("alias/sfb-certificates"), or leave it out for the account's aws/secretsmanager key.`);
+  const description = worded((input) => `${PREFIX} \`description\` must be a string of at most ${MAX_DESCRIPTION} characters; got ${typeof input === 'string' ? `${input.length} characters` : printValue(input)}.`);
+  const recoveryWindowDays = worded((input) => `${PREFIX} \`recoveryWindowDays\` is ${printValue(input)}; use a whole number of days from ${MIN_RECOVERY_WINDOW_DAYS} to ${MAX_RECOVERY_WINDOW_DAYS} (what DeleteSecret accepts), or leave it out for ${DEFAULT_RECOVERY_WINDOW_DAYS}.`);
+  const tags = worded((input) => `${PREFIX} \`tags\` must be an object of tag names to values, like { team: "unified-comms" }; got ${printValue(input)}.`);
+  return {
+    region: z.string(region).regex(REGION, region),
+    endpoint: z.string(endpoint).refine(isEndpointUrl, endpoint),
+    kmsKeyId: z.string(kmsKeyId).min(1, kmsKeyId).max(MAX_KMS_KEY_ID, kmsKeyId),
+    description: z.string(description).max(MAX_DESCRIPTION, description),
+    recoveryWindowDays: z.unknown().refine(isRecoveryWindow, recoveryWindowDays),
+    forceDeleteWithoutRecovery: z.boolean(worded((input) => `${PREFIX} \`forceDeleteWithoutRecovery\` must be true or false; got ${printValue(input)}.`)),
+    tags: z.custom<Record<string, unknown>>(isTagObject, tags).superRefine((given, context) => {
+      for (const message of tagProblems(given)) context.addIssue({ code: 'custom', message });
+    }),
+  };
+});
 
 /**
  * Every problem with the options, each a full sentence naming the option, the value seen and the
- * fix. Empty: the options are usable. `isKnown` passes over values not known yet (preview).
+ * fix. Empty: the options are usable. `isKnown` passes over values not known yet (preview). Keys
+ * not named here (the adapter's own settings) are left to their readers.
  */
 export function awsStoreOptionProblems(raw: Readonly<Record<string, unknown>>, isKnown: (value: unknown) => boolean = () => true): string[] {
   const problems: string[] = [];
-  const known = (key: string) => raw[key] !== undefined && raw[key] !== null && isKnown(raw[key]);
-  const prefix = 'The AWS Secrets Manager store option';
-  if (isKnown(raw.region) && (typeof raw.region !== 'string' || !REGION.test(raw.region))) {
-    problems.push(`${prefix} \`region\` is ${shown(raw.region)}, not an AWS region; write it like "us-east-1" (the region the secret lives in).`);
-  }
-  if (known('endpoint')) {
-    const endpoint = raw.endpoint;
-    let ok = false;
-    if (typeof endpoint === 'string') {
-      try {
-        const url = new URL(endpoint);
-        ok = (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
-      } catch {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      problems.push(`${prefix} \`endpoint\` is ${typeof endpoint === 'string' ? 'not an http(s) URL without credentials' : shown(endpoint)}; write it like "https://vpce-0123.secretsmanager.us-east-1.vpce.amazonaws.com", or leave it out for the region's endpoint (or AWS_ENDPOINT_URL_SECRETS_MANAGER).`);
-    }
-  }
-  if (known('kmsKeyId') && (typeof raw.kmsKeyId !== 'string' || raw.kmsKeyId.length === 0 || raw.kmsKeyId.length > MAX_KMS_KEY_ID)) {
-    problems.push(`${prefix} \`kmsKeyId\` is ${shown(raw.kmsKeyId)}; give a KMS key id, ARN or alias ("alias/sfb-certificates"), or leave it out for the account's aws/secretsmanager key.`);
-  }
-  if (known('description') && (typeof raw.description !== 'string' || raw.description.length > MAX_DESCRIPTION)) {
-    problems.push(`${prefix} \`description\` must be a string of at most ${MAX_DESCRIPTION} characters; got ${typeof raw.description === 'string' ? `${raw.description.length} characters` : shown(raw.description)}.`);
-  }
-  if (known('recoveryWindowDays')) {
-    const days = raw.recoveryWindowDays;
-    if (!isRecoveryWindow(days)) {
-      problems.push(`${prefix} \`recoveryWindowDays\` is ${shown(days)}; use a whole number of days from ${MIN_RECOVERY_WINDOW_DAYS} to ${MAX_RECOVERY_WINDOW_DAYS} (what DeleteSecret accepts), or leave it out for ${DEFAULT_RECOVERY_WINDOW_DAYS}.`);
-    }
-  }
-  if (known('forceDeleteWithoutRecovery') && typeof raw.forceDeleteWithoutRecovery !== 'boolean') {
-    problems.push(`${prefix} \`forceDeleteWithoutRecovery\` must be true or false; got ${shown(raw.forceDeleteWithoutRecovery)}.`);
-  }
-  if (known('forceDeleteWithoutRecovery') && raw.forceDeleteWithoutRecovery === true && known('recoveryWindowDays')) {
-    problems.push(`${prefix}s \`forceDeleteWithoutRecovery\` and \`recoveryWindowDays\` exclude each other (DeleteSecret takes one or the other); keep one.`);
-  }
-  if (known('tags')) {
-    const tags = raw.tags;
-    if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-      problems.push(`${prefix} \`tags\` must be an object of tag names to values, like { team: "unified-comms" }; got ${shown(tags)}.`);
-    } else {
-      const entries = Object.entries(tags as Record<string, unknown>);
-      if (entries.length > MAX_TAGS - 1) problems.push(`${prefix} \`tags\` has ${entries.length} tags; a secret holds at most ${MAX_TAGS}, one of them ${OWNER_TAG_KEY}: keep at most ${MAX_TAGS - 1}.`);
-      for (const [key, value] of entries) {
-        if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
-          problems.push(`${prefix} \`tags\` has the tag name ${shown(key)}, which a secret cannot carry: use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" and not ${OWNER_TAG_KEY} (the provider sets that one).`);
-        } else if (typeof value !== 'string' || !AWS_TAG_VALUE.test(value)) {
-          problems.push(`${prefix} \`tags\` has the tag ${key} with ${typeof value === 'string' ? 'a value that is not 0 to 256 letters, digits, spaces and _ . : / = + - @' : `the value ${shown(value)}, not a string`}; change the value.`);
-        }
-      }
+  // The region is required; the other options are checked when given.
+  const given = (key: string) => raw[key] !== undefined && raw[key] !== null && isKnown(raw[key]);
+  for (const [key, schema] of Object.entries(optionSchemas())) {
+    if (key === 'region' ? !isKnown(raw.region) : !given(key)) continue;
+    const parsed = parseWith(schema, raw[key]);
+    if (!parsed.ok) problems.push(...parsed.problems);
+    if (key === 'forceDeleteWithoutRecovery' && raw.forceDeleteWithoutRecovery === true && given('recoveryWindowDays')) {
+      problems.push(`${PREFIX}s \`forceDeleteWithoutRecovery\` and \`recoveryWindowDays\` exclude each other (DeleteSecret takes one or the other); keep one.`);
     }
   }
   return problems;

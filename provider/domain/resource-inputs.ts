@@ -5,12 +5,14 @@
  * (nothing defaults silently, every input gets a clear code and fix).
  * Pure: no Pulumi, no clock.
  */
+import { z } from 'zod';
 import { AWS_STORE_KIND, awsStoreOptionProblems } from './aws-store-options';
 import { isPlausibleDomain } from './sip-domain';
 import { MAX_SECRET_NAME_LENGTH, SECRET_NAME_CHARACTERS } from './secret-names';
 import { checkPoolSpec, type FrontEndPoolSpec } from './front-end-pool-spec';
 import { parseIsoInstant } from './time';
 import { printValue } from './printed-value';
+import { builtOnFirstUse, parseWith, worded } from './schema-sentences';
 import { sourceRule, type CertificateSource } from './certificate-source';
 import { checkIssuerInputs, isIssuerSource, type IssuerSpec, type RenewalSettings } from './issuer-spec';
 
@@ -78,71 +80,104 @@ export function canonicalSipDomain(value: string): string {
   return value.toLowerCase().replace(/\.$/, '');
 }
 
-function sipDomainRule(value: unknown, issues: InputIssue[]): string | undefined {
-  const issue = (message: string) => issues.push({ argument: 'sipDomain', property: 'sipDomain', message });
-  if (typeof value !== 'string') {
-    issue(`The \`sipDomain\` argument must be the Skype SIP domain as a string, e.g. "contoso.com"; got ${describe(value)}. If it comes from config, set it with \`pulumi config set sipDomain contoso.com\` and read it with config.require("sipDomain").`);
-    return undefined;
-  }
-  if (value.trim() !== value) {
-    issue(`The \`sipDomain\` argument ${describe(value)} has white space around it; write it without, e.g. "${value.trim()}".`);
-    return undefined;
-  }
-  if (!isPlausibleDomain(value)) {
-    issue(`The \`sipDomain\` argument ${describe(value)} is not a DNS domain; write the Skype SIP domain, e.g. "contoso.com".`);
-    return undefined;
-  }
-  return canonicalSipDomain(value);
-}
+/** Null or left out: the default (or nothing). */
+const orAbsent = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
 
-function secretNameRule(value: unknown, sipDomain: string | undefined, issues: InputIssue[]): string | undefined {
-  if (value === undefined || value === null) return sipDomain === undefined ? undefined : defaultSecretName(sipDomain);
-  const issue = (message: string) => issues.push({ argument: 'secretName', property: 'secretName', message });
+const sipDomainSchema = builtOnFirstUse(() =>
+  z
+    .string(worded((input) => `The \`sipDomain\` argument must be the Skype SIP domain as a string, e.g. "contoso.com"; got ${describe(input)}. If it comes from config, set it with \`pulumi config set sipDomain contoso.com\` and read it with config.require("sipDomain").`))
+    .refine((value) => value.trim() === value, { ...worded((input) => `The \`sipDomain\` argument ${describe(input)} has white space around it; write it without, e.g. "${String(input).trim()}".`), abort: true })
+    .refine(isPlausibleDomain, worded((input) => `The \`sipDomain\` argument ${describe(input)} is not a DNS domain; write the Skype SIP domain, e.g. "contoso.com".`))
+    .transform(canonicalSipDomain),
+);
+
+/** The secret's name; the fix its sentences give names the default for this SIP domain. */
+function secretNameSchema(sipDomain: string | undefined) {
   const fix = `or leave it out for the default ${sipDomain === undefined ? '"sfb/oauth-token-issuer/<sipDomain>"' : `"${defaultSecretName(sipDomain)}"`}`;
-  if (typeof value !== 'string' || value.length === 0) {
-    issue(`The \`secretName\` argument must be a non-empty string; got ${describe(value)}; name the secret, e.g. "sfb/oauth-token-issuer/contoso.com", ${fix}.`);
-    return undefined;
-  }
-  if (value.length > MAX_SECRET_NAME_LENGTH) {
-    issue(`The \`secretName\` argument is ${value.length} characters long, above the ${MAX_SECRET_NAME_LENGTH} a secret's name may have; shorten it ${fix}.`);
-    return undefined;
-  }
-  if (!SECRET_NAME_CHARACTERS.test(value)) {
-    issue(`The \`secretName\` argument ${describe(value)} has characters a secret's name may not have; use only letters, digits and / _ + = . @ - ${fix}.`);
-    return undefined;
-  }
-  if (ARN_SUFFIX_LOOKALIKE.test(value)) {
-    issue(`The \`secretName\` argument ${describe(value)} ends with a hyphen and six characters, which AWS Secrets Manager reserves for the suffix it adds to the ARN; change its end ${fix}.`);
-    return undefined;
-  }
-  return value;
+  const nonEmpty = worded((input) => `The \`secretName\` argument must be a non-empty string; got ${describe(input)}; name the secret, e.g. "sfb/oauth-token-issuer/contoso.com", ${fix}.`);
+  return orAbsent(
+    z
+      .string(nonEmpty)
+      .min(1, { ...nonEmpty, abort: true })
+      .max(MAX_SECRET_NAME_LENGTH, { ...worded((input) => `The \`secretName\` argument is ${String(input).length} characters long, above the ${MAX_SECRET_NAME_LENGTH} a secret's name may have; shorten it ${fix}.`), abort: true })
+      .regex(SECRET_NAME_CHARACTERS, { ...worded((input) => `The \`secretName\` argument ${describe(input)} has characters a secret's name may not have; use only letters, digits and / _ + = . @ - ${fix}.`), abort: true })
+      .refine((value) => !ARN_SUFFIX_LOOKALIKE.test(value), worded((input) => `The \`secretName\` argument ${describe(input)} ends with a hyphen and six characters, which AWS Secrets Manager reserves for the suffix it adds to the ARN; change its end ${fix}.`)),
+  ).transform((value) => value ?? (sipDomain === undefined ? undefined : defaultSecretName(sipDomain)));
 }
 
-function effectiveDateRule(value: unknown, issues: InputIssue[]): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) {
-    issues.push({
-      argument: 'effectiveDate',
-      property: 'effectiveDate',
-      message: `The \`effectiveDate\` argument ${parsed.reason}; or leave it out to make the certificate current now.`,
-    });
-    return undefined;
-  }
-  return parsed.date;
+const effectiveDateSchema = builtOnFirstUse(() =>
+  orAbsent(
+    z.unknown().transform((value, context) => {
+      const parsed = parseIsoInstant(value);
+      if (parsed.ok) return parsed.date;
+      context.addIssue({ code: 'custom', message: `The \`effectiveDate\` argument ${parsed.reason}; or leave it out to make the certificate current now.` });
+      return z.NEVER;
+    }),
+  ),
+);
+
+/** A whole number within limits, or its default; a fraction, text or NaN is refused before the range is. */
+function wholeNumberSchema(argument: 'minKeyBits' | 'warnBeforeExpiryDays', min: number, max: number, fallback: number, why: string) {
+  const whole = worded((input) => `The \`${argument}\` argument must be a whole number (not a string); got ${describe(input)}; write e.g. ${argument}: ${fallback === 2048 ? 4096 : fallback}.`);
+  const inRange = worded((input) => `The \`${argument}\` argument is ${String(input)}, outside ${min}..${max}${why}; choose a value in that range or leave it out for ${fallback}.`);
+  return orAbsent(
+    z
+      .number(whole)
+      .refine(Number.isInteger, { ...whole, abort: true })
+      .min(min, { ...inRange, abort: true })
+      .max(max, inRange),
+  ).transform((value) => value ?? fallback);
 }
 
-function wholeNumberRule(argument: 'minKeyBits' | 'warnBeforeExpiryDays', value: unknown, min: number, max: number, fallback: number, why: string, issues: InputIssue[]): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    issues.push({ argument, property: argument, message: `The \`${argument}\` argument must be a whole number (not a string); got ${describe(value)}; write e.g. ${argument}: ${fallback === 2048 ? 4096 : fallback}.` });
-    return fallback;
-  }
-  if (value < min || value > max) {
-    issues.push({ argument, property: argument, message: `The \`${argument}\` argument is ${value}, outside ${min}..${max}${why}; choose a value in that range or leave it out for ${fallback}.` });
-    return fallback;
-  }
-  return value;
+const minKeyBitsSchema = builtOnFirstUse(() =>
+  wholeNumberSchema('minKeyBits', SKYPE_MIN_KEY_BITS, MAX_KEY_BITS, SKYPE_MIN_KEY_BITS, ` (Skype requires at least ${SKYPE_MIN_KEY_BITS} bits)`),
+);
+const warnBeforeExpiryDaysSchema = builtOnFirstUse(() =>
+  wholeNumberSchema('warnBeforeExpiryDays', 0, MAX_WARN_BEFORE_EXPIRY_DAYS, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, ' days'),
+);
+const adoptSchema = builtOnFirstUse(() =>
+  orAbsent(z.boolean(worded((input) => `The \`adopt\` argument must be true or false; got ${describe(input)}.`))).transform((value) => value ?? false),
+);
+
+// The passphrase is secret: its sentence says what is wrong with it, never its value.
+const storePassphraseSchema = builtOnFirstUse(() =>
+  z.string(worded(() => 'missing')).min(1, worded(() => 'empty')),
+);
+const storePassphraseSentence = (wrong: string) =>
+  `The store's passphrase is ${wrong}; set it with \`pulumi config set --secret sfb-oauth-cert:storePassphrase\` (type the value at the prompt, or pipe it in) or the SFB_STORE_PASSPHRASE environment variable.`;
+
+/** The store's kind, when the store is an object that names one. */
+const storeKindSchema = builtOnFirstUse(() =>
+  z.looseObject({ kind: z.unknown().optional() }).transform((store) => store.kind).catch(undefined),
+);
+
+const notAStore = worded(() => 'The `store` argument is not a store this version knows; build it with CertificateStores.local().');
+const directorySentence = worded((input) => `The local store's directory must be a non-empty path; got ${describe(input)}; leave it out for ".sfb-store" beside the program.`);
+
+/** The local store: its kind first, then its directory (other keys, such as the passphrase, are read elsewhere). */
+const localStoreSchema = builtOnFirstUse(() =>
+  z.looseObject({ kind: z.literal('local', notAStore) }, notAStore).pipe(
+    z.looseObject({
+      kind: z.literal('local'),
+      directory: z
+        .string(directorySentence)
+        .min(1, directorySentence)
+        .refine((directory) => !directory.includes('\u0000'), directorySentence),
+    }),
+  ),
+);
+
+function localStoreProblems(store: unknown): readonly string[] {
+  const parsed = parseWith(localStoreSchema(), store);
+  return parsed.ok ? [] : parsed.problems;
+}
+
+/** Parses one argument with its schema; its problems become issues on that argument's property. */
+function ruled<S extends z.ZodType>(argument: string, schema: S, value: unknown, issues: InputIssue[]): z.output<S> | undefined {
+  const parsed = parseWith(schema, value);
+  if (parsed.ok) return parsed.value;
+  for (const message of parsed.problems) issues.push({ argument, property: argument, message });
+  return undefined;
 }
 
 /**
@@ -156,22 +191,14 @@ export function checkDeclaredInputs(
   const issues: InputIssue[] = [];
   const known = (key: string) => isKnown(raw[key]);
 
-  const sipDomain = known('sipDomain') ? sipDomainRule(raw.sipDomain, issues) : undefined;
+  const sipDomain = known('sipDomain') ? ruled('sipDomain', sipDomainSchema(), raw.sipDomain, issues) : undefined;
   const secretName = known('secretName') && (known('sipDomain') || (raw.secretName !== undefined && raw.secretName !== null))
-    ? secretNameRule(raw.secretName, sipDomain, issues)
+    ? ruled('secretName', secretNameSchema(sipDomain), raw.secretName, issues)
     : undefined;
-  const effectiveAt = known('effectiveDate') ? effectiveDateRule(raw.effectiveDate, issues) : undefined;
-  const minKeyBits = known('minKeyBits')
-    ? wholeNumberRule('minKeyBits', raw.minKeyBits, SKYPE_MIN_KEY_BITS, MAX_KEY_BITS, SKYPE_MIN_KEY_BITS, ` (Skype requires at least ${SKYPE_MIN_KEY_BITS} bits)`, issues)
-    : SKYPE_MIN_KEY_BITS;
-  const warnBeforeExpiryDays = known('warnBeforeExpiryDays')
-    ? wholeNumberRule('warnBeforeExpiryDays', raw.warnBeforeExpiryDays, 0, MAX_WARN_BEFORE_EXPIRY_DAYS, DEFAULT_WARN_BEFORE_EXPIRY_DAYS, ' days', issues)
-    : DEFAULT_WARN_BEFORE_EXPIRY_DAYS;
-  let adopt = false;
-  if (known('adopt') && raw.adopt !== undefined && raw.adopt !== null) {
-    if (typeof raw.adopt === 'boolean') adopt = raw.adopt;
-    else issues.push({ argument: 'adopt', property: 'adopt', message: `The \`adopt\` argument must be true or false; got ${describe(raw.adopt)}.` });
-  }
+  const effectiveAt = known('effectiveDate') ? ruled('effectiveDate', effectiveDateSchema(), raw.effectiveDate, issues) : undefined;
+  const minKeyBits = (known('minKeyBits') ? ruled('minKeyBits', minKeyBitsSchema(), raw.minKeyBits, issues) : undefined) ?? SKYPE_MIN_KEY_BITS;
+  const warnBeforeExpiryDays = (known('warnBeforeExpiryDays') ? ruled('warnBeforeExpiryDays', warnBeforeExpiryDaysSchema(), raw.warnBeforeExpiryDays, issues) : undefined) ?? DEFAULT_WARN_BEFORE_EXPIRY_DAYS;
+  const adopt = (known('adopt') ? ruled('adopt', adoptSchema(), raw.adopt, issues) : undefined) ?? false;
 
   // A certificate from an issuer has no PFX: its rules (issuer-spec.ts) refuse one given; the
   // other sources' rules (certificate-source.ts) run below, once the pool is known.
@@ -179,27 +206,15 @@ export function checkDeclaredInputs(
   for (const issue of issued.issues) issues.push({ argument: issue.argument, property: issue.argument === 'pfx' || issue.argument === 'password' ? 'certificate' : issue.argument, message: issue.message });
   const fromIssuer = known('certificate') && isIssuerSource(raw.certificate);
 
-  const storeKind = known('store') && typeof raw.store === 'object' && raw.store !== null ? (raw.store as { kind?: unknown }).kind : undefined;
+  const storeKind = known('store') ? storeKindSchema().parse(raw.store) : undefined;
   // The AWS store has no passphrase: IAM and KMS protect it.
   if (known('storePassphrase') && storeKind !== AWS_STORE_KIND) {
-    const passphrase = raw.storePassphrase;
-    if (typeof passphrase !== 'string' || passphrase.length === 0) {
-      issues.push({
-        argument: 'store',
-        property: 'store',
-        message: `The store's passphrase ${typeof passphrase === 'string' ? 'is empty' : 'is missing'}; set it with \`pulumi config set --secret sfb-oauth-cert:storePassphrase\` (type the value at the prompt, or pipe it in) or the SFB_STORE_PASSPHRASE environment variable.`,
-      });
-    }
+    const passphrase = parseWith(storePassphraseSchema(), raw.storePassphrase);
+    if (!passphrase.ok) issues.push({ argument: 'store', property: 'store', message: storePassphraseSentence(passphrase.problems[0]!) });
   }
   if (known('store')) {
-    const store = raw.store as { kind?: unknown; directory?: unknown } | null | undefined;
-    if (typeof store === 'object' && store !== null && store.kind === AWS_STORE_KIND) {
-      for (const message of awsStoreOptionProblems(store as Record<string, unknown>, isKnown)) issues.push({ argument: 'store', property: 'store', message });
-    } else if (typeof store !== 'object' || store === null || store.kind !== 'local') {
-      issues.push({ argument: 'store', property: 'store', message: 'The `store` argument is not a store this version knows; build it with CertificateStores.local().' });
-    } else if (typeof store.directory !== 'string' || store.directory.length === 0 || store.directory.includes('\u0000')) {
-      issues.push({ argument: 'store', property: 'store', message: `The local store's directory must be a non-empty path; got ${describe(store.directory)}; leave it out for ".sfb-store" beside the program.` });
-    }
+    const problems = storeKind === AWS_STORE_KIND ? awsStoreOptionProblems(raw.store as Record<string, unknown>, isKnown) : localStoreProblems(raw.store);
+    for (const message of problems) issues.push({ argument: 'store', property: 'store', message });
   }
 
   const pool = known('pool') ? checkPoolSpec(raw.pool) : { problems: [] };

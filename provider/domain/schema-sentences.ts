@@ -34,6 +34,16 @@ export function worded(sentence: (input: unknown) => string): { readonly error: 
   return { error: (issue) => sentence(issue.input) };
 }
 
+/**
+ * A schema built on first use, not when its module loads: a module the CLI imports for a
+ * constant should not pay for building schemas it never parses with (zod builds eagerly; a
+ * schema of many fields costs milliseconds).
+ */
+export function builtOnFirstUse<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
 /** The issues' messages, each once, in the order zod found them. */
 export function sentencesOf(error: z.ZodError): string[] {
   return [...new Set(error.issues.map((issue) => issue.message))];

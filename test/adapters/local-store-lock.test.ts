@@ -6,7 +6,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import lockfileModule from 'proper-lockfile';
 
@@ -15,6 +14,7 @@ import { withLock } from '../../provider/adapters/local-store/lock';
 import { isSfbError, type SfbError } from '../../provider/domain/errors';
 import type { CertificateStore } from '../../provider/ports/certificate-store';
 import { aPayload, aVersionId } from '../builders/store-payloads';
+import { temporaryDirectories } from '../support/temporary-directories';
 
 const PASSPHRASE = 'lock-test-passphrase-0d7c1e';
 const NAME = 'sfb/oauth-token-issuer';
@@ -22,21 +22,11 @@ const REPO = path.resolve(__dirname, '..', '..');
 const STORE_MODULE = path.join(REPO, 'provider', 'adapters', 'local-store', 'index.ts');
 const LOCK_MODULE = path.join(REPO, 'provider', 'adapters', 'local-store', 'lock.ts');
 
-const directories: string[] = [];
+const aDirectory = temporaryDirectories('sfb-local-store-lock-');
 const children = new Set<ChildProcessWithoutNullStreams>();
-
-async function aDirectory(): Promise<string> {
-  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'sfb-local-store-lock-'));
-  directories.push(directory);
-  return directory;
-}
 
 afterEach(async () => {
   await Promise.all([...children].map((child) => stop(child, 'SIGKILL')));
-});
-
-afterAll(async () => {
-  await Promise.all(directories.map((directory) => fs.rm(directory, { recursive: true, force: true })));
 });
 
 function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): CertificateStore {

@@ -4,7 +4,6 @@
  * write, and a write commits only over the file it read.
  */
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createLocalStore, type LocalStoreConfig, localStorePaths } from '../../provider/adapters/local-store';
@@ -12,23 +11,14 @@ import { replaceIfUnchanged } from '../../provider/adapters/local-store/atomic-f
 import { isSfbError, type ErrorCode, type SfbError } from '../../provider/domain/errors';
 import type { CertificateStore, OwnerClaim } from '../../provider/ports/certificate-store';
 import { aPayload, aVersionId } from '../builders/store-payloads';
+import { temporaryDirectories } from '../support/temporary-directories';
 
 const PASSPHRASE = 'safety-test-passphrase-41c9';
 const NAME = 'sfb/oauth-token-issuer/contoso.com';
 const ALICE: OwnerClaim = { owner: 'organization/certs/prod' };
 const BOB: OwnerClaim = { owner: 'organization/certs-copy/dev' };
 
-const roots: string[] = [];
-
-async function aRoot(): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sfb-store-safety-'));
-  roots.push(root);
-  return root;
-}
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => fs.rm(root, { recursive: true, force: true })));
-});
+const aRoot = temporaryDirectories('sfb-store-safety-');
 
 function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): CertificateStore {
   return createLocalStore({ directory, passphrase: PASSPHRASE, ...options });

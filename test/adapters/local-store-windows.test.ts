@@ -4,7 +4,6 @@
  * and the "world-writable directory" check reads the directory's ACL instead of mode bits.
  */
 import { promises as fs, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { broadWriteGrants } from '../../provider/adapters/files/directory-acl';
@@ -13,6 +12,7 @@ import { createLocalStore } from '../../provider/adapters/local-store';
 import { replaceIfUnchanged } from '../../provider/adapters/local-store/atomic-file';
 import { fakeHost, TEST_SID, windowsTools } from '../support/fake-host';
 import { aPayload } from '../builders/store-payloads';
+import { temporaryDirectories } from '../support/temporary-directories';
 
 const ICACLS = 'C:\\Windows\\System32\\icacls.exe';
 const NAME = 'sfb/oauth-token-issuer/contoso.com';
@@ -22,15 +22,7 @@ const PRIVATE_DACL = `D:PAI(A;OICI;FA;;;${TEST_SID})(A;OICI;FA;;;SY)(A;OICI;FA;;
 /** What a folder made under C:\ inherits from Windows' default ACL of the drive's root. */
 const DRIVE_ROOT_CHILD_DACL = 'D:AI(A;ID;FA;;;BA)(A;OICIIOID;GA;;;BA)(A;ID;FA;;;SY)(A;OICIIOID;GA;;;SY)(A;OICIID;0x1200a9;;;BU)(A;ID;0x1301bf;;;AU)(A;OICIIOID;SDGXGWGR;;;AU)';
 
-const roots: string[] = [];
-async function aRoot(): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sfb-store-windows-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((root) => fs.rm(root, { recursive: true, force: true })));
-});
+const aRoot = temporaryDirectories('sfb-store-windows-');
 
 function errno(code: string, syscall: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: operation not permitted, ${syscall}`), { code, syscall });

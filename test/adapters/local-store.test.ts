@@ -7,7 +7,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import fsModule from 'node:fs';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
@@ -20,6 +19,7 @@ import {
 import { isSfbError, type ErrorCode, type SfbError } from '../../provider/domain/errors';
 import type { PfxPayload as CertificatePayload, CertificateStage, CertificateStore, StoredSecret } from '../../provider/ports/certificate-store';
 import { aVersionId } from '../builders/store-payloads';
+import { temporaryDirectories } from '../support/temporary-directories';
 
 const PASSPHRASE = 'local-store-test-passphrase-6b1f0c';
 const OTHER_PASSPHRASE = 'a-different-passphrase-93e2aa';
@@ -57,17 +57,9 @@ function aClock(start = START): { clock: () => Date; set(date: Date): void; adva
   };
 }
 
-const directories: string[] = [];
-
-async function aDirectory(): Promise<string> {
-  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'sfb-local-store-'));
-  directories.push(directory);
-  return path.join(directory, 'store');
-}
-
-afterAll(async () => {
-  await Promise.all(directories.map((directory) => fs.rm(directory, { recursive: true, force: true })));
-});
+const aTemporaryDirectory = temporaryDirectories('sfb-local-store-');
+/** A store directory not made yet, in a fresh temporary directory. */
+const aDirectory = async () => path.join(await aTemporaryDirectory(), 'store');
 
 function aStore(directory: string, options: Partial<LocalStoreConfig> = {}): CertificateStore {
   return createLocalStore({ directory, passphrase: PASSPHRASE, clock: aClock().clock, ...options });

@@ -31,13 +31,13 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 
-import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
 import { DAY_MS, HOUR_MS } from '../../provider/domain/time';
 import { engineEnv } from '../../scripts/engine-environment';
 import { projectRoot } from '../../scripts/project-paths';
 import { CliProject } from '../harness/cli-project';
 import { createMotoBucket, MOTO_CREDENTIALS, MOTO_REGION, motoAwsEnv, requireMoto, secretsManagerClient } from '../harness/moto';
-import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { CORPUS_DIR, entry } from '../support/pfx-corpus';
+import { pfxSecretNeedles } from '../support/secret-needles';
 
 const EXAMPLE = path.join(projectRoot(), 'examples', 'aws-secrets-manager');
 const PROJECT = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(EXAMPLE, 'Pulumi.yaml'), 'utf8'))?.[1] ?? 'no name in Pulumi.yaml';
@@ -127,19 +127,6 @@ async function readSecret(sdk: SecretsManagerClient, name: string): Promise<Secr
     owner: described.Tags?.find((t) => t.Key === 'sfb-oauth-cert:owner')?.Value,
     deletedDate: described.DeletedDate,
   };
-}
-
-/** Everything secret that must never be printed or stored in plaintext: the password, the PFX in every spelling, the private keys. */
-async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {
-  const needles = ['PRIVATE KEY'];
-  for (const e of entries) {
-    const pfx = bytesOf(e);
-    const base64 = pfx.toString('base64');
-    needles.push(e.password!, base64.slice(0, 48), base64.slice(-48, -4), base64.slice(base64.length >> 1, (base64.length >> 1) + 48), pfx.toString('hex').slice(0, 64));
-    const container = await openPfxContainer(pfx, e.password, { inputName: 'test', maxIterations: 5_000_000 });
-    for (const key of container.keys) needles.push(key.pkcs8Der.toString('base64').slice(40, 100), key.pkcs8Der.toString('hex').slice(80, 160));
-  }
-  return [...new Set(needles)];
 }
 
 const leaksIn = (texts: Record<string, string>, needles: string[]) =>
@@ -347,7 +334,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
   });
 
   it('the state files in the bucket and the stack files hold the PFX and password only encrypted with the KMS secrets provider', async () => {
-    const needles = await secretNeedles(A, B, C);
+    const needles = await pfxSecretNeedles(A, B, C);
     const stored: Record<string, string> = {};
     for (const stack of ['dev', 'other']) {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `.pulumi/stacks/${PROJECT}/${stack}.json` }));
@@ -369,7 +356,7 @@ describe('the team setup (examples/aws-secrets-manager): state in S3, secrets th
   });
 
   it('printed none of the secrets, in any command', async () => {
-    const needles = await secretNeedles(A, B, C);
+    const needles = await pfxSecretNeedles(A, B, C);
     expect(project.printed.length).toBeGreaterThanOrEqual(40);
     expect(leaksIn(Object.fromEntries(project.printed.map((out, i) => [`command ${i}`, out])), needles)).toEqual([]);
   });

@@ -14,10 +14,16 @@ import { engineEnv } from '../../scripts/engine-environment';
 import { LOCAL_DEMO_PASSPHRASE } from '../../scripts/passphrase-policy';
 import { projectRoot } from '../../scripts/project-paths';
 import { requirePulumiInstalled } from '../../scripts/pulumi-cli';
+import { processesExited } from '../harness/process-exit';
 
 const layout = requirePulumiInstalled();
 const HOST = path.join(layout.binDir, 'pulumi-language-nodejs');
 const PATH_WARNING = 'pulumi-language-nodejs from $PATH';
+/**
+ * After the CLI exits, how long its output pipes may stay open: they close at once unless a
+ * process it left behind holds them, which the leftover checks then report.
+ */
+const PIPES_CLOSE_MS = 3000;
 
 interface CliResult {
   code: number | null;
@@ -86,7 +92,7 @@ class Project {
       // pipes must fail the leftover check, not hang the test. Late output gets a moment.
       child.once('exit', (code, signal) => {
         const settle = (): void => resolve({ code, signal, output });
-        const timer = setTimeout(settle, 3000);
+        const timer = setTimeout(settle, PIPES_CLOSE_MS);
         child.once('close', () => {
           clearTimeout(timer);
           settle();
@@ -155,12 +161,40 @@ function pidsUnder(dir: string): Array<{ pid: number; cwd: string; cmdline: stri
   return found;
 }
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+/** `promise`, or a rejection naming `what` once `timeoutMs` have passed without it settling. */
+async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** Resolves when `file` exists: on the directory's change event, or at once if it is there already. */
+function fileCreated(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = fs.watch(path.dirname(file), () => {
+      if (!fs.existsSync(file)) return;
+      watcher.close();
+      resolve();
+    });
+    watcher.once('error', reject);
+    // Created before the watcher started: no event will come.
+    if (fs.existsSync(file)) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
+
+/** The processes left in `dir` once every one there at the call has exited, or `timeoutMs` passed. */
+async function processesLeftUnder(dir: string, timeoutMs: number): Promise<string[]> {
+  await processesExited(pidsUnder(dir).map(({ pid }) => pid), timeoutMs);
+  return processesUnder(dir);
 }
 
 // A dynamic resource the lifecycle test creates, refreshes and deletes; module-level provider
@@ -218,8 +252,12 @@ describe('the Node language host stand-in, through the real CLI on a Pulumi.yaml
     host.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     host.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => host.once('exit', (code) => resolve(code)));
+    const portLine = new Promise<void>((resolve) => {
+      host.stdout.on('data', () => stdout.includes('\n') && resolve());
+      host.once('exit', () => resolve());
+    });
     try {
-      await waitFor('the port line', () => stdout.includes('\n') || host.exitCode !== null, 10_000);
+      await within('the port line', portLine, 10_000);
     } finally {
       host.kill('SIGINT');
     }
@@ -348,25 +386,22 @@ module.exports = { tsNodeRegistered: require.extensions['.ts'] !== undefined };
       },
       runtimeOptions: ['typescript: false'],
     });
+    const started = fileCreated(path.join(p.dir, 'started'));
     const { child, done } = p.start(['up', '--yes']);
-    const started = path.join(p.dir, 'started');
-    await waitFor('the program to start', () => fs.existsSync(started), 60_000);
+    await within('the program to start', started, 60_000);
     expect(processesUnder(p.dir).length).toBeGreaterThan(0);
     child.kill('SIGINT');
     // A program left running can keep the CLI waiting on its output pipes: bound the wait, then
     // end the CLI and report what is left instead of hanging.
-    const timedOut = Symbol('timed out');
-    const result = await Promise.race([done, new Promise<typeof timedOut>((r) => setTimeout(() => r(timedOut), 60_000))]);
-    if (result === timedOut) {
+    const result = await within('pulumi to exit after SIGINT', done, 60_000).catch((error: Error) => {
       child.kill('SIGKILL');
       const left = processesUnder(p.dir);
       killLeftovers(p.dir);
-      throw new Error(`pulumi did not exit within 60 s of SIGINT; processes left: ${left.join('\n')}`);
-    }
+      throw new Error(`${error.message}; processes left: ${left.join('\n')}`);
+    });
     expect(result.code).not.toBe(0);
-    // Give the process table a moment: the engine may still be reaping its plugins.
-    await waitFor('no process left in the project', () => processesUnder(p.dir).length === 0, 15_000).catch(() => undefined);
-    const left = processesUnder(p.dir);
+    // The engine may still be reaping its plugins: wait for each process there now to exit.
+    const left = await processesLeftUnder(p.dir, 15_000);
     killLeftovers(p.dir);
     expect(left).toEqual([]);
     expect(result.output).not.toContain(PATH_WARNING);
@@ -383,13 +418,14 @@ module.exports = { tsNodeRegistered: require.extensions['.ts'] !== undefined };
     });
     // Shortened from the official 5 minutes so the test can wait for it.
     p.env.SFB_LANGUAGE_HOST_HEALTHCHECK_MS = '1000';
+    const started = fileCreated(path.join(p.dir, 'started'));
     const { child, done } = p.start(['up', '--yes']);
-    await waitFor('the program to start', () => fs.existsSync(path.join(p.dir, 'started')), 60_000);
+    await within('the program to start', started, 60_000);
     // SIGKILL: the CLI gets no chance to stop its plugins; only the host's own check can notice.
     child.kill('SIGKILL');
     await done;
-    await waitFor('the host and its program to exit', () => processesUnder(p.dir).length === 0, 20_000).catch(() => undefined);
-    const left = processesUnder(p.dir);
+    // The host and its program: each is waited for until it exits, or the deadline passes.
+    const left = await processesLeftUnder(p.dir, 20_000);
     killLeftovers(p.dir);
     expect(left).toEqual([]);
   });

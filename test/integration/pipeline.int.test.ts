@@ -18,10 +18,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLocalStore } from '../../provider/adapters/local-store';
-import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
 import { CliProject } from '../harness/cli-project';
 import { engineProgram, pfxFile } from '../harness/engine-program';
-import { bytesOf, CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { CORPUS_DIR, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { pfxSecretNeedles } from '../support/secret-needles';
 
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
@@ -37,18 +37,8 @@ const PROGRAM = engineProgram({
   exports: ['thumbprint', 'plan'],
 });
 
-/** Everything secret that must never be printed: passwords, the passphrase, PFX bytes in every spelling, private keys. */
-async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {
-  const needles = [STORE_PASSPHRASE, WRONG_PASSWORD, 'PRIVATE KEY'];
-  for (const e of entries) {
-    const pfx = bytesOf(e);
-    const base64 = pfx.toString('base64');
-    needles.push(e.password!, base64.slice(0, 48), base64.slice(-48, -4), base64.slice(base64.length >> 1, (base64.length >> 1) + 48), pfx.toString('hex').slice(0, 64));
-    const container = await openPfxContainer(pfx, e.password, { inputName: 'test', maxIterations: 5_000_000 });
-    for (const key of container.keys) needles.push(key.pkcs8Der.toString('base64').slice(40, 100), key.pkcs8Der.toString('hex').slice(80, 160));
-  }
-  return needles;
-}
+/** Everything secret that must never be printed: the PFX files' secrets, the passphrase, the wrong password. */
+const secretNeedles = async (...entries: CorpusEntry[]) => [STORE_PASSPHRASE, WRONG_PASSWORD, ...(await pfxSecretNeedles(...entries))];
 
 const short = (thumbprint: string) => `${thumbprint.slice(0, 4)}..`;
 

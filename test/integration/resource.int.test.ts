@@ -6,11 +6,11 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPfxContainer } from '../../provider/adapters/pfx/pfx-container';
 import { createLocalStore, localStorePaths } from '../../provider/adapters/local-store';
 import { CertificateStores, OAuthTokenIssuerCertificate } from '../../provider';
 import { nonZeroChanges, ThrowawayStack } from '../harness/pulumi-stack';
 import { bytesOf, entry, type CorpusEntry } from '../support/pfx-corpus';
+import { pfxSecretNeedles } from '../support/secret-needles';
 
 const A = entry('openssl3-default');
 const B = entry('rsa-4096');
@@ -27,17 +27,8 @@ interface Desired {
 
 const WRONG_PASSPHRASE = 'a-passphrase-that-opens-nothing';
 
-/** Everything secret that must never appear: passwords, PFX bytes in every spelling, private keys. */
-async function secretNeedles(...entries: CorpusEntry[]): Promise<string[]> {
-  const needles = [PASSPHRASE, WRONG_PASSPHRASE, 'PRIVATE KEY'];
-  for (const e of entries) {
-    const pfx = bytesOf(e);
-    needles.push(e.password!, pfx.toString('base64').slice(0, 48), pfx.toString('base64').slice(-48, -4), pfx.toString('hex').slice(0, 64));
-    const container = await openPfxContainer(pfx, e.password, { inputName: 'test', maxIterations: 5_000_000 });
-    for (const key of container.keys) needles.push(key.pkcs8Der.toString('base64').slice(40, 100), key.pkcs8Der.toString('hex').slice(80, 160));
-  }
-  return needles;
-}
+/** Everything secret that must never appear: the PFX files' secrets and both passphrases. */
+const secretNeedles = async (...entries: CorpusEntry[]) => [PASSPHRASE, WRONG_PASSPHRASE, ...(await pfxSecretNeedles(...entries))];
 
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 

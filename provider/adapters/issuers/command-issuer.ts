@@ -8,7 +8,7 @@ import type { CertificateIssuer, IssuedChain } from '../../ports/certificate-iss
 import { SfbError } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import { quoteStderr, runBounded } from '../process/bounded-process';
-import type { ProcessTree } from '../powershell/shell';
+import type { ProcessTree } from '../process/process-tree';
 import { splitPemChain } from './pem-chain';
 
 export interface CommandIssuerOptions {

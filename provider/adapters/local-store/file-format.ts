@@ -18,7 +18,9 @@
 import { parseIsoInstant } from '../../domain/time';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
+import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
+import { builtOnFirstUse } from '../../domain/schema-sentences';
 import { payloadProblem } from '../../domain/certificate-payload';
 import { STAGES } from '../../domain/stage-labels';
 import type { SecretRecord, VersionRecord } from './record-decisions';
@@ -28,6 +30,19 @@ export const FORMAT_ID = 'sfb-oauth-cert/local-store';
 
 /** The format version this code writes and the newest it reads. */
 export const FORMAT_VERSION = 1;
+
+/**
+ * What every header says before anything else is read: that it is a local store file, in which
+ * format version, for which secret. One schema for the decoder and for `status`, which reads
+ * headers without the passphrase (sealed-headers.ts), so both accept the same headers.
+ */
+export const headerIdentity = builtOnFirstUse(() =>
+  z.looseObject({
+    format: z.literal(FORMAT_ID),
+    formatVersion: z.number().int().min(1),
+    name: z.string(),
+  }),
+);
 
 /** scrypt cost parameters, as recorded in every file header. */
 export interface ScryptParams {
@@ -179,13 +194,14 @@ export async function decodeSecretFile(
   } catch {
     throw corrupt(context, 'its header line is not valid JSON');
   }
-  if (!isObject(header) || header['format'] !== FORMAT_ID) {
+  // The format, then the version, before anything a newer version may have changed.
+  const identity = headerIdentity().pick({ format: true, formatVersion: true });
+  if (!isObject(header) || !identity.shape.format.safeParse(header['format']).success) {
     throw corrupt(context, `it is not a local store file (its header lacks "format": "${FORMAT_ID}")`);
   }
-  const formatVersion = header['formatVersion'];
-  if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion) || formatVersion < 1) {
-    throw corrupt(context, 'its header has no valid formatVersion');
-  }
+  const version = identity.shape.formatVersion.safeParse(header['formatVersion']);
+  if (!version.success) throw corrupt(context, 'its header has no valid formatVersion');
+  const formatVersion = version.data;
   if (formatVersion > FORMAT_VERSION) {
     throw new SfbError(
       'STATE_UNSUPPORTED',
@@ -234,8 +250,10 @@ function headerFields(
   header: Record<string, unknown>,
   context: FileContext,
 ): { name: string; params: ScryptParams; salt: Buffer; iv: Buffer } {
-  const { name, kdf, cipher } = header;
-  if (typeof name !== 'string') throw corrupt(context, 'its header has no secret name');
+  const { kdf, cipher } = header;
+  const named = headerIdentity().shape.name.safeParse(header['name']);
+  if (!named.success) throw corrupt(context, 'its header has no secret name');
+  const name = named.data;
   if (!isObject(kdf) || kdf['algorithm'] !== 'scrypt') throw corrupt(context, 'its header does not name scrypt as the key derivation');
   const params = { N: kdf['N'], r: kdf['r'], p: kdf['p'] };
   if (typeof params.N !== 'number' || typeof params.r !== 'number' || typeof params.p !== 'number') {

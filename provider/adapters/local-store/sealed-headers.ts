@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { SfbError } from '../../domain/errors';
 import type { SealedSecret } from '../../domain/status-report';
 import { errorCode, fileSystemError } from './atomic-file';
-import { FORMAT_ID } from './file-format';
+import { FORMAT_ID, headerIdentity } from './file-format';
 import { SECRET_FILE_EXTENSION } from './secret-files';
 
 /** The decoder reads a header of at most this many bytes; so does this. */
@@ -63,11 +63,12 @@ export async function readSealedSecrets(directory: string): Promise<SealedSecret
     } catch {
       header = undefined;
     }
-    const fields = typeof header === 'object' && header !== null ? (header as Record<string, unknown>) : {};
-    if (fields.format !== FORMAT_ID || typeof fields.name !== 'string' || typeof fields.formatVersion !== 'number') {
+    // The decoder's rule for a header: a version it would call corrupt is not listed as a secret.
+    const identity = headerIdentity().safeParse(header);
+    if (!identity.success) {
       throw new SfbError('STORE_CORRUPT', `The local store file ${file} has no local store header line (the format "${FORMAT_ID}", a secret name and a format version); restore it from a backup, or move it out of the store directory.`);
     }
-    secrets.push({ name: fields.name, formatVersion: fields.formatVersion });
+    secrets.push({ name: identity.data.name, formatVersion: identity.data.formatVersion });
   }
   return secrets;
 }

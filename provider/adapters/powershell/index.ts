@@ -33,7 +33,8 @@ import {
   type ScriptContext,
 } from './scripts';
 import { manualInstallScript, manualSweepScript } from './manual-scripts';
-import { runShell, type ProcessTree } from './shell';
+import type { ProcessTree } from '../process/process-tree';
+import { runShell } from './shell';
 
 /** Splits `items` into at most `parts` runs of near-equal length, in order. */
 export function splitInto<T>(items: readonly T[], parts: number): T[][] {

@@ -7,7 +7,9 @@
  * 5.1's `\/Date(ms)\/`; a thumbprint is 40 hex digits, a date is an instant, or the call fails
  * with SHELL_FAILED naming what was wrong.
  */
+import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
+import { builtOnFirstUse } from '../../domain/schema-sentences';
 import { parseIsoInstant } from '../../domain/time';
 import type { FrontEndCertificates, ReplicaState, ShellSession } from '../../ports/front-end-pool';
 import { MARK } from './scripts';
@@ -52,12 +54,21 @@ export function jsonOf(payload: string, doing: string, what: string): unknown {
 
 type Json = Record<string, unknown>;
 
-/** A property by name, in any case (PowerShell's names are case-insensitive). */
+/** A property by name, in any case (PowerShell's names are case-insensitive); the exact spelling wins. */
 export function property(object: Json, name: string): unknown {
-  if (name in object) return object[name];
+  if (Object.hasOwn(object, name)) return object[name];
   const lower = name.toLowerCase();
   const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : object[key];
+}
+
+/**
+ * The record with its properties spelt as `names` spell them, found in any case, and nothing
+ * else: zod matches keys exactly, PowerShell does not, so a schema reads this instead of the
+ * record. Built with Object.fromEntries, so a `__proto__` property is data, never a prototype.
+ */
+export function withNames(object: Json, names: readonly string[]): Json {
+  return Object.fromEntries(names.flatMap((name) => (Object.hasOwn(object, name) || property(object, name) !== undefined ? [[name, property(object, name)]] : [])));
 }
 
 function isObject(value: unknown): value is Json {
@@ -149,35 +160,39 @@ export function globalOf(document: unknown, doing: string): FrontEndCertificates
   return certificatesOf('global', objectsOf(document, doing, 'the global certificate list'), doing);
 }
 
-function booleanOf(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-  return undefined;
-}
+const recordSchemas = builtOnFirstUse(() => {
+  // A number where text is expected is a .NET value serialized as itself (a version as 5.1).
+  const text = z.union([z.string().min(1), z.number().transform(String)]);
+  // 5.1 may serialize a boolean through a string ("True").
+  const flag = z.union([z.boolean(), z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive' })]);
+  return {
+    session: z.object({ timeZone: text, culture: z.string().catch(''), psVersion: text, edition: text }),
+    replica: z.object({ ReplicaFqdn: z.string().min(1).transform((fqdn) => fqdn.toLowerCase()), UpToDate: flag }),
+    // An error record's fields: text (a category given as a number kept as its text), bounded.
+    errorText: z.union([z.string(), z.number().transform(String)]).transform((value) => bounded(value)).catch(''),
+  };
+});
 
 /** The `replicas` record: `Get-CsManagementStoreReplicationStatus` objects. */
 export function replicasOf(document: unknown, doing: string): ReplicaState[] {
   return objectsOf(document, doing, 'the replication status').map((object, i) => {
-    const fqdn = property(object, 'ReplicaFqdn');
+    const named = withNames(object, ['ReplicaFqdn', 'UpToDate']);
+    const parsed = recordSchemas().replica.safeParse(named);
+    if (parsed.success) return { server: parsed.data.ReplicaFqdn, upToDate: parsed.data.UpToDate };
+    const fqdn = named.ReplicaFqdn;
     if (typeof fqdn !== 'string' || fqdn === '') throw fail(doing, `replica ${i + 1} has no ReplicaFqdn`);
-    const upToDate = booleanOf(property(object, 'UpToDate'));
-    if (upToDate === undefined) throw fail(doing, `replica ${fqdn} has no boolean UpToDate`);
-    return { server: fqdn.toLowerCase(), upToDate };
+    throw fail(doing, `replica ${fqdn} has no boolean UpToDate`);
   });
 }
 
 /** The `session` record: the facts of the session that runs the CMS-side cmdlets. */
 export function sessionOf(document: unknown, doing: string): ShellSession {
   if (!isObject(document)) throw fail(doing, 'the session record is not an object');
-  const text = (name: string) => {
-    const value = property(document, name);
-    if (typeof value === 'number') return String(value);
-    if (typeof value !== 'string' || value === '') throw fail(doing, `the session record has no ${name}`);
-    return value;
-  };
+  const parsed = recordSchemas().session.safeParse(withNames(document, ['timeZone', 'culture', 'psVersion', 'edition']));
+  // The first field missing, in the order of the record, names the problem.
+  if (!parsed.success) throw fail(doing, `the session record has no ${String(parsed.error.issues[0]!.path[0])}`);
   // The invariant culture's name is empty: reported as such, never used to write a date.
-  const culture = property(document, 'culture');
-  return { timeZone: text('timeZone'), culture: typeof culture === 'string' ? culture : '', psVersion: text('psVersion'), edition: text('edition') };
+  return parsed.data;
 }
 
 /** A `server` record: `<name> <json>` where json is `{ timeZone, certificates }`. */
@@ -212,10 +227,8 @@ const bounded = (text: string) => (text.length > BOUND ? `${text.slice(0, BOUND)
 export function errorRecordOf(payload: string, doing: string): ErrorRecord {
   const document = jsonOf(payload, doing, 'error');
   if (!isObject(document)) throw fail(doing, 'an error record is not an object');
-  const text = (name: string) => {
-    const value = property(document, name);
-    return typeof value === 'string' || typeof value === 'number' ? bounded(String(value)) : '';
-  };
+  const named = withNames(document, ['server', 'fullyQualifiedErrorId', 'category', 'targetName', 'exceptionType', 'message']);
+  const text = (name: string) => recordSchemas().errorText.parse(named[name]);
   const server = text('server');
   const targetName = text('targetName');
   return {

@@ -1,23 +1,23 @@
 /**
- * Runs an operator's command (an issuer's CA command, an ACME challenge hook) with text on
- * stdin, bounded in time and in output, and reports what happened as a value; the caller turns
- * it into its own error codes. No system shell: the command is an argv array, so nothing in it
- * is interpreted, and secrets never travel in argv (callers pass them on stdin, if at all).
+ * Runs a command the provider was given (the Front End pool's shell, an issuer's CA command, an
+ * ACME challenge hook), bounded in time and in output, and reports what happened as a value; each
+ * caller turns it into its own error codes. No system shell: the command is an argv array, so
+ * nothing in it is interpreted, and secrets never travel in argv (callers pass them on stdin or
+ * in files, if at all).
  *
- * The bounds follow the pool's shell runner (powershell/shell.ts, whose process-tree handling
- * this reuses): past the time limit or the output limit, or at the caller's abort, the whole
- * process tree is killed, and the call settles on `exit` plus a short grace for the pipes, so a
+ * Past the time limit or the output limit, or at the caller's abort, the whole process tree is
+ * killed (process-tree.ts), and the call settles on `exit` plus a short grace for the pipes, so a
  * grandchild that keeps a pipe open cannot hold the call.
  */
 import { spawn } from 'node:child_process';
 import { currentHost } from '../files/host-platform';
-import { EXIT_GRACE_MS, processTreeFor, type ProcessTree } from '../powershell/shell';
+import { EXIT_GRACE_MS, processTreeFor, type ProcessTree } from './process-tree';
 
 export interface BoundedRun {
   /** The program and its arguments. */
   readonly command: readonly string[];
-  /** Written to stdin, which is then closed. */
-  readonly stdin: string;
+  /** Written to stdin, which is then closed. @default none: stdin is the null device from the start */
+  readonly stdin?: string;
   readonly timeoutMs: number;
   /** What stdout and stderr may each hold. */
   readonly maxOutputBytes: number;
@@ -44,7 +44,8 @@ export function runBounded(run: BoundedRun): Promise<BoundedOutcome> {
   if (run.signal?.aborted) return Promise.resolve({ kind: 'aborted', stderr: '' });
   const tree = run.tree ?? processTreeFor(currentHost());
   return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: tree.detached, env: run.env ?? process.env });
+    const stdin = run.stdin === undefined ? 'ignore' : 'pipe';
+    const child = spawn(file, args, { stdio: [stdin, 'pipe', 'pipe'], windowsHide: true, detached: tree.detached, env: run.env ?? process.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -87,18 +88,20 @@ export function runBounded(run: BoundedRun): Promise<BoundedOutcome> {
         chunks.push(chunk);
       }
     };
-    child.stdout.on('data', collect('stdout', out));
-    child.stderr.on('data', collect('stderr', err));
-    // A command that exits without reading its stdin closes the pipe: EPIPE is its business.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(run.stdin);
+    child.stdout?.on('data', collect('stdout', out));
+    child.stderr?.on('data', collect('stderr', err));
+    if (run.stdin !== undefined) {
+      // A command that exits without reading its stdin closes the pipe: EPIPE is its business.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(run.stdin);
+    }
     child.once('error', (error: NodeJS.ErrnoException) => finish({ kind: 'not-started', errorCode: error.code ?? error.name }));
     child.once('exit', (code, signal) => {
       exit = { code, signal };
       if (tree.detached) killTree();
       grace = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
         settle();
       }, EXIT_GRACE_MS);
     });
