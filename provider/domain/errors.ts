@@ -99,6 +99,8 @@ export const OPERATION_ERROR_CODES = [
   'ISSUER_TIMEOUT',
   /** The issued certificate failed the checks a PFX must pass (RSA >= minKeyBits, the SIP domain, validity, the key we asked for). */
   'ISSUED_CERTIFICATE_INVALID',
+  /** Warning: the ACME challenge (a TXT record, an HTTP token) could not be removed after the order; the order's outcome stands, the record is left for the operator to remove. */
+  'ACME_CLEANUP_FAILED',
   // A certificate a Front End Server already has (`certificate: { thumbprint }`).
   /** The thumbprint (or the server's Default certificate) is not in `Cert:\LocalMachine\My` of the named server. */
   'CERT_NOT_ON_SERVER',

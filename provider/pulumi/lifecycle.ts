@@ -271,6 +271,9 @@ export async function create(inputs: Record<string, unknown>, now?: Date, overri
       const issued = await issuedInputs({}, inputs, world, at);
       checked = issued.inputs;
       outs = withRenewalLine(await converge(checked, at, undefined, undefined, world, issued.acmeAccountKeyPem), issued.renewalLine, world.testClock);
+      // "Current now" is after the order: a CA dates NotBefore when it issues (Pebble to the
+      // second, without the hour Let's Encrypt backdates), later than this operation began.
+      at = now ?? world.clock();
     } else {
       checked = checkedInputsOf(inputs);
       world = compose(partiesOf(checked), overrides);

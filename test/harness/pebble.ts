@@ -19,6 +19,11 @@ import { pebbleLayout } from '../../scripts/pebble-layout';
 export interface PebbleOptions {
   /** PEBBLE_VA_ALWAYS_VALID: every challenge passes without a lookup. @default false */
   readonly alwaysValid?: boolean;
+  /**
+   * How long the certificates it issues are valid, in seconds (its only profile's
+   * ValidityPeriod). Pebble dates them by the real clock. @default Pebble's, 90 days
+   */
+  readonly validitySeconds?: number;
 }
 
 export interface RunningPebble {
@@ -28,8 +33,15 @@ export interface RunningPebble {
   readonly tlsRootPem: string;
   /** challtestsrv's management API (set-txt, add-http01, ...). */
   readonly challengeServerUrl: string;
+  /** Pebble's process id (a hook stops the CA mid-order with it). */
+  readonly caPid: number;
   /** Stops Pebble only (the CA going away mid-order). */
   stopCa(): void;
+  /**
+   * Starts Pebble again on the same ports (challtestsrv keeps running) with these options: a
+   * new CA (new roots, no accounts: a known account key registers again) at the same directory.
+   */
+  restartCa(options?: PebbleOptions): Promise<void>;
   /** Stops both. */
   stop(): Promise<void>;
 }
@@ -62,6 +74,12 @@ function kill(child: ChildProcess): void {
   }
 }
 
+/** Resolves once the process has exited (at once if it has), so its ports are free. */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
 /** Resolves once `url` answers (TLS checked against `ca`), or rejects after `timeoutMs`. */
 async function waitForHttps(url: string, ca: string, timeoutMs: number, log: string[]): Promise<void> {
   const agent = new Agent({ ca });
@@ -90,22 +108,24 @@ export async function startPebble(options: PebbleOptions = {}): Promise<RunningP
   const [acmePort, managementPort, dnsPort, httpPort, challengeApiPort, tlsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const dir = mkdtempSync(join(tmpdir(), 'sfb-pebble-'));
   const config = join(dir, 'pebble-config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      pebble: {
-        listenAddress: `127.0.0.1:${acmePort}`,
-        managementListenAddress: `127.0.0.1:${managementPort}`,
-        certificate: layout.tlsCert,
-        privateKey: layout.tlsKey,
-        httpPort,
-        tlsPort,
-        ocspResponderURL: '',
-        externalAccountBindingRequired: false,
-        retryAfter: { authz: 1, order: 1 },
-      },
-    }),
-  );
+  const writeConfig = (caOptions: PebbleOptions) =>
+    writeFileSync(
+      config,
+      JSON.stringify({
+        pebble: {
+          listenAddress: `127.0.0.1:${acmePort}`,
+          managementListenAddress: `127.0.0.1:${managementPort}`,
+          certificate: layout.tlsCert,
+          privateKey: layout.tlsKey,
+          httpPort,
+          tlsPort,
+          ocspResponderURL: '',
+          externalAccountBindingRequired: false,
+          retryAfter: { authz: 1, order: 1 },
+          ...(caOptions.validitySeconds !== undefined ? { profiles: { default: { description: 'the tests\' only profile', validityPeriod: caOptions.validitySeconds } } } : {}),
+        },
+      }),
+    );
   const log: string[] = [];
   const challtestsrv = start(
     layout.challtestsrv,
@@ -113,8 +133,12 @@ export async function startPebble(options: PebbleOptions = {}): Promise<RunningP
     process.env,
     log,
   );
-  const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0', ...(options.alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: '1' } : {}) };
-  const pebble = start(layout.pebble, ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], env, log);
+  const startCa = (caOptions: PebbleOptions): ChildProcess => {
+    writeConfig(caOptions);
+    const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0', ...(caOptions.alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: '1' } : {}) };
+    return start(layout.pebble, ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], env, log);
+  };
+  let pebble = startCa(options);
   const tlsRootPem = readFileSync(layout.tlsRoot, 'utf8');
   const directoryUrl = `https://127.0.0.1:${acmePort}/dir`;
   const stop = async () => {
@@ -128,5 +152,20 @@ export async function startPebble(options: PebbleOptions = {}): Promise<RunningP
     await stop();
     throw error;
   }
-  return { directoryUrl, tlsRootPem, challengeServerUrl: `http://127.0.0.1:${challengeApiPort}`, stopCa: () => kill(pebble), stop };
+  return {
+    directoryUrl,
+    tlsRootPem,
+    challengeServerUrl: `http://127.0.0.1:${challengeApiPort}`,
+    get caPid() {
+      return pebble.pid!;
+    },
+    stopCa: () => kill(pebble),
+    async restartCa(caOptions = {}) {
+      kill(pebble);
+      await exited(pebble);
+      pebble = startCa(caOptions);
+      await waitForHttps(directoryUrl, tlsRootPem, 20_000, log);
+    },
+    stop,
+  };
 }

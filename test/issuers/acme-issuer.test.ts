@@ -6,11 +6,14 @@
  */
 import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acmeIssuer, generateAcmeAccountKey, retryAtOf, type AcmeIssuerOptions } from '../../provider/adapters/issuers/acme-issuer';
 import type { ChallengeSolver } from '../../provider/adapters/issuers/acme-challenge';
 import { challengeHooks } from '../../provider/adapters/issuers/challenge-hooks';
+import { route53Dns01 } from '../../provider/adapters/issuers/route53-dns01';
+import type { Finding } from '../../provider/domain/errors';
 import { issueCertificate } from '../../provider/adapters/issuers/issue-certificate';
 import { validatePfx } from '../../provider/validate-pfx';
 import { pebbleLayout } from '../../scripts/pebble-layout';
@@ -35,7 +38,7 @@ afterAll(async () => {
 });
 
 /** Hooks that publish through challtestsrv and log each call to a file of their own. */
-function hooks(type: 'dns-01' | 'http-01', mode?: 'fail' | 'skip', server = pebble) {
+function hooks(type: 'dns-01' | 'http-01', mode?: 'fail' | 'fail-cleanup' | 'skip', server = pebble) {
   const log = join(dir, `${type}-${Math.random().toString(36).slice(2)}.log`);
   const command = [process.execPath, HOOK, server.challengeServerUrl, log, ...(mode ? [mode] : [])];
   return { solver: challengeHooks({ type, present: command, cleanUp: command, timeoutSeconds: 30 }), calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
@@ -66,6 +69,15 @@ describe('the ACME issuer on Pebble', () => {
     expect(logged).toEqual([['present', type, name], ['cleanup', type, name]]);
   });
 
+  it('an account without email, ordering twice with its key: the second order signs in to the same account (no empty account update)', async () => {
+    const key = await generateAcmeAccountKey();
+    const { solver } = hooks('http-01');
+    const withoutEmail = () => acmeIssuer({ directoryUrl: pebble.directoryUrl, accountKeyPem: key, challenge: solver, caCertificatesPem: pebble.tlsRootPem, pollMinMs: 200, pollMaxMs: 1000 });
+    const first = await issueCertificate(withoutEmail(), order());
+    const second = await issueCertificate(withoutEmail(), order());
+    expect(second.thumbprint).not.toBe(first.thumbprint);
+  });
+
   it('a challenge the CA cannot validate: ACME_CHALLENGE_FAILED quoting the CA, the record removed, nothing returned', async () => {
     const { solver, calls } = hooks('dns-01', 'skip');
     const error = await issueCertificate(issuer(solver), order()).then(noRejection, (e: unknown) => e as Error);
@@ -82,6 +94,47 @@ describe('the ACME issuer on Pebble', () => {
     expect(error.message).toContain('exited with 4 (stderr: "the DNS server refused the update")');
     expect(calls()[0]).toBe(`present dns-01 _acme-challenge.${SIP}`);
     expectNoSecret(error.message);
+  });
+
+  it('a clean-up hook that fails: the order stands, ACME_CLEANUP_FAILED names the record left behind', async () => {
+    const { solver, calls } = hooks('dns-01', 'fail-cleanup');
+    const warnings: Finding<string>[] = [];
+    const issued = await issueCertificate(issuer(solver, pebble, { onWarning: (finding) => warnings.push(finding) }), order());
+    expect((await validatePfx(issued.pfxBase64, issued.password, { sipDomain: SIP })).valid).toBe(true);
+    expect(calls()).toEqual([`present dns-01 _acme-challenge.${SIP}`, `cleanup dns-01 _acme-challenge.${SIP}`]);
+    expect(warnings).toEqual([
+      {
+        code: 'ACME_CLEANUP_FAILED',
+        message: `The dns-01 challenge for contoso.com could not be removed after the order (ISSUER_FAILED: The dns-01 clean-up hook \`${process.execPath}\` exited with 4 (stderr: "the DNS server refused the deletion") for contoso.com; the challenge may still be published. Fix what it reports, then run \`pulumi up\` again.); the order's outcome stands. Remove the TXT record _acme-challenge.contoso.com by hand; it only ever proved this order.`,
+      },
+    ]);
+  });
+
+  it('a Route 53 clean-up that fails (the endpoint gone after the record was published): the order stands, ACME_CLEANUP_FAILED names the record, no credential in it', async () => {
+    const { solver: publish } = hooks('dns-01');
+    const closed = await new Promise<number>((resolve) => {
+      const server = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const route53 = route53Dns01({
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      clientConfig: { endpoint: `http://127.0.0.1:${closed}`, maxAttempts: 1, credentials: { accessKeyId: 'AKIAEXAMPLECLEANUP', secretAccessKey: 'route53-secret-key-c1ea' } },
+    });
+    const warnings: Finding<string>[] = [];
+    await issueCertificate(issuer({ ...publish, cleanUp: route53.cleanUp }, pebble, { onWarning: (finding) => warnings.push(finding) }), order());
+    // The socket's code (ECONNREFUSED) reaches the adapter in a plain Node process; under jest the
+    // SDK wraps the other realm's error and only "network error" is left to name.
+    expect(warnings).toEqual([
+      {
+        code: 'ACME_CLEANUP_FAILED',
+        message: expect.stringMatching(
+          /^The dns-01 challenge for contoso\.com could not be removed after the order \(ISSUER_FAILED: Route 53 failed while removing the TXT record _acme-challenge\.contoso\.com in hosted zone Z0123456789ABCDEFGHIJ \((ECONNREFUSED|network error)\); the record may still be published\. Check the AWS credentials and network of the machine that runs Pulumi\.\); the order's outcome stands\. Remove the TXT record _acme-challenge\.contoso\.com by hand; it only ever proved this order\.$/,
+        ),
+      },
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain('route53-secret-key-c1ea');
   });
 
   it('an https directory the client does not trust: ISSUER_FAILED naming caCertificatesPem (trust is per client, never process-wide)', async () => {

@@ -22,9 +22,13 @@ export interface OpenedPfx {
 /** Why Windows refuses the file, in its words (CryptographicException messages). */
 export type PfxFailure = { readonly ok: false; readonly message: string };
 
-/** Windows shows distinguished names most-specific last, RDNs joined by ", ". */
-function windowsName(x509Name: string): string {
-  return x509Name.split('\n').filter((l) => l !== '').reverse().join(', ');
+/**
+ * Windows shows distinguished names most-specific last, RDNs joined by ", ". An empty subject
+ * (ACME CAs such as Pebble name the domain in the SAN only, RFC 5280 section 4.1.2.6) is an
+ * empty string; node's X509Certificate then has no `subject` at all.
+ */
+function windowsName(x509Name: string | undefined): string {
+  return (x509Name ?? '').split('\n').filter((l) => l !== '').reverse().join(', ');
 }
 
 export async function openPfx(bytes: Buffer, password: string | null, now: Date): Promise<{ ok: true; pfx: OpenedPfx } | PfxFailure> {

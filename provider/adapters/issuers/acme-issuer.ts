@@ -27,7 +27,7 @@ import { generateKeyPair } from 'node:crypto';
 import { Agent } from 'node:https';
 import { promisify } from 'node:util';
 import * as acme from 'acme-client';
-import { isSfbError, SfbError } from '../../domain/errors';
+import { isSfbError, SfbError, type Finding } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import type { CertificateIssuer, IssueRequest, IssuedChain } from '../../ports/certificate-issuer';
 import type { ChallengeRecord, ChallengeSolver } from './acme-challenge';
@@ -62,6 +62,11 @@ export interface AcmeIssuerOptions {
   readonly pollMaxMs?: number;
   /** The clock that turns a Retry-After of seconds into an instant. @default the system clock */
   readonly now?: () => Date;
+  /**
+   * Told what went wrong without changing the order's outcome: a challenge that could not be
+   * removed afterwards (ACME_CLEANUP_FAILED). @default none: the finding is dropped
+   */
+  readonly onWarning?: (finding: Finding<'ACME_CLEANUP_FAILED'>) => void;
 }
 
 /** An ISSUER_RATE_LIMITED error carries the instant the CA named; recognise it by `retryAt`. */
@@ -109,6 +114,19 @@ class RecordingAgent extends Agent {
   }
 }
 
+/** How long removing a challenge may take: it runs after the order, outside the order's own bound. */
+const CLEANUP_TIMEOUT_MS = 60_000;
+
+/**
+ * The ACME_CLEANUP_FAILED sentence: what was left where, and why (the solver's SfbError is ours and
+ * names no secret; anything else is named by its class only).
+ */
+function cleanupFailure(record: ChallengeRecord, error: unknown): string {
+  const left = record.type === 'dns-01' ? `the TXT record ${record.name}` : `the HTTP-01 response at http://${record.domain}${record.path}`;
+  const why = isSfbError(error) ? `${error.code}: ${error.message}` : `an unexpected ${error instanceof Error ? error.name : typeof error}`;
+  return `The ${record.type} challenge for ${record.domain} could not be removed after the order (${why}); the order's outcome stands. Remove ${left} by hand; it only ever proved this order.`;
+}
+
 /** A wait that ends when `signal` aborts. */
 function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
@@ -118,7 +136,13 @@ function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** RFC 8555 section 7.3.1: no account holds this key (the answer to `onlyReturnExisting`). */
+const ACCOUNT_DOES_NOT_EXIST = 'urn:ietf:params:acme:error:accountDoesNotExist';
+
 class Order {
+  /** The problem type (RFC 8555 section 6.7) of the last answer that carried one: acme-client keeps only its detail. */
+  lastProblemType: string | undefined;
+
   constructor(
     private readonly options: AcmeIssuerOptions,
     private readonly where: string,
@@ -161,6 +185,7 @@ class Order {
         Object.defineProperty(error, 'retryAt', { value: at.toISOString(), enumerable: true });
         throw error;
       }
+      this.lastProblemType = response.status >= 400 ? response.data?.type : undefined;
       return response;
     };
     return client;
@@ -205,7 +230,7 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
 
   async function run(request: IssueRequest, order: Order, signal: AbortSignal): Promise<IssuedChain> {
     const client = order.client();
-    await client.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
+    await signIn(client, order);
     let current = await client.createOrder({ identifiers: [{ type: 'dns', value: request.sipDomain }] });
 
     if (current.status === 'pending') {
@@ -221,6 +246,25 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
     const [leafPem, ...chainPems] = splitPemChain(pem);
     if (leafPem === undefined) throw new SfbError('ISSUER_FAILED', `${where} returned no PEM certificate for the finalized order ${current.url}; report it to the CA's operator.`);
     return { leafPem, chainPems };
+  }
+
+  /**
+   * Finds the account this key holds, or creates it. Asked first with `onlyReturnExisting`
+   * (RFC 8555 section 7.3.1), because acme-client answers a known key's 200 to a plain
+   * newAccount with an account update carrying `termsOfServiceAgreed` alone, which CAs refuse as
+   * an empty update (Pebble: "Use POST-as-GET to retrieve account data"): without an `email`, every
+   * order after the first failed. A known account's contact is set to `email` when one is given.
+   */
+  async function signIn(client: acme.Client, order: Order): Promise<void> {
+    const contact = options.email ? { contact: [`mailto:${options.email}`] } : undefined;
+    try {
+      await client.createAccount({ onlyReturnExisting: true });
+    } catch (error) {
+      if (order.lastProblemType !== ACCOUNT_DOES_NOT_EXIST) throw error;
+      await client.createAccount({ termsOfServiceAgreed: true, ...contact });
+      return;
+    }
+    if (contact) await client.updateAccount(contact);
   }
 
   async function prove(client: acme.Client, authorization: acme.Authorization, signal: AbortSignal): Promise<void> {
@@ -248,8 +292,11 @@ export function acmeIssuer(options: AcmeIssuerOptions): CertificateIssuer {
         );
       });
     } finally {
-      // Removed whatever happened; a failing clean-up must not hide the order's own outcome.
-      await options.challenge.cleanUp(record, AbortSignal.timeout(60_000)).catch(() => undefined);
+      // Removed whatever happened; a failing clean-up must not hide the order's own outcome,
+      // but it is reported: a TXT record or token left behind is the operator's to remove.
+      await options.challenge.cleanUp(record, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)).catch((error: unknown) => {
+        options.onWarning?.({ code: 'ACME_CLEANUP_FAILED', message: cleanupFailure(record, error) });
+      });
     }
   }
 

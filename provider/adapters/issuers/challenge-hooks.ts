@@ -11,6 +11,7 @@
  */
 import { SfbError } from '../../domain/errors';
 import { quoteStderr, runBounded } from '../process/bounded-process';
+import { commandEnvironment } from './command-environment';
 import type { ChallengeRecord, ChallengeSolver } from './acme-challenge';
 
 export interface ChallengeHookOptions {
@@ -21,7 +22,7 @@ export interface ChallengeHookOptions {
   readonly cleanUp: readonly string[];
   /** Per hook run. @default 120 */
   readonly timeoutSeconds?: number;
-  /** @default process.env */
+  /** The whole environment the command gets. @default commandEnvironment(): the provider's allow-listed variables only (command-environment.ts) */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -34,27 +35,29 @@ async function runHook(options: ChallengeHookOptions, action: 'present' | 'clean
   const command = action === 'present' ? options.present : options.cleanUp;
   const timeoutSeconds = options.timeoutSeconds ?? 120;
   const which = `The ${record.type} ${action === 'present' ? 'present' : 'clean-up'} hook ${shown(command)}`;
+  // A clean-up runs after the order, which may have stored a certificate: what it leaves is the record.
+  const left = action === 'present' ? 'nothing was stored' : 'the challenge may still be published';
   const outcome = await runBounded({
     command,
     stdin: `${JSON.stringify({ action, ...record })}\n`,
     timeoutMs: timeoutSeconds * 1000,
     maxOutputBytes: HOOK_MAX_OUTPUT_BYTES,
     signal,
-    ...(options.env ? { env: options.env } : {}),
+    env: options.env ?? commandEnvironment(),
   });
   switch (outcome.kind) {
     case 'exited':
       if (outcome.code === 0) return;
-      throw new SfbError('ISSUER_FAILED', `${which} exited with ${outcome.code} (${quoteStderr(outcome.stderr)}) for ${record.domain}; nothing was stored. Fix what it reports, then run \`pulumi up\` again.`);
+      throw new SfbError('ISSUER_FAILED', `${which} exited with ${outcome.code} (${quoteStderr(outcome.stderr)}) for ${record.domain}; ${left}. Fix what it reports, then run \`pulumi up\` again.`);
     case 'timed-out':
     case 'aborted':
-      throw new SfbError('ISSUER_TIMEOUT', `${which} did not finish ${outcome.kind === 'timed-out' ? `within ${timeoutSeconds} s` : 'before the order\'s time ran out'} and was stopped (${quoteStderr(outcome.stderr)}); nothing was stored. Check the DNS or web server it talks to, or raise the hook's \`timeoutSeconds\`.`, true);
+      throw new SfbError('ISSUER_TIMEOUT', `${which} did not finish ${outcome.kind === 'timed-out' ? `within ${timeoutSeconds} s` : 'before the order\'s time ran out'} and was stopped (${quoteStderr(outcome.stderr)}); ${left}. Check the DNS or web server it talks to, or raise the hook's \`timeoutSeconds\`.`, true);
     case 'not-started':
       throw new SfbError('ISSUER_FAILED', `${which} could not be started (${outcome.errorCode}); check that the program exists and is executable on the machine that runs Pulumi.`);
     case 'output-too-large':
       throw new SfbError('ISSUER_FAILED', `${which} printed more than ${HOOK_MAX_OUTPUT_BYTES} bytes on ${outcome.stream} and was stopped; check what it prints.`);
     case 'signalled':
-      throw new SfbError('ISSUER_FAILED', `${which} was killed by ${outcome.signal} (${quoteStderr(outcome.stderr)}); nothing was stored. The next \`pulumi up\` retries.`, true);
+      throw new SfbError('ISSUER_FAILED', `${which} was killed by ${outcome.signal} (${quoteStderr(outcome.stderr)}); ${left}. The next \`pulumi up\` retries.`, true);
   }
 }
 

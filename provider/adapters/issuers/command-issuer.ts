@@ -9,6 +9,7 @@ import { SfbError } from '../../domain/errors';
 import { ISSUER_NUMBERS } from '../../domain/issuer-spec';
 import { quoteStderr, runBounded } from '../process/bounded-process';
 import type { ProcessTree } from '../process/process-tree';
+import { commandEnvironment } from './command-environment';
 import { splitPemChain } from './pem-chain';
 
 export interface CommandIssuerOptions {
@@ -18,7 +19,7 @@ export interface CommandIssuerOptions {
   readonly timeoutSeconds?: number;
   /** What it may print on stdout (and on stderr). @default 1 MiB */
   readonly maxOutputBytes?: number;
-  /** @default process.env */
+  /** The whole environment the command gets. @default commandEnvironment(): the provider's allow-listed variables only (command-environment.ts) */
   readonly env?: NodeJS.ProcessEnv;
   readonly tree?: ProcessTree;
 }
@@ -47,7 +48,7 @@ export function commandIssuer(options: CommandIssuerOptions): CertificateIssuer 
         timeoutMs: timeoutSeconds * 1000,
         maxOutputBytes,
         signal: request.signal,
-        ...(options.env ? { env: options.env } : {}),
+        env: options.env ?? commandEnvironment(),
         ...(options.tree ? { tree: options.tree } : {}),
       });
       switch (outcome.kind) {

@@ -31,6 +31,8 @@ interface AwsLikeError {
   readonly message?: string;
   readonly $retryable?: unknown;
   readonly $fault?: string;
+  /** A socket error's (ECONNREFUSED, ENOTFOUND): the SDK's HTTP handler passes Node's error on, named plain `Error`. */
+  readonly code?: string;
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'InvalidClientTokenId', 'ExpiredToken']);
@@ -51,7 +53,7 @@ function translate(error: unknown, doing: string, zone: string, signal: AbortSig
     return new SfbError('ISSUER_FAILED', `Route 53 rejected ${doing} in hosted zone ${zone} (${aws.name}: ${aws.message ?? ''}); check that the SIP domain is in that zone.`);
   }
   const retryable = aws.$retryable !== undefined || aws.$fault === 'server' || aws.name === 'PriorRequestNotComplete' || aws.name === 'Throttling';
-  return new SfbError('ISSUER_FAILED', `Route 53 failed while ${doing} in hosted zone ${zone} (${aws.name ?? 'network error'}); nothing was stored. ${retryable ? 'It is transient: the next `pulumi up` retries.' : 'Check the AWS credentials and network of the machine that runs Pulumi.'}`, retryable);
+  return new SfbError('ISSUER_FAILED', `Route 53 failed while ${doing} in hosted zone ${zone} (${aws.name !== undefined && aws.name !== 'Error' ? aws.name : (aws.code ?? 'network error')}); ${doing.startsWith('removing') ? 'the record may still be published' : 'nothing was stored'}. ${retryable ? 'It is transient: the next `pulumi up` retries.' : 'Check the AWS credentials and network of the machine that runs Pulumi.'}`, retryable);
 }
 
 /** The dns-01 solver for one Route 53 hosted zone. */
