@@ -17,6 +17,7 @@ import {
   globalInspectScript,
   importScript,
   placeholderPath,
+  removeLocalScript,
   removePreviousScript,
   serversInspectScript,
   setScript,
@@ -41,6 +42,8 @@ import type { ServerCertificates } from '../ports/server-certificates';
 
 type ServerCertificatesOpener = (spec: FrontEndPoolSpec, secrets: PoolSecrets) => ServerCertificates;
 import { jsonObject } from '../domain/schema-sentences';
+import { isManualPool, type ManualPoolPlan, type ServerInstall, type ServerRemoval } from '../domain/manual-pool-steps';
+import { MANUAL_IMPORT_DIRECTORY, manualInstallScript, manualSweepScript } from '../adapters/powershell/manual-scripts';
 
 /** Exit codes: the contract other tools script against. */
 export const PLAN_EXIT = { ready: 0, refused: 1, usage: 2, poolUnreadable: 3 } as const;
@@ -220,8 +223,6 @@ function readPool(file: string): { spec: FrontEndPoolSpec; secrets: PoolSecrets;
   }
   const checked = checkPoolSpec({ ...raw.data, kind: POOL_KIND });
   if (!checked.spec) throw new PlanUsageError(`The pool file (--pool) is not a pool: ${checked.problems.join(' ')}`);
-  // The plan printed is the replicated procedure's; manual mode's per-server scripts are not printed yet.
-  if (checked.spec.mode === 'manual') throw new PlanUsageError('The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.');
   if (!checked.spec.remoting.credential) return { spec: checked.spec, secrets: {}, warnings: checked.warnings ?? [] };
   const password = credentialPassword.safeParse(raw.data);
   if (!password.success) {
@@ -236,19 +237,20 @@ function reportedZone(snapshot: PoolSnapshot): string | undefined {
   return zones.size === 1 ? [...zones][0] : undefined;
 }
 
-function inspectedPool(spec: FrontEndPoolSpec, snapshot: PoolSnapshot, warnings: readonly Finding[]): InspectedPool {
+function inspectedPool(spec: FrontEndPoolSpec, snapshot: PoolSnapshot, warnings: readonly Finding[], description: string): InspectedPool {
   // checkPoolSpec made sure the declared zone has a Windows counterpart.
   const preview = previewServerZone(spec.serverTimeZone, reportedZone(snapshot))!;
   return {
     settings: { servers: spec.servers, zone: preview.zone, ...(spec.replaceForeignRoll === true ? { replaceForeignRoll: true } : {}) },
     snapshot,
     warnings: [...warnings, ...(preview.warning ? [preview.warning] : [])],
+    ...(isManualPool(spec) ? { manual: { spec, description } } : {}),
   };
 }
 
 /** One step as printed: the planner's step, what it does, and the scripts of the calls it makes. */
 export interface PrintedStep {
-  readonly step: DeploymentStep | { readonly kind: 'verify'; readonly servers: readonly string[]; readonly expect: 'current' | 'pending'; readonly thumbprint: string };
+  readonly step: DeploymentStep | { readonly kind: 'verify'; readonly servers: readonly string[]; readonly expect: 'current' | 'pending'; readonly thumbprint: string } | ManualPrintedStep;
   readonly does: string;
   /** Each call's script, exactly as the adapter writes it, secret files' paths under the placeholder; empty when the step runs nothing. */
   readonly powershell: readonly string[];
@@ -308,6 +310,57 @@ export function printedSteps(steps: readonly DeploymentStep[], spec: FrontEndPoo
   return printed;
 }
 
+/** Manual mode's steps (manual-pool-steps.ts): the sweep, each server's installation and removal, the look at every server. */
+export type ManualPrintedStep =
+  | { readonly kind: 'sweep'; readonly servers: readonly string[] }
+  | ({ readonly kind: 'install' } & Omit<ServerInstall, 'line'>)
+  | ({ readonly kind: 'remove-local-previous' } & Omit<ServerRemoval, 'line'>)
+  | { readonly kind: 'verify'; readonly servers: readonly string[]; readonly expect: 'current' | 'pending'; readonly thumbprint: string };
+
+/** One server's part of a manual-mode plan: its steps (none: it has the declared state). */
+export interface PrintedServer {
+  readonly server: string;
+  readonly steps: readonly PrintedStep[];
+}
+
+/**
+ * Manual mode as printed: the sweep of copies an interrupted run left (every run's first call),
+ * then each server's own calls, as the adapter writes them (manual-scripts.ts, scripts.ts), the
+ * secret files' paths under the placeholder; then the look at every server.
+ */
+export function printedManual(manual: ManualPoolPlan, spec: FrontEndPoolSpec, hasPassword: boolean): { steps: PrintedStep[]; servers: PrintedServer[] } {
+  const remote: ScriptContext = { edition: spec.edition, remoting: spec.remoting, ...(spec.remoting.credential ? { credentialPath: placeholderPath('credential') } : {}) };
+  const files = { pfxPath: placeholderPath('pfx'), ...(hasPassword ? { secretPath: placeholderPath('secret') } : {}) };
+  const servers = manual.servers.map((work): PrintedServer => {
+    const steps: PrintedStep[] = [];
+    if (work.install) {
+      const { line, ...install } = work.install;
+      const script = manualInstallScript({ server: install.server, thumbprint: install.thumbprint, ...(install.import ? { files } : {}), ...(install.effectiveAt !== undefined ? { effectiveAt: install.effectiveAt } : {}) }, remote);
+      const how = install.import
+        ? `a session to ${install.server}; the PFX copied over it into a new directory of the account's profile ($env:LOCALAPPDATA\\${MANUAL_IMPORT_DIRECTORY}), imported there into the local computer store (Import-CsCertificate, the password as a $using: value), assigned there (Set-CsCertificate without -Identity), then the copy removed in a finally (one call)`
+        : `assigned on ${install.server} by thumbprint, its store holds it already (Set-CsCertificate without -Identity; one call)`;
+      steps.push({ step: { kind: 'install', ...install }, does: `${line} How: ${how}.`, powershell: [script] });
+    }
+    if (work.removal) {
+      const { line, ...removal } = work.removal;
+      steps.push({ step: { kind: 'remove-local-previous', ...removal }, does: `${line} Once the server reports the declared certificate${work.install ? ' after its installation' : ''}.`, powershell: [removeLocalScript(work.server, remote, 'previous')] });
+    }
+    return { server: work.server, steps };
+  });
+  const expect: 'current' | 'pending' = manual.action === 'roll' ? 'pending' : 'current';
+  const thumbprint = manual.servers.find((w) => w.install)?.install?.thumbprint;
+  const steps: PrintedStep[] = [
+    { step: { kind: 'sweep', servers: spec.servers }, does: `remove the PFX copy an interrupted run left in the account's profile on any server (every run's first call)`, powershell: [manualSweepScript(spec.servers, remote)] },
+    ...servers.flatMap((s) => s.steps),
+    {
+      step: { kind: 'verify', servers: spec.servers, expect, thumbprint: thumbprint ?? '' },
+      does: `look at every server again: each must report the declared certificate ${expect}${manual.servers.some((w) => w.removal) ? ' and keep no expired previous one' : ''}; a server that does not, or whose call failed, is named and the others keep theirs (a partial success: the next up resumes with it); the servers of one step run side by side, at most ${spec.parallelism} at once`,
+      powershell: splitInto(spec.servers, spec.parallelism).map((batch) => serversInspectScript(batch, remote)),
+    },
+  ];
+  return { steps: [steps[0]!, steps.at(-1)!], servers };
+}
+
 /** What `--json` prints: the same keys for every outcome. */
 interface JsonPlan {
   readonly outcome: CertificatePlan['outcome'] | 'usage-error';
@@ -318,7 +371,18 @@ interface JsonPlan {
   readonly roll: CertificatePlan['roll'] | null;
   readonly pool: (PoolSnapshot & { readonly edition: string; readonly command: readonly string[] }) | null;
   readonly poolError: Finding | null;
-  readonly deployment: { readonly action: string; readonly summary: string; readonly behind: readonly string[]; readonly shell: readonly string[]; readonly steps: readonly PrintedStep[] } | null;
+  readonly deployment: {
+    readonly action: string;
+    readonly summary: string;
+    readonly behind: readonly string[];
+    readonly shell: readonly string[];
+    /** Manual mode: the sweep and the final look; each server's own steps are in `servers`. */
+    readonly steps: readonly PrintedStep[];
+    /** `manual` (each server on its own) or `replicated` (assigned once, globally). */
+    readonly mode: 'manual' | 'replicated';
+    /** Manual mode: every server of the pool, in order, with its own steps; null in replicated mode. */
+    readonly servers: readonly PrintedServer[] | null;
+  } | null;
   readonly usageError: { readonly code: 'INVALID_ARGUMENT'; readonly message: string } | null;
 }
 
@@ -335,6 +399,17 @@ interface Planned {
   readonly heldBy?: string;
 }
 
+function deploymentOf(plan: CertificatePlan, spec: FrontEndPoolSpec | undefined, hasPassword: boolean, heldBy: string | undefined): JsonPlan['deployment'] {
+  if (!spec) return null;
+  const shell = [...spec.command, '-File', placeholderPath('script')];
+  if (plan.manual) {
+    const { steps, servers } = printedManual(plan.manual, spec, hasPassword);
+    return { action: plan.manual.action, summary: plan.manual.summary, behind: plan.manual.behind, shell, steps, mode: 'manual', servers };
+  }
+  if (!plan.deployment) return null;
+  return { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell, steps: printedSteps(plan.deployment.steps, spec, hasPassword, heldBy), mode: 'replicated', servers: null };
+}
+
 function jsonOf({ plan, spec, snapshot, poolError, hasPassword, heldBy }: Planned): JsonPlan {
   const c = plan.certificate;
   return {
@@ -347,10 +422,7 @@ function jsonOf({ plan, spec, snapshot, poolError, hasPassword, heldBy }: Planne
     roll: plan.roll ?? null,
     pool: spec && snapshot ? { edition: spec.edition, command: spec.command, ...snapshot } : null,
     poolError: poolError ?? null,
-    deployment:
-      plan.deployment && spec
-        ? { action: plan.deployment.action, summary: plan.deployment.summary, behind: plan.deployment.behind, shell: [...spec.command, '-File', placeholderPath('script')], steps: printedSteps(plan.deployment.steps, spec, hasPassword, heldBy) }
-        : null,
+    deployment: deploymentOf(plan, spec, hasPassword, heldBy),
   };
 }
 
@@ -398,16 +470,29 @@ function humanOf(planned: Planned): string {
     for (const w of json.warnings) lines.push(`  ${w.code}: ${w.message}`);
   }
   if (json.roll) lines.push('', `Certificates: ${json.roll.summary}`);
-  if (json.deployment) {
-    lines.push('', `Steps (${json.deployment.summary}):`);
-    if (json.deployment.steps.length === 0) lines.push('  none: nothing to do.');
-    json.deployment.steps.forEach((printed, i) => {
-      lines.push(`  ${i + 1}. ${printed.step.kind}: ${printed.does}`);
+  const deployment = json.deployment;
+  if (deployment) {
+    lines.push('', `Steps (${deployment.summary}):`);
+    const print = (printed: PrintedStep, label: string, indent: string) => {
+      lines.push(`${indent}${label} ${printed.step.kind}: ${printed.does}`);
       for (const script of printed.powershell) {
-        lines.push(`     PowerShell, run as: ${json.deployment!.shell.join(' ')}`);
-        lines.push(...script.replace(/\n$/, '').split('\n').map((line) => (line === '' ? '' : `       ${line}`)));
+        lines.push(`${indent}   PowerShell, run as: ${deployment.shell.join(' ')}`);
+        lines.push(...script.replace(/\n$/, '').split('\n').map((line) => (line === '' ? '' : `${indent}     ${line}`)));
       }
-    });
+    };
+    if (deployment.servers) {
+      // Manual mode: the sweep, then each server on its own, then the look at every server.
+      print(deployment.steps[0]!, '1.', '  ');
+      lines.push(`  2. each server on its own (manual mode: no replication), at most ${planned.spec!.parallelism} at once:`);
+      for (const server of deployment.servers) {
+        if (server.steps.length === 0) lines.push(`     ${server.server}: nothing to do.`);
+        else server.steps.forEach((printed, i) => print(printed, `${server.server} ${String.fromCharCode(97 + i)}.`, '     '));
+      }
+      print(deployment.steps[1]!, '3.', '  ');
+    } else {
+      if (deployment.steps.length === 0) lines.push('  none: nothing to do.');
+      deployment.steps.forEach((printed, i) => print(printed, `${i + 1}.`, '  '));
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -449,6 +534,8 @@ async function checkedOnServer(command: PlanCommand & { thumbprint: string }, po
 async function plan(command: PlanCommand, io: Required<PlanIo>): Promise<Planned> {
   const pool = command.poolFile !== undefined ? readPool(command.poolFile) : undefined;
   if (command.thumbprint !== undefined && pool) {
+    // The resource refuses the pair in its check (certificate-source.ts): so does the plan.
+    if (isManualPool(pool.spec)) throw new PlanUsageError('--thumbprint plans a certificate a Front End Server already has, which is assigned once, globally, and replication deploys it; the pool file (--pool) declares `mode: "manual"`, which imports a PFX on each server instead. Leave out `mode` in the pool file, or plan the PFX (<pfx-file>).');
     const now = command.now ?? io.clock();
     const { pfx, server, poolError } = await checkedOnServer({ ...command, thumbprint: command.thumbprint }, pool, now, io);
     if (poolError) return { plan: planCertificate({ pfx, now, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword: false, heldBy: server };
@@ -480,14 +567,15 @@ async function plan(command: PlanCommand, io: Required<PlanIo>): Promise<Planned
 async function planAgainstPool(base: { pfx: CheckedPfx; now: Date; effectiveDate?: Date }, pool: { spec: FrontEndPoolSpec; secrets: PoolSecrets; warnings: readonly Finding[] }, hasPassword: boolean, io: Required<PlanIo>, heldBy?: string): Promise<Planned> {
   const held = heldBy === undefined ? {} : { heldBy };
   let snapshot: PoolSnapshot;
+  const opened = io.openPool(pool.spec, pool.secrets);
   try {
-    snapshot = await io.openPool(pool.spec, pool.secrets).inspect();
+    snapshot = await opened.inspect();
   } catch (error) {
     if (!isSfbError(error)) throw error;
     const poolError = { code: error.code, message: error.message };
     return { plan: planCertificate({ ...base, poolFailure: poolError }), spec: pool.spec, poolError, hasPassword, ...held };
   }
-  return { plan: planCertificate({ ...base, pool: inspectedPool(pool.spec, snapshot, pool.warnings) }), spec: pool.spec, snapshot, hasPassword, ...held };
+  return { plan: planCertificate({ ...base, pool: inspectedPool(pool.spec, snapshot, pool.warnings, opened.description) }), spec: pool.spec, snapshot, hasPassword, ...held };
 }
 
 /** The streams, clock and pool of one run; parameters so that tests can drive it. */

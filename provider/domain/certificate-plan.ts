@@ -12,12 +12,14 @@
  *
  * Pure: the facts and `now` are parameters.
  */
-import { planDeployment, type DeploymentFacts, type DeploymentPlan, type PoolSettings } from './front-end-pool-plan';
+import { planDeployment, type DeploymentFacts, type DeploymentPlan, type DesiredDeployment, type PoolSettings } from './front-end-pool-plan';
 import type { ErrorCode, Finding, PfxErrorCode, PfxWarningCode } from './errors';
 import { planRoll, type CertificateSlots, type RollPlan } from './roll-plan';
 import { becomesCurrentAt } from './time';
 import { deploymentFactsOf as factsOfLook, knownNotAfter } from './front-end-pool-facts';
 import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';
+import type { FrontEndPoolSpec } from './front-end-pool-spec';
+import { manualFactsOf, planManualPool, type ManualPoolPlan } from './manual-pool-steps';
 
 /** The rules a plan reports, in the order they are printed. */
 export const PLAN_RULES = ['pfx', 'validity', 'roll-lead-time', 'time-zone', 'local-time', 'foreign-roll'] as const;
@@ -84,6 +86,12 @@ export interface InspectedPool {
   readonly snapshot: PoolSnapshot;
   /** Warnings about the pool's declaration (a deprecated option). */
   readonly warnings?: readonly Finding[];
+  /**
+   * Manual mode (`mode: 'manual'`): the pool's declaration and description. The rules are then
+   * the manual step's (each server's own report; the session's zone not involved), and the plan
+   * is per server (manual-pool-steps.ts) instead of the global assignment.
+   */
+  readonly manual?: { readonly spec: FrontEndPoolSpec; readonly description: string };
 }
 
 export interface CertificatePlanInput {
@@ -115,6 +123,8 @@ export interface CertificatePlan {
   readonly roll?: Pick<RollPlan, 'action' | 'summary'>;
   /** The Front End steps (deployment-plan.ts); with a pool and a usable certificate only. */
   readonly deployment?: DeploymentPlan;
+  /** Manual mode: the run server by server (manual-pool-steps.ts), in place of `deployment` and `roll`. */
+  readonly manual?: ManualPoolPlan;
   /** The servers that could not be read, each with why. */
   readonly unreadable: readonly { readonly server: string; readonly code: string; readonly message: string }[];
 }
@@ -153,12 +163,13 @@ function deploymentRules(
   facts: DeploymentFacts | undefined,
   outcome: ReturnType<typeof planDeployment> | undefined,
   notChecked: string | undefined,
+  settledOverride?: boolean,
 ): RuleCheck[] {
   const rules: PlanRule[] = ['roll-lead-time', 'time-zone', 'local-time', 'foreign-roll'];
   if (notChecked !== undefined) return rules.map((rule) => check(rule, 'not-checked', [], notChecked));
   const issues = outcome!.issues;
   const of = (rule: PlanRule) => issues.filter((i) => PLAN_RULE_FACTS[rule].codes.includes(i.code));
-  const settled = outcome!.plan && (outcome!.plan.action === 'none' || outcome!.plan.action === 'remove-previous');
+  const settled = settledOverride ?? (outcome!.plan && (outcome!.plan.action === 'none' || outcome!.plan.action === 'remove-previous'));
   const immediate = 'an immediate set carries no date (an emergency is never blocked)';
   return rules.map((rule): RuleCheck => {
     const found = of(rule);
@@ -225,6 +236,7 @@ export function planCertificate(input: CertificatePlanInput): CertificatePlan {
     rules.push(...deploymentRules(input, scheduled, undefined, undefined, 'the PFX is refused'));
     return { outcome: 'refused', ...certificatePart, becomesCurrent, rules, warnings, unreadable };
   }
+  if (pool.manual) return planManualCertificate(input, { ...pool, manual: pool.manual }, desired, { becomesCurrent, rules, warnings, certificatePart, scheduled, unreadable });
   const facts = deploymentFactsOf(pool.snapshot);
   const outcome = planDeployment(facts, desired, pool.settings, now);
   // The planner repeats the validity rule; the PFX checks above already decided it.
@@ -239,5 +251,35 @@ export function planCertificate(input: CertificatePlanInput): CertificatePlan {
     ...rollPart,
     ...(outcome.plan ? { deployment: outcome.plan } : {}),
     unreadable,
+  };
+}
+
+/**
+ * Manual mode: the rules over each server's own report (the manual step's facts), then the run
+ * server by server, from the same decisions `up` takes (manual-pool-steps.ts). Nothing is
+ * recorded before here either: no own rolls, and a NotAfter only where the look reports one.
+ */
+function planManualCertificate(
+  input: CertificatePlanInput,
+  pool: InspectedPool & { readonly manual: NonNullable<InspectedPool['manual']> },
+  desired: DesiredDeployment,
+  done: { becomesCurrent: CertificatePlan['becomesCurrent']; rules: RuleCheck[]; warnings: Finding[]; certificatePart: { certificate?: PlannedCertificate }; scheduled: boolean; unreadable: CertificatePlan['unreadable'] },
+): CertificatePlan {
+  const { now } = input;
+  const known = knownNotAfter(undefined, NOTHING_DECLARED, pool.snapshot);
+  const facts = manualFactsOf(pool.snapshot, known, [], desired);
+  const outcome = planDeployment(facts, desired, pool.settings, now);
+  const manual = planManualPool({ description: pool.manual.description, snapshot: pool.snapshot, desired, known, ownRolls: [], pool: pool.manual.spec, now });
+  const settled = 'plan' in manual && (manual.plan.action === 'none' || manual.plan.action === 'remove-previous');
+  const rules = [...done.rules, ...deploymentRules(input, done.scheduled, facts, { ...outcome, issues: outcome.issues.filter((i) => !VALIDITY_CODES.has(i.code)) }, undefined, settled)];
+  const refused = rules.some((r) => r.status === 'refused') || !('plan' in manual);
+  return {
+    outcome: refused ? 'refused' : 'ready',
+    ...done.certificatePart,
+    becomesCurrent: done.becomesCurrent,
+    rules,
+    warnings: done.warnings,
+    ...('plan' in manual ? { manual: manual.plan } : {}),
+    unreadable: done.unreadable,
   };
 }

@@ -24,8 +24,8 @@
  * set on each server, its DateTime built on that server from the instant.
  * Pure: `now` and every fact are parameters.
  */
-import type { ErrorCode } from './errors';
-import { planDeployment, serverHasDesired, type DeploymentOutcome, type DeploymentFacts, type DesiredDeployment, type RollRef } from './front-end-pool-plan';
+import type { ErrorCode, Finding } from './errors';
+import { expiredPreviousOf, planDeployment, serverHasDesired, type DeploymentOutcome, type DeploymentFacts, type DeploymentStep, type DesiredDeployment, type RollRef } from './front-end-pool-plan';
 import { previewPool } from './front-end-pool-preview';
 import type { PoolLook } from './front-end-pool-steps';
 import { reportOf, settingsOf, type KnownNotAfter } from './front-end-pool-facts';
@@ -34,19 +34,16 @@ import { serverList } from './plan-lines';
 import { shortThumbprint } from './roll-plan';
 import { isoSecond } from './server-date';
 import { isoMinute } from './time';
-import type { FrontEndCertificates, PoolSnapshot } from '../ports/front-end-pool';
+import type { FrontEndCertificates, LocalInstallRequest, PoolSnapshot } from '../ports/front-end-pool';
 
 /** Whether a pool runs in manual mode. */
 export function isManualPool(spec: Pick<FrontEndPoolSpec, 'mode'> | null | undefined): boolean {
   return spec?.mode === 'manual';
 }
 
-/** One server this run tried and could not bring to the declared state. */
-export interface ServerFailure {
+/** One server this run tried and could not bring to the declared state: the error's code and sentence (the adapter's: never a secret). */
+export interface ServerFailure extends Finding {
   readonly server: string;
-  readonly code: ErrorCode;
-  /** The error's sentence (the adapter's: never a secret). */
-  readonly message: string;
 }
 
 /** What this run of the manual step already did. */
@@ -55,12 +52,14 @@ export interface ManualAttempts {
   readonly swept: boolean;
   /** Servers installed in this run (each is installed once per run). */
   readonly installed: readonly string[];
-  /** Servers whose installation failed in this run. */
+  /** Servers whose expired previous certificate was removed in this run (once per run). */
+  readonly removed: readonly string[];
+  /** Servers whose installation or removal failed in this run. */
   readonly failed: readonly ServerFailure[];
 }
 
 /** Nothing tried yet. */
-export const NOTHING_INSTALLED: ManualAttempts = { swept: false, installed: [], failed: [] };
+export const NOTHING_INSTALLED: ManualAttempts = { swept: false, installed: [], removed: [], failed: [] };
 
 /** Everything the decision reads. */
 export interface ManualStepInput extends PoolLook {
@@ -69,16 +68,33 @@ export interface ManualStepInput extends PoolLook {
   readonly recordedServers: readonly string[];
 }
 
-/** The next step; each carries the line the shell prints or the error it fails with. */
+/**
+ * One server's installation: the port's request without the PFX (the shell adds it when `import`:
+ * the server's store lacks the certificate), and the line the shell prints for it.
+ */
+export interface ServerInstall extends Omit<LocalInstallRequest, 'pfx'> {
+  readonly server: string;
+  readonly import: boolean;
+  readonly line: string;
+}
+
+/** One server's expired previous certificate, removed from its local assignment there. */
+export interface ServerRemoval {
+  readonly server: string;
+  readonly thumbprint: string;
+  /** Its NotAfter (ISO 8601 UTC), passed. */
+  readonly notAfter: string;
+  readonly line: string;
+}
+
+/** The next step; each carries the lines the shell prints or the error it fails with. */
 export type ManualStep =
   /** Remove the PFX copies an interrupted run left on any server (a hard cancel skips the `finally` that removes them). */
   | { readonly kind: 'sweep' }
-  /**
-   * Install on one server: copy the PFX there and import it into its local computer store
-   * (`import`; false: the server's store already holds it), then assign it there, now or as a
-   * roll at `effectiveAt` (ISO 8601 UTC).
-   */
-  | { readonly kind: 'install'; readonly server: string; readonly thumbprint: string; readonly import: boolean; readonly effectiveAt?: string; readonly line: string }
+  /** Install on each of these servers, each on its own (the shell runs at most the pool's `parallelism` at once). */
+  | { readonly kind: 'install'; readonly installs: readonly ServerInstall[] }
+  /** Remove the expired previous certificate on each of these servers, each on its own (STAGE's last step, per server). */
+  | { readonly kind: 'remove-previous'; readonly removals: readonly ServerRemoval[] }
   /** Every server reports the declared state. */
   | { readonly kind: 'done'; readonly line: string }
   /** A rule the declaration breaks: stop before sending anything more. */
@@ -136,49 +152,157 @@ function storeHolds(s: FrontEndCertificates, thumbprint: string): boolean {
   return s.current === thumbprint || s.previous === thumbprint || s.scheduled?.thumbprint === thumbprint;
 }
 
-/** The next step of the manual-mode pool step, from one look. */
-export function decideManualStep(input: ManualStepInput): ManualStep {
-  const { snapshot, desired, now, pool, tried } = input;
-  if (!tried.swept) return { kind: 'sweep' };
+/** Whether the declared certificate becomes current later (a scheduled roll) rather than now. */
+function isScheduled(look: Pick<PoolLook, 'desired' | 'now'>): boolean {
+  return look.desired.effectiveDate !== undefined && look.desired.effectiveDate.getTime() > look.now.getTime();
+}
+
+/** What the lines say is assigned: `BBBB.. current now`, or `roll BBBB.. at <instant>`. */
+function assignedWhat(look: Pick<PoolLook, 'desired' | 'now'>): string {
+  return isScheduled(look) ? `roll ${shortThumbprint(look.desired.thumbprint)} at ${isoSecond(look.desired.effectiveDate!)}` : `${shortThumbprint(look.desired.thumbprint)} current now`;
+}
+
+/** The planner's rules over one look (front-end-pool-plan.ts): a refusal, or nothing. */
+function refusalOf(look: PoolLook): Extract<ManualStep, { kind: 'refuse' }> | undefined {
+  const { snapshot, desired, now, pool } = look;
+  const reachable = snapshot.servers.filter((s) => s.unreachable === undefined).map((s) => s.server);
+  const outcome = planDeployment(manualFactsOf(snapshot, look.known, look.ownRolls, desired), desired, { ...settingsOf(pool).settings, servers: reachable }, now);
+  return outcome.plan ? undefined : { kind: 'refuse', code: outcome.issues[0]!.code, message: outcome.issues.map((i) => i.message).join(' ') };
+}
+
+/** The server's report at this look, by name (any case). */
+function reportsOf(snapshot: PoolSnapshot): (server: string) => FrontEndCertificates | undefined {
   const byServer = new Map(snapshot.servers.map((s) => [s.server.toLowerCase(), s]));
-  const reachable = snapshot.servers.filter((s) => s.unreachable === undefined);
-  const outcome = planDeployment(manualFactsOf(snapshot, input.known, input.ownRolls, desired), desired, { ...settingsOf(pool).settings, servers: reachable.map((s) => s.server) }, now);
-  if (!outcome.plan) return { kind: 'refuse', code: outcome.issues[0]!.code, message: outcome.issues.map((i) => i.message).join(' ') };
+  return (server) => byServer.get(server.toLowerCase());
+}
 
-  const has = (server: string) => {
-    const s = byServer.get(server);
-    return s !== undefined && s.unreachable === undefined && serverHasDesired(reportOf(s), desired, now);
+/** Whether a server reports the declared state at this look. */
+function reportsDesired(s: FrontEndCertificates | undefined, look: Pick<PoolLook, 'desired' | 'now'>): s is FrontEndCertificates {
+  return s !== undefined && s.unreachable === undefined && serverHasDesired(reportOf(s), look.desired, look.now);
+}
+
+/** The installation of one server that lacks the declared state (read at this look). */
+function installOf(look: PoolLook, s: FrontEndCertificates | undefined, server: string): ServerInstall {
+  const importing = !(s && storeHolds(s, look.desired.thumbprint));
+  return {
+    server,
+    thumbprint: look.desired.thumbprint,
+    import: importing,
+    ...(isScheduled(look) ? { effectiveAt: look.desired.effectiveDate!.toISOString() } : {}),
+    line: `${look.description} (manual mode): ${describe(s, server)}: ${importing ? 'copying the PFX over the remoting session, importing it into its local computer store and assigning' : 'assigning'} ${assignedWhat(look)} there (no replication).`,
   };
-  const triedOn = (server: string) => tried.installed.includes(server) || tried.failed.some((f) => f.server === server);
-  const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
-  const what = scheduled ? `roll ${shortThumbprint(desired.thumbprint)} at ${isoSecond(desired.effectiveDate!)}` : `${shortThumbprint(desired.thumbprint)} current now`;
+}
 
-  const next = pool.servers.find((server) => !has(server) && !triedOn(server) && byServer.get(server)?.unreachable === undefined);
-  if (next !== undefined) {
-    const s = byServer.get(next);
-    const importing = !(s && storeHolds(s, desired.thumbprint));
-    return {
-      kind: 'install',
-      server: next,
-      thumbprint: desired.thumbprint,
-      import: importing,
-      ...(scheduled ? { effectiveAt: desired.effectiveDate!.toISOString() } : {}),
-      line: `${input.description} (manual mode): ${describe(s, next)}: ${importing ? 'copying the PFX over the remoting session, importing it into its local computer store and assigning' : 'assigning'} ${what} there (no replication).`,
-    };
+/**
+ * The expired previous certificate of a server's local assignment (STAGE: removed once it has
+ * expired), as it is now or, with `installing`, as it will be once the declared certificate is
+ * set current there (the current one becomes previous). Only a local assignment: manual mode
+ * never touches the global one. Its NotAfter must be known (Skype reports only the thumbprint).
+ */
+function expiredPreviousOn(look: PoolLook, s: FrontEndCertificates, installing: boolean): { readonly thumbprint: string; readonly notAfter: Date } | undefined {
+  if (s.unreachable !== undefined || s.scope !== 'local') return undefined;
+  const previous = installing && !isScheduled(look) && s.current !== look.desired.thumbprint ? s.current : s.previous;
+  if (previous === undefined) return undefined;
+  const notAfter = look.known.get(previous)?.date;
+  return expiredPreviousOf({ thumbprint: previous, ...(notAfter ? { notAfter } : {}) }, look.desired, look.now);
+}
+
+function removalOf(look: PoolLook, server: string, expired: { readonly thumbprint: string; readonly notAfter: Date }): ServerRemoval {
+  return {
+    server,
+    thumbprint: expired.thumbprint,
+    notAfter: expired.notAfter.toISOString(),
+    line: `${look.description} (manual mode): ${server}: removing its previous certificate ${shortThumbprint(expired.thumbprint)} (expired ${isoMinute(expired.notAfter)}) with Remove-CsCertificate -Type OAuthTokenIssuer -Previous there.`,
+  };
+}
+
+/** One server's part of a manual-mode run, as `sfb-oauth-cert plan` prints it. */
+export interface ManualServerWork {
+  readonly server: string;
+  readonly install?: ServerInstall;
+  readonly removal?: ServerRemoval;
+}
+
+/** A manual-mode run planned from one look, server by server. */
+export interface ManualPoolPlan {
+  /** `none`: nothing on any server; `remove-previous`: removals only; else the assignment (`set` now, or `roll`). */
+  readonly action: 'none' | 'set' | 'roll' | 'remove-previous';
+  /** Every server of the pool, in order, with its work (none: it has the declared state). */
+  readonly servers: readonly ManualServerWork[];
+  /** The servers that get an installation. */
+  readonly behind: readonly string[];
+  readonly summary: string;
+}
+
+/**
+ * The whole run from one look, server by server (what `plan` prints): the rules first, then each
+ * server of the pool, in order: its installation if it lacks the declared state, and the removal
+ * of the previous certificate its local assignment keeps, or will keep, past its NotAfter. The
+ * same decisions {@link decideManualStep} takes one look at a time.
+ */
+export function planManualPool(look: PoolLook): { readonly refuse: Extract<ManualStep, { kind: 'refuse' }> } | { readonly plan: ManualPoolPlan } {
+  const refuse = refusalOf(look);
+  if (refuse) return { refuse };
+  const reportFor = reportsOf(look.snapshot);
+  const servers = look.pool.servers.map((server): ManualServerWork => {
+    const s = reportFor(server);
+    const install = reportsDesired(s, look) ? undefined : installOf(look, s, server);
+    const expired = s ? expiredPreviousOn(look, s, install !== undefined) : undefined;
+    return { server, ...(install ? { install } : {}), ...(expired ? { removal: removalOf(look, server, expired) } : {}) };
+  });
+  const behind = servers.filter((w) => w.install !== undefined).map((w) => w.server);
+  const removing = servers.filter((w) => w.removal !== undefined).map((w) => `${w.removal!.server} (${shortThumbprint(w.removal!.thumbprint)}, expired ${isoMinute(new Date(w.removal!.notAfter))})`);
+  const removalClause = removing.length > 0 ? `; remove the expired previous certificate on ${serverList(removing)}` : '';
+  const n = look.pool.servers.length;
+  if (behind.length === 0) {
+    return { plan: { action: removing.length > 0 ? 'remove-previous' : 'none', servers, behind, summary: `servers (manual mode): all ${n} have ${shortThumbprint(look.desired.thumbprint)} ${isScheduled(look) ? 'scheduled' : 'current'}, each assigned on the server itself${removalClause}` } };
   }
+  const what = isScheduled(look) ? assignedWhat(look) : `set ${assignedWhat(look)}`;
+  return { plan: { action: isScheduled(look) ? 'roll' : 'set', servers, behind, summary: `servers (manual mode): ${what} on ${serverList(behind)}, each on its own (no replication), then verify each${removalClause}` } };
+}
+
+/**
+ * The next step of the manual-mode pool step, from one look: every server that lacks the declared
+ * state installed (each once per run), then every server whose local assignment keeps an expired
+ * previous certificate rid of it (each once per run), then done or a partial success.
+ */
+export function decideManualStep(input: ManualStepInput): ManualStep {
+  const { snapshot, desired, pool, tried } = input;
+  if (!tried.swept) return { kind: 'sweep' };
+  const refuse = refusalOf(input);
+  if (refuse) return refuse;
+  const reportFor = reportsOf(snapshot);
+  const failedOn = (server: string) => tried.failed.some((f) => f.server === server);
+  const readable = (server: string) => reportFor(server) !== undefined && reportFor(server)!.unreachable === undefined;
+
+  const installs = pool.servers.filter((server) => !reportsDesired(reportFor(server), input) && !tried.installed.includes(server) && !failedOn(server) && readable(server));
+  if (installs.length > 0) return { kind: 'install', installs: installs.map((server) => installOf(input, reportFor(server), server)) };
+
+  const expiredOn = (server: string) => {
+    const s = reportFor(server);
+    return reportsDesired(s, input) ? expiredPreviousOn(input, s, false) : undefined;
+  };
+  const removals = pool.servers.filter((server) => !tried.removed.includes(server) && !failedOn(server) && expiredOn(server) !== undefined);
+  if (removals.length > 0) return { kind: 'remove-previous', removals: removals.map((server) => removalOf(input, server, expiredOn(server)!)) };
 
   const left = serversLeftAlone(input.recordedServers, pool.servers);
-  const behind = pool.servers.filter((server) => !has(server));
+  // A server whose removal ran (or failed) and that still keeps the expired certificate is not done.
+  const keepsExpired = (server: string) => (tried.removed.includes(server) || failedOn(server)) && expiredOn(server) !== undefined;
+  const behind = pool.servers.filter((server) => !reportsDesired(reportFor(server), input) || keepsExpired(server));
   const n = pool.servers.length;
+  const inPoolOrder = (servers: readonly string[]) => pool.servers.filter((server) => servers.includes(server));
   if (behind.length === 0) {
-    const installed = tried.installed.length > 0 ? `; installed this run on ${serverList(tried.installed)}` : '';
-    return { kind: 'done', line: `${input.description} (manual mode): every server reports ${shortThumbprint(desired.thumbprint)} ${scheduled ? 'scheduled' : 'current'}, each assigned on the server itself${installed}${leftAloneClause(left)}.` };
+    const installed = tried.installed.length > 0 ? `; installed this run on ${serverList(inPoolOrder(tried.installed))}` : '';
+    const removed = tried.removed.length > 0 ? `; expired previous certificate removed on ${serverList(inPoolOrder(tried.removed))}` : '';
+    return { kind: 'done', line: `${input.description} (manual mode): every server reports ${shortThumbprint(desired.thumbprint)} ${isScheduled(input) ? 'scheduled' : 'current'}, each assigned on the server itself${installed}${removed}${leftAloneClause(left)}.` };
   }
   const why = (server: string): string => {
     const failure = tried.failed.find((f) => f.server === server);
     if (failure) return `${server} (${failure.code})`;
-    const s = byServer.get(server);
+    const s = reportFor(server);
     if (s?.unreachable) return `${server} (could not be read: ${s.unreachable.code})`;
+    const expired = keepsExpired(server) ? expiredOn(server) : undefined;
+    if (expired) return `${server} (still keeps its previous certificate ${shortThumbprint(expired.thumbprint)}, expired ${isoMinute(expired.notAfter)}, after its removal)`;
     return `${describe(s, server)} after its assignment`;
   };
   const details = tried.failed.filter((f) => behind.includes(f.server)).map((f) => `${f.server}: ${f.message}`);
@@ -187,7 +311,7 @@ export function decideManualStep(input: ManualStepInput): ManualStep {
     code: 'POOL_NOT_CONVERGED',
     servers: behind,
     message:
-      `Manual mode: ${n - behind.length} of ${n} servers report the declared OAuthTokenIssuer certificate ${desired.thumbprint} (${what}); not yet: ${serverList(behind.map(why))}. ` +
+      `Manual mode: ${n - behind.length} of ${n} servers report the declared OAuthTokenIssuer certificate ${desired.thumbprint} (${assignedWhat(input)}); not yet: ${serverList(behind.map(why))}. ` +
       `The servers done keep their local assignment and the store holds the certificate; the next \`pulumi up\` resumes with ${serverList(behind)}. ` +
       (details.length > 0 ? `${details.join(' ')} ` : '') +
       `Fix what is named (Test-WSMan <server> for remoting; Get-CsCertificate -Type OAuthTokenIssuer on the server), or remove a decommissioned server from the pool's \`servers\`, then run \`pulumi up\` again${leftAloneClause(left)}.`,
@@ -221,15 +345,21 @@ export function previewManualPool(olds: Record<string, unknown>, spec: FrontEndP
   const n = spec.servers.length;
   const scheduled = desired.effectiveDate !== undefined && desired.effectiveDate.getTime() > now.getTime();
   const what = scheduled ? `roll ${shortThumbprint(desired.thumbprint)} at ${isoSecond(desired.effectiveDate!)}` : `set ${shortThumbprint(desired.thumbprint)} current now`;
+  // The certificate the declared one replaced, past its NotAfter: each server's local assignment
+  // that keeps it is rid of it (the replicated preview's removal step, per server).
+  // (A removal step that is not yet due, the replaced certificate's, waits for a later `up`.)
+  const removal = outcome.plan.steps.find((step): step is Extract<DeploymentStep, { kind: 'remove-previous' }> => step.kind === 'remove-previous' && Date.parse(step.notBefore) <= now.getTime());
+  const removalClause = removal ? `; remove previous ${shortThumbprint(removal.thumbprint)} (expired ${isoMinute(new Date(removal.notBefore))}) on each server that keeps it` : '';
   if (behind.length === 0) {
-    return { plan: { action: 'none', steps: [], behind: [], summary: `servers (manual mode): all ${n} have ${shortThumbprint(desired.thumbprint)} ${scheduled ? 'scheduled' : 'current'}, each assigned on the server itself${leftAloneClause(left)}` }, issues: [] };
+    const have = `servers (manual mode): all ${n} have ${shortThumbprint(desired.thumbprint)} ${scheduled ? 'scheduled' : 'current'}, each assigned on the server itself`;
+    return { plan: { action: removal ? 'remove-previous' : 'none', steps: removal ? [removal] : [], behind: [], summary: `${have}${removalClause}${leftAloneClause(left)}` }, issues: [] };
   }
   return {
     plan: {
       action: scheduled ? 'roll' : 'set',
       steps: [],
       behind,
-      summary: `servers (manual mode): ${what} on ${serverList(behind)}, each imported into its local computer store and assigned there (no replication), then verify each${leftAloneClause(left)}`,
+      summary: `servers (manual mode): ${what} on ${serverList(behind)}, each imported into its local computer store and assigned there (no replication), then verify each${removalClause}${leftAloneClause(left)}`,
     },
     issues: [],
   };

@@ -118,6 +118,8 @@ export interface FrontEndPool {
   removeLocal(server: string): Promise<void>;
   /** Manual mode: imports (when `pfx` is given) and assigns the certificate on one server, locally. */
   installLocal(server: string, request: LocalInstallRequest): Promise<void>;
+  /** Manual mode: removes the previous certificate of one server's local assignment (`Remove-CsCertificate -Previous` there). */
+  removeLocalPrevious(server: string): Promise<void>;
   /** Manual mode: removes the PFX copies an interrupted run left on the servers; returns the servers that had one. */
   sweepCopies(): Promise<readonly string[]>;
 }

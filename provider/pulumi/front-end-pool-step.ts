@@ -21,6 +21,7 @@ import type { AssignRequest, FrontEndPool, PoolSnapshot } from '../ports/front-e
 import { driftPlan, isDriftPlan, serverList } from '../domain/plan-lines';
 import { isManualPool, manualDrift } from '../domain/manual-pool-steps';
 import { convergeManualPool } from './manual-pool-step';
+import { pfxToImport } from './pool-pfx';
 import { assignFromServer, serverHeldOf } from './server-held-assign';
 import { parsePoolState } from '../domain/certificate-state';
 
@@ -78,12 +79,9 @@ function secretsOf(inputs: PoolInputs): PoolSecrets {
 
 /** The port's request for an `assign` step: the PFX and its password only when it imports. */
 function assignRequestOf(step: Extract<PoolStep, { kind: 'assign' }>, inputs: PoolInputs): AssignRequest {
-  if (step.import && typeof inputs.pfx !== 'string') {
-    throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
-  }
   return {
     thumbprint: step.thumbprint,
-    ...(step.import ? { pfx: { pfxBase64: inputs.pfx!, password: inputs.password ?? null } } : {}),
+    ...pfxToImport(step.import, inputs),
     ...(step.roll ? { effectiveAt: step.roll.effectiveAt, sessionTimeZone: step.roll.sessionTimeZone } : {}),
   };
 }

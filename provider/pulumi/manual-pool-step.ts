@@ -1,38 +1,30 @@
 /**
  * The Front End step of `pulumi up` in manual mode (`pool.mode: 'manual'`): inspect the pool, let
- * the domain decide the next server to install (domain/manual-pool-steps.ts), install it through
- * the port, look again. A server whose installation fails is recorded and the others go on; the
- * step then fails with POOL_NOT_CONVERGED naming the servers left, which lifecycle keeps as a
- * partial success (the `servers` as last seen), so the next `up` resumes with them.
+ * the domain decide (domain/manual-pool-steps.ts), act on each server it names, look again. The
+ * servers of one step are installed (or rid of their expired previous certificate) side by side,
+ * at most the pool's `parallelism` at once, each reporting on its own; one that fails is recorded
+ * and the others go on. The step then fails with POOL_NOT_CONVERGED naming the servers left,
+ * which lifecycle keeps as a partial success (the `servers` as last seen), so the next `up`
+ * resumes with them.
  *
- * Secrets: the PFX and password go to the adapter only for a step that imports; never logged.
+ * Secrets: the PFX and password go to the adapter only for a server whose step imports; never logged.
  */
 import { isSfbError, REPORT_A_PROBLEM, SfbError } from '../domain/errors';
 import { knownNotAfter, ownRollsOf, desiredOf, serversOutput } from '../domain/front-end-pool-facts';
 import type { ServersOutput } from '../domain/front-end-pool-plan';
 import { serverList } from '../domain/plan-lines';
-import { decideManualStep, NOTHING_INSTALLED, type ManualAttempts, type ManualStep } from '../domain/manual-pool-steps';
-import type { LocalInstallRequest, PoolSnapshot } from '../ports/front-end-pool';
+import { decideManualStep, NOTHING_INSTALLED, type ManualAttempts, type ServerFailure } from '../domain/manual-pool-steps';
+import type { PoolSnapshot } from '../ports/front-end-pool';
 import type { FrontEndPoolSpec } from '../domain/front-end-pool-spec';
 import type { FrontEndPool } from '../ports/front-end-pool';
 import type { PoolInputs } from './front-end-pool-step';
+import { eachBounded } from './each-bounded';
+import { pfxToImport } from './pool-pfx';
 
 /** A failed manual step: the error, and what the servers showed last. */
 export interface ManualFailure {
   readonly error: SfbError;
   readonly servers: ServersOutput | undefined;
-}
-
-/** The port's request for an `install` step: the PFX and its password only when it imports. */
-function installRequestOf(step: Extract<ManualStep, { kind: 'install' }>, inputs: PoolInputs): LocalInstallRequest {
-  if (step.import && typeof inputs.pfx !== 'string') {
-    throw new SfbError('INTERNAL_ERROR', `The PFX of ${inputs.thumbprint} did not reach the pool step; run \`pulumi up\` again, and if it repeats, ${REPORT_A_PROBLEM}.`);
-  }
-  return {
-    thumbprint: step.thumbprint,
-    ...(step.import ? { pfx: { pfxBase64: inputs.pfx!, password: inputs.password ?? null } } : {}),
-    ...(step.effectiveAt ? { effectiveAt: step.effectiveAt } : {}),
-  };
 }
 
 /** The servers the last `up` recorded (the old `servers` output's keys). */
@@ -41,8 +33,49 @@ function recordedServersOf(servers: unknown): string[] {
 }
 
 /**
- * Installs the declared certificate on every server of a manual-mode pool that lacks it. Returns
- * the `servers` output, or throws `{ error, servers }` ({@link ManualFailure}) through `fail`.
+ * The sweep, the installations, the removals and the last look: the decisions a run takes at
+ * most (each server is installed once and rid of its previous certificate once per run).
+ */
+const MOST_LOOKS = 4;
+
+/**
+ * Runs `act` on each server, at most `parallelism` at once; each server's failure is its own
+ * (recorded, printed, and the others go on). Returns the servers done and those that failed.
+ */
+async function onEachServer<T extends { readonly server: string; readonly line: string }>(
+  work: readonly T[],
+  parallelism: number,
+  progress: (line: string) => void,
+  what: string,
+  act: (item: T) => Promise<void>,
+): Promise<{ done: string[]; failed: ServerFailure[] }> {
+  const done: string[] = [];
+  const failed: ServerFailure[] = [];
+  let defect: unknown;
+  await eachBounded(work, parallelism, async (item) => {
+    if (defect !== undefined) return;
+    progress(item.line);
+    try {
+      await act(item);
+      done.push(item.server);
+    } catch (error) {
+      // A defect (not an SfbError, or INTERNAL_ERROR) stops the step once the servers running finish.
+      if (!isSfbError(error) || error.code === 'INTERNAL_ERROR') {
+        defect ??= error;
+        return;
+      }
+      progress(`${item.server}: ${what} failed (${error.code}); going on with the other servers.`);
+      failed.push({ server: item.server, code: error.code, message: error.message });
+    }
+  });
+  if (defect !== undefined) throw defect;
+  return { done, failed };
+}
+
+/**
+ * Installs the declared certificate on every server of a manual-mode pool that lacks it, and rids
+ * each server's local assignment of its expired previous certificate. Returns the `servers`
+ * output, or throws `{ error, servers }` ({@link ManualFailure}) through `fail`.
  */
 export async function convergeManualPool(
   inputs: PoolInputs,
@@ -59,8 +92,7 @@ export async function convergeManualPool(
   let known = knownNotAfter(inputs.servers, inputs);
   let tried: ManualAttempts = NOTHING_INSTALLED;
   try {
-    // Bounded: the sweep, then each server installed at most once per run, and the last look.
-    for (let looks = 0; looks <= spec.servers.length + 2; looks++) {
+    for (let looks = 0; looks < MOST_LOOKS; looks++) {
       snapshot = await pool.inspect();
       known = knownNotAfter(inputs.servers, inputs, snapshot);
       const step = decideManualStep({ description: pool.description, snapshot, desired, known, ownRolls, pool: spec, tried, recordedServers, now });
@@ -78,22 +110,20 @@ export async function convergeManualPool(
           break;
         }
         case 'install': {
-          const request = installRequestOf(step, inputs);
-          deps.progress(step.line);
-          try {
-            await pool.installLocal(step.server, request);
-            tried = { ...tried, installed: [...tried.installed, step.server] };
-          } catch (error) {
-            // One server's failure is its own: the others are still installed.
-            if (!isSfbError(error) || error.code === 'INTERNAL_ERROR') throw error;
-            deps.progress(`${step.server}: not installed (${error.code}); going on with the other servers.`);
-            tried = { ...tried, failed: [...tried.failed, { server: step.server, code: error.code, message: error.message }] };
-          }
+          const { done, failed } = await onEachServer(step.installs, spec.parallelism, deps.progress, 'its installation', ({ server, thumbprint, effectiveAt, import: imports }) =>
+            pool.installLocal(server, { thumbprint, ...pfxToImport(imports, inputs), ...(effectiveAt !== undefined ? { effectiveAt } : {}) }),
+          );
+          tried = { ...tried, installed: [...tried.installed, ...done], failed: [...tried.failed, ...failed] };
+          break;
+        }
+        case 'remove-previous': {
+          const { done, failed } = await onEachServer(step.removals, spec.parallelism, deps.progress, 'the removal of its expired previous certificate', ({ server }) => pool.removeLocalPrevious(server));
+          tried = { ...tried, removed: [...tried.removed, ...done], failed: [...tried.failed, ...failed] };
           break;
         }
       }
     }
-    throw new SfbError('INTERNAL_ERROR', `The manual-mode pool step looked at the servers more often than it has servers; ${REPORT_A_PROBLEM}.`);
+    throw new SfbError('INTERNAL_ERROR', `The manual-mode pool step looked at the servers more than ${MOST_LOOKS} times; ${REPORT_A_PROBLEM}.`);
   } catch (error) {
     if (!isSfbError(error)) throw error;
     return fail({ error, servers: snapshot ? serversOutput(snapshot, known) : undefined });

@@ -160,7 +160,8 @@ describe.each(EDITIONS)('manual mode through the adapter, edition %s', (edition)
       servers: { 'fe03.contoso.com': { current: null, previous: null, unreachable: { code: 'SERVER_UNREACHABLE' } } },
     });
     await expect(first).rejects.toMatchObject({ message: expect.stringContaining('not yet: fe03.contoso.com (could not be read: SERVER_UNREACHABLE)') });
-    const installs = () => d.scripts().filter((r) => r.script.includes('Set-CsCertificate')).map((r) => /-ComputerName '([^']+)'/.exec(r.script)![1]);
+    // Installed side by side (the pool's parallelism): the order they ran in is not fixed.
+    const installs = () => d.scripts().filter((r) => r.script.includes('Set-CsCertificate')).map((r) => /-ComputerName '([^']+)'/.exec(r.script)![1]).sort();
     expect(installs()).toEqual(['fe01.contoso.com', 'fe02.contoso.com']);
     expect(filesLeft(d.state())).toEqual([]);
 
@@ -170,5 +171,39 @@ describe.each(EDITIONS)('manual mode through the adapter, edition %s', (edition)
     expect(Object.values(servers!).map((s) => s.current)).toEqual([thumbprintA, thumbprintA, thumbprintA]);
     expect(lines.at(-1)).toBe(`Front End pool of 3 servers (fe01.contoso.com, fe02.contoso.com, fe03.contoso.com) (manual mode): every server reports ${shortThumbprint(thumbprintA)} current, each assigned on the server itself; installed this run on fe03.contoso.com.`);
     expect(filesLeft(d.state())).toEqual([]);
+  });
+  it('the expired previous certificate of each server\'s local assignment: removed on each server, the global assignment untouched; before its NotAfter, kept', async () => {
+    const d = fresh(edition);
+    const password = 'short-lived';
+    const shortBytes = makeDemoPfx({ sipDomain: 'contoso.com', password, notBefore: new Date('2026-05-01T00:00:00Z'), validDays: 40 });
+    const short = await validatePfx(shortBytes, password);
+    const lines: string[] = [];
+    const deps: PoolDeps = { open: createPowerShellPool, clock: () => 0, sleep: async () => undefined, progress: (line) => lines.push(line) };
+    const spec = d.spec({ parallelism: 2 });
+    const shortInputs = { pool: spec, pfx: shortBytes.toString('base64'), password, thumbprint: short.thumbprint!, notBefore: short.notBefore!, notAfter: short.notAfter! };
+    const aInputs = { pool: spec, pfx: pfxA.pfxBase64, password: pfxA.password, thumbprint: thumbprintA, notBefore: '2000-01-01T00:00:00.000Z', notAfter: A.expected.notAfter! };
+    // The short-lived certificate on every server, then A: the short one is each local assignment's previous.
+    const first = await convergePool(shortInputs, NOW, deps);
+    const kept = await convergePool({ ...aInputs, servers: first }, NOW, deps);
+    expect(Object.values(kept!).map((s) => [s.current, s.previous, s.previousNotAfter])).toEqual(SERVERS.map(() => [thumbprintA, short.thumbprint, short.notAfter]));
+    const removals = () => d.scripts().filter((r) => r.script.includes('Remove-CsCertificate'));
+    expect(removals()).toEqual([]);
+    // A day after its NotAfter: each server's local assignment is rid of it, each on its own.
+    const later = new Date(Date.parse(short.notAfter!) + 24 * 3600 * 1000);
+    const removed = await convergePool({ ...aInputs, servers: kept }, later, deps);
+    expect(Object.values(removed!).map((s) => [s.current, s.previous])).toEqual(SERVERS.map(() => [thumbprintA, null]));
+    expect(removals().map((r) => /-ComputerName '([^']+)'/.exec(r.script)![1]).sort()).toEqual(SERVERS);
+    for (const r of removals()) expect(r.script).toContain('    Remove-CsCertificate -Type OAuthTokenIssuer -Previous -Force\n');
+    expect(lines.filter((l) => l.includes('removing its previous certificate')).sort()).toEqual(
+      SERVERS.map((s) => `Front End pool of 3 servers (fe01.contoso.com, fe02.contoso.com, fe03.contoso.com) (manual mode): ${s}: removing its previous certificate ${shortThumbprint(short.thumbprint!)} (expired ${short.notAfter!.slice(0, 16)}Z) with Remove-CsCertificate -Type OAuthTokenIssuer -Previous there.`),
+    );
+    expect(lines.at(-1)).toBe(`Front End pool of 3 servers (fe01.contoso.com, fe02.contoso.com, fe03.contoso.com) (manual mode): every server reports ${shortThumbprint(thumbprintA)} current, each assigned on the server itself; expired previous certificate removed on fe01.contoso.com, fe02.contoso.com, fe03.contoso.com.`);
+    const state = d.state();
+    expect(state.cms.history).toHaveLength(1);
+    expect(Object.fromEntries(SERVERS.map((s) => [s, state.local[s]?.OAuthTokenIssuer?.previous ?? null]))).toEqual(Object.fromEntries(SERVERS.map((s) => [s, null])));
+    // Done: the next run sends nothing but its looks.
+    const before = d.scripts().length;
+    await convergePool({ ...aInputs, servers: removed }, later, deps);
+    expect(d.scripts().slice(before).filter((r) => /Remove-CsCertificate|Set-CsCertificate|Import-CsCertificate/.test(r.script))).toEqual([]);
   });
 });

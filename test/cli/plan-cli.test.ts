@@ -47,6 +47,13 @@ function expectNoSecret(run: Run, ...secrets: string[]): void {
   for (const secret of [PASSWORD, PFX_BASE64, PFX_BASE64.slice(100, 160), ...secrets]) expect(text).not.toContain(secret);
 }
 
+/** One printed step in `--json`. */
+interface PrintedJson {
+  readonly step: { readonly kind: string; readonly [key: string]: unknown };
+  readonly does: string;
+  readonly powershell: readonly string[];
+}
+
 /** The `--json` object, as far as these tests read it. */
 interface PlanJson {
   readonly outcome: string;
@@ -54,7 +61,14 @@ interface PlanJson {
   readonly rules: readonly { readonly rule: string; readonly status: string; readonly findings: readonly { readonly code: string }[] }[];
   readonly roll: unknown;
   readonly pool: { readonly edition: string; readonly global: { readonly current?: string }; readonly servers: readonly { readonly server: string; readonly unreachable?: { readonly code: string } }[] } | null;
-  readonly deployment: { readonly action: string; readonly steps: readonly { readonly step: { readonly kind: string }; readonly powershell: readonly string[] }[] } | null;
+  readonly deployment: {
+    readonly action: string;
+    readonly summary: string;
+    readonly behind: readonly string[];
+    readonly mode: string;
+    readonly steps: readonly PrintedJson[];
+    readonly servers: readonly { readonly server: string; readonly steps: readonly PrintedJson[] }[] | null;
+  } | null;
   readonly usageError: { readonly code: string; readonly message: string } | null;
 }
 
@@ -89,7 +103,7 @@ describe('usage errors: exit 2, one JSON object with --json, no argument quoted 
     ['a PFX file that does not exist', () => [join(scratch, 'Sup3r-Secret-Value.pfx')], /^Cannot read the PFX file \(<pfx-file>\): it does not exist \(ENOENT\)/],
     ['a pool file that is not JSON', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "u", "password": "Sup3r-Secret-Value"')], 'The pool file (--pool) is not JSON; write the options of FrontEndPools.powershell as a JSON object, e.g. {"servers": ["fe01.contoso.com"]}.'],
     ['a pool without servers', () => [PFX, '--pool', file('{"servers": []}')], 'The pool file (--pool) is not a pool: The pool\'s `servers` must list the FQDN of every Front End Server, e.g. ["fe01.contoso.com", "fe02.contoso.com"]; got an empty list.'],
-    ['a pool in manual mode (plan prints the replicated procedure only)', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "mode": "manual"}')], 'The pool file (--pool) declares `mode: "manual"`; `plan` prints the replicated procedure only, not the per-server scripts of manual mode (docs/front-end.md, "Manual mode"); leave `mode` out to plan the replicated one.'],
+    ['--thumbprint with a pool in manual mode (as the resource refuses it)', () => ['--thumbprint', A, '--pool', file('{"servers": ["fe01.contoso.com"], "mode": "manual"}')], '--thumbprint plans a certificate a Front End Server already has, which is assigned once, globally, and replication deploys it; the pool file (--pool) declares `mode: "manual"`, which imports a PFX on each server instead. Leave out `mode` in the pool file, or plan the PFX (<pfx-file>).'],
     ['a pool credential without its password', () => [PFX, '--pool', file('{"servers": ["fe01.contoso.com"], "credential": {"userName": "CONTOSO\\\\svc"}}')], 'The pool file (--pool) names a `credential` without its password; give credential: { userName, password } (keep the file readable by you alone).'],
   ])('%s', async (_row, args, message) => {
     const text = await cli(args());
@@ -304,6 +318,114 @@ describe.each(['desktop', 'core'] as const)('with a pool, against the emulator (
     expect(plan.pool!.servers.find((s) => s.server === 'fe02.contoso.com')!.unreachable!.code).toBe('SERVER_UNREACHABLE');
     expect(plan.deployment).toBeNull();
     expectNoSecret(run);
+  });
+});
+
+describe.each(['desktop', 'core'] as const)('a pool in manual mode, against the emulator (%s): each server\'s own calls', (edition) => {
+  const pools: Pool[] = [];
+  afterAll(() => pools.forEach((p) => p.cleanup()));
+  const SERVERS = ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'];
+  const make = async (poolOptions: Record<string, unknown> = {}, options: Parameters<typeof Pool.create>[0] = {}) => {
+    const d = await deployment(edition, { replicationDelay: 0, ...options }, { mode: 'manual', ...poolOptions });
+    pools.push(d.pool);
+    return { ...d, spec: checkPoolSpec({ kind: 'powershell', ...d.options }).spec! };
+  };
+  /** A script the adapter sent, its private directory shown as the plan shows it. */
+  const asShown = (script: string) => {
+    const text = script.replace(/^\uFEFF/, '');
+    const directory = /'([^']*)[\\/](?:cert\.pfx|credential\.psd1)'/.exec(text)![1]!;
+    return text.split(directory).join('<call directory>');
+  };
+
+  /** What the plan of a fresh deployment shows for `server`: one step, its kind and script. */
+  const serverSteps = (plan: PlanJson, server: string) => plan.deployment!.servers!.find((s) => s.server === server)!.steps;
+
+  it('a first plan: the sweep, each server\'s installation with the PowerShell up runs there (exactly the adapter\'s), the look; nothing changed; no secret', async () => {
+    const credential = { userName: 'CONTOSO\\svc-sfb', password: 'Cr3dential-Secret' };
+    const d = await make({ parallelism: 2, credential });
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--sip-domain', 'contoso.com', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const plan = json(run);
+    expect(Object.keys(plan).sort()).toEqual(JSON_KEYS);
+    expect(plan.outcome).toBe('ready');
+    expect(plan.roll).toBeNull();
+    expect(statuses(plan)).toEqual({ pfx: 'passed', validity: 'passed', 'roll-lead-time': 'not-applicable', 'time-zone': 'not-applicable', 'local-time': 'not-applicable', 'foreign-roll': 'passed' });
+    expect(plan.deployment).toMatchObject({ mode: 'manual', action: 'set', behind: SERVERS, summary: `servers (manual mode): set 999F.. current now on ${SERVERS.join(', ')}, each on its own (no replication), then verify each` });
+    expect(plan.deployment!.steps.map((s) => s.step.kind)).toEqual(['sweep', 'verify']);
+    expect(plan.deployment!.servers!.map((s) => [s.server, s.steps.map((step) => step.step)])).toEqual(SERVERS.map((server) => [server, [{ kind: 'install', server, thumbprint: A, import: true }]]));
+    // The look: the servers in batches of `parallelism`.
+    expect(plan.deployment!.steps[1]!.powershell).toHaveLength(2);
+    expectNoSecret(run, 'Cr3dential-Secret');
+    expect(d.pool.log().filter((l) => /Import-CsCertificate|Set-CsCertificate|Copy-Item|Remove-/.test(l.script))).toEqual([]);
+
+    // The adapter's own calls against the same emulator: their scripts are the ones shown.
+    const adapter = createPowerShellPool(d.spec, { credentialPassword: credential.password });
+    await adapter.sweepCopies();
+    expect(asShown(d.pool.log().at(-1)!.script)).toBe(plan.deployment!.steps[0]!.powershell[0]);
+    await adapter.installLocal('fe02.contoso.com', { thumbprint: A, pfx: { pfxBase64: PFX_BASE64, password: PASSWORD } });
+    expect(asShown(d.pool.log().at(-1)!.script)).toBe(serverSteps(plan, 'fe02.contoso.com')[0]!.powershell[0]);
+
+    // The next plan: fe02 has it (its own local assignment), nothing to do there.
+    const next = json(await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--json']));
+    expect(next.deployment!.behind).toEqual(['fe01.contoso.com', 'fe03.contoso.com']);
+    expect(serverSteps(next, 'fe02.contoso.com')).toEqual([]);
+  });
+
+  it('the human output: each server on its own with its PowerShell and placeholders, the server that has it named, never a secret', async () => {
+    const d = await make();
+    await createPowerShellPool(d.spec).installLocal('fe03.contoso.com', { thumbprint: A, pfx: { pfxBase64: PFX_BASE64, password: PASSWORD } });
+    const run = await cli([PFX, '--password-stdin', '--pool', d.poolFile, '--now', NOW], PASSWORD);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Steps (servers (manual mode): set 999F.. current now on fe01.contoso.com, fe02.contoso.com, each on its own (no replication), then verify each):`);
+    expect(run.stdout).toContain("  1. sweep: remove the PFX copy an interrupted run left in the account's profile on any server (every run's first call)");
+    expect(run.stdout).toContain('  2. each server on its own (manual mode: no replication), at most 8 at once:');
+    expect(run.stdout).toContain('     fe01.contoso.com a. install: Front End pool of 3 servers (fe01.contoso.com, fe02.contoso.com, fe03.contoso.com) (manual mode): fe01.contoso.com (no current certificate): copying the PFX over the remoting session, importing it into its local computer store and assigning 999F.. current now there (no replication). How: a session to fe01.contoso.com;');
+    expect(run.stdout).toContain("           Copy-Item -LiteralPath '<call directory>/cert.pfx' -Destination $remotePfx -ToSession $session");
+    expect(run.stdout).toContain("         $secret = Import-PowerShellDataFile -LiteralPath '<call directory>/secret.psd1'");
+    expect(run.stdout).toContain('     fe03.contoso.com: nothing to do.');
+    expect(run.stdout).toContain('  3. verify: look at every server again: each must report the declared certificate current;');
+    expectNoSecret(run);
+  });
+
+  it('a server whose local assignment\'s current certificate has expired: installed, then that certificate removed there, with the script the adapter sends', async () => {
+    const d = await make();
+    const soon = fixture('expiring-soon');
+    const files = d.pool.secretFiles(soon.file, soon.password);
+    const local = await d.pool.file(`$ProgressPreference = 'SilentlyContinue'\n$s = Import-PowerShellDataFile -LiteralPath '${files.psd1}'\n$p = $s.Password\nInvoke-Command -ComputerName 'fe01.contoso.com' -ErrorAction Stop -ScriptBlock {\n    Import-Module SkypeForBusiness\n    Import-CsCertificate -Path '${files.pfx}' -Password $using:p\n    Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${soon.thumbprint}'\n}`);
+    expect(local.code).toBe(0);
+    const later = '2026-06-21T00:00:00Z';
+    const run = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', later, '--json']);
+    expect(run.code).toBe(0);
+    const plan = json(run);
+    expect(plan.deployment!.summary).toBe(`servers (manual mode): set 999F.. current now on ${SERVERS.join(', ')}, each on its own (no replication), then verify each; remove the expired previous certificate on fe01.contoso.com (5D79.., expired 2026-06-20T00:00Z)`);
+    const fe01 = serverSteps(plan, 'fe01.contoso.com');
+    expect(fe01.map((s) => s.step)).toEqual([
+      { kind: 'install', server: 'fe01.contoso.com', thumbprint: A, import: true },
+      { kind: 'remove-local-previous', server: 'fe01.contoso.com', thumbprint: soon.thumbprint, notAfter: '2026-06-20T00:00:00.000Z' },
+    ]);
+    expect(serverSteps(plan, 'fe02.contoso.com').map((s) => s.step.kind)).toEqual(['install']);
+    await createPowerShellPool(d.spec).removeLocalPrevious('fe01.contoso.com');
+    expect(d.pool.log().at(-1)!.script.replace(/^\uFEFF/, '')).toBe(fe01[1]!.powershell[0]);
+  });
+
+  it('exit codes: a rule refuses (ROLL_TOO_LATE against a server\'s own current certificate): 1; a server that cannot be read: 3', async () => {
+    const d = await make();
+    const soon = fixture('expiring-soon');
+    const files = d.pool.secretFiles(soon.file, soon.password);
+    expect((await d.pool.file(`$s = Import-PowerShellDataFile -LiteralPath '${files.psd1}'\n$p = $s.Password\nInvoke-Command -ComputerName 'fe02.contoso.com' -ErrorAction Stop -ScriptBlock {\n    Import-Module SkypeForBusiness\n    Import-CsCertificate -Path '${files.pfx}' -Password $using:p\n    Set-CsCertificate -Type OAuthTokenIssuer -Thumbprint '${soon.thumbprint}'\n}`)).code).toBe(0);
+    const late = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', d.poolFile, '--now', NOW, '--effective-date', '2026-06-19T12:00:00Z', '--json']);
+    expect(late.code).toBe(1);
+    expect(json(late)).toMatchObject({ outcome: 'refused', deployment: null });
+    expect(statuses(json(late))['roll-lead-time']).toBe('refused ROLL_TOO_LATE');
+    expectNoSecret(late);
+
+    const down = await make({}, { unreachable: ['fe03.contoso.com'] });
+    const unread = await cli([PFX, '--password-file', passwordFile(PASSWORD), '--pool', down.poolFile, '--now', NOW, '--json']);
+    expect(unread.code).toBe(3);
+    expect(json(unread)).toMatchObject({ outcome: 'pool-unreadable', deployment: null });
+    expectNoSecret(unread);
   });
 });
 

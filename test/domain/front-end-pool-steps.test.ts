@@ -3,11 +3,11 @@
  * value (the line the shell prints, or the code and sentence it fails with).
  */
 import { SfbError } from '../../provider/domain/errors';
-import { knownNotAfter } from '../../provider/domain/front-end-pool-facts';
 import { decidePoolStep, describeServer, NOTHING_TRIED, poolDrift, removeLocalCommand, type PoolAttempts, type PoolStep, type PoolStepInput } from '../../provider/domain/front-end-pool-steps';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
 import type { FrontEndCertificates, PoolSnapshot } from '../../provider/ports/front-end-pool';
 import { thrownCode } from '../support/thrown-code';
+import { aPoolLook } from '../builders/pool-look';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -41,18 +41,10 @@ function snapshot(look: Look = {}): PoolSnapshot {
 
 /** Declared: B, current now unless `effectiveDate`; A's NotAfter is known (expired unless said). */
 function input(look: Look, options: { tried?: Partial<PoolAttempts>; effectiveDate?: string; secondsLeft?: number; pool?: Record<string, unknown>; previousNotAfter?: string } = {}): PoolStepInput {
-  const snap = snapshot(look);
-  const recorded = { 'fe01.contoso.com': { current: A, previous: null, currentNotAfter: options.previousNotAfter ?? EXPIRED } };
   return {
-    description: POOL,
-    snapshot: snap,
-    desired: { thumbprint: B, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date(LATER), ...(options.effectiveDate ? { effectiveDate: new Date(options.effectiveDate) } : {}) },
-    known: knownNotAfter(recorded, { thumbprint: B, notAfter: LATER }, snap),
-    ownRolls: [],
-    pool: spec(options.pool),
+    ...aPoolLook(snapshot(look), { description: POOL, pool: spec(options.pool), now: NOW, declared: { thumbprint: B, notAfter: LATER }, seenBefore: { thumbprint: A, notAfter: options.previousNotAfter ?? EXPIRED }, ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}) }),
     tried: { ...NOTHING_TRIED, ...options.tried },
     secondsLeft: options.secondsLeft ?? 60,
-    now: NOW,
   };
 }
 

@@ -5,10 +5,10 @@
  * naming it, servers removed from the pool left alone and named, the rules of the replicated plan;
  * preview's line; refresh's drift; the `mode` option.
  */
-import { knownNotAfter } from '../../provider/domain/front-end-pool-facts';
 import { checkPoolSpec } from '../../provider/domain/front-end-pool-spec';
-import { decideManualStep, manualDrift, NOTHING_INSTALLED, previewManualPool, serversLeftAlone, type ManualAttempts, type ManualStepInput } from '../../provider/domain/manual-pool-steps';
+import { decideManualStep, manualDrift, NOTHING_INSTALLED, planManualPool, previewManualPool, serversLeftAlone, type ManualAttempts, type ManualStepInput } from '../../provider/domain/manual-pool-steps';
 import type { FrontEndCertificates, PoolSnapshot } from '../../provider/ports/front-end-pool';
+import { aPoolLook } from '../builders/pool-look';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const A = 'A'.repeat(40);
@@ -40,43 +40,43 @@ function snapshot(servers: readonly Partial<FrontEndCertificates>[]): PoolSnapsh
   };
 }
 
-function input(servers: readonly Partial<FrontEndCertificates>[], options: { tried?: ManualAttempts; effectiveDate?: string; recorded?: string[]; pool?: Record<string, unknown> } = {}): ManualStepInput {
-  const snap = snapshot(servers);
+function input(servers: readonly Partial<FrontEndCertificates>[], options: { tried?: ManualAttempts; effectiveDate?: string; recorded?: string[]; pool?: Record<string, unknown>; now?: Date; knownA?: boolean } = {}): ManualStepInput {
   return {
-    description: POOL,
-    snapshot: snap,
-    desired: { thumbprint: B, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date(LATER), ...(options.effectiveDate ? { effectiveDate: new Date(options.effectiveDate) } : {}) },
-    known: knownNotAfter({}, { thumbprint: B, notAfter: LATER }, snap),
-    ownRolls: [],
-    pool: spec(options.pool),
+    ...aPoolLook(snapshot(servers), {
+      description: POOL,
+      pool: spec(options.pool),
+      now: options.now ?? NOW,
+      declared: { thumbprint: B, notAfter: LATER },
+      seenBefore: { thumbprint: A, notAfter: options.knownA === false ? null : A_NOT_AFTER },
+      ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
+    }),
     tried: options.tried ?? SWEPT,
     recordedServers: options.recorded ?? SERVERS,
-    now: NOW,
   };
 }
+
+const tried = (extra: Partial<ManualAttempts>): ManualAttempts => ({ ...SWEPT, ...extra });
+const installLine = (server: string, current: string, what: string, copy = true) =>
+  `a pool of 3 (manual mode): ${server} (current ${current}): ${copy ? 'copying the PFX over the remoting session, importing it into its local computer store and assigning' : 'assigning'} ${what} there (no replication).`;
+const installOf = (server: string, extra: Record<string, unknown> = {}) => ({ server, thumbprint: B, import: true, line: installLine(server, 'AAAA..', 'BBBB.. current now'), ...extra });
+/** A's NotAfter passed: B current on each server, A its local assignment's previous. */
+const AFTER_A = new Date('2026-06-21T00:00:00Z');
+const removalOf = (server: string) => ({ server, thumbprint: A, notAfter: A_NOT_AFTER, line: `a pool of 3 (manual mode): ${server}: removing its previous certificate AAAA.. (expired 2026-06-20T00:00Z) with Remove-CsCertificate -Type OAuthTokenIssuer -Previous there.` });
 
 describe('decideManualStep', () => {
   it.each([
     ['the first step of a run is the sweep, before anything is read', input([a(), a(), a()], { tried: NOTHING_INSTALLED }), { kind: 'sweep' }],
-    [
-      'every server behind: the first in pool order, imported (its store lacks B)',
-      input([a(), a(), a()]),
-      { kind: 'install', server: 'fe01.contoso.com', thumbprint: B, import: true, line: 'a pool of 3 (manual mode): fe01.contoso.com (current AAAA..): copying the PFX over the remoting session, importing it into its local computer store and assigning BBBB.. current now there (no replication).' },
-    ],
-    [
-      'one done: the next one',
-      input([b(), a(), a()], { tried: { swept: true, installed: ['fe01.contoso.com'], failed: [] } }),
-      { kind: 'install', server: 'fe02.contoso.com', thumbprint: B, import: true, line: 'a pool of 3 (manual mode): fe02.contoso.com (current AAAA..): copying the PFX over the remoting session, importing it into its local computer store and assigning BBBB.. current now there (no replication).' },
-    ],
+    ['every server behind: each one, in pool order, imported (its store lacks B)', input([a(), a(), a()]), { kind: 'install', installs: SERVERS.map((s) => installOf(s)) }],
+    ['one done in an earlier run: the others', input([b(), a(), a()]), { kind: 'install', installs: [installOf('fe02.contoso.com'), installOf('fe03.contoso.com')] }],
     [
       'a server whose store holds B already (its previous): assigned by thumbprint, no copy',
       input([b(), b(), { current: A, currentNotAfter: A_NOT_AFTER, previous: B, scope: 'local' }]),
-      { kind: 'install', server: 'fe03.contoso.com', thumbprint: B, import: false, line: 'a pool of 3 (manual mode): fe03.contoso.com (current AAAA..): assigning BBBB.. current now there (no replication).' },
+      { kind: 'install', installs: [{ server: 'fe03.contoso.com', thumbprint: B, import: false, line: installLine('fe03.contoso.com', 'AAAA..', 'BBBB.. current now', false) }] },
     ],
     [
       'a scheduled roll: set on each server, the instant carried',
-      input([a(), a(), a()], { effectiveDate: '2026-06-10T08:00:00.000Z' }),
-      { kind: 'install', server: 'fe01.contoso.com', thumbprint: B, import: true, effectiveAt: '2026-06-10T08:00:00.000Z', line: 'a pool of 3 (manual mode): fe01.contoso.com (current AAAA..): copying the PFX over the remoting session, importing it into its local computer store and assigning roll BBBB.. at 2026-06-10T08:00:00Z there (no replication).' },
+      input([a(), b({ current: A, currentNotAfter: A_NOT_AFTER, previous: undefined, scheduled: { thumbprint: B, effectiveDate: '2026-06-10T08:00:00.000Z' } }), a()], { effectiveDate: '2026-06-10T08:00:00.000Z' }),
+      { kind: 'install', installs: ['fe01.contoso.com', 'fe03.contoso.com'].map((s) => installOf(s, { effectiveAt: '2026-06-10T08:00:00.000Z', line: installLine(s, 'AAAA..', 'roll BBBB.. at 2026-06-10T08:00:00Z') })) },
     ],
     [
       'every server has B as its local assignment: done (not drift), the servers left alone named',
@@ -84,17 +84,26 @@ describe('decideManualStep', () => {
       { kind: 'done', line: 'a pool of 3 (manual mode): every server reports BBBB.. current, each assigned on the server itself; left alone (no longer in the pool, their local assignment stays): fe04.contoso.com.' },
     ],
     [
-      'B through the global assignment counts as well (the server reports it)',
-      input([b({ scope: undefined }), b(), b()], { tried: { swept: true, installed: ['fe02.contoso.com', 'fe03.contoso.com'], failed: [] } }),
+      'B through the global assignment counts as well (the server reports it); the servers installed named in pool order',
+      input([b({ scope: undefined }), b(), b()], { tried: tried({ installed: ['fe03.contoso.com', 'fe02.contoso.com'] }) }),
       { kind: 'done', line: 'a pool of 3 (manual mode): every server reports BBBB.. current, each assigned on the server itself; installed this run on fe02.contoso.com, fe03.contoso.com.' },
+    ],
+    ['A, the previous certificate, not yet expired: kept', input([b(), b(), b()]), { kind: 'done', line: 'a pool of 3 (manual mode): every server reports BBBB.. current, each assigned on the server itself.' }],
+    ['A expired: removed on each server that keeps it in its local assignment, not where the global one shows it', input([b(), b({ scope: undefined }), b()], { now: AFTER_A }), { kind: 'remove-previous', removals: [removalOf('fe01.contoso.com'), removalOf('fe03.contoso.com')] }],
+    ['A expired, its NotAfter unknown (never seen current): kept', input([b(), b(), b()], { now: AFTER_A, knownA: false }), { kind: 'done', line: 'a pool of 3 (manual mode): every server reports BBBB.. current, each assigned on the server itself.' }],
+    ['A expired but a server still lacks B: installed first, removed at a later look', input([b(), a(), b()], { now: AFTER_A, effectiveDate: undefined }), { kind: 'install', installs: [installOf('fe02.contoso.com')] }],
+    [
+      'removed this run: done, named',
+      input([b({ previous: undefined }), b({ previous: undefined }), b({ previous: undefined })], { now: AFTER_A, tried: tried({ removed: ['fe01.contoso.com', 'fe02.contoso.com', 'fe03.contoso.com'] }) }),
+      { kind: 'done', line: 'a pool of 3 (manual mode): every server reports BBBB.. current, each assigned on the server itself; expired previous certificate removed on fe01.contoso.com, fe02.contoso.com, fe03.contoso.com.' },
     ],
   ])('%s', (_name, given, expected) => {
     expect(decideManualStep(given)).toEqual(expected);
   });
 
   it('an unreachable server is not tried; the others are; then a partial success names it, and the next run resumes with it', () => {
-    expect(decideManualStep(input([a(), a(), down]))).toMatchObject({ kind: 'install', server: 'fe01.contoso.com' });
-    const step = decideManualStep(input([b(), b(), down], { tried: { swept: true, installed: ['fe01.contoso.com', 'fe02.contoso.com'], failed: [] } }));
+    expect(decideManualStep(input([a(), a(), down]))).toEqual({ kind: 'install', installs: [installOf('fe01.contoso.com'), installOf('fe02.contoso.com')] });
+    const step = decideManualStep(input([b(), b(), down], { tried: tried({ installed: ['fe01.contoso.com', 'fe02.contoso.com'] }) }));
     expect(step).toEqual({
       kind: 'not-converged',
       code: 'POOL_NOT_CONVERGED',
@@ -103,19 +112,26 @@ describe('decideManualStep', () => {
         'Manual mode: 2 of 3 servers report the declared OAuthTokenIssuer certificate BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB (BBBB.. current now); not yet: fe03.contoso.com (could not be read: SERVER_UNREACHABLE). The servers done keep their local assignment and the store holds the certificate; the next `pulumi up` resumes with fe03.contoso.com. Fix what is named (Test-WSMan <server> for remoting; Get-CsCertificate -Type OAuthTokenIssuer on the server), or remove a decommissioned server from the pool\'s `servers`, then run `pulumi up` again.',
     });
     // The next run: only fe03 is installed.
-    expect(decideManualStep(input([b(), b(), a()]))).toMatchObject({ kind: 'install', server: 'fe03.contoso.com' });
+    expect(decideManualStep(input([b(), b(), a()]))).toEqual({ kind: 'install', installs: [installOf('fe03.contoso.com')] });
   });
 
   it('a server whose installation failed is tried once per run, and named with its error', () => {
-    const tried: ManualAttempts = { swept: true, installed: ['fe01.contoso.com', 'fe03.contoso.com'], failed: [{ server: 'fe02.contoso.com', code: 'CMDLET_FAILED', message: 'The Skype for Business Server Management Shell failed (test).' }] };
-    const step = decideManualStep(input([b(), a(), b()], { tried }));
+    const failed = tried({ installed: ['fe01.contoso.com', 'fe03.contoso.com'], failed: [{ server: 'fe02.contoso.com', code: 'CMDLET_FAILED', message: 'The Skype for Business Server Management Shell failed (test).' }] });
+    const step = decideManualStep(input([b(), a(), b()], { tried: failed }));
     expect(step).toMatchObject({ kind: 'not-converged', code: 'POOL_NOT_CONVERGED', servers: ['fe02.contoso.com'] });
     expect(step.kind === 'not-converged' && step.message).toContain('not yet: fe02.contoso.com (CMDLET_FAILED). ');
     expect(step.kind === 'not-converged' && step.message).toContain('fe02.contoso.com: The Skype for Business Server Management Shell failed (test).');
   });
 
+  it('a removal that failed, or left the expired certificate: named, tried once per run', () => {
+    const failed = tried({ removed: ['fe01.contoso.com', 'fe03.contoso.com'], failed: [{ server: 'fe02.contoso.com', code: 'CMDLET_FAILED', message: 'Remove-CsCertificate failed (test).' }] });
+    const step = decideManualStep(input([b({ previous: undefined }), b(), b()], { now: AFTER_A, tried: failed }));
+    expect(step).toMatchObject({ kind: 'not-converged', code: 'POOL_NOT_CONVERGED', servers: ['fe02.contoso.com', 'fe03.contoso.com'] });
+    expect(step.kind === 'not-converged' && step.message).toContain('not yet: fe02.contoso.com (CMDLET_FAILED), fe03.contoso.com (still keeps its previous certificate AAAA.., expired 2026-06-20T00:00Z, after its removal). ');
+  });
+
   it('installed but still not reporting B: named as such', () => {
-    const step = decideManualStep(input([b(), b(), a()], { tried: { swept: true, installed: ['fe03.contoso.com'], failed: [] } }));
+    const step = decideManualStep(input([b(), b(), a()], { tried: tried({ installed: ['fe03.contoso.com'] }) }));
     expect(step.kind === 'not-converged' && step.message).toContain('not yet: fe03.contoso.com (current AAAA..) after its assignment.');
   });
 
@@ -128,6 +144,35 @@ describe('decideManualStep', () => {
 
   it('TIME_ZONE_MISMATCH: servers in two zones cannot take one roll instant; the session\'s zone is not involved', () => {
     expect(decideManualStep(input([a(), a({ timeZone: 'GMT Standard Time' }), a()], { effectiveDate: '2026-06-10T08:00:00.000Z' }))).toMatchObject({ kind: 'refuse', code: 'TIME_ZONE_MISMATCH' });
+  });
+});
+
+describe('planManualPool: the run server by server, as `plan` prints it', () => {
+  it('each server: its installation, and the removal of the certificate it replaces once that has expired', () => {
+    // fe01 has B already with A expired as its previous; fe02 has A (expired) current: set B, then A goes; fe03 has A current with a global assignment.
+    const look = input([b(), a(), a({ scope: undefined })], { now: AFTER_A });
+    expect(planManualPool(look)).toEqual({
+      plan: {
+        action: 'set',
+        servers: [
+          { server: 'fe01.contoso.com', removal: removalOf('fe01.contoso.com') },
+          { server: 'fe02.contoso.com', install: installOf('fe02.contoso.com'), removal: removalOf('fe02.contoso.com') },
+          { server: 'fe03.contoso.com', install: installOf('fe03.contoso.com') },
+        ],
+        behind: ['fe02.contoso.com', 'fe03.contoso.com'],
+        summary: 'servers (manual mode): set BBBB.. current now on fe02.contoso.com, fe03.contoso.com, each on its own (no replication), then verify each; remove the expired previous certificate on fe01.contoso.com (AAAA.., expired 2026-06-20T00:00Z), fe02.contoso.com (AAAA.., expired 2026-06-20T00:00Z)',
+      },
+    });
+  });
+
+  it('nothing to do: none; removals only: remove-previous', () => {
+    expect(planManualPool(input([b(), b(), b()]))).toEqual({ plan: { action: 'none', servers: SERVERS.map((server) => ({ server })), behind: [], summary: 'servers (manual mode): all 3 have BBBB.. current, each assigned on the server itself' } });
+    expect(planManualPool(input([b({ scope: undefined }), b({ scope: undefined }), b()], { now: AFTER_A }))).toMatchObject({ plan: { action: 'remove-previous', behind: [], summary: 'servers (manual mode): all 3 have BBBB.. current, each assigned on the server itself; remove the expired previous certificate on fe03.contoso.com (AAAA.., expired 2026-06-20T00:00Z)' } });
+  });
+
+  it('a roll: the current certificate stays until it is effective, so nothing is removed; a rule broken refuses the whole plan', () => {
+    expect(planManualPool(input([a(), a(), a()], { effectiveDate: '2026-06-10T08:00:00.000Z' }))).toMatchObject({ plan: { action: 'roll', servers: SERVERS.map((server) => ({ server, install: { server, effectiveAt: '2026-06-10T08:00:00.000Z' } })) } });
+    expect(planManualPool(input([a(), a(), a()], { effectiveDate: '2026-06-19T12:00:00.000Z' }))).toMatchObject({ refuse: { kind: 'refuse', code: 'ROLL_TOO_LATE' } });
   });
 });
 
@@ -155,6 +200,17 @@ describe('preview in manual mode', () => {
     ],
   ])('%s', (_name, olds, servers, summary) => {
     expect(previewManualPool(olds as Record<string, unknown>, spec({ servers }), desired, NOW).plan?.summary).toBe(summary);
+  });
+
+  it('the certificate B replaced, once expired: its removal on each server that keeps it; before, nothing', () => {
+    const olds = { ...after(SERVERS), retiredCertificate: { thumbprint: A, notAfter: A_NOT_AFTER } };
+    expect(previewManualPool(olds, spec(), desired, NOW).plan).toEqual({ action: 'none', steps: [], behind: [], summary: 'servers (manual mode): all 3 have BBBB.. current, each assigned on the server itself' });
+    expect(previewManualPool(olds, spec(), desired, AFTER_A).plan).toEqual({
+      action: 'remove-previous',
+      steps: [{ kind: 'remove-previous', thumbprint: A, notBefore: A_NOT_AFTER }],
+      behind: [],
+      summary: 'servers (manual mode): all 3 have BBBB.. current, each assigned on the server itself; remove previous AAAA.. (expired 2026-06-20T00:00Z) on each server that keeps it',
+    });
   });
 
   it('the rules hold in preview too: ROLL_TOO_LATE', () => {

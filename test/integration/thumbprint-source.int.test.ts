@@ -3,7 +3,9 @@
  * emulator: a thumbprint source assigned from the server that holds it (checked there in preview,
  * checked again in up), `fromType: 'Default'` resolved on its server to a thumbprint kept in
  * state, and that server's Default certificate renewed later showing in preview as a roll, which
- * only the next `up` makes.
+ * only the next `up` makes. In both editions of the pool (`desktop`: Windows PowerShell 5.1;
+ * `core`: PowerShell 7 loading the module through -UseWindowsPowerShell), each on its own
+ * emulated deployment.
  */
 import { join } from 'node:path';
 import { CliProject } from '../harness/cli-project';
@@ -17,7 +19,7 @@ const HOLDER = 'fe02.contoso.com';
 const STORE_PASSPHRASE = 'thumbprint-source-store-passphrase';
 
 const PROGRAM = engineProgram({
-  args: ["certificate: config.requireObject('certificate')", localStore(), emulatedPool("serverTimeZone: 'UTC',")],
+  args: ["certificate: config.requireObject('certificate')", localStore(), emulatedPool("edition: config.require('edition') as 'desktop' | 'core',", "serverTimeZone: 'UTC',")],
   exports: ['thumbprint', 'plan'],
 });
 
@@ -25,7 +27,7 @@ type ServerOut = { current: string | null; previous: string | null };
 const everyServer = (value: Partial<ServerOut>) => Object.fromEntries(SERVERS.map((s) => [s, expect.objectContaining(value)]));
 const CHECKS = `checked on ${HOLDER}: key size, SIP domain, validity, private key, exportable`;
 
-describe('a certificate a Front End Server already has, through the Pulumi CLI', () => {
+describe.each(['desktop', 'core'] as const)('a certificate a Front End Server already has, through the Pulumi CLI, edition %s', (edition) => {
   let pool: EmulatedPool;
   let project: CliProject;
   const a = A.expected.thumbprint!;
@@ -48,11 +50,12 @@ describe('a certificate a Front End Server already has, through the Pulumi CLI',
   }
 
   beforeAll(async () => {
-    pool = await EmulatedPool.create();
+    pool = await EmulatedPool.create({ edition });
     project = await CliProject.create({ program: PROGRAM });
     await project.setSecret('sfb-oauth-cert:storePassphrase', STORE_PASSPHRASE);
     await project.setConfig('servers', JSON.stringify(SERVERS));
     await project.setConfig('command', JSON.stringify(pool.command));
+    await project.setConfig('edition', edition);
     await operatorOnHolder('openssl3-default', 'Default');
     await operatorOnHolder('rsa-4096');
   });
@@ -76,6 +79,8 @@ describe('a certificate a Front End Server already has, through the Pulumi CLI',
     expect(sets).toHaveLength(1);
     expect(sets[0]).toContain(`Invoke-Command -ComputerName '${HOLDER}'`);
     expect(sets[0]).toContain(`Set-CsCertificate -Identity Global -Type OAuthTokenIssuer -Thumbprint '${a}'`);
+    // Every script ran in the edition declared.
+    expect(pool.log().slice(before).every((r) => r.script.includes(edition === 'core' ? 'Import-Module SkypeForBusiness -UseWindowsPowerShell' : 'Import-Module SkypeForBusiness\n'))).toBe(true);
   });
 
   it("fromType: 'Default' resolves on its server to the same thumbprint: nothing to do", async () => {

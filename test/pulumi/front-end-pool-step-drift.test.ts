@@ -50,6 +50,9 @@ class MemoryPool implements FrontEndPool {
   async installLocal(server: string): Promise<void> {
     this.calls.push(`install-local ${server}`);
   }
+  async removeLocalPrevious(server: string): Promise<void> {
+    this.calls.push(`remove-local-previous ${server}`);
+  }
   async sweepCopies(): Promise<string[]> {
     return [];
   }

@@ -42,6 +42,7 @@ function fakePool(snapshots: PoolSnapshot[]) {
     removePrevious: async () => void calls.push('removePrevious'),
     removeLocal: async (s) => void calls.push(`removeLocal ${s}`),
     installLocal: async (s) => void calls.push(`installLocal ${s}`),
+    removeLocalPrevious: async (s) => void calls.push(`removeLocalPrevious ${s}`),
     sweepCopies: async () => [],
   };
   let clock = NOW.getTime();

@@ -49,6 +49,7 @@ function fakePool(options: FakeOptions = {}) {
     async removePrevious() {},
     async removeLocal() {},
     async installLocal() {},
+    async removeLocalPrevious() {},
     async sweepCopies() {
       return [];
     },

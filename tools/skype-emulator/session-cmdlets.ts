@@ -5,7 +5,7 @@
  * session made here. Each behaviour's source is in docs/skype-emulator.md ("Sessions and files").
  */
 import { PsError } from './binder';
-import type { CmdletSpec } from './binder';
+import type { CmdletSpec, ParamSpec } from './binder';
 import type { Command, CommandCall } from './command-registry';
 import { notModelled } from './language-errors';
 import type { Network } from './remoting';
@@ -41,20 +41,31 @@ export const REMOVE_PS_SESSION: CmdletSpec = {
   params: [{ name: 'Session', type: 'Object[]', mandatoryIn: ['Session'], position: 0, byValue: true }],
 };
 
+/**
+ * A FileSystem cmdlet of PowerShell's Management module: the Path and LiteralPath sets every one
+ * of them has (5.1 reference: `-Path` at position 0 in the Path set, `-LiteralPath` with its
+ * aliases PSPath and LP in the LiteralPath set, each mandatory in its own), and its own options.
+ */
+function fileCmdlet(name: string, options: readonly ParamSpec[] = []): CmdletSpec {
+  return {
+    name,
+    className: `Microsoft.PowerShell.Commands.${name.replace('-', '')}Command`,
+    sets: ['Path', 'LiteralPath'],
+    defaultSet: 'Path',
+    params: [
+      { name: 'Path', type: 'String[]', sets: ['Path'], mandatoryIn: ['Path'], position: 0 },
+      { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['LiteralPath'], mandatoryIn: ['LiteralPath'] },
+      ...options,
+    ],
+  };
+}
+
 /** -ToSession came with PowerShell 5.0 (the Copy-Item docs for 5.1: "This parameter was added in PowerShell 5.0"). */
-export const COPY_ITEM: CmdletSpec = {
-  name: 'Copy-Item',
-  className: 'Microsoft.PowerShell.Commands.CopyItemCommand',
-  sets: ['Path', 'LiteralPath'],
-  defaultSet: 'Path',
-  params: [
-    { name: 'Path', type: 'String[]', sets: ['Path'], mandatoryIn: ['Path'], position: 0 },
-    { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['LiteralPath'], mandatoryIn: ['LiteralPath'] },
-    { name: 'Destination', type: 'String', position: 1 },
-    { name: 'ToSession', type: 'Object' },
-    { name: 'Force', type: 'Switch' },
-  ],
-};
+export const COPY_ITEM = fileCmdlet('Copy-Item', [
+  { name: 'Destination', type: 'String', position: 1 },
+  { name: 'ToSession', type: 'Object' },
+  { name: 'Force', type: 'Switch' },
+]);
 
 export const NEW_ITEM: CmdletSpec = {
   name: 'New-Item',
@@ -67,29 +78,12 @@ export const NEW_ITEM: CmdletSpec = {
   ],
 };
 
-export const TEST_PATH: CmdletSpec = {
-  name: 'Test-Path',
-  className: 'Microsoft.PowerShell.Commands.TestPathCommand',
-  sets: ['Path', 'LiteralPath'],
-  defaultSet: 'Path',
-  params: [
-    { name: 'Path', type: 'String[]', sets: ['Path'], mandatoryIn: ['Path'], position: 0 },
-    { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['LiteralPath'], mandatoryIn: ['LiteralPath'] },
-  ],
-};
+export const TEST_PATH = fileCmdlet('Test-Path');
 
-export const REMOVE_ITEM: CmdletSpec = {
-  name: 'Remove-Item',
-  className: 'Microsoft.PowerShell.Commands.RemoveItemCommand',
-  sets: ['Path', 'LiteralPath'],
-  defaultSet: 'Path',
-  params: [
-    { name: 'Path', type: 'String[]', sets: ['Path'], mandatoryIn: ['Path'], position: 0 },
-    { name: 'LiteralPath', type: 'String[]', aliases: ['PSPath', 'LP'], sets: ['LiteralPath'], mandatoryIn: ['LiteralPath'] },
-    { name: 'Recurse', type: 'Switch' },
-    { name: 'Force', type: 'Switch' },
-  ],
-};
+export const REMOVE_ITEM = fileCmdlet('Remove-Item', [
+  { name: 'Recurse', type: 'Switch' },
+  { name: 'Force', type: 'Switch' },
+]);
 
 const SESSION_TYPE = 'System.Management.Automation.Runspaces.PSSession';
 

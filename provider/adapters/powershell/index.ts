@@ -221,6 +221,9 @@ export function createPowerShellPool(spec: FrontEndPoolSpec, secrets: PoolSecret
         { servers: [server], remote: true },
       );
     },
+    async removeLocalPrevious(server: string): Promise<void> {
+      await call(`removing the expired previous OAuthTokenIssuer certificate of the local assignment on ${server} (manual mode)`, async (_d, context) => removeLocalScript(server, context, 'previous'), { servers: [server], remote: true });
+    },
     async sweepCopies(): Promise<readonly string[]> {
       const records = await call('removing PFX copies an interrupted run left on the servers (manual mode)', async (_d, context) => manualSweepScript(spec.servers, context), { servers: spec.servers, remote: true });
       return records.filter((r) => r.kind === 'swept').map((r) => r.payload.trim().toLowerCase());

@@ -222,17 +222,19 @@ export function removePreviousScript(context: ScriptContext): string {
 }
 
 /**
- * Removes a local-scope assignment made by hand on one server; only with the pool's
- * `removeLocalAssignments: true` (it revokes that certificate's bindings there, so it is never the
- * default).
+ * Removes from one server's local-scope assignment (`Remove-CsCertificate` without `-Identity`,
+ * run there): the assignment itself (`assignment`: one made by hand; only with the pool's
+ * `removeLocalAssignments: true`, because it revokes that certificate's bindings there, so it is
+ * never the default), or its expired previous certificate (`previous`: manual mode, STAGE's last
+ * step on each server).
  */
-export function removeLocalScript(server: string, context: ScriptContext): string {
+export function removeLocalScript(server: string, context: ScriptContext, what: 'assignment' | 'previous' = 'assignment'): string {
   return framed(context.edition, [
     ...credentialLines(context),
     `Invoke-Command -ComputerName ${singleQuoted(server)}${remotingParameters(context.remoting)} -ErrorAction Stop -ScriptBlock {`,
     ...REMOTE_PREFERENCES.map((line) => `    ${line}`),
     '    Import-Module SkypeForBusiness',
-    '    Remove-CsCertificate -Type OAuthTokenIssuer -Force',
+    `    Remove-CsCertificate -Type OAuthTokenIssuer${what === 'previous' ? ' -Previous' : ''} -Force`,
     '}',
   ]);
 }
