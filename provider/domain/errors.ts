@@ -113,6 +113,14 @@ export const OPERATION_ERROR_CODES = [
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
+/**
+ * Codes of the warnings the provider's check reports, the closed set `pulumi preview` shows
+ * (`warning CODE: sentence` on the dynamic provider's stderr) and `sfb-oauth-cert review` quotes:
+ * the PFX warnings, a deprecated pool option, and an issuer's renewal that is late.
+ */
+export const CHECK_WARNING_CODES = [...PFX_WARNING_CODES, 'POOL_OPTION_DEPRECATED', 'RENEWAL_LATE'] as const satisfies readonly (PfxWarningCode | OperationErrorCode)[];
+export type CheckWarningCode = (typeof CHECK_WARNING_CODES)[number];
+
 /** Codes of `sfb-oauth-cert status` warnings: what an operator must look at between deployments. */
 export const STATUS_WARNING_CODES = [
   /** Warning: Front End Servers (or a server and the Central Management Store) report different OAuthTokenIssuer certificates, or a server has its own local assignment. */

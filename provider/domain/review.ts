@@ -11,7 +11,7 @@
  * Secrets: the facts hold no secret. The reader shows no value marked secret ({@link Hidden}) and
  * blanks any plaintext secret the document reveals out of the messages before they reach here.
  */
-import type { Finding, OperationErrorCode, PfxErrorCode, PfxWarningCode } from './errors';
+import type { CheckWarningCode, Finding, OperationErrorCode, PfxErrorCode } from './errors';
 import { rollTimeline, type RollTimeline } from './roll-timeline';
 import { DAY_MS } from './time';
 
@@ -109,7 +109,7 @@ export interface CertificateStep extends CertificateRef {
 /** A diagnostic of the preview, as far as the review is concerned. */
 export type PreviewDiagnostic =
   /** Provider warnings; `certificate` is null when the engine gave them no certificate's URN (the provider's stderr). */
-  | { readonly kind: 'warnings'; readonly certificate: CertificateRef | null; readonly warnings: readonly Finding<PfxWarningCode>[] }
+  | { readonly kind: 'warnings'; readonly certificate: CertificateRef | null; readonly warnings: readonly Finding<CheckWarningCode>[] }
   /** An error with a code of this provider: a check failure, or an SfbError the program threw. */
   | { readonly kind: 'failure'; readonly certificate: CertificateRef | null; readonly failure: ReviewFailure }
   /** Another error: counted, never shown (its text is not ours to vouch for). */
@@ -151,7 +151,7 @@ export interface CertificateReview {
   /** A certificate from an issuer: when its next renewal is due, as the last up recorded it; absent otherwise. */
   readonly nextRenewalAt?: Reviewed<string>;
   /** At most {@link MAX_FINDINGS} warnings: on its URN, then those naming its thumbprints. */
-  readonly warnings: readonly Finding<PfxWarningCode>[];
+  readonly warnings: readonly Finding<CheckWarningCode>[];
   /** Warnings for it beyond those listed (a preview may repeat one thumbprint in thousands). */
   readonly moreWarnings: number;
   readonly failures: readonly ReviewFailure[];
@@ -180,7 +180,7 @@ export interface PreviewReview {
   readonly now: Date;
   readonly certificates: readonly CertificateReview[];
   /** Provider warnings that name no certificate of this preview (e.g. an unchanged certificate, which has no step). */
-  readonly otherWarnings: readonly Finding<PfxWarningCode>[];
+  readonly otherWarnings: readonly Finding<CheckWarningCode>[];
   /** Errors with a code of this provider that name no certificate (e.g. the program's constructor refused an argument). */
   readonly otherFailures: readonly ReviewFailure[];
   /** Other error diagnostics of the preview: counted, not shown (their text is not ours to vouch for). */
@@ -248,7 +248,7 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
   interface Draft {
     ref: CertificateRef;
     steps: CertificateStep[];
-    warnings: Finding<PfxWarningCode>[];
+    warnings: Finding<CheckWarningCode>[];
     failures: ReviewFailure[];
   }
   const drafts = new Map<string, Draft>();
@@ -259,10 +259,10 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
   };
   for (const step of facts.steps) draftFor(step).steps.push(step);
 
-  const otherWarnings: Finding<PfxWarningCode>[] = [];
+  const otherWarnings: Finding<CheckWarningCode>[] = [];
   const otherFailures: ReviewFailure[] = [];
   let otherErrorCount = 0;
-  const unplacedWarnings: Finding<PfxWarningCode>[] = [];
+  const unplacedWarnings: Finding<CheckWarningCode>[] = [];
   for (const diagnostic of facts.diagnostics) {
     if (diagnostic.kind === 'warnings') {
       for (const warning of diagnostic.warnings) pushUnique(diagnostic.certificate ? draftFor(diagnostic.certificate).warnings : unplacedWarnings, warning);
@@ -304,7 +304,7 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
   // thumbprint once, so each certificate takes its first MAX_FINDINGS and counts the rest
   // (linear: never certificates × warnings).
   const held = new Set(drafted.flatMap((c) => [c.newThumbprint, c.oldThumbprint]).filter((t): t is string => typeof t === 'string'));
-  const byThumbprint = new Map<string, Finding<PfxWarningCode>[]>();
+  const byThumbprint = new Map<string, Finding<CheckWarningCode>[]>();
   const keysByThumbprint = new Map<string, Set<string>>();
   const namingBoth = new Map<string, number>();
   for (const warning of unplacedWarnings) {
@@ -322,11 +322,11 @@ export function reviewPreview(facts: PreviewFacts, now: Date): PreviewReview {
     }
   }
   /** A certificate's first MAX_FINDINGS warnings (its URN's, then its thumbprints'), and how many more. */
-  const warningsFor = (own: readonly Finding<PfxWarningCode>[], thumbprints: readonly Reviewed<string>[]) => {
+  const warningsFor = (own: readonly Finding<CheckWarningCode>[], thumbprints: readonly Reviewed<string>[]) => {
     const mine = [...new Set(thumbprints.filter((t): t is string => typeof t === 'string'))].sort();
     const named = mine.reduce((n, t) => n + (byThumbprint.get(t)?.length ?? 0), 0) - (mine.length === 2 ? (namingBoth.get(`${mine[0]} ${mine[1]}`) ?? 0) : 0);
     const ownAlsoNamed = own.filter((w) => mine.some((t) => keysByThumbprint.get(t)?.has(findingKey(w)))).length;
-    const warnings: Finding<PfxWarningCode>[] = [];
+    const warnings: Finding<CheckWarningCode>[] = [];
     const seen = new Set<string>();
     for (const list of [own, ...mine.map((t) => byThumbprint.get(t) ?? [])]) {
       for (const warning of list) {

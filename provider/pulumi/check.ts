@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { REPORT_A_PROBLEM, SfbError, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
+import { REPORT_A_PROBLEM, SfbError, type CheckWarningCode, type Finding, type PfxErrorCode, type PfxWarningCode } from '../domain/errors';
 import { certificateFactKeys, parseCertificateState, parseStoredValues, type StoredState } from '../domain/certificate-state';
 import { slotsFromState } from '../domain/state-slots';
 import { diffCertificate } from '../domain/certificate-diff';
@@ -74,7 +74,7 @@ export function versionIdFor(thumbprint: string, pfxBase64: string, effectiveDat
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;
   readonly failures: CheckFailure[];
-  readonly warnings: readonly Finding<PfxWarningCode | 'POOL_OPTION_DEPRECATED' | 'RENEWAL_LATE'>[];
+  readonly warnings: readonly Finding<CheckWarningCode>[];
 }
 
 /**

@@ -149,6 +149,16 @@ export const BAD_PASSWORD = 'PFX_BAD_PASSWORD: The password does not open the `p
 /** The provider's expiry warning line for a thumbprint. */
 export const EXPIRES_SOON = (thumbprint: string) =>
   `warning CERT_EXPIRES_SOON: The \`pfx\` input's certificate (${thumbprint}) expires at 2026-12-06T03:59Z, within 30 days of now (2026-11-26T03:59Z); plan its renewal.`;
+/**
+ * The provider's late-renewal warning line for an issuer's certificate with A's NotAfter (renewal
+ * due 240 h before it, the roll moved to NotAfter - 24 h), worded as test/integration/renewal.int.test.ts
+ * sees the engine print it.
+ */
+export const RENEWAL_LATE = (thumbprint: string) =>
+  `warning RENEWAL_LATE: Renewal of the OAuthTokenIssuer certificate ${thumbprint} was due at 2034-12-22T00:00:00Z; a roll 24h ahead would land less than 24 hours before its NotAfter 2035-01-01T00:00:00Z, so the new certificate rolls at 2034-12-31T00:00:00Z, the latest instant Skype's 24-hour rule allows, and partners have less time to see it. Run \`pulumi up\` on a schedule (README, "Renewal") so renewal starts at its due date.`;
+/** The provider's warning line for the pool's deprecated `dateCulture`. */
+export const DATE_CULTURE_DEPRECATED =
+  'warning POOL_OPTION_DEPRECATED: The pool\'s `dateCulture` ("de-DE") is deprecated and ignored: the effective date reaches the servers as an instant, not as text in a culture, so the servers\' Region and Language format no longer matters; remove it.';
 
 /** A document read by the preview reader and reviewed as of `now`, as the CLI does; throws when it is not a preview. */
 export function reviewOf(document: unknown, now = NOW): PreviewReview {

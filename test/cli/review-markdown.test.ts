@@ -8,7 +8,8 @@ import { headingsOf, liveConstructs, renderedBlocks } from '../support/markdown'
 import { HOSTILE } from '../support/hostile-strings';
 import { timelineParts } from '../support/review-timeline';
 import {
-  A, B, BAD_PASSWORD, checkFailure, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, reviewOf, ROLL_AT, ROLL_PLAN, STACK_URN, step, UNKNOWN, URN, urnOf,
+  A, B, BAD_PASSWORD, checkFailure, DATE_CULTURE_DEPRECATED, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, RENEWAL_LATE, reviewOf, ROLL_AT, ROLL_PLAN, STACK_URN, step,
+  UNKNOWN, URN, urnOf,
 } from '../builders/preview-json';
 
 describe('renderReviewMarkdown', () => {
@@ -65,6 +66,21 @@ describe('renderReviewMarkdown', () => {
     ['hidden values', [step({ op: 'create', new: newState({ thumbprint: UNKNOWN, plan: '[secret]' }) })], undefined, ['- Plan: (secret, not shown)', '- Thumbprint: (none) → (known after `pulumi up`)']],
     ['other errors counted, and no claim of no changes (the preview may have stopped early)', [], [{ message: 'error: boom', severity: 'error' }], ['The preview reported 1 other error, not shown here: see the `pulumi preview` log.']],
     ['other operations named', [step({ op: 'read', new: newState() })], undefined, ['#### `oauth`: other (`read`)']],
+    [
+      'an issuer\'s late renewal: RENEWAL_LATE under the certificate, word for word',
+      [step({ op: 'update', old: oldState(), new: newState({ thumbprint: UNKNOWN }) })],
+      [providerWarning(RENEWAL_LATE(A.thumbprint))],
+      [
+        '#### `oauth`: update',
+        `- **Warning** \`RENEWAL_LATE\`: Renewal of the OAuthTokenIssuer certificate ${A.thumbprint} was due at 2034-12-22T00:00:00Z; a roll 24h ahead would land less than 24 hours before its NotAfter 2035-01-01T00:00:00Z, so the new certificate rolls at 2034-12-31T00:00:00Z, the latest instant Skype's 24-hour rule allows, and partners have less time to see it. Run \`pulumi up\` on a schedule (README, "Renewal") so renewal starts at its due date.`,
+      ],
+    ],
+    [
+      'a deprecated pool option: POOL_OPTION_DEPRECATED with the preview',
+      [],
+      [providerWarning(DATE_CULTURE_DEPRECATED)],
+      [NO_CHANGES, '#### Not tied to a certificate listed above', '- **Warning** `POOL_OPTION_DEPRECATED`: The pool\'s `dateCulture` ("de-DE") is deprecated and ignored: the effective date reaches the servers as an instant, not as text in a culture, so the servers\' Region and Language format no longer matters; remove it.'],
+    ],
   ])('%s', (_name, steps, diagnostics, lines) => {
     const markdown = render(steps, diagnostics);
     const shown = renderedBlocks(markdown).join('\n');
@@ -74,6 +90,15 @@ describe('renderReviewMarkdown', () => {
       else expect(markdown).toContain(line);
     }
     if (!lines.includes(NO_CHANGES)) expect(markdown).not.toContain(NO_CHANGES);
+  });
+
+  it.each([
+    ['a code outside the vocabulary', `warning NOT_OURS: Renewal of ${A.thumbprint} is late.`],
+    ['a code of this project that check never prints (a status warning)', `warning SERVERS_DISAGREE: Renewal of ${A.thumbprint} is late.`],
+    ['a code one letter longer than RENEWAL_LATE', RENEWAL_LATE(A.thumbprint).replace('RENEWAL_LATE', 'RENEWAL_LATES')],
+  ])('a warning line with %s is not quoted: the comment is the one without it', (_name, line) => {
+    const steps = [step({ op: 'update', old: oldState(), new: newState({ thumbprint: UNKNOWN }) })];
+    expect(render(steps, [providerWarning(line)])).toBe(render(steps));
   });
 
   it.each([
@@ -104,6 +129,7 @@ describe('renderReviewMarkdown: text from the preview adds no link, image, HTML 
     ['a certificate CN in SIP_DOMAIN_MISSING', (h) => ({ steps: [], diagnostics: [checkFailure('sipDomain', 'contoso.com', `SIP_DOMAIN_MISSING: The certificate (CN=${h}) does not name contoso.com; request one that does.`)] })],
     ['a warning on the certificate', (h) => ({ steps: [step({ op: 'create', new: newState() })], diagnostics: [{ urn: URN, message: `warning CHAIN_INCOMPLETE: ${h}`, severity: 'warning' }] })],
     ['a warning of the provider with no URN', (h) => ({ steps: [], diagnostics: [providerWarning(`warning PFX_NO_MAC: ${h}`)] })],
+    ['a late renewal of the provider with no URN', (h) => ({ steps: [], diagnostics: [providerWarning(`warning RENEWAL_LATE: ${h}`)] })],
     ['the program\'s SfbError', (h) => ({ steps: [], diagnostics: [{ urn: STACK_URN, message: `error: SfbError INVALID_ARGUMENT: ${h}\n    at x`, severity: 'error' }] })],
     ['a diagnostic\'s URN', (h) => ({ steps: [], diagnostics: [{ urn: urnOf(h), message: 'warning CHAIN_INCOMPLETE: The chain is incomplete.', severity: 'warning' }] })],
     [

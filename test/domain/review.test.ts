@@ -12,7 +12,8 @@ import { MAX_COMMENT_CHARS, renderReviewMarkdown } from '../../provider/cli/revi
 import { MAX_FINDINGS, reviewPreview, type CertificateReview } from '../../provider/domain/review';
 import { headingsOf, renderedBlocks } from '../support/markdown';
 import {
-  A, B, BAD_PASSWORD, checkFailure, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, reviewOf, ROLL_AT, ROLL_PLAN, SECRET_ENVELOPE, step, UNKNOWN, URN, urnOf,
+  A, B, BAD_PASSWORD, checkFailure, DATE_CULTURE_DEPRECATED, DAYS_TO_A, EXPIRES_SOON, newState, NOW, oldState, poolOf, previewDocument, providerWarning, RENEWAL_LATE, reviewOf, ROLL_AT, ROLL_PLAN, SECRET_ENVELOPE, step, UNKNOWN, URN,
+  urnOf,
 } from '../builders/preview-json';
 
 const certificate = (overrides: Partial<CertificateReview>): CertificateReview => ({
@@ -258,10 +259,47 @@ describe('reviewPreview: warnings and failures', () => {
       [providerWarning(`warning NOT_OURS: something (${A.thumbprint})`)],
       { on: [], other: [] },
     ],
+    [
+      'a code of this project that check never prints (a status warning), or one a letter longer than RENEWAL_LATE, is not a provider warning',
+      [step({ op: 'create', new: newState() })],
+      [providerWarning(`warning SERVERS_DISAGREE: something (${A.thumbprint})`), providerWarning(RENEWAL_LATE(A.thumbprint).replace('RENEWAL_LATE', 'RENEWAL_LATES'))],
+      { on: [], other: [] },
+    ],
+    [
+      'an issuer\'s late renewal (RENEWAL_LATE) goes to the certificate whose current thumbprint it names',
+      [step({ op: 'update', old: oldState(), new: newState({ thumbprint: UNKNOWN }) })],
+      [providerWarning(RENEWAL_LATE(A.thumbprint))],
+      { on: ['RENEWAL_LATE'], other: [] },
+    ],
+    [
+      'a late renewal that plans no step (nothing ordered) stays with the preview',
+      [],
+      [providerWarning(RENEWAL_LATE(A.thumbprint))],
+      { on: [], other: ['RENEWAL_LATE'] },
+    ],
+    [
+      'a deprecated pool option (POOL_OPTION_DEPRECATED) names no thumbprint: it stays with the preview',
+      [step({ op: 'create', new: newState() })],
+      [providerWarning(DATE_CULTURE_DEPRECATED)],
+      { on: [], other: ['POOL_OPTION_DEPRECATED'] },
+    ],
   ])('%s', (_name, steps, diagnostics, expected) => {
     const review = reviewOf(previewDocument(steps, diagnostics));
     expect((review.certificates[0]?.warnings ?? []).map((w) => w.code)).toEqual(expected.on);
     expect(review.otherWarnings.map((w) => w.code)).toEqual(expected.other);
+  });
+
+  it('quotes RENEWAL_LATE and POOL_OPTION_DEPRECATED word for word, as the engine printed them', () => {
+    const review = reviewOf(previewDocument([step({ op: 'update', old: oldState(), new: newState({ thumbprint: UNKNOWN }) })], [providerWarning(RENEWAL_LATE(A.thumbprint)), providerWarning(DATE_CULTURE_DEPRECATED)]));
+    expect(review.certificates[0]?.warnings).toEqual([
+      {
+        code: 'RENEWAL_LATE',
+        message: `Renewal of the OAuthTokenIssuer certificate ${A.thumbprint} was due at 2034-12-22T00:00:00Z; a roll 24h ahead would land less than 24 hours before its NotAfter 2035-01-01T00:00:00Z, so the new certificate rolls at 2034-12-31T00:00:00Z, the latest instant Skype's 24-hour rule allows, and partners have less time to see it. Run \`pulumi up\` on a schedule (README, "Renewal") so renewal starts at its due date.`,
+      },
+    ]);
+    expect(review.otherWarnings).toEqual([
+      { code: 'POOL_OPTION_DEPRECATED', message: 'The pool\'s `dateCulture` ("de-DE") is deprecated and ignored: the effective date reaches the servers as an instant, not as text in a culture, so the servers\' Region and Language format no longer matters; remove it.' },
+    ]);
   });
 
   it('a warning message is cleaned: no terminal colours, one line, the trailing blank lines gone', () => {

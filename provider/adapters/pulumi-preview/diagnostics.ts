@@ -10,7 +10,7 @@
  * characters, at most {@link MAX_MESSAGE_CHARS} characters, every plaintext secret of the
  * document blanked.
  */
-import { OPERATION_ERROR_CODES, PFX_ERROR_CODES, PFX_WARNING_CODES, type Finding, type OperationErrorCode, type PfxErrorCode, type PfxWarningCode } from '../../domain/errors';
+import { CHECK_WARNING_CODES, OPERATION_ERROR_CODES, PFX_ERROR_CODES, type CheckWarningCode, type Finding, type OperationErrorCode, type PfxErrorCode } from '../../domain/errors';
 import { warningLinesIn } from '../../domain/plan-lines';
 import type { PreviewDiagnostic, ReviewFailure } from '../../domain/review';
 import type { SecretBlanker } from '../../domain/secret-blanking';
@@ -19,9 +19,9 @@ import { certificateRef, CERTIFICATE_TYPE, typeOfUrn } from './urn';
 /** Longest message shown: a comment stays short, and a runaway message cannot flood it. */
 export const MAX_MESSAGE_CHARS = 600;
 
-const WARNING_CODES: readonly string[] = PFX_WARNING_CODES;
+const WARNING_CODES: readonly string[] = CHECK_WARNING_CODES;
 const FAILURE_CODES: readonly string[] = [...PFX_ERROR_CODES, ...OPERATION_ERROR_CODES];
-const isWarningCode = (code: string): code is PfxWarningCode => WARNING_CODES.includes(code);
+const isWarningCode = (code: string): code is CheckWarningCode => WARNING_CODES.includes(code);
 const isFailureCode = (code: string): code is PfxErrorCode | OperationErrorCode => FAILURE_CODES.includes(code);
 
 /** Removes terminal colours and control characters, bounds the length, and blanks out secrets. */
@@ -32,8 +32,8 @@ function cleanMessage(text: string, secrets: SecretBlanker): string {
 }
 
 /** The provider's warning lines in a message, with a code of its vocabulary (one diagnostic may hold several). */
-function warningsIn(message: string, secrets: SecretBlanker): Finding<PfxWarningCode>[] {
-  const found: Finding<PfxWarningCode>[] = [];
+function warningsIn(message: string, secrets: SecretBlanker): Finding<CheckWarningCode>[] {
+  const found: Finding<CheckWarningCode>[] = [];
   for (const { code, message: sentence } of warningLinesIn(message)) {
     if (isWarningCode(code)) found.push({ code, message: cleanMessage(sentence, secrets) });
   }
