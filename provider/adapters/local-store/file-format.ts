@@ -20,7 +20,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timi
 
 import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
-import { builtOnFirstUse } from '../../domain/schema-sentences';
+import { builtOnFirstUse, jsonObject, worded } from '../../domain/schema-sentences';
 import { payloadProblem } from '../../domain/certificate-payload';
 import { STAGES } from '../../domain/stage-labels';
 import type { SecretRecord, VersionRecord } from './record-decisions';
@@ -246,38 +246,64 @@ export async function decodeSecretFile(
   return { record: bodyRecord(body, fields.name, context), key: { params: fields.params, salt: fields.salt, key } };
 }
 
+/**
+ * The header's fields after its identity, in the order the decoder checks them: the name, the
+ * key derivation, its parameters (bounded: the header is read before anything is authenticated),
+ * the salt, the cipher, the IV. An issue's message is the detail of the STORE_CORRUPT sentence,
+ * except a custom issue on `kdf.params`, which is the unsupported parameters' problem.
+ */
+const headerFieldSchemas = builtOnFirstUse(() => {
+  const base64 = (length: number, field: string) => {
+    const notBase64 = worded(() => `its header field ${field} is not ${length} bytes of base64`);
+    return z
+      .string(notBase64)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, notBase64)
+      .transform((text) => Buffer.from(text, 'base64'))
+      .refine((bytes) => bytes.length === length, notBase64);
+  };
+  const notScrypt = worded(() => 'its header does not name scrypt as the key derivation');
+  const noParams = worded(() => 'its header lacks the scrypt parameters N, r and p');
+  const params = z
+    .object({ N: z.number(noParams), r: z.number(noParams), p: z.number(noParams) }, noParams)
+    .superRefine((numeric, context) => {
+      const problem = scryptParamsProblem(numeric);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    });
+  const notGcm = worded(() => 'its header does not name aes-256-gcm as the cipher');
+  return z.object({
+    name: z.string(worded(() => 'its header has no secret name')),
+    // N, r and p gathered under one key, so their bounds are checked before the salt is read.
+    kdf: z.preprocess(
+      (kdf) => {
+        const fields = jsonObject.safeParse(kdf);
+        if (!fields.success) return kdf;
+        const { algorithm, N, r, p, salt } = fields.data;
+        return { algorithm, params: { N, r, p }, salt };
+      },
+      z.object({ algorithm: z.literal('scrypt', notScrypt), params, salt: base64(SALT_BYTES, 'kdf.salt') }, notScrypt),
+    ),
+    cipher: z.object({ algorithm: z.literal('aes-256-gcm', notGcm), iv: base64(IV_BYTES, 'cipher.iv') }, notGcm),
+  });
+});
+
 function headerFields(
   header: Record<string, unknown>,
   context: FileContext,
 ): { name: string; params: ScryptParams; salt: Buffer; iv: Buffer } {
-  const { kdf, cipher } = header;
-  const named = headerIdentity().shape.name.safeParse(header['name']);
-  if (!named.success) throw corrupt(context, 'its header has no secret name');
-  const name = named.data;
-  if (!isObject(kdf) || kdf['algorithm'] !== 'scrypt') throw corrupt(context, 'its header does not name scrypt as the key derivation');
-  const params = { N: kdf['N'], r: kdf['r'], p: kdf['p'] };
-  if (typeof params.N !== 'number' || typeof params.r !== 'number' || typeof params.p !== 'number') {
-    throw corrupt(context, 'its header lacks the scrypt parameters N, r and p');
+  const parsed = headerFieldSchemas().safeParse(header);
+  if (parsed.success) {
+    const { name, kdf, cipher } = parsed.data;
+    return { name, params: pickParams(kdf.params), salt: kdf.salt, iv: cipher.iv };
   }
-  const numeric = params as ScryptParams;
-  const problem = scryptParamsProblem(numeric);
-  if (problem !== undefined) {
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'custom' && issue.path.join('.') === 'kdf.params') {
     // The checksum matched, so this was written on purpose, most likely by a newer version.
     throw new SfbError(
       'STATE_UNSUPPORTED',
-      `The local store file ${context.file} (secret "${context.name}") asks for scrypt parameters this sfb-oauth-cert does not accept (${problem}); the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
+      `The local store file ${context.file} (secret "${context.name}") asks for scrypt parameters this sfb-oauth-cert does not accept (${issue.message}); the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
     );
   }
-  const salt = base64Field(kdf['salt'], SALT_BYTES, 'kdf.salt', context);
-  if (!isObject(cipher) || cipher['algorithm'] !== 'aes-256-gcm') throw corrupt(context, 'its header does not name aes-256-gcm as the cipher');
-  const iv = base64Field(cipher['iv'], IV_BYTES, 'cipher.iv', context);
-  return { name, params: pickParams(numeric), salt, iv };
-}
-
-function base64Field(value: unknown, length: number, field: string, context: FileContext): Buffer {
-  const bytes = typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
-  if (bytes === undefined || bytes.length !== length) throw corrupt(context, `its header field ${field} is not ${length} bytes of base64`);
-  return bytes;
+  throw corrupt(context, issue.message);
 }
 
 /** Checks the decrypted body field by field; a mismatch means a bug or a hand-made file. */
