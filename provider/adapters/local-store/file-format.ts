@@ -15,12 +15,11 @@
  * - The key is scrypt(passphrase, salt, N, r, p) with the parameters read from the header, so the
  *   defaults can be raised later without breaking existing files.
  */
-import { parseIsoInstant } from '../../domain/time';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
-import { builtOnFirstUse, jsonObject, worded } from '../../domain/schema-sentences';
+import { builtOnFirstUse, isoInstant, jsonObject, worded } from '../../domain/schema-sentences';
 import { payloadProblem } from '../../domain/certificate-payload';
 import { STAGES } from '../../domain/stage-labels';
 import type { SecretRecord, VersionRecord } from './record-decisions';
@@ -306,42 +305,72 @@ function headerFields(
   throw corrupt(context, issue.message);
 }
 
+/**
+ * The decrypted body's schemas. The secret's name, the uniqueness of version ids and of stages
+ * across versions depend on the file and the versions before: the reader checks them between
+ * the fields, in the order the fields are written.
+ */
+const bodySchemas = builtOnFirstUse(() => {
+  const instantText = z.string().refine((text) => isoInstant.safeParse(text).success);
+  return {
+    top: z.object({
+      name: z.string(),
+      deletionDate: instantText.optional(),
+      // Added within format version 1 (not yet released when owners came): a file without one
+      // reads as unclaimed, and the next claim records its owner.
+      owner: z.string().min(1).optional(),
+      versions: z.array(z.unknown()),
+    }),
+    version: z.object({
+      versionId: z.string(),
+      stages: z.array(z.string().refine((stage): stage is VersionRecord['stages'][number] => (STAGES as readonly string[]).includes(stage))),
+      createdAt: instantText,
+      payload: z.custom<VersionRecord['payload']>().superRefine((payload, context) => {
+        const problem = payloadProblem(payload);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      }),
+    }),
+  };
+});
+
+const VERSION_FIELDS = ['versionId', 'stages', 'createdAt', 'payload'] as const;
+
 /** Checks the decrypted body field by field; a mismatch means a bug or a hand-made file. */
 function bodyRecord(body: unknown, name: string, context: FileContext): SecretRecord {
   const fail = (where: string): never => {
     throw corrupt(context, `its decrypted contents do not match format version ${FORMAT_VERSION} (at ${where})`);
   };
-  if (!isObject(body)) return fail('the top level');
-  if (body['name'] !== name) fail('name');
-  const deletionDate = body['deletionDate'];
-  if (deletionDate !== undefined && !parseIsoInstant(deletionDate).ok) fail('deletionDate');
-  // Added within format version 1 (not yet released when owners came): a file without one
-  // reads as unclaimed, and the next claim records its owner.
-  const owner = body['owner'];
-  if (owner !== undefined && (typeof owner !== 'string' || owner === '')) fail('owner');
-  const versions = body['versions'];
-  if (!Array.isArray(versions)) return fail('versions');
+  const schemas = bodySchemas();
+  const top = schemas.top.safeParse(body);
+  if (!top.success) {
+    const issue = top.error.issues[0]!;
+    if (issue.path.length === 0) return fail('the top level');
+    // The name is checked first: a file of another secret is that, whatever else is wrong in it.
+    if ((body as Record<string, unknown>)['name'] !== name) return fail('name');
+    return fail(String(issue.path[0]));
+  }
+  const { deletionDate, owner, versions } = top.data;
+  if (top.data.name !== name) fail('name');
   const seenIds = new Set<string>();
   const seenStages = new Set<string>();
-  const records = versions.map((version: unknown, index): VersionRecord => {
+  const records = versions.map((raw, index): VersionRecord => {
     const at = `versions[${index}]`;
-    if (!isObject(version)) return fail(at);
-    const { versionId, stages, createdAt, payload } = version;
-    if (typeof versionId !== 'string' || seenIds.has(versionId)) return fail(`${at}.versionId`);
-    seenIds.add(versionId);
-    if (!Array.isArray(stages) || !stages.every((s) => STAGES.includes(s) && !seenStages.has(s))) return fail(`${at}.stages`);
-    stages.forEach((s: string) => seenStages.add(s));
-    if (typeof createdAt !== 'string' || !parseIsoInstant(createdAt).ok) return fail(`${at}.createdAt`);
-    const problem = payloadProblem(payload);
-    if (problem !== undefined) return fail(`${at}.payload: ${problem}`);
-    return { versionId, stages: STAGES.filter((s) => stages.includes(s)), createdAt, payload: payload as VersionRecord['payload'] };
+    const parsed = schemas.version.safeParse(raw);
+    const issue = parsed.success ? undefined : parsed.error.issues[0]!;
+    if (issue !== undefined && issue.path.length === 0) return fail(at);
+    // The first field with a problem, then the checks across versions before it, in field order.
+    const first = issue === undefined ? VERSION_FIELDS.length : VERSION_FIELDS.indexOf(issue.path[0] as (typeof VERSION_FIELDS)[number]);
+    const fields = raw as Record<string, unknown>;
+    if (first === 0 || seenIds.has(fields['versionId'] as string)) return fail(`${at}.versionId`);
+    seenIds.add(fields['versionId'] as string);
+    if (first === 1 || (fields['stages'] as string[]).some((stage) => seenStages.has(stage))) return fail(`${at}.stages`);
+    (fields['stages'] as string[]).forEach((stage) => seenStages.add(stage));
+    if (first === 2) return fail(`${at}.createdAt`);
+    if (issue !== undefined) return fail(`${at}.payload: ${issue.message}`);
+    const version = parsed.data!;
+    return { versionId: version.versionId, stages: STAGES.filter((stage) => version.stages.includes(stage)), createdAt: version.createdAt, payload: version.payload };
   });
-  return {
-    name,
-    versions: records,
-    ...(deletionDate === undefined ? {} : { deletionDate: deletionDate as string }),
-    ...(owner === undefined ? {} : { owner: owner as string }),
-  };
+  return { name, versions: records, ...(deletionDate === undefined ? {} : { deletionDate }), ...(owner === undefined ? {} : { owner }) };
 }
 
 function pickParams({ N, r, p }: ScryptParams): ScryptParams {
