@@ -15,12 +15,11 @@
  * - The key is scrypt(passphrase, salt, N, r, p) with the parameters read from the header, so the
  *   defaults can be raised later without breaking existing files.
  */
-import { parseIsoInstant } from '../../domain/time';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
-import { builtOnFirstUse } from '../../domain/schema-sentences';
+import { builtOnFirstUse, isoInstant, jsonObject, worded } from '../../domain/schema-sentences';
 import { payloadProblem } from '../../domain/certificate-payload';
 import { STAGES } from '../../domain/stage-labels';
 import type { SecretRecord, VersionRecord } from './record-decisions';
@@ -246,76 +245,132 @@ export async function decodeSecretFile(
   return { record: bodyRecord(body, fields.name, context), key: { params: fields.params, salt: fields.salt, key } };
 }
 
+/**
+ * The header's fields after its identity, in the order the decoder checks them: the name, the
+ * key derivation, its parameters (bounded: the header is read before anything is authenticated),
+ * the salt, the cipher, the IV. An issue's message is the detail of the STORE_CORRUPT sentence,
+ * except a custom issue on `kdf.params`, which is the unsupported parameters' problem.
+ */
+const headerFieldSchemas = builtOnFirstUse(() => {
+  const base64 = (length: number, field: string) => {
+    const notBase64 = worded(() => `its header field ${field} is not ${length} bytes of base64`);
+    return z
+      .string(notBase64)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, notBase64)
+      .transform((text) => Buffer.from(text, 'base64'))
+      .refine((bytes) => bytes.length === length, notBase64);
+  };
+  const notScrypt = worded(() => 'its header does not name scrypt as the key derivation');
+  const noParams = worded(() => 'its header lacks the scrypt parameters N, r and p');
+  const params = z
+    .object({ N: z.number(noParams), r: z.number(noParams), p: z.number(noParams) }, noParams)
+    .superRefine((numeric, context) => {
+      const problem = scryptParamsProblem(numeric);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    });
+  const notGcm = worded(() => 'its header does not name aes-256-gcm as the cipher');
+  return z.object({
+    name: z.string(worded(() => 'its header has no secret name')),
+    // N, r and p gathered under one key, so their bounds are checked before the salt is read.
+    kdf: z.preprocess(
+      (kdf) => {
+        const fields = jsonObject.safeParse(kdf);
+        if (!fields.success) return kdf;
+        const { algorithm, N, r, p, salt } = fields.data;
+        return { algorithm, params: { N, r, p }, salt };
+      },
+      z.object({ algorithm: z.literal('scrypt', notScrypt), params, salt: base64(SALT_BYTES, 'kdf.salt') }, notScrypt),
+    ),
+    cipher: z.object({ algorithm: z.literal('aes-256-gcm', notGcm), iv: base64(IV_BYTES, 'cipher.iv') }, notGcm),
+  });
+});
+
 function headerFields(
   header: Record<string, unknown>,
   context: FileContext,
 ): { name: string; params: ScryptParams; salt: Buffer; iv: Buffer } {
-  const { kdf, cipher } = header;
-  const named = headerIdentity().shape.name.safeParse(header['name']);
-  if (!named.success) throw corrupt(context, 'its header has no secret name');
-  const name = named.data;
-  if (!isObject(kdf) || kdf['algorithm'] !== 'scrypt') throw corrupt(context, 'its header does not name scrypt as the key derivation');
-  const params = { N: kdf['N'], r: kdf['r'], p: kdf['p'] };
-  if (typeof params.N !== 'number' || typeof params.r !== 'number' || typeof params.p !== 'number') {
-    throw corrupt(context, 'its header lacks the scrypt parameters N, r and p');
+  const parsed = headerFieldSchemas().safeParse(header);
+  if (parsed.success) {
+    const { name, kdf, cipher } = parsed.data;
+    return { name, params: pickParams(kdf.params), salt: kdf.salt, iv: cipher.iv };
   }
-  const numeric = params as ScryptParams;
-  const problem = scryptParamsProblem(numeric);
-  if (problem !== undefined) {
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'custom' && issue.path.join('.') === 'kdf.params') {
     // The checksum matched, so this was written on purpose, most likely by a newer version.
     throw new SfbError(
       'STATE_UNSUPPORTED',
-      `The local store file ${context.file} (secret "${context.name}") asks for scrypt parameters this sfb-oauth-cert does not accept (${problem}); the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
+      `The local store file ${context.file} (secret "${context.name}") asks for scrypt parameters this sfb-oauth-cert does not accept (${issue.message}); the file was left unchanged. Upgrade sfb-oauth-cert to the version that wrote it.`,
     );
   }
-  const salt = base64Field(kdf['salt'], SALT_BYTES, 'kdf.salt', context);
-  if (!isObject(cipher) || cipher['algorithm'] !== 'aes-256-gcm') throw corrupt(context, 'its header does not name aes-256-gcm as the cipher');
-  const iv = base64Field(cipher['iv'], IV_BYTES, 'cipher.iv', context);
-  return { name, params: pickParams(numeric), salt, iv };
+  throw corrupt(context, issue.message);
 }
 
-function base64Field(value: unknown, length: number, field: string, context: FileContext): Buffer {
-  const bytes = typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
-  if (bytes === undefined || bytes.length !== length) throw corrupt(context, `its header field ${field} is not ${length} bytes of base64`);
-  return bytes;
-}
+/**
+ * The decrypted body's schemas. The secret's name, the uniqueness of version ids and of stages
+ * across versions depend on the file and the versions before: the reader checks them between
+ * the fields, in the order the fields are written.
+ */
+const bodySchemas = builtOnFirstUse(() => {
+  const instantText = z.string().refine((text) => isoInstant.safeParse(text).success);
+  return {
+    top: z.object({
+      name: z.string(),
+      deletionDate: instantText.optional(),
+      // Added within format version 1 (not yet released when owners came): a file without one
+      // reads as unclaimed, and the next claim records its owner.
+      owner: z.string().min(1).optional(),
+      versions: z.array(z.unknown()),
+    }),
+    version: z.object({
+      versionId: z.string(),
+      stages: z.array(z.string().refine((stage): stage is VersionRecord['stages'][number] => (STAGES as readonly string[]).includes(stage))),
+      createdAt: instantText,
+      payload: z.custom<VersionRecord['payload']>().superRefine((payload, context) => {
+        const problem = payloadProblem(payload);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      }),
+    }),
+  };
+});
+
+const VERSION_FIELDS = ['versionId', 'stages', 'createdAt', 'payload'] as const;
 
 /** Checks the decrypted body field by field; a mismatch means a bug or a hand-made file. */
 function bodyRecord(body: unknown, name: string, context: FileContext): SecretRecord {
   const fail = (where: string): never => {
     throw corrupt(context, `its decrypted contents do not match format version ${FORMAT_VERSION} (at ${where})`);
   };
-  if (!isObject(body)) return fail('the top level');
-  if (body['name'] !== name) fail('name');
-  const deletionDate = body['deletionDate'];
-  if (deletionDate !== undefined && !parseIsoInstant(deletionDate).ok) fail('deletionDate');
-  // Added within format version 1 (not yet released when owners came): a file without one
-  // reads as unclaimed, and the next claim records its owner.
-  const owner = body['owner'];
-  if (owner !== undefined && (typeof owner !== 'string' || owner === '')) fail('owner');
-  const versions = body['versions'];
-  if (!Array.isArray(versions)) return fail('versions');
+  const schemas = bodySchemas();
+  const top = schemas.top.safeParse(body);
+  if (!top.success) {
+    const issue = top.error.issues[0]!;
+    if (issue.path.length === 0) return fail('the top level');
+    // The name is checked first: a file of another secret is that, whatever else is wrong in it.
+    if ((body as Record<string, unknown>)['name'] !== name) return fail('name');
+    return fail(String(issue.path[0]));
+  }
+  const { deletionDate, owner, versions } = top.data;
+  if (top.data.name !== name) fail('name');
   const seenIds = new Set<string>();
   const seenStages = new Set<string>();
-  const records = versions.map((version: unknown, index): VersionRecord => {
+  const records = versions.map((raw, index): VersionRecord => {
     const at = `versions[${index}]`;
-    if (!isObject(version)) return fail(at);
-    const { versionId, stages, createdAt, payload } = version;
-    if (typeof versionId !== 'string' || seenIds.has(versionId)) return fail(`${at}.versionId`);
-    seenIds.add(versionId);
-    if (!Array.isArray(stages) || !stages.every((s) => STAGES.includes(s) && !seenStages.has(s))) return fail(`${at}.stages`);
-    stages.forEach((s: string) => seenStages.add(s));
-    if (typeof createdAt !== 'string' || !parseIsoInstant(createdAt).ok) return fail(`${at}.createdAt`);
-    const problem = payloadProblem(payload);
-    if (problem !== undefined) return fail(`${at}.payload: ${problem}`);
-    return { versionId, stages: STAGES.filter((s) => stages.includes(s)), createdAt, payload: payload as VersionRecord['payload'] };
+    const parsed = schemas.version.safeParse(raw);
+    const issue = parsed.success ? undefined : parsed.error.issues[0]!;
+    if (issue !== undefined && issue.path.length === 0) return fail(at);
+    // The first field with a problem, then the checks across versions before it, in field order.
+    const first = issue === undefined ? VERSION_FIELDS.length : VERSION_FIELDS.indexOf(issue.path[0] as (typeof VERSION_FIELDS)[number]);
+    const fields = raw as Record<string, unknown>;
+    if (first === 0 || seenIds.has(fields['versionId'] as string)) return fail(`${at}.versionId`);
+    seenIds.add(fields['versionId'] as string);
+    if (first === 1 || (fields['stages'] as string[]).some((stage) => seenStages.has(stage))) return fail(`${at}.stages`);
+    (fields['stages'] as string[]).forEach((stage) => seenStages.add(stage));
+    if (first === 2) return fail(`${at}.createdAt`);
+    if (issue !== undefined) return fail(`${at}.payload: ${issue.message}`);
+    const version = parsed.data!;
+    return { versionId: version.versionId, stages: STAGES.filter((stage) => version.stages.includes(stage)), createdAt: version.createdAt, payload: version.payload };
   });
-  return {
-    name,
-    versions: records,
-    ...(deletionDate === undefined ? {} : { deletionDate: deletionDate as string }),
-    ...(owner === undefined ? {} : { owner: owner as string }),
-  };
+  return { name, versions: records, ...(deletionDate === undefined ? {} : { deletionDate }), ...(owner === undefined ? {} : { owner }) };
 }
 
 function pickParams({ N, r, p }: ScryptParams): ScryptParams {

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { SfbError } from '../../domain/errors';
-import { builtOnFirstUse } from '../../domain/schema-sentences';
+import { builtOnFirstUse, isoInstant, jsonObject, worded } from '../../domain/schema-sentences';
 import { parseIsoInstant } from '../../domain/time';
 import type { FrontEndCertificates, ReplicaState, ShellSession } from '../../ports/front-end-pool';
 import { MARK } from './scripts';
@@ -71,61 +71,96 @@ export function withNames(object: Json, names: readonly string[]): Json {
   return Object.fromEntries(names.flatMap((name) => (Object.hasOwn(object, name) || property(object, name) !== undefined ? [[name, property(object, name)]] : [])));
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Objects of a value that is one object or a list of them. Windows PowerShell 5.1 may write an
- * array that carries PowerShell's extended properties as `{"value":[...],"Count":n}` (the
- * System.Array type data of 5.1's types.ps1xml); that is the array too.
- */
-export function objectsOf(value: unknown, doing: string, what: string): Json[] {
-  if (value === null || value === undefined) return [];
-  let list: unknown[];
-  if (Array.isArray(value)) list = value;
-  else if (isObject(value) && Array.isArray(property(value, 'value')) && typeof property(value, 'Count') === 'number') list = property(value, 'value') as unknown[];
-  else list = [value];
-  return list.map((item, i) => {
-    if (!isObject(item)) throw fail(doing, `${what} item ${i + 1} is not an object`);
-    return item;
-  });
-}
-
-function thumbprintOf(value: unknown, doing: string, what: string): string {
-  if (typeof value !== 'string' || !THUMBPRINT.test(value)) throw fail(doing, `${what} is not a thumbprint of 40 hex digits`);
-  return value.toUpperCase();
-}
-
-function optionalThumbprint(value: unknown, doing: string, what: string): string | undefined {
-  return value === null || value === undefined || value === '' ? undefined : thumbprintOf(value, doing, what);
-}
-
 // 5.1's JavaScriptSerializer writes "\/Date(1764547200000)\/" (JSON.parse leaves "/Date(...)/"),
 // with an optional offset suffix ("+0100") that does not change the instant, which is the ms.
 const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 
-/** An instant as ISO 8601 UTC (`toISOString`), from the round-trip format, an offset, or `\/Date(ms)\/`. */
-export function instantOf(value: unknown, doing: string, what: string): string {
-  if (typeof value === 'string') {
-    const ms = MS_DATE.exec(value)?.[1];
-    if (ms !== undefined) {
-      const date = new Date(Number(ms));
-      if (!Number.isNaN(date.getTime())) return date.toISOString();
-    }
-  }
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) throw fail(doing, `${what} ${parsed.reason}`);
-  return parsed.date.toISOString();
+/**
+ * 5.1's `/Date(ms)/` as the ISO 8601 text the strict parser reads; anything else unchanged. An
+ * instant outside the years 0000-9999 stays as the shell wrote it, so the parser refuses it
+ * quoting that text: the state and the plan read instants with the same strict parser.
+ */
+function fromMsDate(value: unknown): unknown {
+  const ms = typeof value === 'string' ? MS_DATE.exec(value)?.[1] : undefined;
+  if (ms === undefined) return value;
+  const date = new Date(Number(ms));
+  if (Number.isNaN(date.getTime())) return value;
+  const iso = date.toISOString();
+  return /^\d{4}-/.test(iso) ? iso : value;
+}
+
+/** The strict parser's reason for a value that is not even a string. */
+function reasonOf(input: unknown): string {
+  const parsed = parseIsoInstant(input);
+  return parsed.ok ? 'is an instant' : parsed.reason;
 }
 
 /**
- * Whether SourceScope says a local assignment. As a string (what the scripts' JSON carries),
- * "Local" in any case. As a number (an enum 5.1 serialized without converting it), the numbering
- * is undocumented: it is not read as local, so the provider takes the path that removes nothing.
+ * The schemas of the certificate lists. An issue's message is the end of a sentence (`is not a
+ * thumbprint ...`); the reader puts the server, the certificate and the property before it.
  */
-function isLocalScope(value: unknown): boolean {
-  return typeof value === 'string' && value.toLowerCase() === 'local';
+const certificateSchemas = builtOnFirstUse(() => {
+  // Windows PowerShell 5.1 may write an array that carries PowerShell's extended properties as
+  // `{"value":[...],"Count":n}` (the System.Array type data of 5.1's types.ps1xml).
+  const extendedArray = jsonObject
+    .transform((object) => withNames(object, ['value', 'Count']))
+    .pipe(z.object({ value: z.array(z.unknown()), Count: z.number() }))
+    .transform((array) => array.value);
+  const notThumbprint = worded(() => 'is not a thumbprint of 40 hex digits');
+  const thumbprint = z.string(notThumbprint).regex(THUMBPRINT, notThumbprint).transform((value) => value.toUpperCase());
+  const instant = z.preprocess(fromMsDate, z.string(worded(reasonOf)).pipe(isoInstant)).transform((date) => date.toISOString());
+  return {
+    instant,
+    // A list may be written as one object (ConvertTo-Json unrolls a list of one) or as nothing.
+    list: z.union([z.null().transform(() => []), z.undefined().transform(() => []), z.array(z.unknown()), extendedArray, z.unknown().transform((one) => [one])]),
+    objects: z.array(jsonObject),
+    answer: z.object({
+      // The server's time zone, when it said one: an empty or odd value is no time zone.
+      timeZone: z.string().min(1).optional().catch(undefined),
+      certificates: z.unknown().optional(),
+    }),
+    current: z.object({
+      PreviousThumbprint: z.preprocess((value) => (value === null || value === '' ? undefined : value), thumbprint.optional()),
+      Thumbprint: thumbprint,
+      NotAfter: instant,
+      // SourceScope "Local" in any case is a local assignment. As a number (an enum 5.1
+      // serialized without converting it) the numbering is undocumented: it is not read as local,
+      // so the provider takes the path that removes nothing.
+      SourceScope: z.string().regex(/^local$/i).transform(() => 'local' as const).optional().catch(undefined),
+    }),
+    scheduled: z.object({ Thumbprint: thumbprint, EffectiveDate: instant }),
+  };
+});
+
+/** The record's fields by the schema's names, or the first problem as `<what> <field> <issue>`. */
+function readNamed<S extends z.ZodObject>(schema: S, object: Json, doing: string, what: string): z.output<S> {
+  const parsed = schema.safeParse(withNames(object, Object.keys(schema.shape)));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw fail(doing, `${what} ${String(issue.path[0])} ${issue.message}`);
+}
+
+/**
+ * Objects of a value that is one object or a list of them (5.1's `{value, Count}` form is the
+ * list too; its names in any case, like every name PowerShell writes).
+ */
+export function objectsOf(value: unknown, doing: string, what: string): Json[] {
+  const schemas = certificateSchemas();
+  const parsed = schemas.objects.safeParse(schemas.list.parse(value));
+  if (parsed.success) return parsed.data;
+  throw fail(doing, `${what} item ${Number(parsed.error.issues[0]!.path[0]) + 1} is not an object`);
+}
+
+/** Whether a record's JSON is an object (not an array, not null). */
+function isJsonObject(value: unknown): value is Json {
+  return jsonObject.safeParse(value).success;
+}
+
+/** An instant as ISO 8601 UTC (`toISOString`), from the round-trip format, an offset, or `\/Date(ms)\/`. */
+export function instantOf(value: unknown, doing: string, what: string): string {
+  const parsed = certificateSchemas().instant.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw fail(doing, `${what} ${parsed.error.issues[0]!.message}`);
 }
 
 /**
@@ -136,23 +171,18 @@ export function certificatesOf(server: string, objects: readonly Json[], doing: 
   if (objects.length > 2) throw fail(doing, `${server} lists ${objects.length} OAuthTokenIssuer certificates where at most two (current and scheduled) exist`);
   const [current, scheduled] = objects;
   if (!current) return { server };
-  const where = (i: number, key: string) => `${server}'s certificate ${i} ${key}`;
-  const previous = optionalThumbprint(property(current, 'PreviousThumbprint'), doing, where(1, 'PreviousThumbprint'));
+  const schemas = certificateSchemas();
+  const first = readNamed(schemas.current, current, doing, `${server}'s certificate 1`);
   const result: FrontEndCertificates = {
     server,
-    current: thumbprintOf(property(current, 'Thumbprint'), doing, where(1, 'Thumbprint')),
-    currentNotAfter: instantOf(property(current, 'NotAfter'), doing, where(1, 'NotAfter')),
-    ...(previous ? { previous } : {}),
-    ...(isLocalScope(property(current, 'SourceScope')) ? { scope: 'local' as const } : {}),
+    current: first.Thumbprint,
+    currentNotAfter: first.NotAfter,
+    ...(first.PreviousThumbprint ? { previous: first.PreviousThumbprint } : {}),
+    ...(first.SourceScope ? { scope: first.SourceScope } : {}),
   };
   if (!scheduled) return result;
-  return {
-    ...result,
-    scheduled: {
-      thumbprint: thumbprintOf(property(scheduled, 'Thumbprint'), doing, where(2, 'Thumbprint')),
-      effectiveDate: instantOf(property(scheduled, 'EffectiveDate'), doing, where(2, 'EffectiveDate')),
-    },
-  };
+  const second = readNamed(schemas.scheduled, scheduled, doing, `${server}'s certificate 2`);
+  return { ...result, scheduled: { thumbprint: second.Thumbprint, effectiveDate: second.EffectiveDate } };
 }
 
 /** The `global` record: the CMS's own (`-Identity Global`) certificates. */
@@ -187,7 +217,7 @@ export function replicasOf(document: unknown, doing: string): ReplicaState[] {
 
 /** The `session` record: the facts of the session that runs the CMS-side cmdlets. */
 export function sessionOf(document: unknown, doing: string): ShellSession {
-  if (!isObject(document)) throw fail(doing, 'the session record is not an object');
+  if (!isJsonObject(document)) throw fail(doing, 'the session record is not an object');
   const parsed = recordSchemas().session.safeParse(withNames(document, ['timeZone', 'culture', 'psVersion', 'edition']));
   // The first field missing, in the order of the record, names the problem.
   if (!parsed.success) throw fail(doing, `the session record has no ${String(parsed.error.issues[0]!.path[0])}`);
@@ -201,12 +231,12 @@ export function serverAnswerOf(payload: string, doing: string): { name: string; 
   if (space <= 0) throw fail(doing, 'a server record has no server name');
   const name = payload.slice(0, space);
   const document = jsonOf(payload.slice(space + 1), doing, `${name.slice(0, 80)} server`);
-  if (!isObject(document)) throw fail(doing, `the answer of ${name.slice(0, 80)} is not an object`);
-  const timeZone = property(document, 'timeZone');
+  if (!isJsonObject(document)) throw fail(doing, `the answer of ${name.slice(0, 80)} is not an object`);
+  const answer = readNamed(certificateSchemas().answer, document, doing, `the answer of ${name.slice(0, 80)}`);
   return {
     name,
-    certificates: objectsOf(property(document, 'certificates'), doing, `${name.slice(0, 80)}'s certificate list`),
-    ...(typeof timeZone === 'string' && timeZone !== '' ? { timeZone } : {}),
+    certificates: objectsOf(answer.certificates, doing, `${name.slice(0, 80)}'s certificate list`),
+    ...(answer.timeZone === undefined ? {} : { timeZone: answer.timeZone }),
   };
 }
 
@@ -226,7 +256,7 @@ const bounded = (text: string) => (text.length > BOUND ? `${text.slice(0, BOUND)
 /** An error record; its strings bounded, a category given as a number kept as its text. */
 export function errorRecordOf(payload: string, doing: string): ErrorRecord {
   const document = jsonOf(payload, doing, 'error');
-  if (!isObject(document)) throw fail(doing, 'an error record is not an object');
+  if (!isJsonObject(document)) throw fail(doing, 'an error record is not an object');
   const named = withNames(document, ['server', 'fullyQualifiedErrorId', 'category', 'targetName', 'exceptionType', 'message']);
   const text = (name: string) => recordSchemas().errorText.parse(named[name]);
   const server = text('server');
