@@ -32,7 +32,7 @@ import type { CertificatePayload, CertificateStage, CertificateStore, OwnerClaim
 import { DEFAULT_RECOVERY_WINDOW_DAYS as RECOVERY_WINDOW_DAYS } from '../domain/recovery-window';
 import { driftPlan, warningLine } from '../domain/plan-lines';
 import { isServerHeld, sourceRule } from '../domain/certificate-source';
-import { failureRecordOf, isIssued, issuedInputs, renewalDiff, withRenewalLine } from './renewal-step';
+import { failureRecordOf, isIssued, issuedInputs, reportRenewal, withRenewalLine } from './renewal-step';
 export { RECOVERY_WINDOW_DAYS };
 
 /** Where INTERNAL_ERROR asks users to report a bug: the README's section on reporting a problem. */
@@ -341,7 +341,7 @@ export async function read(id: string, olds: Record<string, unknown>, now?: Date
     // The Front End step: what every server reports now.
     const props = await poolRefresh(result.props, at, { open: world.openPool });
     // A certificate from an issuer: refresh says what renewal would do, as preview does.
-    if (isIssued(props)) renewalDiff(props, props, at, world.testClock);
+    if (isIssued(props)) reportRenewal(props, at, world.testClock);
     return { ...result, props: world.testClock && typeof props.plan === 'string' ? { ...props, plan: testClockLine(props.plan) } : props };
   } catch (error) {
     throw new Error(failureMessage(error, 'refresh', olds.secretName));

@@ -172,16 +172,14 @@ export function renewalOrders(state: Readonly<Record<string, unknown>>, news: Re
 
 /**
  * Refresh's part: prints the line a reviewer reads (`renewal due: order a new certificate from
- * <issuer>, roll at <instant>`) and RENEWAL_LATE, and says whether an up would order.
+ * <issuer>, roll at <instant>`) and RENEWAL_LATE; refresh changes nothing for it.
  */
-export function renewalDiff(state: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>, now: Date, testClock: boolean): boolean {
-  const decided = renewalDecision(state, news, now);
-  if (!decided) return false;
+export function reportRenewal(state: Readonly<Record<string, unknown>>, now: Date, testClock: boolean): void {
+  const decided = renewalDecision(state, state, now);
+  if (!decided) return;
   const { decision, issuer } = decided;
   if ('warning' in decision) console.warn(warningLine(decision.warning));
-  if (!ORDERS.has(decision.kind) && decision.kind !== 'wait-until') return false;
-  printLine(renewalLine(decision, describeIssuer(issuer)), testClock);
-  return ORDERS.has(decision.kind);
+  if (ORDERS.has(decision.kind) || decision.kind === 'wait-until') printLine(renewalLine(decision, describeIssuer(issuer)), testClock);
 }
 
 /** A plan line on stdout, which the engine shows as a diagnostic. */
